@@ -1,0 +1,163 @@
+"""Command line: argument parsing only; the work happens in the domain modules.
+
+Exit codes: 0 clean, 1 problems found (or an edit refused), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from factcheck import __version__
+from factcheck.model import Kind, Stance, Status, Verdict
+from factcheck.report import FORMATS
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and exit 2 itself
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _root_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", help="claims folder (default: the claims/ folder found from the current directory)")
+
+
+def _editor_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--editor", help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="factcheck", description="Claim fact-checking and provenance tracker. With no command, opens the review screen on claims/.")
+    parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="check claim files (schema and rules)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")
+    p.add_argument("--format", choices=FORMATS, default="auto")
+    p.add_argument("--no-cache", action="store_true", help="parse every file again")
+    p.add_argument("--jobs", type=int, default=None, help="processes to use (default: 2)")
+    p.add_argument("--base", metavar="REV", help="also compare with a git revision: published claims deleted, or changed without a correction")
+
+    p = sub.add_parser("fmt", help="rewrite claim files in the canonical layout")
+    p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    p.add_argument("--schema-line", metavar="URL", help="add a '# yaml-language-server: $schema=URL' first line")
+
+    p = sub.add_parser("list", help="list claims")
+    _root_arg(p)
+    p.add_argument("--status", choices=Status.words())
+    p.add_argument("--verdict", choices=Verdict.words())
+    p.add_argument("--kind", choices=Kind.words())
+
+    p = sub.add_parser("show", help="show one claim")
+    _root_arg(p)
+    p.add_argument("id")
+
+    p = sub.add_parser("export", help="every claim as JSON")
+    _root_arg(p)
+    p.add_argument("--format", choices=("json",), default="json")
+
+    p = sub.add_parser("review", help="open the review screen on a claims folder")
+    p.add_argument("path", nargs="?", help="claims folder (default: claims/)")
+    _editor_arg(p)
+
+    p = sub.add_parser("add-source", help="add a source to a claim")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id")
+    p.add_argument("--url", required=True)
+    p.add_argument("--title", required=True)
+    p.add_argument("--publisher", required=True)
+    p.add_argument("--stance", required=True, choices=Stance.words())
+    p.add_argument("--published", help="YYYY-MM-DD, if the page shows one")
+    p.add_argument("--accessed", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--excerpt", required=True, help="a short verbatim passage of the page")
+    p.add_argument("--archive-url")
+    p.add_argument("--archived", help="YYYY-MM-DD of the archive copy")
+    p.add_argument("--note", help="why this source")
+
+    p = sub.add_parser("remove-source", help="remove a source from a claim")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id")
+    p.add_argument("url")
+    p.add_argument("--note", required=True)
+
+    p = sub.add_parser("set-status", help="move a claim along the workflow, with verdict and summary")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id")
+    p.add_argument("status", choices=Status.words())
+    p.add_argument("--verdict", choices=Verdict.words())
+    p.add_argument("--summary")
+    p.add_argument("--note", required=True, help="why")
+    p.add_argument("--correction", help="for a published claim whose verdict changes: why (recorded in corrections)")
+
+    p = sub.add_parser("note", help="add a note to a claim's history")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id")
+    p.add_argument("text")
+
+    p = sub.add_parser("new", help="scaffold a claim from a verbatim quote of an article")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("article", help="article folder or its slug")
+    p.add_argument("--quote", required=True)
+    p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
+    p.add_argument("--claimant", help="who makes the claim (default: the article's author)")
+    p.add_argument("--kind", choices=Kind.words(), default="event")
+    p.add_argument("--id", help="claim id (default: derived from the quote)")
+
+    p = sub.add_parser("log", help="a claim's recorded history merged with git history")
+    _root_arg(p)
+    p.add_argument("id")
+
+    p = sub.add_parser("diff", help="Markdown summary of what changed in the claim record since BASE")
+    _root_arg(p)
+    p.add_argument("base", nargs="?", help="git revision (default: merge base with main)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    p = sub.add_parser("links", help="sources without an archive copy; --check asks each URL")
+    _root_arg(p)
+    p.add_argument("--check", action="store_true")
+    p.add_argument("--timeout", type=float, default=10.0)
+
+    p = sub.add_parser("schema", help="JSON Schema of claim files")
+    p.add_argument("--article", action="store_true", help="the schema of article.yaml instead")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        from factcheck import commands
+
+        if args.command is None:
+            return commands.review(argparse.Namespace(path=None, editor=None))
+        name = "list_" if args.command == "list" else args.command.replace("-", "_")
+        handler = getattr(commands, name)
+        return handler(args)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        print("try 'factcheck --help'", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

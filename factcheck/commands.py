@@ -1,0 +1,489 @@
+"""What each CLI command does, given parsed arguments. Returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+import textwrap
+from pathlib import Path as FsPath
+
+import attrs
+
+from factcheck import yamlio
+from factcheck.convert import unstructure
+from factcheck.model import Action, Claim, Correction, Kind, Source, Stance, Status, Verdict
+from factcheck.problems import Problem
+from factcheck.report import render
+from factcheck.store import (
+    ClaimStore,
+    EditRefused,
+    discover,
+    editor_name,
+    find_root,
+    history_entry,
+    now,
+    today,
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"factcheck: {message}", file=sys.stderr if code == EXIT_USAGE else sys.stdout)
+    return code
+
+
+def _root(args: argparse.Namespace) -> str | None:
+    given = getattr(args, "root", None)
+    if given:
+        return given if os.path.isdir(given) else None
+    found = find_root()
+    return str(found) if found else None
+
+
+def _default_paths(paths: list[str]) -> list[str] | None:
+    if paths:
+        return paths
+    found = find_root()
+    return [str(found)] if found else None
+
+
+def _store(args: argparse.Namespace) -> ClaimStore | None:
+    root = _root(args)
+    return ClaimStore.open(root) if root else None
+
+
+NO_ROOT = "no claims folder here: run inside a project with a claims/ folder, or pass --root"
+
+
+# -- validate / fmt ---------------------------------------------------------------
+
+
+def validate(args: argparse.Namespace) -> int:
+    from factcheck.validate import check_tree
+
+    paths = _default_paths(args.paths)
+    if paths is None:
+        return _fail(NO_ROOT)
+    if args.jobs is not None and args.jobs < 1:
+        return _fail("--jobs must be 1 or more")
+    result = check_tree(paths, use_cache=not args.no_cache, jobs=args.jobs)
+    problems = list(result.problems)
+    if args.base:
+        from factcheck.provenance import BaseError, check_against_base
+
+        try:
+            problems += check_against_base(paths, args.base)
+        except BaseError as exc:
+            return _fail(str(exc))
+        problems.sort()
+    sys.stdout.write(render(problems, args.format, result.files))
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> bytes | None:
+    """The canonical layout of a loaded claim file, or None if it is not a valid claim."""
+    from factcheck.convert import structure
+
+    claim, errors = structure(yamlio.to_plain(loaded.doc), Claim)
+    if claim is None:
+        return None
+    doc = yamlio.merge(loaded.doc, unstructure(claim))
+    yamlio.reorder(doc)
+    text = yamlio.dump(doc)
+    if schema_line:
+        first = f"# yaml-language-server: $schema={schema_line}\n"
+        lines = text.splitlines(keepends=True)
+        if lines and lines[0].startswith("# yaml-language-server:"):
+            lines[0] = first
+        else:
+            lines.insert(0, first)
+        text = "".join(lines)
+    return text.encode("utf-8")
+
+
+def fmt(args: argparse.Namespace) -> int:
+    paths = _default_paths(args.paths)
+    if paths is None:
+        return _fail(NO_ROOT)
+    tree = discover(paths)
+    problems: list[Problem] = []
+    changed = 0
+    for path in tree.claims + tree.strays:
+        raw = FsPath(path).read_bytes()
+        loaded = yamlio.load_roundtrip(path, raw)
+        if loaded.problems:
+            problems += loaded.problems
+            continue
+        new = canonical_bytes(loaded, args.schema_line)
+        if new is None:
+            problems.append(Problem(path, 1, 1, "invalid", "not a valid claim; run 'factcheck validate' and fix it first"))
+            continue
+        if new != raw:
+            changed += 1
+            if args.check:
+                problems.append(Problem(path, 1, 1, "not-canonical", "not in the canonical layout; run 'factcheck fmt'"))
+            else:
+                yamlio.write_atomic(path, new)
+                print(f"formatted {path}")
+    for problem in sorted(problems):
+        print(f"{problem.path}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {problem.message}")
+    if not args.check and not problems:
+        print(f"{len(tree.claims)} files, {changed} reformatted")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def _claim_dict(record) -> dict:
+    data = unstructure(record.claim) if record.claim else {"id": record.id}
+    data = json.loads(json.dumps(data, default=_json_default))
+    data["article"] = record.article.slug if record.article else None
+    data["path"] = record.path
+    return data
+
+
+def _json_default(value):
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def list_(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    rows = []
+    for record in sorted(store.all(), key=lambda r: r.id):
+        claim = record.claim
+        if claim is None:
+            rows.append((record.id, "invalid", "", "", f"{len(record.problems)} problems: run factcheck validate"))
+            continue
+        if args.status and claim.status.value != args.status:
+            continue
+        if args.verdict and (claim.verdict is None or claim.verdict.value != args.verdict):
+            continue
+        if args.kind and claim.kind.value != args.kind:
+            continue
+        rows.append((claim.id, claim.status.value, claim.verdict.value if claim.verdict else "-", str(len(claim.sources)), claim.text))
+    if not rows:
+        print("no claims match")
+        return EXIT_OK
+    width = max(len(r[0]) for r in rows)
+    for r in rows:
+        print(f"{r[0]:<{width}}  {r[1]:<11}  {r[2]:<17}  {r[3]:>2}  {r[4]}")
+    return EXIT_OK
+
+
+def show(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    record = store.find(args.id)
+    if record is None:
+        from factcheck.problems import did_you_mean
+
+        return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
+    print(format_claim(record))
+    return EXIT_OK
+
+
+def format_claim(record) -> str:
+    claim = record.claim
+    if claim is None:
+        lines = [f"{record.id}  (cannot be read as a claim)"]
+        lines += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
+        return "\n".join(lines)
+    wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
+    out = [
+        f"{claim.id}",
+        f"  status {claim.status.value}   verdict {claim.verdict.value if claim.verdict else '-'}   kind {claim.kind.value}",
+        f"  claimant {claim.claimant}",
+        f"  file {record.path}",
+        "",
+        wrap(claim.text),
+        "",
+        wrap(f"“{claim.quote}”"),
+    ]
+    if claim.summary:
+        out += ["", "Summary", wrap(claim.summary)]
+    if claim.tags:
+        out += ["", "Tags: " + ", ".join(claim.tags)]
+    if claim.related:
+        out += ["Related: " + ", ".join(claim.related)]
+    out += ["", f"Sources ({len(claim.sources)})"]
+    for i, s in enumerate(claim.sources, 1):
+        out.append(f"  {i}. [{s.stance.value}] {s.title} — {s.publisher}" + (f", {s.published.isoformat()}" if s.published else ""))
+        out.append(f"     {s.url}")
+        out.append(wrap(f"“{s.excerpt}”", "     "))
+    if claim.corrections:
+        out += ["", "Corrections"]
+        out += [f"  {c.date.isoformat()}  {c.change} — {c.reason}" for c in claim.corrections]
+    out += ["", "History"]
+    for h in claim.history:
+        out.append("  " + describe_entry(h))
+    if record.problems:
+        out += ["", "Problems"]
+        out += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
+    return "\n".join(out)
+
+
+def describe_entry(entry) -> str:
+    when = entry.at.strftime("%Y-%m-%d %H:%M")
+    what = entry.action.value
+    if entry.before is not None or entry.after is not None:
+        what += f" {entry.before or '-'} → {entry.after or '-'}"
+    note = f" — {entry.note}" if entry.note else ""
+    return f"{when}  {entry.by}: {what}{note}"
+
+
+def export(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    data = [_claim_dict(r) for r in sorted(store.all(), key=lambda r: r.path)]
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_PROBLEMS if any(r.claim is None for r in store.all()) else EXIT_OK
+
+
+def review(args: argparse.Namespace) -> int:
+    root = args.path or (str(find_root()) if find_root() else None)
+    if root is None or not os.path.isdir(root):
+        return _fail(NO_ROOT if root is None else f"no such folder: {root}")
+    try:
+        from factcheck.tui.app import run_app
+    except ImportError as exc:  # textual missing from a broken install
+        return _fail(f"the review screen needs textual: {exc}", EXIT_PROBLEMS)
+    return run_app(root, editor_name(args.editor))
+
+
+# -- edits -----------------------------------------------------------------------
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise EditRefused(f"--{name} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _edit(args: argparse.Namespace, change) -> int:
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    try:
+        record = store.edit(args.id, change)
+    except EditRefused as exc:
+        print(f"factcheck: refused: {exc.message}")
+        for p in exc.problems:
+            if p.line:
+                print(f"  {p.path}:{p.line}:{p.col}: [{p.code}] {p.message}")
+        return EXIT_PROBLEMS
+    print(f"{record.path}: {record.claim.history[-1].action.value} recorded")
+    return EXIT_OK
+
+
+def build_source(args: argparse.Namespace) -> Source:
+    """A Source from command-line fields, every field checked (raises EditRefused)."""
+    from factcheck.convert import field_errors
+
+    source = Source(
+        url=args.url,
+        title=args.title,
+        publisher=args.publisher,
+        published=_date(args.published, "published"),
+        accessed=_date(args.accessed, "accessed") or today(),
+        excerpt=args.excerpt,
+        stance=Stance(args.stance),
+        archive_url=args.archive_url,
+        archived=_date(args.archived, "archived"),
+    )
+    errors = field_errors(source)
+    if errors:
+        raise EditRefused("; ".join(e.message for e in errors))
+    return source
+
+
+def add_source(args: argparse.Namespace) -> int:
+    by = editor_name(args.editor)
+    try:
+        with attrs.validators.disabled():
+            source = build_source(args)
+    except EditRefused as exc:
+        print(f"factcheck: refused: {exc.message}")
+        return EXIT_PROBLEMS
+
+    def change(claim: Claim) -> Claim:
+        entry = history_entry(Action.SOURCE_ADDED, by, field="sources", after=source.url, note=args.note or f"{source.stance.value}: {source.title} ({source.publisher})")
+        return attrs.evolve(claim, sources=[*claim.sources, source], history=[*claim.history, entry])
+
+    return _edit(args, change)
+
+
+def remove_source(args: argparse.Namespace) -> int:
+    by = editor_name(args.editor)
+
+    def change(claim: Claim) -> Claim:
+        from factcheck.rules import canonical_url
+
+        keep = [s for s in claim.sources if canonical_url(s.url) != canonical_url(args.url)]
+        if len(keep) == len(claim.sources):
+            raise EditRefused(f"claim {claim.id} has no source {args.url}")
+        entry = history_entry(Action.SOURCE_REMOVED, by, field="sources", before=args.url, note=args.note)
+        return attrs.evolve(claim, sources=keep, history=[*claim.history, entry])
+
+    return _edit(args, change)
+
+
+def set_status(args: argparse.Namespace) -> int:
+    by = editor_name(args.editor)
+
+    def change(claim: Claim) -> Claim:
+        return apply_status(claim, by, Status(args.status), Verdict(args.verdict) if args.verdict else None, args.summary, args.note, args.correction)
+
+    return _edit(args, change)
+
+
+def apply_status(claim: Claim, by: str, status: Status, verdict: Verdict | None, summary: str | None, note: str, correction: str | None = None) -> Claim:
+    """Status, and optionally verdict and summary, each change a history entry."""
+    entries = []
+    updates: dict = {}
+    corrections = list(claim.corrections)
+    if verdict is not None and verdict != claim.verdict:
+        if claim.status is Status.PUBLISHED and claim.verdict is not None:
+            if not correction:
+                raise EditRefused("the verdict of a published claim changes only with --correction saying why")
+            corrections.append(Correction(date=today(), change=f"verdict {claim.verdict.value} → {verdict.value}", reason=correction))
+            entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=correction))
+        else:
+            entries.append(history_entry(Action.VERDICT, by, field="verdict", before=claim.verdict, after=verdict, note=note))
+        updates["verdict"] = verdict
+    if summary is not None and summary != claim.summary:
+        entries.append(history_entry(Action.SUMMARY, by, field="summary", note=note))
+        updates["summary"] = summary
+    if status != claim.status:
+        entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note))
+        updates["status"] = status
+    if not entries:
+        raise EditRefused(f"claim {claim.id} already has status {status.value}" + (f" and verdict {verdict.value}" if verdict else ""))
+    return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
+
+
+def note(args: argparse.Namespace) -> int:
+    by = editor_name(args.editor)
+    if not args.text.strip():
+        print("factcheck: refused: the note is empty")
+        return EXIT_PROBLEMS
+
+    def change(claim: Claim) -> Claim:
+        return attrs.evolve(claim, history=[*claim.history, history_entry(Action.NOTE, by, note=args.text)])
+
+    return _edit(args, change)
+
+
+_STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}
+
+
+def slug_from(text: str, limit: int = 6) -> str:
+    """A claim id from words of a quote: the first few significant words, slugged."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.findall(r"[a-z0-9]+", plain) if w not in _STOP]
+    return "-".join(words[:limit]) or "claim"
+
+
+def new(args: argparse.Namespace) -> int:
+    from factcheck.rules import QuoteIndex, closest_passage
+
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    article = store.articles.get(args.article) or store.articles.get(os.path.join(store.root, args.article))
+    if article is None:
+        matches = [a for a in store.articles.values() if a.slug == args.article.rstrip("/").split("/")[-1]]
+        article = matches[0] if matches else None
+    if article is None or article.article is None or article.text is None:
+        slugs = ", ".join(sorted(a.slug for a in store.articles.values())) or "none"
+        print(f"factcheck: refused: no readable article {args.article!r} (articles: {slugs})")
+        return EXIT_PROBLEMS
+    if not QuoteIndex(article.text).contains(args.quote):
+        print(f"factcheck: refused: the quote does not occur in the article; closest passage: \"{closest_passage(args.quote, article.text)}\"")
+        return EXIT_PROBLEMS
+    claim_id = args.id or slug_from(args.quote)
+    base, n = claim_id, 2
+    while args.id is None and store.find(claim_id) is not None:
+        claim_id, n = f"{base}-{n}", n + 1
+    by = editor_name(args.editor)
+    claimant = args.claimant or (", ".join(article.article.authors) if article.article.authors else f"{article.article.outlet or article.article.publisher} author")
+    claim = Claim(
+        id=claim_id, text=args.text or args.quote, quote=args.quote, claimant=claimant,
+        kind=Kind(args.kind), status=Status.NEW,
+        history=[history_entry(Action.CREATED, by, after=Status.NEW, note="Scaffolded with factcheck new.")],
+    )
+    try:
+        record = store.create(article, claim)
+    except EditRefused as exc:
+        print(f"factcheck: refused: {exc.message}")
+        return EXIT_PROBLEMS
+    print(f"created {record.path}")
+    return EXIT_OK
+
+
+# -- provenance (factcheck.provenance) ---------------------------------------------
+
+
+def log(args: argparse.Namespace) -> int:
+    from factcheck.provenance import claim_log
+
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    record = store.find(args.id)
+    if record is None:
+        return _fail(f"no claim with id {args.id!r}", EXIT_PROBLEMS)
+    for line in claim_log(record):
+        print(line)
+    return EXIT_OK
+
+
+def diff(args: argparse.Namespace) -> int:
+    from factcheck.provenance import BaseError, record_diff
+
+    root = _root(args)
+    if root is None:
+        return _fail(NO_ROOT)
+    try:
+        print(record_diff(root, args.base, args.format), end="")
+    except BaseError as exc:
+        return _fail(str(exc))
+    return EXIT_OK
+
+
+def links(args: argparse.Namespace) -> int:
+    from factcheck.provenance import check_links
+
+    store = _store(args)
+    if store is None:
+        return _fail(NO_ROOT)
+    return check_links(store, args.check, args.timeout)
+
+
+def schema(args: argparse.Namespace) -> int:
+    from factcheck.schema import json_schema
+
+    from factcheck.model import Article
+
+    print(json.dumps(json_schema(Article if args.article else Claim), indent=2))
+    return EXIT_OK
+

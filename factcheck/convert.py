@@ -1,0 +1,312 @@
+"""The one cattrs Converter: strict, no coercion, no unknown keys.
+
+cattrs coerces by default (``structure(7, str) == "7"``); here a wrong type is an
+error. Field validators of the attrs classes are run separately by
+:func:`field_errors` so that every bad field of a record is reported, not only
+the first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from factcheck.model import Article, Claim, Vocabulary
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
+)
+
+#: A path into a record: keys and list indexes, e.g. ("sources", 0, "url").
+Path = tuple[str | int, ...]
+
+
+class FieldError(ValueError):
+    """A bad value at a path, with a problem code."""
+
+    def __init__(self, code: str, message: str, path: Path = (), at_key: bool = False):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.path = path
+        self.at_key = at_key
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dt.datetime):
+        return "a timestamp"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _structure_str(value: Any, _type: type) -> str:
+    if not isinstance(value, str):
+        raise FieldError("type", f"expected a string, got {_type_name(value)}")
+    return str(value)
+
+
+def _structure_date(value: Any, _type: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise FieldError("date", "expected a date (YYYY-MM-DD), got a timestamp")
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, str) and DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise FieldError("date", f"expected a date (YYYY-MM-DD), got {_type_name(value)} {value!r}")
+
+
+def _structure_datetime(value: Any, _type: type) -> dt.datetime:
+    parsed: dt.datetime | None = None
+    if isinstance(value, dt.datetime):
+        parsed = value
+        if parsed.tzinfo is None and getattr(value, "_yaml", {}).get("tz") is None:
+            # ruamel keeps "Z" in tzinfo; a naive timestamp has no zone at all.
+            raise FieldError("datetime", "timestamp needs a time zone: write it in UTC ending in Z")
+    elif isinstance(value, str) and DATETIME_RE.match(value):
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise FieldError(
+            "datetime",
+            f"expected a UTC timestamp such as 2024-03-28T09:00:00Z, got {_type_name(value)} {value!r}",
+        )
+    if parsed.tzinfo is None:
+        raise FieldError("datetime", "timestamp needs a time zone: write it in UTC ending in Z")
+    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=dt.timezone.utc)
+
+
+def _structure_enum(value: Any, enum_type: type[Vocabulary]) -> Vocabulary:
+    from factcheck.problems import did_you_mean
+
+    words = enum_type.words()
+    if isinstance(value, str) and value in words:
+        return enum_type(value)
+    hint = did_you_mean(value, words) if isinstance(value, str) else ""
+    shown = repr(value) if isinstance(value, str) else _type_name(value)
+    raise FieldError("enum", f"{shown} is not one of: {', '.join(words)}{hint}")
+
+
+def _structure_str_list(value: Any, _type: type) -> list[str]:
+    if not isinstance(value, list):
+        raise FieldError("type", f"expected a list of strings, got {_type_name(value)}")
+    errors = []
+    out = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            out.append(item)
+        else:
+            errors.append(FieldError("type", f"expected a string, got {_type_name(item)}", (index,)))
+    if errors:
+        raise ExceptionGroup("bad list items", errors)
+    return out
+
+
+def make_converter() -> cattrs.Converter:
+    """The project's converter; never use cattrs' global one."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
+    for vocabulary in Vocabulary.__subclasses__():
+        # Registered per class: a str-based Enum would otherwise match the str hook.
+        conv.register_structure_hook(vocabulary, _structure_enum)
+
+    def must_be_list(hook_type):
+        inner = conv.get_structure_hook(hook_type)
+
+        def hook(value, _type):
+            if not isinstance(value, list):
+                raise FieldError("type", f"expected a list, got {_type_name(value)}")
+            return inner(value, _type)
+
+        return hook
+
+    for cls in (Claim, Article):
+        for field in attrs.fields(cls):
+            if getattr(field.type, "__origin__", None) is list and field.type != list[str]:
+                conv.register_structure_hook_func(
+                    lambda t, ft=field.type: t == ft, must_be_list(field.type)
+                )
+
+    def must_be_mapping(cls):
+        inner = conv.get_structure_hook(cls)
+
+        def hook(value, _type):
+            if not isinstance(value, dict):
+                raise FieldError("type", f"expected a mapping, got {_type_name(value)}")
+            return inner(value, _type)
+
+        return hook
+
+    from factcheck.model import Correction, HistoryEntry, Source
+
+    for cls in (Claim, Article, Source, HistoryEntry, Correction):
+        conv.register_structure_hook(cls, must_be_mapping(cls))
+
+    from cattrs.gen import make_dict_unstructure_fn, override
+
+    # Optional keys whose absence reads as well as null: left out when unset.
+    conv.register_unstructure_hook(
+        HistoryEntry, make_dict_unstructure_fn(HistoryEntry, conv, _cattrs_omit_if_default=True)
+    )
+    conv.register_unstructure_hook(
+        Source,
+        make_dict_unstructure_fn(
+            Source, conv,
+            archive_url=override(omit_if_default=True),
+            archived=override(omit_if_default=True),
+        ),
+    )
+    conv.register_unstructure_hook(dt.date, lambda d: d)
+    conv.register_unstructure_hook(dt.datetime, lambda d: d)
+    return conv
+
+
+CONVERTER = make_converter()
+
+
+def _walk(exc: BaseException, path: Path, out: list[FieldError]) -> None:
+    """Flatten a cattrs exception tree into FieldErrors with full paths."""
+    from factcheck.problems import did_you_mean
+
+    if isinstance(exc, ForbiddenExtraKeysError):
+        allowed = [a.name for a in attrs.fields(exc.cl)]
+        for key in sorted(exc.extra_fields, key=str):
+            out.append(
+                FieldError(
+                    "unknown-key",
+                    f"unknown key {key!r}{did_you_mean(str(key), allowed)}",
+                    path + (key,),
+                    at_key=True,
+                )
+            )
+        return
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step = getattr(note, "name", None)
+            if step is None:
+                step = getattr(note, "index", None)
+            _walk(sub, path + ((step,) if step is not None else ()), out)
+        for sub in without:
+            _walk(sub, path, out)
+        return
+    if isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            _walk(sub, path, out)
+        return
+    if isinstance(exc, FieldError):
+        out.append(FieldError(exc.code, exc.message, path + exc.path, exc.at_key))
+        return
+    if isinstance(exc, KeyError):
+        key = exc.args[0] if exc.args else "?"
+        out.append(FieldError("missing-key", f"missing required key {key!r}", path, at_key=True))
+        return
+    if isinstance(exc, TypeError) and "missing" in str(exc) and "argument" in str(exc):
+        out.append(FieldError("missing-key", str(exc), path, at_key=True))
+        return
+    out.append(FieldError("type", str(exc) or type(exc).__name__, path))
+
+
+def field_errors(obj: Any, path: Path = ()) -> list[FieldError]:
+    """Run every attrs field validator of ``obj`` (recursively); collect failures."""
+    out: list[FieldError] = []
+    if not attrs.has(type(obj)):
+        return out
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if field.validator is not None:
+            try:
+                field.validator(obj, field, value)
+            except ValueError as exc:
+                out.append(FieldError("value", exc.args[0], path + (field.name,)))
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                out.extend(field_errors(item, path + (field.name, index)))
+    return out
+
+
+def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
+    """Field validator failures in raw data that failed to structure as a whole.
+
+    Runs each validator on values already of the right plain type, so that a
+    record with one wrong type still gets its other bad values reported.
+    """
+    out: list[FieldError] = []
+    if not isinstance(data, dict) or not attrs.has(cls):
+        return out
+    for field in attrs.fields(cls):
+        if field.name not in data:
+            continue
+        value = data[field.name]
+        if field.validator is not None and isinstance(value, (str, list)):
+            if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+                continue
+            try:
+                field.validator(None, field, value)
+            except ValueError as exc:
+                out.append(FieldError("value", exc.args[0], path + (field.name,)))
+        item_type = getattr(field.type, "__args__", (None,))[0]
+        if isinstance(value, list) and attrs.has(item_type):
+            for index, item in enumerate(value):
+                out.extend(raw_field_errors(item, item_type, path + (field.name, index)))
+    return out
+
+
+def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
+    """Structure plain data into ``cls``; return (object or None, all errors)."""
+    with attrs.validators.disabled():
+        try:
+            obj = CONVERTER.structure(data, cls)
+        except Exception as exc:  # cattrs raises groups of everything it found
+            errors: list[FieldError] = []
+            _walk(exc, (), errors)
+            bad = {e.path for e in errors}
+            errors.extend(e for e in raw_field_errors(data, cls) if e.path not in bad)
+            return None, errors
+    errors = field_errors(obj)
+    return (obj if not errors else None), errors
+
+
+def unstructure(obj: Any) -> Any:
+    """Plain data in canonical key order, enums as their words."""
+    data = CONVERTER.unstructure(obj)
+    return _plain(data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

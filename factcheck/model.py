@@ -1,0 +1,222 @@
+"""The claim record: attrs classes and vocabularies. No I/O here.
+
+YAML keys are the attribute names, so a cattrs error path such as
+``$.sources[0].url`` maps straight back to a key in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+
+import attrs
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 80
+
+
+class Vocabulary(str, Enum):
+    """A closed set of words; none of them is a YAML 1.2 boolean or null."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def words(cls) -> list[str]:
+        return [member.value for member in cls]
+
+
+class Status(Vocabulary):
+    NEW = "new"
+    TO_CHECK = "to-check"
+    RESEARCHING = "researching"
+    IN_REVIEW = "in-review"
+    PUBLISHED = "published"
+    DISMISSED = "dismissed"
+
+
+class Verdict(Vocabulary):
+    ACCURATE = "accurate"
+    MOSTLY_ACCURATE = "mostly-accurate"
+    MIXED = "mixed"
+    MISLEADING = "misleading"
+    MOSTLY_INACCURATE = "mostly-inaccurate"
+    INACCURATE = "inaccurate"
+    UNPROVEN = "unproven"
+
+
+class Kind(Vocabulary):
+    QUANTITY = "quantity"
+    EVENT = "event"
+    ATTRIBUTION = "attribution"
+    CAUSAL = "causal"
+    CHARACTERIZATION = "characterization"
+    PREDICTION = "prediction"
+    OPINION = "opinion"
+
+
+class Stance(Vocabulary):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class Action(Vocabulary):
+    """What a history entry records."""
+
+    CREATED = "created"
+    STATUS = "status"
+    VERDICT = "verdict"
+    SUMMARY = "summary"
+    SOURCE_ADDED = "source-added"
+    SOURCE_REMOVED = "source-removed"
+    NOTE = "note"
+    TAGS = "tags"
+    RELATED = "related"
+    CORRECTION = "correction"
+    UNDO = "undo"
+
+
+#: Verdicts that need a source of a given stance.
+VERDICT_NEEDS_STANCE: dict[Verdict, Stance] = {
+    Verdict.ACCURATE: Stance.SUPPORTS,
+    Verdict.MOSTLY_ACCURATE: Stance.SUPPORTS,
+    Verdict.INACCURATE: Stance.REFUTES,
+    Verdict.MOSTLY_INACCURATE: Stance.REFUTES,
+}
+
+#: The usual next step of each status, for "advance" in the UI.
+STATUS_FLOW: tuple[Status, ...] = (
+    Status.NEW,
+    Status.TO_CHECK,
+    Status.RESEARCHING,
+    Status.IN_REVIEW,
+    Status.PUBLISHED,
+)
+
+
+def _non_empty(instance, attribute, value) -> None:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{attribute.name} must not be empty", attribute.name)
+
+
+def _slug(instance, attribute, value) -> None:
+    if not SLUG_RE.match(value) or len(value) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"{attribute.name} {value!r} is not a lowercase slug "
+            f"(letters a-z, digits, single hyphens, at most {MAX_ID_LENGTH} characters)",
+            attribute.name,
+        )
+
+
+def _http_url(instance, attribute, value) -> None:
+    if value is None:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(
+            f"{attribute.name} must be an http or https URL, got {value!r}", attribute.name
+        )
+
+
+def _unique_items(instance, attribute, value) -> None:
+    seen: set[str] = set()
+    for item in value:
+        if item in seen:
+            raise ValueError(f"{attribute.name} lists {item!r} twice", attribute.name)
+        seen.add(item)
+
+
+def _tag_words(instance, attribute, value) -> None:
+    for item in value:
+        if not SLUG_RE.match(item):
+            raise ValueError(
+                f"{attribute.name} entry {item!r} is not a lowercase slug", attribute.name
+            )
+
+
+@attrs.frozen
+class Source:
+    """A page that bears on a claim."""
+
+    url: str = attrs.field(validator=_http_url)
+    title: str = attrs.field(validator=_non_empty)
+    publisher: str = attrs.field(validator=_non_empty)
+    published: dt.date | None
+    accessed: dt.date
+    excerpt: str = attrs.field(validator=_non_empty)
+    stance: Stance
+    archive_url: str | None = attrs.field(default=None, validator=_http_url)
+    archived: dt.date | None = None
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One append-only line of a claim's history: who changed what, when and why."""
+
+    at: dt.datetime
+    by: str = attrs.field(validator=_non_empty)
+    action: Action
+    field: str | None = None
+    before: str | None = None
+    after: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Correction:
+    """A change to a published claim, recorded as the IFCN code asks."""
+
+    date: dt.date
+    change: str = attrs.field(validator=_non_empty)
+    reason: str = attrs.field(validator=_non_empty)
+
+
+@attrs.frozen
+class Claim:
+    """One checkable assertion of an article."""
+
+    id: str = attrs.field(validator=_slug)
+    text: str = attrs.field(validator=_non_empty)
+    quote: str = attrs.field(validator=_non_empty)
+    claimant: str = attrs.field(validator=_non_empty)
+    kind: Kind
+    status: Status
+    verdict: Verdict | None = None
+    summary: str | None = None
+    tags: list[str] = attrs.field(factory=list, validator=[_unique_items, _tag_words])
+    related: list[str] = attrs.field(factory=list, validator=_unique_items)
+    sources: list[Source] = attrs.field(factory=list)
+    corrections: list[Correction] = attrs.field(factory=list)
+    history: list[HistoryEntry] = attrs.field(factory=list)
+
+    def stance_counts(self) -> dict[Stance, int]:
+        counts = {stance: 0 for stance in Stance}
+        for source in self.sources:
+            counts[source.stance] += 1
+        return counts
+
+
+@attrs.frozen
+class Article:
+    """The article a folder of claims comes from."""
+
+    title: str = attrs.field(validator=_non_empty)
+    publisher: str = attrs.field(validator=_non_empty)
+    url: str = attrs.field(validator=_http_url)
+    published: dt.date
+    language: str = attrs.field(validator=_non_empty)
+    text: str = attrs.field(validator=_non_empty)
+    outlet: str | None = None
+    authors: list[str] = attrs.field(factory=list)
+
+
+#: Key order of the canonical layout (also the order of attributes).
+CLAIM_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Claim))
+SOURCE_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Source))
+HISTORY_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(HistoryEntry))
+CORRECTION_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Correction))
+ARTICLE_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Article))

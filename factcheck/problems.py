@@ -1,0 +1,31 @@
+"""Problems are values: every check returns them, reporters print them."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(order=True)
+class Problem:
+    """One thing wrong with one file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: str = "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return attrs.asdict(self)
+
+    def as_tuple(self) -> tuple:
+        return attrs.astuple(self)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """A ' (did you mean X?)' hint, or '' when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,198 @@
+"""Checks beyond the schema: one claim against its article, and claims against each other.
+
+Every rule returns :class:`~factcheck.convert.FieldError` values: a code, a plain
+message and the path of the key or value at fault. Positions are found later, from
+the round-trip document, only for files that have problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+from factcheck.convert import FieldError
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Status
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Text with curly quotes made straight and every run of whitespace one space."""
+    return _SPACE.sub(" ", text.translate(_QUOTE_MAP)).strip()
+
+
+def find_quote(quote: str, article_text: str) -> tuple[int, int] | None:
+    """Character span of ``quote`` in the article, forgiving whitespace and curly quotes."""
+    norm_quote = normalize(quote)
+    if not norm_quote:
+        return None
+    # Map each normalized character back to an index in the original text.
+    index_map: list[int] = []
+    chars: list[str] = []
+    previous_space = True
+    for index, ch in enumerate(article_text):
+        ch = ch.translate(_QUOTE_MAP)
+        if ch.isspace():
+            if previous_space:
+                continue
+            ch = " "
+            previous_space = True
+        else:
+            previous_space = False
+        chars.append(ch)
+        index_map.append(index)
+    norm_article = "".join(chars)
+    start = norm_article.find(norm_quote)
+    if start < 0:
+        return None
+    end = start + len(norm_quote) - 1
+    return index_map[start], index_map[end] + 1
+
+
+def closest_passage(quote: str, article_text: str) -> str:
+    """The sentence-sized passage of the article most like ``quote``."""
+    norm_quote = normalize(quote)
+    words = normalize(article_text).split(" ")
+    size = max(1, len(norm_quote.split(" ")))
+    best, best_ratio = "", 0.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(norm_quote)
+    step = max(1, size // 4)
+    for start in range(0, max(1, len(words) - size + 1), step):
+        window = " ".join(words[start : start + size])
+        matcher.set_seq1(window)
+        if matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = window, ratio
+    return best
+
+
+class QuoteIndex:
+    """An article's normalized text, prepared once for many quote look-ups."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.normalized = normalize(text)
+
+    def contains(self, quote: str) -> bool:
+        return normalize(quote) in self.normalized
+
+
+def canonical_url(url: str) -> str:
+    """A URL for duplicate detection: scheme and host lowercased, no fragment or trailing slash."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def status_changes(claim: Claim) -> list[tuple[int, str]]:
+    """(history index, status after) of every entry that sets the status."""
+    out = []
+    for index, entry in enumerate(claim.history):
+        if entry.action is Action.CREATED or entry.field == "status" or entry.action is Action.STATUS:
+            if entry.after is not None:
+                out.append((index, entry.after))
+    return out
+
+
+def claim_rules(
+    claim: Claim,
+    file_stem: str,
+    article: QuoteIndex | None,
+    today: dt.date,
+) -> list[FieldError]:
+    """Every rule that looks at one claim (and its article's text)."""
+    out: list[FieldError] = []
+    if claim.id != file_stem:
+        out.append(FieldError("id-mismatch", f"id {claim.id!r} differs from the file name {file_stem!r}.yaml", ("id",)))
+    if claim.id in claim.related:
+        out.append(FieldError("related-self", "a claim cannot be related to itself", ("related", claim.related.index(claim.id))))
+
+    if article is not None and not article.contains(claim.quote):
+        passage = closest_passage(claim.quote, article.text)
+        hint = f'; closest passage: "{passage}"' if passage else ""
+        out.append(FieldError("quote-not-found", f"quote does not occur in the article text{hint}", ("quote",)))
+
+    if claim.status is Status.PUBLISHED:
+        if claim.verdict is None:
+            out.append(FieldError("published-incomplete", "a published claim needs a verdict", ("status",)))
+        if not (claim.summary or "").strip():
+            out.append(FieldError("published-incomplete", "a published claim needs a summary", ("status",)))
+        if not claim.sources:
+            out.append(FieldError("published-incomplete", "a published claim needs at least one source", ("status",)))
+
+    if claim.verdict is not None and claim.verdict in VERDICT_NEEDS_STANCE:
+        stance = VERDICT_NEEDS_STANCE[claim.verdict]
+        if not any(s.stance is stance for s in claim.sources):
+            out.append(FieldError("verdict-needs-source", f"verdict {claim.verdict.value} needs at least one source that {stance.value.rstrip('s')}s it", ("verdict",)))
+
+    seen_urls: dict[str, int] = {}
+    for index, source in enumerate(claim.sources):
+        for name in ("published", "accessed", "archived"):
+            value = getattr(source, name)
+            if value is not None and value > today:
+                out.append(FieldError("future-date", f"{name} {value.isoformat()} is in the future", ("sources", index, name)))
+        if source.published is not None and source.accessed < source.published:
+            out.append(FieldError("accessed-before-published", f"accessed {source.accessed.isoformat()} is before published {source.published.isoformat()}", ("sources", index, "accessed")))
+        key = canonical_url(source.url)
+        if key in seen_urls:
+            out.append(FieldError("duplicate-source", f"this URL is already source {seen_urls[key] + 1} of this claim", ("sources", index, "url")))
+        else:
+            seen_urls[key] = index
+
+    for index, correction in enumerate(claim.corrections):
+        if correction.date > today:
+            out.append(FieldError("future-date", f"date {correction.date.isoformat()} is in the future", ("corrections", index, "date")))
+
+    if not claim.history:
+        out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
+    previous: dt.datetime | None = None
+    for index, entry in enumerate(claim.history):
+        if entry.at.date() > today:
+            out.append(FieldError("future-date", f"history time {entry.at.isoformat()} is in the future", ("history", index, "at")))
+        if previous is not None and entry.at < previous:
+            out.append(FieldError("history-order", "history entry is earlier than the one before it; history is append-only, oldest first", ("history", index, "at")))
+        previous = entry.at
+    changes = status_changes(claim)
+    if claim.history and not changes:
+        out.append(FieldError("history-status", f"history records no status; its last status change must be {claim.status.value!r}", ("history",)))
+    elif changes and changes[-1][1] != claim.status.value:
+        index, after = changes[-1]
+        out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
+    return out
+
+
+def cross_rules(
+    ids_by_path: Mapping[str, str | None], related_by_path: Mapping[str, Iterable[str]]
+) -> dict[str, list[FieldError]]:
+    """Rules across claims: unique ids, and related ids that exist."""
+    out: dict[str, list[FieldError]] = {}
+    first_path: dict[str, str] = {}
+    for path in sorted(ids_by_path):
+        claim_id = ids_by_path[path]
+        if claim_id is None:
+            continue
+        if claim_id in first_path:
+            out.setdefault(path, []).append(FieldError("duplicate-id", f"id {claim_id!r} is already used by {first_path[claim_id]}", ("id",)))
+        else:
+            first_path[claim_id] = path
+    known = set(first_path)
+    for path, related in related_by_path.items():
+        for index, other in enumerate(related):
+            if other not in known:
+                from factcheck.problems import did_you_mean
+
+                out.setdefault(path, []).append(FieldError("related-missing", f"related claim {other!r} does not exist{did_you_mean(other, known)}", ("related", index)))
+    return out

@@ -1,0 +1,422 @@
+"""The claim store: finds, loads, checks and edits claim files.
+
+Layout: ``<root>/<article-slug>/article.yaml`` describes an article and names its
+text file; every other ``*.yaml`` in that folder is one claim whose id is its file
+name. Every edit goes through :meth:`ClaimStore.edit`, the project's one writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path as FsPath
+from typing import Any
+
+import attrs
+
+from factcheck import yamlio
+from factcheck.convert import FieldError, structure, unstructure
+from factcheck.model import Action, Article, Claim, HistoryEntry
+from factcheck.problems import Problem
+from factcheck.rules import QuoteIndex, claim_rules, cross_rules
+
+ARTICLE_FILE = "article.yaml"
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def find_root(start: str | os.PathLike | None = None) -> FsPath | None:
+    """The nearest ``claims/`` folder at or above ``start`` (default: the cwd)."""
+    here = FsPath(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if folder.name == "claims" and folder.is_dir():
+            return folder
+        candidate = folder / "claims"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def editor_name(explicit: str | None = None) -> str:
+    """Who is editing: --editor, FACTCHECK_EDITOR, git user.name, or the OS user."""
+    if explicit:
+        return explicit
+    env = os.environ.get("FACTCHECK_EDITOR")
+    if env:
+        return env
+    try:
+        out = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5
+        )
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return getpass.getuser()
+    except Exception:  # getpass raises various errors when no user is known
+        return "unknown"
+
+
+# -- discovery ------------------------------------------------------------------
+
+
+@attrs.frozen
+class Tree:
+    """The files of a claims tree: article folders and claim files."""
+
+    articles: dict[str, str]  # folder -> article.yaml path
+    claims: list[str]  # claim file paths, sorted
+    strays: list[str]  # claim-like files outside any article folder
+
+
+def _scan(folder: str, articles: dict[str, str], yaml_files: list[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, articles, yaml_files)
+        elif entry.name == ARTICLE_FILE:
+            articles[folder] = entry.path
+        elif entry.name.endswith(".yaml"):
+            yaml_files.append(entry.path)
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> Tree:
+    """Find article folders and claim files under the given paths (files or folders)."""
+    articles: dict[str, str] = {}
+    yaml_files: list[str] = []
+    for given in paths:
+        path = os.fspath(given)
+        if os.path.isdir(path):
+            _scan(path, articles, yaml_files)
+        elif os.path.basename(path) == ARTICLE_FILE:
+            articles[os.path.dirname(path) or "."] = path
+        else:
+            yaml_files.append(path)
+            folder = os.path.dirname(path) or "."
+            article = os.path.join(folder, ARTICLE_FILE)
+            if os.path.exists(article):
+                articles.setdefault(folder, article)
+    claims, strays = [], []
+    for path in sorted(set(yaml_files)):
+        (claims if (os.path.dirname(path) or ".") in articles else strays).append(path)
+    return Tree(articles=articles, claims=claims, strays=strays)
+
+
+# -- articles -------------------------------------------------------------------
+
+
+@attrs.define
+class ArticleRecord:
+    folder: str
+    path: str
+    article: Article | None
+    text: str | None
+    problems: list[Problem]
+
+    @property
+    def slug(self) -> str:
+        return os.path.basename(os.path.normpath(self.folder))
+
+
+def _problems_from(path: str, loaded: yamlio.Loaded, errors: list[FieldError]) -> list[Problem]:
+    out = []
+    for err in errors:
+        line, col = yamlio.locate(loaded.doc, err.path, err.at_key) if loaded.doc is not None else (1, 1)
+        out.append(Problem(path, line, col, err.code, err.message))
+    return out
+
+
+def load_article(folder: str, path: str) -> ArticleRecord:
+    try:
+        raw = FsPath(path).read_bytes()
+    except OSError as exc:
+        return ArticleRecord(folder, path, None, None, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))])
+    loaded = yamlio.load_roundtrip(path, raw)
+    if loaded.problems:
+        return ArticleRecord(folder, path, None, None, loaded.problems)
+    article, errors = structure(yamlio.to_plain(loaded.doc), Article)
+    problems = _problems_from(path, loaded, errors)
+    text = None
+    if article is not None:
+        if article.published > today():
+            problems += _problems_from(path, loaded, [FieldError("future-date", f"published {article.published.isoformat()} is in the future", ("published",))])
+        text_path = os.path.join(folder, article.text)
+        if os.path.isabs(article.text) or os.path.normpath(article.text).startswith(".."):
+            problems += _problems_from(path, loaded, [FieldError("article-text", "text must be a file name inside the article folder", ("text",))])
+        else:
+            try:
+                text = FsPath(text_path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems += _problems_from(path, loaded, [FieldError("article-text", f"cannot read the article text {article.text!r}: {getattr(exc, 'strerror', None) or exc}", ("text",))])
+    return ArticleRecord(folder, path, article, text, problems)
+
+
+# -- one claim file -------------------------------------------------------------
+
+
+@attrs.define
+class FileResult:
+    """What checking one claim file found."""
+
+    path: str
+    problems: list[Problem]
+    claim_id: str | None
+    related: list[str]
+    claim: Claim | None = None
+    cacheable: bool = True
+
+
+def _stem(path: str) -> str:
+    return os.path.basename(path)[: -len(".yaml")]
+
+
+def _max_date(claim: Claim) -> dt.date:
+    dates = [dt.date.min]
+    for s in claim.sources:
+        dates += [d for d in (s.published, s.accessed, s.archived) if d is not None]
+    dates += [c.date for c in claim.corrections]
+    dates += [h.at.date() for h in claim.history]
+    return max(dates)
+
+
+def _raw_id(data: Any) -> tuple[str | None, list[str]]:
+    if not isinstance(data, dict):
+        return None, []
+    claim_id = data.get("id") if isinstance(data.get("id"), str) else None
+    related = data.get("related")
+    related = [r for r in related if isinstance(r, str)] if isinstance(related, list) else []
+    return claim_id, related
+
+
+def check_claim_bytes(
+    path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, keep: bool = False
+) -> FileResult:
+    """Schema and single-claim rules for one file: fast path, round trip when needed."""
+    data = yamlio.load_fast(raw)
+    if data is not None:
+        claim, errors = structure(data, Claim)
+        if claim is not None:
+            errors = claim_rules(claim, _stem(path), article, day)
+            if not errors:
+                return FileResult(path, [], claim.id, list(claim.related), claim if keep else None, _max_date(claim) <= day)
+    loaded = yamlio.load_roundtrip(path, raw)
+    if loaded.problems:
+        return FileResult(path, loaded.problems, None, [])
+    data = yamlio.to_plain(loaded.doc)
+    claim, errors = structure(data, Claim)
+    if claim is not None:
+        errors = claim_rules(claim, _stem(path), article, day)
+    claim_id, related = _raw_id(data)
+    problems = _problems_from(path, loaded, errors)
+    cacheable = claim is None or _max_date(claim) <= day
+    return FileResult(path, sorted(problems), claim_id, related, claim if keep else None, cacheable)
+
+
+def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, keep: bool = False) -> FileResult:
+    try:
+        raw = FsPath(path).read_bytes()
+    except OSError as exc:
+        return FileResult(path, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))], None, [], cacheable=False)
+    return check_claim_bytes(path, raw, article, day, keep)
+
+
+def locate_findings(path: str, findings: list[FieldError]) -> list[Problem]:
+    """Positions for findings of a file that passed the fast path (round-trip load)."""
+    try:
+        raw = FsPath(path).read_bytes()
+    except OSError:
+        return [Problem(path, 1, 1, f.code, f.message) for f in findings]
+    loaded = yamlio.load_roundtrip(path, raw)
+    return _problems_from(path, loaded, findings)
+
+
+# -- the store ------------------------------------------------------------------
+
+
+class EditRefused(Exception):
+    """An edit that would break a rule, or that conflicts with a change on disk."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+@attrs.define
+class ClaimRecord:
+    path: str
+    article: ArticleRecord | None
+    claim: Claim | None
+    problems: list[Problem]
+
+    @property
+    def id(self) -> str:
+        return self.claim.id if self.claim else _stem(self.path)
+
+
+@attrs.define
+class ClaimStore:
+    """Every claim of a tree, loaded and checked, and the one way to change them."""
+
+    root: str
+    articles: dict[str, ArticleRecord]
+    records: dict[str, ClaimRecord]
+    general: list[Problem]
+
+    @classmethod
+    def open(cls, root: str | os.PathLike, progress: Callable[[int, int], None] | None = None) -> "ClaimStore":
+        from factcheck.validate import check_tree
+
+        result = check_tree([root], keep_claims=True, progress=progress)
+        articles = result.articles
+        records: dict[str, ClaimRecord] = {}
+        by_path = {p.path: [] for p in ()}
+        for problem in result.problems:
+            by_path.setdefault(problem.path, []).append(problem)
+        for path, claim in result.claims.items():
+            folder = os.path.dirname(path) or "."
+            records[path] = ClaimRecord(path, articles.get(folder), claim, by_path.pop(path, []))
+        general = [p for ps in by_path.values() for p in ps]
+        return cls(str(root), articles, records, general)
+
+    # look-ups
+
+    def all(self) -> list[ClaimRecord]:
+        return list(self.records.values())
+
+    def find(self, claim_id: str) -> ClaimRecord | None:
+        for record in self.records.values():
+            if record.id == claim_id:
+                return record
+        return None
+
+    def ids(self) -> set[str]:
+        return {r.id for r in self.records.values()}
+
+    def problem_count(self) -> int:
+        return sum(len(r.problems) for r in self.records.values()) + len(self.general)
+
+    # the writer
+
+    def edit(
+        self,
+        claim_id: str,
+        change: Callable[[Claim], Claim],
+        *,
+        allow_new_problems: bool = False,
+    ) -> ClaimRecord:
+        """Apply ``change`` to a claim and write it through the one writer.
+
+        Refuses (:class:`EditRefused`, file untouched) when the file changed on disk
+        since it was loaded, when it cannot be read as a claim, or when the change
+        adds a problem the claim did not have.
+        """
+        record = self.find(claim_id)
+        if record is None:
+            raise EditRefused(f"no claim with id {claim_id!r}")
+        return self._write(record, change, allow_new_problems)
+
+    def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool) -> ClaimRecord:
+        raw = FsPath(record.path).read_bytes()
+        loaded = yamlio.load_roundtrip(record.path, raw)
+        if loaded.problems:
+            raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", loaded.problems)
+        current, errors = structure(yamlio.to_plain(loaded.doc), Claim)
+        if current is None:
+            raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", _problems_from(record.path, loaded, errors))
+        if record.claim is not None and current != record.claim:
+            self._reload(record, raw)
+            raise EditRefused(f"{os.path.basename(record.path)} changed on disk since it was loaded; it has been reloaded, make the change again")
+        before = {(p.code, p.message) for p in record.problems}
+        updated = change(current)
+        new_problems = self._problems_for(record, updated)
+        added = [p for p in new_problems if (p.code, p.message) not in before]
+        if added and not allow_new_problems:
+            raise EditRefused("; ".join(p.message for p in added), added)
+        data = unstructure(updated)
+        try:
+            yamlio.write_merged(loaded, data)
+        except yamlio.ConflictError as exc:
+            self._reload(record, FsPath(record.path).read_bytes())
+            raise EditRefused(str(exc)) from None
+        record.claim = updated
+        record.problems = self._problems_for(record, updated, locate_in=loaded)
+        return record
+
+    def _problems_for(self, record: ClaimRecord, claim: Claim, locate_in: yamlio.Loaded | None = None) -> list[Problem]:
+        article = QuoteIndex(record.article.text) if record.article and record.article.text else None
+        errors = claim_rules(claim, _stem(record.path), article, today())
+        ids = {r.path: r.id for r in self.records.values()}
+        ids[record.path] = claim.id
+        related = {record.path: claim.related}
+        errors += cross_rules(ids, related).get(record.path, [])
+        if locate_in is not None:
+            return sorted(_problems_from(record.path, locate_in, errors))
+        return [Problem(record.path, 0, 0, e.code, e.message) for e in errors]
+
+    def _reload(self, record: ClaimRecord, raw: bytes) -> None:
+        article = QuoteIndex(record.article.text) if record.article and record.article.text else None
+        result = check_claim_bytes(record.path, raw, article, today(), keep=True)
+        record.claim = result.claim
+        record.problems = result.problems
+
+    def reload_changed(self) -> list[ClaimRecord]:
+        """Re-read claim files whose bytes no longer match what is loaded."""
+        changed = []
+        for record in self.records.values():
+            try:
+                raw = FsPath(record.path).read_bytes()
+            except OSError:
+                continue
+            if record.claim is None:
+                continue
+            data = yamlio.load_fast(raw)
+            same = False
+            if data is not None:
+                claim, _ = structure(data, Claim)
+                same = claim == record.claim
+            if not same:
+                old = record.claim
+                self._reload(record, raw)
+                if record.claim != old:
+                    changed.append(record)
+        return changed
+
+    def create(self, article: ArticleRecord, claim: Claim) -> ClaimRecord:
+        """Write a new claim file (refused if the id exists or the claim breaks a rule)."""
+        path = os.path.join(article.folder, f"{claim.id}.yaml")
+        if self.find(claim.id) is not None or os.path.exists(path):
+            raise EditRefused(f"a claim with id {claim.id!r} already exists")
+        record = ClaimRecord(path, article, claim, [])
+        problems = self._problems_for(record, claim)
+        if problems:
+            raise EditRefused("; ".join(p.message for p in problems), problems)
+        loaded = yamlio.Loaded(path=path, raw=b"")
+        try:
+            yamlio.write_merged(loaded, unstructure(claim), create=True)
+        except yamlio.ConflictError as exc:
+            raise EditRefused(str(exc)) from None
+        self.records[path] = record
+        return record
+
+
+def history_entry(action: Action, by: str, *, field: str | None = None, before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None) -> HistoryEntry:
+    def word(value: Any) -> str | None:
+        return None if value is None else str(getattr(value, "value", value))
+
+    return HistoryEntry(at=at or now(), by=by, action=action, field=field, before=word(before), after=word(after), note=note)

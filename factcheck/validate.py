@@ -1,0 +1,236 @@
+"""Check a whole tree fast: both cores, and a cache of unchanged files.
+
+The cache maps each claim file to its stat signature, content digest, the digest
+of its article's text, and what checking it found. A file whose stat signature
+or content digest matches is not parsed again; cross-record rules (unique ids,
+related ids) are always re-run over the cached ids, which is cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path as FsPath
+
+import attrs
+
+from factcheck import yamlio
+from factcheck.model import Claim
+from factcheck.problems import Problem
+from factcheck.rules import QuoteIndex, cross_rules
+from factcheck.store import (
+    ArticleRecord,
+    FileResult,
+    check_claim_bytes,
+    discover,
+    load_article,
+    locate_findings,
+    today,
+)
+
+CACHE_FORMAT = 3
+#: Below this many files to parse, one process is faster than starting a pool.
+PARALLEL_THRESHOLD = 400
+
+
+@attrs.define
+class TreeResult:
+    problems: list[Problem]
+    files: int
+    parsed: int
+    articles: dict[str, ArticleRecord]
+    claims: dict[str, Claim | None]
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _code_version() -> str:
+    """Changes whenever the checking code changes, so stale results are not reused."""
+    here = FsPath(__file__).parent
+    parts = [str(CACHE_FORMAT)]
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            st = os.stat(here / name)
+            parts.append(f"{name}:{st.st_mtime_ns}:{st.st_size}")
+    return "|".join(parts)
+
+
+def cache_path(roots: Iterable[str]) -> FsPath:
+    base = os.environ.get("FACTCHECK_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "factcheck"
+    )
+    key = hashlib.sha1("\0".join(sorted(os.path.abspath(r) for r in roots)).encode()).hexdigest()[:16]
+    return FsPath(base) / f"validate-{key}.pickle"
+
+
+def _load_cache(path: FsPath, version: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = pickle.load(handle)
+    except Exception:  # a missing, partial or foreign cache is simply not used
+        return {}
+    if not isinstance(data, dict) or data.get("version") != version:
+        return {}
+    return data.get("files", {})
+
+
+def _save_cache(path: FsPath, version: str, files: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".validate-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({"version": version, "files": files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+# -- workers --------------------------------------------------------------------
+
+_ARTICLES: dict[str, QuoteIndex | None] = {}
+_DAY: dt.date = dt.date.min
+
+
+def _init_worker(article_texts: dict[str, str | None], day: dt.date) -> None:
+    global _ARTICLES, _DAY
+    _ARTICLES = {folder: (QuoteIndex(t) if t is not None else None) for folder, t in article_texts.items()}
+    _DAY = day
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
+
+
+def _check_batch(paths: list[str], keep: bool) -> list[tuple[FileResult, int, int, bytes]]:
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            raw = FsPath(path).read_bytes()
+        except OSError as exc:
+            out.append((FileResult(path, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))], None, [], cacheable=False), 0, 0, b""))
+            continue
+        folder = os.path.dirname(path) or "."
+        result = check_claim_bytes(path, raw, _ARTICLES.get(folder), _DAY, keep)
+        out.append((result, st.st_mtime_ns, st.st_size, _digest(raw)))
+    return out
+
+
+def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, keep: bool, jobs: int, progress) -> list:
+    if not paths:
+        return []
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        _init_worker_local(article_texts, day)
+        with yamlio.quiet_stderr():
+            results = []
+            step = 500
+            for start in range(0, len(paths), step):
+                results += _check_batch(paths[start : start + step], keep)
+                if progress:
+                    progress(min(start + step, len(paths)), len(paths))
+            return results
+    chunks = max(jobs * 4, len(paths) // 500)
+    size = -(-len(paths) // chunks)
+    batches = [paths[i : i + size] for i in range(0, len(paths), size)]
+    results = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(article_texts, day)) as pool:
+        for batch_result in pool.map(_check_batch, batches, [keep] * len(batches)):
+            results += batch_result
+            if progress:
+                progress(len(results), len(paths))
+    return results
+
+
+def _init_worker_local(article_texts: dict[str, str | None], day: dt.date) -> None:
+    global _ARTICLES, _DAY
+    _ARTICLES = {folder: (QuoteIndex(t) if t is not None else None) for folder, t in article_texts.items()}
+    _DAY = day
+
+
+# -- the tree -------------------------------------------------------------------
+
+
+def check_tree(
+    paths: Iterable[str | os.PathLike],
+    *,
+    use_cache: bool = True,
+    keep_claims: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TreeResult:
+    """Every problem of every file under ``paths``, sorted by file and position."""
+    paths = [os.fspath(p) for p in paths]
+    tree = discover(paths)
+    day = today()
+    problems: list[Problem] = []
+    for given in paths:
+        if not os.path.exists(given):
+            problems.append(Problem(given, 1, 1, "missing-path", "no such file or folder"))
+    for stray in tree.strays:
+        problems.append(Problem(stray, 1, 1, "no-article", f"claim file is not in an article folder (no {os.path.join(os.path.dirname(stray) or '.', 'article.yaml')})"))
+
+    articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
+    for record in articles.values():
+        problems += record.problems
+    article_texts = {folder: rec.text for folder, rec in articles.items()}
+    article_digest = {folder: _digest((t or "").encode()) for folder, t in article_texts.items()}
+
+    version = _code_version()
+    cpath = cache_path(paths)
+    cache = _load_cache(cpath, version) if use_cache and not keep_claims else {}
+    new_cache: dict = {}
+    results: dict[str, FileResult] = {}
+    to_parse: list[str] = []
+    for path in tree.claims:
+        folder = os.path.dirname(path) or "."
+        entry = cache.get(path)
+        if entry is not None and entry[3] == article_digest.get(folder):
+            try:
+                st = os.stat(path)
+            except OSError:
+                to_parse.append(path)
+                continue
+            if (st.st_mtime_ns, st.st_size) == (entry[0], entry[1]):
+                results[path] = entry[4]
+                new_cache[path] = entry
+                continue
+            try:
+                if _digest(FsPath(path).read_bytes()) == entry[2]:
+                    results[path] = entry[4]
+                    new_cache[path] = (st.st_mtime_ns, st.st_size, entry[2], entry[3], entry[4])
+                    continue
+            except OSError:
+                pass
+        to_parse.append(path)
+
+    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    for result, mtime, size, digest in _run(to_parse, article_texts, day, keep_claims, workers, progress):
+        results[result.path] = result
+        if result.cacheable and mtime:
+            folder = os.path.dirname(result.path) or "."
+            stored = attrs.evolve(result, claim=None)
+            new_cache[result.path] = (mtime, size, digest, article_digest.get(folder), stored)
+
+    for result in results.values():
+        problems += result.problems
+    cross = cross_rules(
+        {p: r.claim_id for p, r in results.items()},
+        {p: r.related for p, r in results.items()},
+    )
+    for path, findings in cross.items():
+        problems += locate_findings(path, findings)
+
+    if use_cache and not keep_claims:
+        _save_cache(cpath, version, new_cache)
+    claims = {p: r.claim for p, r in results.items()} if keep_claims else {}
+    return TreeResult(sorted(set(problems)), len(tree.claims), len(to_parse), articles, claims)
+
+
+if __name__ == "__main__":  # pragma: no cover - handy for profiling
+    print(len(check_tree(sys.argv[1:]).problems))
