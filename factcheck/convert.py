@@ -139,6 +139,22 @@ def make_converter() -> cattrs.Converter:
         # Registered per class: a str-based Enum would otherwise match the str hook.
         conv.register_structure_hook(vocabulary, _structure_enum)
 
+    def must_be_mapping(cls):
+        inner = conv.get_structure_hook(cls)
+
+        def hook(value, _type):
+            if not isinstance(value, dict):
+                raise FieldError("type", f"expected a mapping, got {_type_name(value)}")
+            return inner(value, _type)
+
+        return hook
+
+    from factcheck.model import Correction, HistoryEntry, Source
+
+    # Order matters: a generated hook captures the hooks of its fields when made.
+    for cls in (Source, HistoryEntry, Correction):
+        conv.register_structure_hook(cls, must_be_mapping(cls))
+
     def must_be_list(hook_type):
         inner = conv.get_structure_hook(hook_type)
 
@@ -155,20 +171,7 @@ def make_converter() -> cattrs.Converter:
                 conv.register_structure_hook_func(
                     lambda t, ft=field.type: t == ft, must_be_list(field.type)
                 )
-
-    def must_be_mapping(cls):
-        inner = conv.get_structure_hook(cls)
-
-        def hook(value, _type):
-            if not isinstance(value, dict):
-                raise FieldError("type", f"expected a mapping, got {_type_name(value)}")
-            return inner(value, _type)
-
-        return hook
-
-    from factcheck.model import Correction, HistoryEntry, Source
-
-    for cls in (Claim, Article, Source, HistoryEntry, Correction):
+    for cls in (Claim, Article):
         conv.register_structure_hook(cls, must_be_mapping(cls))
 
     from cattrs.gen import make_dict_unstructure_fn, override

@@ -67,8 +67,7 @@ def closest_passage(quote: str, article_text: str) -> str:
     best, best_ratio = "", 0.0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(norm_quote)
-    step = max(1, size // 4)
-    for start in range(0, max(1, len(words) - size + 1), step):
+    for start in range(0, max(1, len(words) - size + 1)):
         window = " ".join(words[start : start + size])
         matcher.set_seq1(window)
         if matcher.quick_ratio() <= best_ratio:

@@ -197,7 +197,7 @@ def load_roundtrip(path: str, raw: bytes) -> Loaded:
 
 #: Bytes that make the fast path step aside: tabs, tags, anchors, aliases, "~" null,
 #: directives and document markers. Any of them sends the file to the round-trip loader.
-_RISKY = (b"\t", b"!", b"&", b"*", b"~", b"\n---", b"\n...", b"%")
+_RISKY = (b"\t", b"!", b"&", b"*", b"~", b"\n---", b"\n...", b"\n%")
 
 #: Strings that YAML 1.2 might read as something else; rapidyaml keeps them as text.
 _SPECIAL_SCALAR = re.compile(
@@ -234,7 +234,7 @@ def load_fast(raw: bytes) -> dict | None:
     """
     import ryml
 
-    if len(raw) > MAX_BYTES or any(r in raw for r in _RISKY) or raw.startswith(b"---"):
+    if len(raw) > MAX_BYTES or any(r in raw for r in _RISKY) or raw.startswith((b"---", b"%")):
         return None
     if raw.count(b"[") + raw.count(b"{") > MAX_FLOW_DEPTH:
         return None
@@ -379,6 +379,7 @@ def merge(node: Any, new: Any) -> Any:
                 node.insert(position, key, _fresh(value))
         return node
     if isinstance(node, CommentedSeq) and isinstance(new, list):
+        was_empty = not len(node)
         old_keys = [_key(to_plain(v)) for v in node]
         new_keys = [_key(v) for v in new]
         matcher = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
@@ -394,10 +395,10 @@ def merge(node: Any, new: Any) -> Any:
                 del node[index]
             for offset, value in enumerate(new[j1:j2]):
                 node.insert(i1 + offset, _fresh(value))
-        if len(node):
-            node.fa.set_block_style()
-        else:
+        if not len(node):
             node.fa.set_flow_style()
+        elif was_empty:
+            node.fa.set_block_style()  # "[]" grows into the house block layout
         return node
     return _fresh(new)
 

@@ -1,0 +1,170 @@
+"""The command line: formats, exit codes, and the edit commands' bytes on disk."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from factcheck.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def broken_tree(tmp_path: Path) -> Path:
+    bad = CLAIM_YAML.replace("kind: quantity", "kind: quantty").replace('claimant: "The mayor"', "claimant: 7")
+    return make_tree(tmp_path, {"bridges-repaired": bad, "support-rose": OTHER_YAML})
+
+
+def test_validate_clean_exits_0(capsys, tree):
+    code, out, err = run(capsys, "validate", str(tree))
+    assert (code, out, err) == (0, "2 claim files checked, no problems\n", "")
+
+
+def test_validate_text_lists_every_problem(capsys, tmp_path):
+    root = broken_tree(tmp_path)
+    code, out, err = run(capsys, "validate", str(root))
+    path = root / "test-article" / "bridges-repaired.yaml"
+    assert code == 1 and err == ""
+    assert out.splitlines() == [
+        f"{path}:5:11: error [type] expected a string, got a number",
+        f"{path}:6:7: error [enum] 'quantty' is not one of: quantity, event, attribution, causal, characterization, prediction, opinion (did you mean 'quantity'?)",
+        "2 problems in 1 file (2 claim files checked)",
+    ]
+
+
+def test_validate_parsable_has_no_summary_line(capsys, tmp_path):
+    code, out, _ = run(capsys, "validate", "--format", "parsable", str(broken_tree(tmp_path)))
+    assert code == 1 and len(out.splitlines()) == 2 and all(":error" not in l for l in out.splitlines())
+
+
+def test_validate_github_escapes(capsys, tmp_path):
+    code, out, _ = run(capsys, "validate", "--format", "github", str(broken_tree(tmp_path)))
+    first = out.splitlines()[0]
+    assert first.startswith("::error file=") and ",line=5,col=11,title=factcheck type::expected a string" in first
+    second = out.splitlines()[1]
+    assert "%2C" not in second.split("::")[2]  # message commas are left alone
+    from factcheck.report import github
+    from factcheck.problems import Problem
+
+    assert github(Problem("a:b,c.yaml", 1, 2, "x", "50% done\nnext")) == "::error file=a%3Ab%2Cc.yaml,line=1,col=2,title=factcheck x::50%25 done%0Anext"
+
+
+def test_validate_auto_uses_github_under_actions(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = run(capsys, "validate", str(broken_tree(tmp_path)))
+    assert code == 1 and out.startswith("::error ")
+
+
+def test_validate_json(capsys, tmp_path):
+    code, out, _ = run(capsys, "validate", "--format", "json", str(broken_tree(tmp_path)))
+    data = json.loads(out)
+    assert code == 1
+    assert [(d["line"], d["col"], d["code"]) for d in data] == [(5, 11, "type"), (6, 7, "enum")]
+
+
+def test_usage_error_exits_2_on_stderr(capsys):
+    code, out, err = run(capsys, "validate", "--format", "xml")
+    assert code == 2 and out == "" and "invalid choice" in err
+
+
+def test_unknown_command_exits_2(capsys):
+    code, out, err = run(capsys, "frobnicate")
+    assert code == 2 and out == ""
+
+
+def test_missing_path_is_a_problem(capsys, tmp_path):
+    code, out, _ = run(capsys, "validate", str(tmp_path / "nope"))
+    assert code == 1 and "[missing-path]" in out
+
+
+def test_fmt_check_and_fix(capsys, tmp_path):
+    messy = CLAIM_YAML.replace("kind: quantity\n", "").replace("status: new\n", "status: new\nkind: quantity\n")
+    root = make_tree(tmp_path, {"bridges-repaired": messy, "support-rose": OTHER_YAML})
+    path = root / "test-article" / "bridges-repaired.yaml"
+    code, out, _ = run(capsys, "fmt", "--check", str(root))
+    assert code == 1 and "[not-canonical]" in out and path.read_text() == messy
+    code, out, _ = run(capsys, "fmt", str(root))
+    assert code == 0 and path.read_text() == CLAIM_YAML
+    code, out, _ = run(capsys, "fmt", "--check", str(root))
+    assert code == 0
+
+
+def test_list_show_export(capsys, tree):
+    code, out, _ = run(capsys, "list", "--root", str(tree), "--status", "researching")
+    assert code == 0 and out.split()[:4] == ["support-rose", "researching", "-", "1"]
+    code, out, _ = run(capsys, "show", "--root", str(tree), "support-rose")
+    assert code == 0 and "[supports] Annual survey 2021 — City of Example, 2021-12-01" in out
+    code, out, _ = run(capsys, "show", "--root", str(tree), "support-ros")
+    assert code == 1 and "did you mean 'support-rose'" in out
+    code, out, _ = run(capsys, "export", "--root", str(tree))
+    data = json.loads(out)
+    assert code == 0 and [d["id"] for d in data] == ["bridges-repaired", "support-rose"]
+    assert data[1]["article"] == "test-article" and data[1]["sources"][0]["published"] == "2021-12-01"
+    assert data[0]["history"][0]["at"] == "2024-04-01T09:00:00Z"
+
+
+def test_add_source_changes_only_what_it_must(capsys, tree):
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    before = path.read_text()
+    code, out, _ = run(capsys, "add-source", "--root", str(tree), "bridges-repaired", "--url", "https://example.org/b",
+                       "--title", "Bridges", "--publisher", "City", "--stance", "supports", "--excerpt", "24 bridges",
+                       "--published", "2024-01-05", "--accessed", "2024-04-02", "--editor", "ed")
+    assert code == 0, out
+    after = path.read_text()
+    head, tail = after.split("sources:\n", 1)
+    assert before.startswith(head)
+    assert "  - url: https://example.org/b\n    title: Bridges\n    publisher: City\n    published: 2024-01-05\n    accessed: 2024-04-02\n    excerpt: 24 bridges\n    stance: supports\ncorrections: []\n" in after
+    assert after.startswith(before.split("sources: []")[0])
+    assert "    by: ed\n    action: source-added\n    field: sources\n    after: https://example.org/b\n    note: 'supports: Bridges (City)'\n" in after
+
+
+def test_add_source_refuses_bad_url_and_leaves_file(capsys, tree):
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "add-source", "--root", str(tree), "bridges-repaired", "--url", "javascript:alert(1)",
+                       "--title", "x", "--publisher", "y", "--stance", "supports", "--excerpt", "z")
+    assert code == 1 and "url must be an http or https URL" in out
+    assert path.read_bytes() == before
+
+
+def test_set_status_refuses_incomplete_publish(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--note", "go")
+    assert code == 1 and "needs a verdict" in out and path.read_bytes() == before
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--verdict", "accurate",
+                       "--summary", "The survey says so.", "--note", "checked")
+    assert code == 0, out
+    text = path.read_text()
+    assert "status: published\nverdict: accurate\nsummary: The survey says so.\n" in text
+    assert text.count("action: ") == 5  # created, status, verdict, summary, status
+    code, out, _ = run(capsys, "validate", str(tree))
+    assert code == 0, out
+
+
+def test_note_and_new(capsys, tree):
+    code, out, _ = run(capsys, "note", "--root", str(tree), "support-rose", "Called the city.")
+    assert code == 0 and "note: Called the city.\n" in (tree / "test-article" / "support-rose.yaml").read_text()
+    code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "Critics  disagree.", "--kind", "opinion")
+    assert code == 0, out
+    created = tree / "test-article" / "critics-disagree.yaml"
+    assert created.exists() and "claimant: Ann Author\n" in created.read_text()
+    code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "The mayor denied everything.")
+    assert code == 1 and "does not occur in the article" in out
+    code, out, _ = run(capsys, "validate", str(tree))
+    assert code == 0, out
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    root = broken_tree(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "factcheck", "validate", str(root)], capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stderr == ""

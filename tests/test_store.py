@@ -1,0 +1,156 @@
+"""The converter, the round trip, and the one writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+import pytest
+
+from conftest import CLAIM_YAML, make_tree
+from factcheck import yamlio
+from factcheck.commands import apply_status, canonical_bytes
+from factcheck.convert import structure, unstructure
+from factcheck.model import Action, Claim, Source, Stance, Status, Verdict
+from factcheck.store import ClaimStore, EditRefused, history_entry
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_converter_is_strict():
+    data = {"id": "a", "text": "t", "quote": "q", "claimant": 7, "kind": "event", "status": "new"}
+    claim, errors = structure(data, Claim)
+    assert claim is None
+    assert [(e.path, e.code, e.message) for e in errors] == [(("claimant",), "type", "expected a string, got a number")]
+
+
+def test_converter_round_trips_a_claim():
+    data = {"id": "a", "text": "t", "quote": "q", "claimant": "c", "kind": "event", "status": "new",
+            "history": [{"at": "2024-01-01T00:00:00Z", "by": "me", "action": "created", "after": "new"}]}
+    claim, errors = structure(data, Claim)
+    assert errors == []
+    assert claim.history[0].at == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    plain = unstructure(claim)
+    assert list(plain) == ["id", "text", "quote", "claimant", "kind", "status", "verdict", "summary", "tags", "related", "sources", "corrections", "history"]
+    assert plain["history"] == [{"at": claim.history[0].at, "by": "me", "action": "created", "after": "new"}]
+
+
+def test_no_vocabulary_word_is_a_yaml_boolean_or_null():
+    from factcheck.model import Vocabulary
+
+    for vocabulary in Vocabulary.__subclasses__():
+        for word in vocabulary.words():
+            assert word.lower() not in {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
+
+
+def _claim_files():
+    return sorted((REPO / "claims").glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", _claim_files(), ids=lambda p: p.name)
+def test_every_built_in_file_round_trips_byte_for_byte(path):
+    raw = path.read_bytes()
+    loaded = yamlio.load_roundtrip(str(path), raw)
+    assert loaded.problems == []
+    assert yamlio.dump(loaded.doc).encode() == raw
+    if path.name != "article.yaml":
+        assert canonical_bytes(loaded) == raw
+
+
+def test_fast_and_round_trip_paths_read_the_same_data(tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    raw = path.read_bytes()
+    with yamlio.quiet_stderr():
+        fast = yamlio.load_fast(raw)
+    slow = yamlio.to_plain(yamlio.load_roundtrip(str(path), raw).doc)
+    assert structure(fast, Claim)[0] == structure(slow, Claim)[0]
+
+
+@pytest.mark.parametrize("text", [b"a: ~\n", b"a: &x 1\nb: *x\n", b"a: 1\na: 2\n", b"a: !!str 1\n", b"a: [1\n", b"- 1\n", b"a: 'null'\n", b"a: 0x1F\n", b"---\na: 1\n---\nb: 1\n"])
+def test_fast_path_steps_aside_for_what_it_reads_leniently(text):
+    with yamlio.quiet_stderr():
+        assert yamlio.load_fast(text) is None
+
+
+def test_fast_path_reads_plain_files():
+    with yamlio.quiet_stderr():
+        assert yamlio.load_fast(b"a: null\nb: 57% & more\nc: [x]\n") is None  # "&" steps aside
+        assert yamlio.load_fast(b"a: null\nb: 57 percent\nc: [x]\n") == {"a": None, "b": "57 percent", "c": ["x"]}
+
+
+def _add_source(claim: Claim) -> Claim:
+    source = Source(url="https://example.org/new", title="New", publisher="Pub", published=dt.date(2024, 1, 2),
+                    accessed=dt.date(2024, 4, 3), excerpt="24 bridges", stance=Stance.SUPPORTS)
+    entry = history_entry(Action.SOURCE_ADDED, "tester", field="sources", after=source.url, at=dt.datetime(2024, 4, 3, 12, tzinfo=dt.timezone.utc))
+    return attrs.evolve(claim, sources=[*claim.sources, source], history=[*claim.history, entry])
+
+
+def test_writer_keeps_comments_and_untouched_lines(tree):
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    store = ClaimStore.open(tree)
+    store.edit("bridges-repaired", _add_source)
+    after = path.read_text()
+    expected = CLAIM_YAML.replace(
+        "sources: []\n",
+        "sources:\n"
+        "  - url: https://example.org/new\n"
+        "    title: New\n"
+        "    publisher: Pub\n"
+        "    published: 2024-01-02\n"
+        "    accessed: 2024-04-03\n"
+        "    excerpt: 24 bridges\n"
+        "    stance: supports\n",
+    ) + (
+        "  - at: 2024-04-03T12:00:00Z\n"
+        "    by: tester\n"
+        "    action: source-added\n"
+        "    field: sources\n"
+        "    after: https://example.org/new\n"
+    )
+    assert after == expected
+    assert ClaimStore.open(tree).find("bridges-repaired").problems == []
+
+
+def test_writer_refuses_when_file_changed_on_disk(tree):
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    store = ClaimStore.open(tree)
+    changed = path.read_text().replace("infrastructure", "roads")
+    path.write_text(changed)
+    with pytest.raises(EditRefused, match="changed on disk"):
+        store.edit("bridges-repaired", _add_source)
+    assert path.read_text() == changed
+    assert store.find("bridges-repaired").claim.tags == ["roads"]  # reloaded
+
+
+def test_writer_conflict_between_read_and_write(tree):
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    loaded = yamlio.load_roundtrip(str(path), path.read_bytes())
+    path.write_text(path.read_text() + "# someone else\n")
+    with pytest.raises(yamlio.ConflictError):
+        yamlio.write_merged(loaded, yamlio.to_plain(loaded.doc))
+    assert path.read_text().endswith("# someone else\n")
+
+
+def test_edit_that_breaks_a_rule_is_refused_and_file_untouched(tree):
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    before = path.read_bytes()
+    store = ClaimStore.open(tree)
+    with pytest.raises(EditRefused) as info:
+        store.edit("bridges-repaired", lambda c: apply_status(c, "tester", Status.PUBLISHED, Verdict.ACCURATE, None, "go"))
+    assert "a published claim needs a summary" in info.value.message
+    assert "needs at least one source that supports it" in info.value.message
+    assert path.read_bytes() == before
+
+
+def test_write_is_atomic_and_leaves_no_temp_files(tree):
+    store = ClaimStore.open(tree)
+    store.edit("bridges-repaired", _add_source)
+    assert sorted(p.name for p in (tree / "test-article").iterdir()) == ["article.txt", "article.yaml", "bridges-repaired.yaml", "support-rose.yaml"]
+
+
+def test_merge_keeps_quoting_of_unchanged_values(tmp_path):
+    text = "id: 'a'\ntext: \"t\"  # keep me\ntags: [x, y]\n"
+    loaded = yamlio.load_roundtrip("x.yaml", text.encode())
+    doc = yamlio.merge(loaded.doc, {"id": "a", "text": "t", "tags": ["x", "y", "z"]})
+    assert yamlio.dump(doc) == "id: 'a'\ntext: \"t\"  # keep me\ntags: [x, y, z]\n"

@@ -1,0 +1,256 @@
+"""Schema, rules and bad input: each problem with its exact file, line, column and code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from factcheck.validate import check_tree
+
+
+def problems_of(root: Path, **kw):
+    return [(Path(p.path).name, p.line, p.col, p.code) for p in check_tree([root], use_cache=False, **kw).problems]
+
+
+def one_claim(tmp_path: Path, text: str | bytes, name: str = "bridges-repaired") -> Path:
+    return make_tree(tmp_path, {name: text, "support-rose": OTHER_YAML})
+
+
+def test_clean_tree_has_no_problems(tree):
+    assert problems_of(tree) == []
+
+
+def test_clean_tree_in_parallel_has_no_problems(tree, monkeypatch):
+    import factcheck.validate as v
+
+    monkeypatch.setattr(v, "PARALLEL_THRESHOLD", 1)
+    assert problems_of(tree, jobs=2) == []
+
+
+# -- schema -------------------------------------------------------------------
+
+
+def test_number_is_not_coerced_to_string(tmp_path):
+    root = one_claim(tmp_path, CLAIM_YAML.replace('claimant: "The mayor"', "claimant: 7"))
+    assert problems_of(root) == [("bridges-repaired.yaml", 5, 11, "type")]
+
+
+def test_unknown_key_with_hint(tmp_path):
+    root = one_claim(tmp_path, CLAIM_YAML.replace("kind: quantity", "kind: quantity\nverdikt: null"))
+    result = check_tree([root], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(7, 1, "unknown-key")]
+    assert "did you mean 'verdict'?" in result[0].message
+
+
+def test_enum_with_hint_and_every_problem_at_once(tmp_path):
+    text = (
+        CLAIM_YAML.replace("kind: quantity", "kind: quantty")
+        .replace("status: new", "status: true")
+        .replace("id: bridges-repaired", "id: Bridges Repaired")
+    )
+    result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(2, 5, "value"), (6, 7, "enum"), (7, 9, "enum")]
+    assert "did you mean 'quantity'?" in result[1].message
+    assert "a boolean is not one of" in result[2].message
+
+
+def test_missing_key_points_at_the_mapping(tmp_path):
+    text = CLAIM_YAML.replace('claimant: "The mayor"\n', "")
+    assert problems_of(one_claim(tmp_path, text)) == [("bridges-repaired.yaml", 2, 1, "missing-key")]
+
+
+def test_source_problems_positions(tmp_path):
+    text = OTHER_YAML.replace("https://example.org/survey", "ftp://example.org/survey")
+    text = text.replace("stance: supports", "stance: agrees")
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert problems_of(root) == [
+        ("support-rose.yaml", 12, 10, "value"),
+        ("support-rose.yaml", 18, 13, "enum"),
+    ]
+
+
+def test_timestamp_without_zone(tmp_path):
+    text = CLAIM_YAML.replace("2024-04-01T09:00:00Z", "2024-04-01T09:00:00")
+    assert problems_of(one_claim(tmp_path, text)) == [("bridges-repaired.yaml", 17, 9, "datetime")]
+
+
+def test_text_where_mapping_belongs_inside(tmp_path):
+    text = CLAIM_YAML.replace("sources: []", 'sources:\n  - "https://example.org/page"')
+    result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(15, 5, "type")]
+    assert result[0].message == "expected a mapping, got a string"
+
+
+# -- bad input ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"", (1, 1, "empty-file")),
+        (b"# only a comment\n", (1, 1, "empty-file")),
+        (b"- a\n- b\n", (1, 1, "not-a-mapping")),
+        (b"id: [unclosed\ntext: x\n", (2, 5, "syntax")),
+        (b"id: a\nid: b\n", (2, 1, "duplicate-key")),
+        (b"id: a\n\ttext: x\n", (2, 1, "tab")),
+        (b"id: a\ntext: caf\xe9\n", (2, 10, "encoding")),
+        (b"id: !!python/object/apply:os.system ['true']\n", (1, 5, "tag")),
+        (b"id: a\n---\nid: b\n", (2, 1, "multiple-documents")),
+        (b"id: " + b"[" * 100 + b"]" * 100 + b"\n", (1, 1, "too-deep")),
+    ],
+    ids=["empty", "comment-only", "list", "syntax", "duplicate-key", "tab", "not-utf8", "python-tag", "two-documents", "deep"],
+)
+def test_bad_input_is_a_problem_not_a_traceback(tmp_path, text, expected):
+    root = one_claim(tmp_path, text)
+    assert problems_of(root) == [("bridges-repaired.yaml", *expected)]
+
+
+def test_alias_is_reported(tmp_path):
+    text = CLAIM_YAML.replace('text: "The mayor said 24 bridges were repaired in 2023."', "text: &t x").replace('claimant: "The mayor"', "claimant: *t")
+    assert problems_of(one_claim(tmp_path, text)) == [
+        ("bridges-repaired.yaml", 3, 7, "anchor"),
+        ("bridges-repaired.yaml", 5, 11, "alias"),
+    ]
+
+
+def test_tilde_null_is_read_as_null_not_text(tmp_path):
+    # rapidyaml reads "~" as the string "~"; the claimant must be reported as null.
+    text = CLAIM_YAML.replace('claimant: "The mayor"', "claimant: ~")
+    assert problems_of(one_claim(tmp_path, text)) == [("bridges-repaired.yaml", 5, 11, "type")]
+
+
+def test_file_over_one_mebibyte(tmp_path):
+    text = CLAIM_YAML + "# " + "x" * (1024 * 1024) + "\n"
+    assert problems_of(one_claim(tmp_path, text)) == [("bridges-repaired.yaml", 1, 1, "too-large")]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 10)]
+    root = one_claim(tmp_path, "\n".join(lines) + "\n")
+    codes = {code for *_, code in problems_of(root)}
+    assert codes == {"anchor", "alias"}
+
+
+# -- rules across fields and records --------------------------------------------------
+
+
+def test_id_must_equal_file_name(tmp_path):
+    root = make_tree(tmp_path, {"other-name": CLAIM_YAML, "support-rose": OTHER_YAML})
+    assert problems_of(root) == [("other-name.yaml", 2, 5, "id-mismatch")]
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_YAML})
+    second = root / "second-article"
+    second.mkdir()
+    for name in ("article.yaml", "article.txt"):
+        (second / name).write_bytes((root / "test-article" / name).read_bytes())
+    (second / "bridges-repaired.yaml").write_text(CLAIM_YAML.replace("  - support-rose\n", "").replace("related:\n", "related: []\n"))
+    assert problems_of(root) == [("bridges-repaired.yaml", 2, 5, "duplicate-id")]
+
+
+def test_related_must_exist(tmp_path):
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML})
+    result = check_tree([root], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(13, 5, "related-missing")]
+
+
+def test_quote_not_in_article_names_closest_passage(tmp_path):
+    text = CLAIM_YAML.replace("24 bridges were repaired", "25 bridges were repaired")
+    result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(4, 8, "quote-not-found")]
+    assert "The mayor said that 24 bridges were repaired" in result[0].message
+
+
+def test_quote_forgives_whitespace_and_curly_quotes(tmp_path):
+    text = CLAIM_YAML.replace("The mayor said that 24 bridges", "The  mayor said\\nthat 24 bridges")
+    assert problems_of(one_claim(tmp_path, text)) == []
+
+
+def test_published_needs_verdict_summary_and_source(tmp_path):
+    text = CLAIM_YAML.replace("status: new", "status: published").replace(
+        "    note: \"Extracted from the article.\"\n",
+        "    note: \"Extracted from the article.\"\n  - at: 2024-04-02T09:00:00Z\n    by: ann\n    action: status\n    before: new\n    after: published\n",
+    )
+    result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(7, 9, "published-incomplete")] * 3
+    assert sorted(p.message for p in result) == [
+        "a published claim needs a summary",
+        "a published claim needs a verdict",
+        "a published claim needs at least one source",
+    ]
+
+
+def test_verdict_needs_source_of_matching_stance(tmp_path):
+    text = OTHER_YAML.replace("verdict: null", "verdict: inaccurate")
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert problems_of(root) == [("support-rose.yaml", 7, 10, "verdict-needs-source")]
+    text = OTHER_YAML.replace("verdict: null", "verdict: accurate")
+    root2 = make_tree(tmp_path / "b", {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert problems_of(root2) == []
+
+
+def test_dates_not_in_future_and_accessed_after_published(tmp_path):
+    text = OTHER_YAML.replace("accessed: 2024-04-02", "accessed: 2021-11-01").replace("published: 2021-12-01", "published: 2099-01-01")
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert problems_of(root) == [
+        ("support-rose.yaml", 15, 16, "future-date"),
+        ("support-rose.yaml", 16, 15, "accessed-before-published"),
+    ]
+
+
+def test_duplicate_source_url(tmp_path):
+    source = OTHER_YAML.split("sources:\n")[1].split("corrections:")[0]
+    text = OTHER_YAML.replace(source, source + source.replace("https://example.org/survey", "HTTPS://EXAMPLE.ORG/survey/"))
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert problems_of(root) == [("support-rose.yaml", 19, 10, "duplicate-source")]
+
+
+def test_history_order_and_last_status(tmp_path):
+    text = OTHER_YAML.replace("2024-04-02T10:00:00Z", "2024-03-01T10:00:00Z").replace("status: researching", "status: in-review")
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert problems_of(root) == [
+        ("support-rose.yaml", 6, 9, "history-status"),
+        ("support-rose.yaml", 25, 9, "history-order"),
+    ]
+
+
+def test_claim_outside_article_folder(tmp_path):
+    root = make_tree(tmp_path)
+    (root / "stray.yaml").write_text(CLAIM_YAML)
+    assert ("stray.yaml", 1, 1, "no-article") in problems_of(root)
+
+
+def test_article_text_missing(tmp_path):
+    root = make_tree(tmp_path)
+    (root / "test-article" / "article.txt").unlink()
+    assert problems_of(root) == [("article.yaml", 6, 7, "article-text")]
+
+
+# -- cache ---------------------------------------------------------------------------
+
+
+def test_warm_run_reuses_results_and_sees_changes(tree):
+    first = check_tree([tree])
+    assert first.parsed == 2 and first.problems == []
+    warm = check_tree([tree])
+    assert warm.parsed == 0 and warm.problems == []
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    path.write_text(path.read_text().replace("kind: quantity", "kind: quantityy"))
+    changed = check_tree([tree])
+    assert changed.parsed == 1
+    assert [(p.line, p.col, p.code) for p in changed.problems] == [(6, 7, "enum")]
+    again = check_tree([tree])
+    assert again.parsed == 0 and [(p.line, p.code) for p in again.problems] == [(6, "enum")]
+
+
+def test_article_change_rechecks_quotes(tree):
+    check_tree([tree])
+    text = tree / "test-article" / "article.txt"
+    text.write_text(text.read_text().replace("24 bridges", "twenty bridges"))
+    result = check_tree([tree])
+    assert result.parsed == 2
+    assert [(Path(p.path).name, p.code) for p in result.problems] == [("bridges-repaired.yaml", "quote-not-found")]
