@@ -20,9 +20,6 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from factcheck.model import Article, Claim, Vocabulary
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATETIME_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
-)
 
 #: A path into a record: keys and list indexes, e.g. ("sources", 0, "url").
 Path = tuple[str | int, ...]
@@ -84,12 +81,9 @@ def _structure_datetime(value: Any, _type: type) -> dt.datetime:
     parsed: dt.datetime | None = None
     if isinstance(value, dt.datetime):
         parsed = value
-        if parsed.tzinfo is None and getattr(value, "_yaml", {}).get("tz") is None:
-            # ruamel keeps "Z" in tzinfo; a naive timestamp has no zone at all.
-            raise FieldError("datetime", "timestamp needs a time zone: write it in UTC ending in Z")
-    elif isinstance(value, str) and DATETIME_RE.match(value):
+    elif isinstance(value, str) and len(value) >= 16 and value[10:11] in ("T", "t", " "):
         try:
-            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = dt.datetime.fromisoformat(value)
         except ValueError:
             parsed = None
     if parsed is None:
@@ -99,15 +93,24 @@ def _structure_datetime(value: Any, _type: type) -> dt.datetime:
         )
     if parsed.tzinfo is None:
         raise FieldError("datetime", "timestamp needs a time zone: write it in UTC ending in Z")
-    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=dt.timezone.utc)
+    if parsed.utcoffset():
+        parsed = parsed.astimezone(dt.timezone.utc)
+    return parsed.replace(tzinfo=dt.timezone.utc)
+
+
+_ENUM_WORDS: dict[type, dict[str, Vocabulary]] = {}
 
 
 def _structure_enum(value: Any, enum_type: type[Vocabulary]) -> Vocabulary:
+    words = _ENUM_WORDS.get(enum_type)
+    if words is None:
+        words = _ENUM_WORDS[enum_type] = {member.value: member for member in enum_type}
+    if isinstance(value, str):
+        member = words.get(value)
+        if member is not None:
+            return member
     from factcheck.problems import did_you_mean
 
-    words = enum_type.words()
-    if isinstance(value, str) and value in words:
-        return enum_type(value)
     hint = did_you_mean(value, words) if isinstance(value, str) else ""
     shown = repr(value) if isinstance(value, str) else _type_name(value)
     raise FieldError("enum", f"{shown} is not one of: {', '.join(words)}{hint}")
@@ -128,13 +131,30 @@ def _structure_str_list(value: Any, _type: type) -> list[str]:
     return out
 
 
-def make_converter() -> cattrs.Converter:
-    """The project's converter; never use cattrs' global one."""
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+def make_converter(detailed: bool = True) -> cattrs.Converter:
+    """The project's converter; never use cattrs' global one.
+
+    ``detailed=False`` gives the lean converter for the common case, a valid record;
+    the detailed one collects every error with its path when that fails.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
+    def optional(hook):
+        return lambda value, _type: None if value is None else hook(value, _type)
+
+    def optional_str(value: Any, _type: type) -> str | None:
+        if value is None or type(value) is str:
+            return value
+        return _structure_str(value, str)
+
+    # Direct hooks for the common optional types: faster than cattrs' generic union path.
+    conv.register_structure_hook(str | None, optional_str)
+    conv.register_structure_hook(dt.date | None, optional(_structure_date))
+    for vocabulary in Vocabulary.__subclasses__():
+        conv.register_structure_hook(vocabulary | None, lambda v, t, vc=vocabulary: None if v is None else _structure_enum(v, vc))
     for vocabulary in Vocabulary.__subclasses__():
         # Registered per class: a str-based Enum would otherwise match the str hook.
         conv.register_structure_hook(vocabulary, _structure_enum)
@@ -150,6 +170,12 @@ def make_converter() -> cattrs.Converter:
         return hook
 
     from factcheck.model import Correction, HistoryEntry, Source
+
+    if not detailed:
+        # The lean converter only has to accept valid records: anything odd raises
+        # somewhere, and the detailed converter then reports it properly.
+        _unstructure_hooks(conv)
+        return conv
 
     # Order matters: a generated hook captures the hooks of its fields when made.
     for cls in (Source, HistoryEntry, Correction):
@@ -174,7 +200,14 @@ def make_converter() -> cattrs.Converter:
     for cls in (Claim, Article):
         conv.register_structure_hook(cls, must_be_mapping(cls))
 
+    _unstructure_hooks(conv)
+    return conv
+
+
+def _unstructure_hooks(conv: cattrs.Converter) -> None:
     from cattrs.gen import make_dict_unstructure_fn, override
+
+    from factcheck.model import HistoryEntry, Source
 
     # Optional keys whose absence reads as well as null: left out when unset.
     conv.register_unstructure_hook(
@@ -190,10 +223,10 @@ def make_converter() -> cattrs.Converter:
     )
     conv.register_unstructure_hook(dt.date, lambda d: d)
     conv.register_unstructure_hook(dt.datetime, lambda d: d)
-    return conv
 
 
 CONVERTER = make_converter()
+LEAN_CONVERTER = make_converter(detailed=False)
 
 
 def _walk(exc: BaseException, path: Path, out: list[FieldError]) -> None:
@@ -239,21 +272,35 @@ def _walk(exc: BaseException, path: Path, out: list[FieldError]) -> None:
     out.append(FieldError("type", str(exc) or type(exc).__name__, path))
 
 
+_PLANS: dict[type, tuple[tuple, tuple]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple, tuple]:
+    """(fields with validators, list fields of attrs classes) of a class, computed once."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        fields = attrs.fields(cls)
+        checked = tuple((f.name, f, f.validator) for f in fields if f.validator is not None)
+        nested = tuple(
+            f.name for f in fields
+            if getattr(f.type, "__origin__", None) is list and attrs.has(f.type.__args__[0])
+        )
+        plan = _PLANS[cls] = (checked, nested)
+    return plan
+
+
 def field_errors(obj: Any, path: Path = ()) -> list[FieldError]:
     """Run every attrs field validator of ``obj`` (recursively); collect failures."""
     out: list[FieldError] = []
-    if not attrs.has(type(obj)):
-        return out
-    for field in attrs.fields(type(obj)):
-        value = getattr(obj, field.name)
-        if field.validator is not None:
-            try:
-                field.validator(obj, field, value)
-            except ValueError as exc:
-                out.append(FieldError("value", exc.args[0], path + (field.name,)))
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                out.extend(field_errors(item, path + (field.name, index)))
+    checked, nested = _plan(type(obj))
+    for name, field, validator in checked:
+        try:
+            validator(obj, field, getattr(obj, name))
+        except ValueError as exc:
+            out.append(FieldError("value", exc.args[0], path + (name,)))
+    for name in nested:
+        for index, item in enumerate(getattr(obj, name)):
+            out.extend(field_errors(item, path + (name, index)))
     return out
 
 
@@ -286,6 +333,10 @@ def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
 
 def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
     """Structure plain data into ``cls``; return (object or None, all errors)."""
+    try:  # the lean converter, with attrs validators on, accepts valid records quickly
+        return LEAN_CONVERTER.structure(data, cls), []
+    except Exception:  # any error at all: collect every one of them below
+        pass
     with attrs.validators.disabled():
         try:
             obj = CONVERTER.structure(data, cls)

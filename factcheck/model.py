@@ -12,6 +12,7 @@ from enum import Enum
 
 import attrs
 
+_SPACE = re.compile(r"\s")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 80
 
@@ -113,10 +114,9 @@ def _slug(instance, attribute, value) -> None:
 def _http_url(instance, attribute, value) -> None:
     if value is None:
         return
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    scheme, sep, rest = value.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() not in ("http", "https") or not sep or not host or _SPACE.search(value):
         raise ValueError(
             f"{attribute.name} must be an http or https URL, got {value!r}", attribute.name
         )

@@ -27,5 +27,8 @@ def did_you_mean(word: str, choices) -> str:
     """A ' (did you mean X?)' hint, or '' when nothing is close."""
     import difflib
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    if len(choices) > 500:  # keep the hint cheap in large trees: same first letters only
+        choices = [c for c in choices if c[:3] == word[:3]][:500]
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

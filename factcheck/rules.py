@@ -59,22 +59,40 @@ def find_quote(quote: str, article_text: str) -> tuple[int, int] | None:
     return index_map[start], index_map[end] + 1
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"\w+")
+
+
 def closest_passage(quote: str, article_text: str) -> str:
-    """The sentence-sized passage of the article most like ``quote``."""
+    """The passage of the article most like ``quote``: a run of sentences about its length.
+
+    Candidates are ranked by shared words first; only the best few are compared
+    character by character.
+    """
     norm_quote = normalize(quote)
-    words = normalize(article_text).split(" ")
-    size = max(1, len(norm_quote.split(" ")))
-    best, best_ratio = "", 0.0
+    sentences = [s for s in _SENTENCE_END.split(normalize(article_text)) if s]
+    if not sentences:
+        return ""
+    quote_words = set(_WORD.findall(norm_quote.lower()))
+    candidates = []
+    for start in range(len(sentences)):
+        passage = sentences[start]
+        end = start + 1
+        while len(passage) < len(norm_quote) and end < len(sentences):
+            passage = f"{passage} {sentences[end]}"
+            end += 1
+        words = set(_WORD.findall(passage.lower()))
+        overlap = len(quote_words & words) / (len(quote_words | words) or 1)
+        candidates.append((overlap, passage))
+    candidates.sort(key=lambda c: c[0], reverse=True)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(norm_quote)
-    for start in range(0, max(1, len(words) - size + 1)):
-        window = " ".join(words[start : start + size])
-        matcher.set_seq1(window)
-        if matcher.quick_ratio() <= best_ratio:
-            continue
+    best, best_ratio = candidates[0][1], -1.0
+    for _, passage in candidates[:3]:
+        matcher.set_seq1(passage)
         ratio = matcher.ratio()
         if ratio > best_ratio:
-            best, best_ratio = window, ratio
+            best, best_ratio = passage, ratio
     return best
 
 
@@ -91,9 +109,10 @@ class QuoteIndex:
 
 def canonical_url(url: str) -> str:
     """A URL for duplicate detection: scheme and host lowercased, no fragment or trailing slash."""
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    scheme, sep, rest = url.strip().partition("://")
+    host, slash, path = rest.partition("/")
+    path = path.split("#", 1)[0].rstrip("/")
+    return f"{scheme.lower()}{sep}{host.lower()}{slash if path else ''}{path}"
 
 
 def status_changes(claim: Claim) -> list[tuple[int, str]]:
@@ -188,10 +207,16 @@ def cross_rules(
         else:
             first_path[claim_id] = path
     known = set(first_path)
+    by_prefix: dict[str, list[str]] | None = None
     for path, related in related_by_path.items():
         for index, other in enumerate(related):
             if other not in known:
                 from factcheck.problems import did_you_mean
 
-                out.setdefault(path, []).append(FieldError("related-missing", f"related claim {other!r} does not exist{did_you_mean(other, known)}", ("related", index)))
+                if by_prefix is None:  # hint candidates: ids with the same first letters
+                    by_prefix = {}
+                    for claim_id in known:
+                        by_prefix.setdefault(claim_id[:3], []).append(claim_id)
+                hint = did_you_mean(other, by_prefix.get(other[:3], []))
+                out.setdefault(path, []).append(FieldError("related-missing", f"related claim {other!r} does not exist{hint}", ("related", index)))
     return out

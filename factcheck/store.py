@@ -141,28 +141,50 @@ def _problems_from(path: str, loaded: yamlio.Loaded, errors: list[FieldError]) -
     return out
 
 
+def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[FieldError]]) -> tuple[Any, Any, list[Problem]]:
+    """Read one file as ``cls`` and check it: (object or None, plain data or None, problems).
+
+    The fast path (rapidyaml) reads plain files; the strict round-trip loader reads
+    the rest. Positions are looked up only when there is something to report.
+    """
+    data = yamlio.load_fast(raw)
+    if data is not None:
+        obj, errors = structure(data, cls)
+        if obj is not None:
+            errors = rules(obj)
+        return obj, data, (sorted(yamlio.locate_all(path, raw, errors)) if errors else [])
+    loaded = yamlio.load_roundtrip(path, raw)
+    if loaded.problems:
+        return None, None, loaded.problems
+    data = yamlio.to_plain(loaded.doc)
+    obj, errors = structure(data, cls)
+    if obj is not None:
+        errors = rules(obj)
+    return obj, data, sorted(_problems_from(path, loaded, errors))
+
+
 def load_article(folder: str, path: str) -> ArticleRecord:
     try:
         raw = FsPath(path).read_bytes()
     except OSError as exc:
         return ArticleRecord(folder, path, None, None, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))])
-    loaded = yamlio.load_roundtrip(path, raw)
-    if loaded.problems:
-        return ArticleRecord(folder, path, None, None, loaded.problems)
-    article, errors = structure(yamlio.to_plain(loaded.doc), Article)
-    problems = _problems_from(path, loaded, errors)
-    text = None
-    if article is not None:
+    text: str | None = None
+
+    def rules(article: Article) -> list[FieldError]:
+        nonlocal text
+        out = []
         if article.published > today():
-            problems += _problems_from(path, loaded, [FieldError("future-date", f"published {article.published.isoformat()} is in the future", ("published",))])
-        text_path = os.path.join(folder, article.text)
+            out.append(FieldError("future-date", f"published {article.published.isoformat()} is in the future", ("published",)))
         if os.path.isabs(article.text) or os.path.normpath(article.text).startswith(".."):
-            problems += _problems_from(path, loaded, [FieldError("article-text", "text must be a file name inside the article folder", ("text",))])
+            out.append(FieldError("article-text", "text must be a file name inside the article folder", ("text",)))
         else:
             try:
-                text = FsPath(text_path).read_text(encoding="utf-8")
+                text = FsPath(folder, article.text).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                problems += _problems_from(path, loaded, [FieldError("article-text", f"cannot read the article text {article.text!r}: {getattr(exc, 'strerror', None) or exc}", ("text",))])
+                out.append(FieldError("article-text", f"cannot read the article text {article.text!r}: {getattr(exc, 'strerror', None) or exc}", ("text",)))
+        return out
+
+    article, _, problems = read_record(path, raw, Article, rules)
     return ArticleRecord(folder, path, article, text, problems)
 
 
@@ -185,15 +207,6 @@ def _stem(path: str) -> str:
     return os.path.basename(path)[: -len(".yaml")]
 
 
-def _max_date(claim: Claim) -> dt.date:
-    dates = [dt.date.min]
-    for s in claim.sources:
-        dates += [d for d in (s.published, s.accessed, s.archived) if d is not None]
-    dates += [c.date for c in claim.corrections]
-    dates += [h.at.date() for h in claim.history]
-    return max(dates)
-
-
 def _raw_id(data: Any) -> tuple[str | None, list[str]]:
     if not isinstance(data, dict):
         return None, []
@@ -206,25 +219,12 @@ def _raw_id(data: Any) -> tuple[str | None, list[str]]:
 def check_claim_bytes(
     path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, keep: bool = False
 ) -> FileResult:
-    """Schema and single-claim rules for one file: fast path, round trip when needed."""
-    data = yamlio.load_fast(raw)
-    if data is not None:
-        claim, errors = structure(data, Claim)
-        if claim is not None:
-            errors = claim_rules(claim, _stem(path), article, day)
-            if not errors:
-                return FileResult(path, [], claim.id, list(claim.related), claim if keep else None, _max_date(claim) <= day)
-    loaded = yamlio.load_roundtrip(path, raw)
-    if loaded.problems:
-        return FileResult(path, loaded.problems, None, [])
-    data = yamlio.to_plain(loaded.doc)
-    claim, errors = structure(data, Claim)
-    if claim is not None:
-        errors = claim_rules(claim, _stem(path), article, day)
+    """Schema and single-claim rules for one claim file."""
+    claim, data, problems = read_record(path, raw, Claim, lambda c: claim_rules(c, _stem(path), article, day))
     claim_id, related = _raw_id(data)
-    problems = _problems_from(path, loaded, errors)
-    cacheable = claim is None or _max_date(claim) <= day
-    return FileResult(path, sorted(problems), claim_id, related, claim if keep else None, cacheable)
+    # A date in the future stops being one: such a file is checked again every run.
+    cacheable = not any(p.code == "future-date" for p in problems)
+    return FileResult(path, problems, claim_id, related, claim if keep else None, cacheable)
 
 
 def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, keep: bool = False) -> FileResult:
@@ -241,8 +241,7 @@ def locate_findings(path: str, findings: list[FieldError]) -> list[Problem]:
         raw = FsPath(path).read_bytes()
     except OSError:
         return [Problem(path, 1, 1, f.code, f.message) for f in findings]
-    loaded = yamlio.load_roundtrip(path, raw)
-    return _problems_from(path, loaded, findings)
+    return yamlio.locate_all(path, raw, findings)
 
 
 # -- the store ------------------------------------------------------------------

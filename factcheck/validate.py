@@ -9,6 +9,7 @@ related ids) are always re-run over the cached ids, which is cheap.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
@@ -93,6 +94,11 @@ def _save_cache(path: FsPath, version: str, files: dict) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+def _from_entry(path: str, entry: tuple) -> FileResult:
+    problems = [Problem(*p) for p in entry[4]]
+    return FileResult(path, problems, entry[5], list(entry[6]))
+
+
 # -- workers --------------------------------------------------------------------
 
 _ARTICLES: dict[str, QuoteIndex | None] = {}
@@ -105,14 +111,19 @@ def _init_worker(article_texts: dict[str, str | None], day: dt.date) -> None:
     _DAY = day
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
+    # Checking makes many small objects and no reference cycles worth collecting:
+    # the cyclic collector would only cost time in this short-lived process.
+    gc.disable()
 
 
 def _check_batch(paths: list[str], keep: bool) -> list[tuple[FileResult, int, int, bytes]]:
+    """Check files; results go back to the parent, so they are kept small."""
     out = []
     for path in paths:
         try:
-            st = os.stat(path)
-            raw = FsPath(path).read_bytes()
+            with open(path, "rb", buffering=0) as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
         except OSError as exc:
             out.append((FileResult(path, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))], None, [], cacheable=False), 0, 0, b""))
             continue
@@ -197,13 +208,13 @@ def check_tree(
                 to_parse.append(path)
                 continue
             if (st.st_mtime_ns, st.st_size) == (entry[0], entry[1]):
-                results[path] = entry[4]
+                results[path] = _from_entry(path, entry)
                 new_cache[path] = entry
                 continue
             try:
                 if _digest(FsPath(path).read_bytes()) == entry[2]:
-                    results[path] = entry[4]
-                    new_cache[path] = (st.st_mtime_ns, st.st_size, entry[2], entry[3], entry[4])
+                    results[path] = _from_entry(path, entry)
+                    new_cache[path] = (st.st_mtime_ns, st.st_size, *entry[2:])
                     continue
             except OSError:
                 pass
@@ -214,8 +225,10 @@ def check_tree(
         results[result.path] = result
         if result.cacheable and mtime:
             folder = os.path.dirname(result.path) or "."
-            stored = attrs.evolve(result, claim=None)
-            new_cache[result.path] = (mtime, size, digest, article_digest.get(folder), stored)
+            new_cache[result.path] = (
+                mtime, size, digest, article_digest.get(folder),
+                tuple(p.as_tuple() for p in result.problems), result.claim_id, tuple(result.related),
+            )
 
     for result in results.values():
         problems += result.problems
@@ -226,7 +239,7 @@ def check_tree(
     for path, findings in cross.items():
         problems += locate_findings(path, findings)
 
-    if use_cache and not keep_claims:
+    if use_cache and not keep_claims and (to_parse or len(new_cache) != len(cache)):
         _save_cache(cpath, version, new_cache)
     claims = {p: r.claim for p, r in results.items()} if keep_claims else {}
     return TreeResult(sorted(set(problems)), len(tree.claims), len(to_parse), articles, claims)
