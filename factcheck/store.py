@@ -13,13 +13,13 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError, structure, unstructure
-from factcheck.model import Action, Article, Claim, HistoryEntry
+from factcheck.model import Action, Article, Claim, HistoryEntry, Stance
 from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, claim_rules, cross_rules
 
@@ -201,6 +201,35 @@ class FileResult:
     related: list[str]
     claim: Claim | None = None
     cacheable: bool = True
+    row: "ClaimRow | None" = None
+
+
+class ClaimRow(NamedTuple):
+    """What a list of claims shows and searches, without the whole record."""
+
+    id: str
+    status: str
+    verdict: str | None
+    kind: str
+    claimant: str
+    text: str
+    quote: str
+    summary: str | None
+    supports: int
+    refutes: int
+    context: int
+    sources: str  # titles and publishers, for search
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, claim: Claim) -> "ClaimRow":
+        counts = claim.stance_counts()
+        return cls(
+            claim.id, claim.status.value, claim.verdict.value if claim.verdict else None,
+            claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
+            counts[Stance.SUPPORTS], counts[Stance.REFUTES], counts[Stance.CONTEXT],
+            " | ".join(f"{s.title} — {s.publisher}" for s in claim.sources), tuple(claim.tags),
+        )
 
 
 def _stem(path: str) -> str:
@@ -224,7 +253,8 @@ def check_claim_bytes(
     claim_id, related = _raw_id(data)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)
-    return FileResult(path, problems, claim_id, related, claim if keep else None, cacheable)
+    row = ClaimRow.of(claim) if claim is not None else None
+    return FileResult(path, problems, claim_id, related, claim if keep else None, cacheable, row)
 
 
 def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, keep: bool = False) -> FileResult:
@@ -258,14 +288,70 @@ class EditRefused(Exception):
 
 @attrs.define
 class ClaimRecord:
+    """One claim file: its row for lists, its problems, and the whole claim on demand."""
+
     path: str
     article: ArticleRecord | None
-    claim: Claim | None
+    row: ClaimRow | None
     problems: list[Problem]
+    signature: tuple[int, int, bytes] = (0, 0, b"")  # mtime_ns, size, content digest when loaded
+    _claim: Claim | None = None
 
     @property
     def id(self) -> str:
-        return self.claim.id if self.claim else _stem(self.path)
+        return self.row.id if self.row else _stem(self.path)
+
+    @property
+    def claim(self) -> Claim | None:
+        """The whole claim, read from disk the first time it is asked for."""
+        if self._claim is None and self.row is not None:
+            self._claim = self.read()
+        return self._claim
+
+    def read(self) -> Claim | None:
+        article = QuoteIndex(self.article.text) if self.article and self.article.text else None
+        try:
+            raw = FsPath(self.path).read_bytes()
+        except OSError:
+            return None
+        with yamlio.quiet_stderr():
+            result = check_claim_bytes(self.path, raw, article, today(), keep=True)
+        return result.claim
+
+    def set_claim(self, claim: Claim | None, problems: list[Problem]) -> None:
+        self._claim = claim
+        self.row = ClaimRow.of(claim) if claim is not None else None
+        self.problems = problems
+
+    def changed_on_disk(self) -> tuple[bool, bytes]:
+        """(whether the file's bytes differ from those loaded, the bytes now on disk)."""
+        st = _stat(self.path)
+        if st is not None and (st.st_mtime_ns, st.st_size) == self.signature[:2]:
+            return False, b""
+        try:
+            raw = FsPath(self.path).read_bytes()
+        except OSError:
+            return True, b""
+        from factcheck.validate import digest
+
+        if digest(raw) == self.signature[2]:
+            self.signature = (st.st_mtime_ns, st.st_size, self.signature[2]) if st else self.signature
+            return False, raw
+        return True, raw
+
+    def loaded_from(self, raw: bytes) -> None:
+        """Remember ``raw`` as the bytes this record was loaded from (or wrote)."""
+        from factcheck.validate import digest
+
+        st = _stat(self.path)
+        self.signature = (st.st_mtime_ns if st else 0, st.st_size if st else 0, digest(raw))
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 @attrs.define
@@ -278,20 +364,27 @@ class ClaimStore:
     general: list[Problem]
 
     @classmethod
-    def open(cls, root: str | os.PathLike, progress: Callable[[int, int], None] | None = None) -> "ClaimStore":
+    def open(
+        cls,
+        root: str | os.PathLike,
+        progress: Callable[[int, int], None] | None = None,
+        keep_claims: bool = False,
+    ) -> "ClaimStore":
+        """Load a tree: rows and problems of every claim (cached), whole claims on demand."""
         from factcheck.validate import check_tree
 
-        result = check_tree([root], keep_claims=True, progress=progress)
-        articles = result.articles
+        result = check_tree([root], keep_claims=keep_claims, rows=True, progress=progress)
         records: dict[str, ClaimRecord] = {}
-        by_path = {p.path: [] for p in ()}
+        by_path: dict[str, list[Problem]] = {}
         for problem in result.problems:
             by_path.setdefault(problem.path, []).append(problem)
-        for path, claim in result.claims.items():
+        for path, row in result.rows.items():
             folder = os.path.dirname(path) or "."
-            records[path] = ClaimRecord(path, articles.get(folder), claim, by_path.pop(path, []))
+            record = ClaimRecord(path, result.articles.get(folder), row, by_path.pop(path, []), result.signatures.get(path, (0, 0, b"")))
+            record._claim = result.claims.get(path)
+            records[path] = record
         general = [p for ps in by_path.values() for p in ps]
-        return cls(str(root), articles, records, general)
+        return cls(str(root), result.articles, records, general)
 
     # look-ups
 
@@ -303,6 +396,13 @@ class ClaimStore:
             if record.id == claim_id:
                 return record
         return None
+
+    def by_id(self) -> dict[str, ClaimRecord]:
+        """Every record by id (the first one, if an id is used twice)."""
+        out: dict[str, ClaimRecord] = {}
+        for record in self.records.values():
+            out.setdefault(record.id, record)
+        return out
 
     def ids(self) -> set[str]:
         return {r.id for r in self.records.values()}
@@ -331,6 +431,10 @@ class ClaimStore:
         return self._write(record, change, allow_new_problems)
 
     def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool) -> ClaimRecord:
+        changed, _ = record.changed_on_disk()
+        if changed:
+            self._reload(record, FsPath(record.path).read_bytes())
+            raise EditRefused(f"{os.path.basename(record.path)} changed on disk since it was loaded; it has been reloaded, make the change again")
         raw = FsPath(record.path).read_bytes()
         loaded = yamlio.load_roundtrip(record.path, raw)
         if loaded.problems:
@@ -338,9 +442,6 @@ class ClaimStore:
         current, errors = structure(yamlio.to_plain(loaded.doc), Claim)
         if current is None:
             raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", _problems_from(record.path, loaded, errors))
-        if record.claim is not None and current != record.claim:
-            self._reload(record, raw)
-            raise EditRefused(f"{os.path.basename(record.path)} changed on disk since it was loaded; it has been reloaded, make the change again")
         before = {(p.code, p.message) for p in record.problems}
         updated = change(current)
         new_problems = self._problems_for(record, updated)
@@ -349,12 +450,12 @@ class ClaimStore:
             raise EditRefused("; ".join(p.message for p in added), added)
         data = unstructure(updated)
         try:
-            yamlio.write_merged(loaded, data)
+            written = yamlio.write_merged(loaded, data)
         except yamlio.ConflictError as exc:
             self._reload(record, FsPath(record.path).read_bytes())
             raise EditRefused(str(exc)) from None
-        record.claim = updated
-        record.problems = self._problems_for(record, updated, locate_in=loaded)
+        record.set_claim(updated, self._problems_for(record, updated, locate_in=loaded))
+        record.loaded_from(written)
         return record
 
     def _problems_for(self, record: ClaimRecord, claim: Claim, locate_in: yamlio.Loaded | None = None) -> list[Problem]:
@@ -370,30 +471,19 @@ class ClaimStore:
 
     def _reload(self, record: ClaimRecord, raw: bytes) -> None:
         article = QuoteIndex(record.article.text) if record.article and record.article.text else None
-        result = check_claim_bytes(record.path, raw, article, today(), keep=True)
-        record.claim = result.claim
-        record.problems = result.problems
+        with yamlio.quiet_stderr():
+            result = check_claim_bytes(record.path, raw, article, today(), keep=True)
+        record.set_claim(result.claim, result.problems)
+        record.loaded_from(raw)
 
-    def reload_changed(self) -> list[ClaimRecord]:
-        """Re-read claim files whose bytes no longer match what is loaded."""
+    def reload_changed(self, records: Iterable[ClaimRecord] | None = None) -> list[ClaimRecord]:
+        """Reload the claims whose files changed on disk since they were loaded; return them."""
         changed = []
-        for record in self.records.values():
-            try:
-                raw = FsPath(record.path).read_bytes()
-            except OSError:
-                continue
-            if record.claim is None:
-                continue
-            data = yamlio.load_fast(raw)
-            same = False
-            if data is not None:
-                claim, _ = structure(data, Claim)
-                same = claim == record.claim
-            if not same:
-                old = record.claim
+        for record in list(records if records is not None else self.records.values()):
+            differs, raw = record.changed_on_disk()
+            if differs and raw:
                 self._reload(record, raw)
-                if record.claim != old:
-                    changed.append(record)
+                changed.append(record)
         return changed
 
     def create(self, article: ArticleRecord, claim: Claim) -> ClaimRecord:
@@ -401,7 +491,7 @@ class ClaimStore:
         path = os.path.join(article.folder, f"{claim.id}.yaml")
         if self.find(claim.id) is not None or os.path.exists(path):
             raise EditRefused(f"a claim with id {claim.id!r} already exists")
-        record = ClaimRecord(path, article, claim, [])
+        record = ClaimRecord(path, article, ClaimRow.of(claim), [])
         problems = self._problems_for(record, claim)
         if problems:
             raise EditRefused("; ".join(p.message for p in problems), problems)
@@ -410,6 +500,8 @@ class ClaimStore:
             yamlio.write_merged(loaded, unstructure(claim), create=True)
         except yamlio.ConflictError as exc:
             raise EditRefused(str(exc)) from None
+        record.set_claim(claim, [])
+        record.loaded_from(FsPath(path).read_bytes())
         self.records[path] = record
         return record
 

@@ -27,6 +27,7 @@ from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, cross_rules
 from factcheck.store import (
     ArticleRecord,
+    ClaimRow,
     FileResult,
     check_claim_bytes,
     discover,
@@ -47,9 +48,11 @@ class TreeResult:
     parsed: int
     articles: dict[str, ArticleRecord]
     claims: dict[str, Claim | None]
+    rows: dict[str, ClaimRow | None] = attrs.field(factory=dict)
+    signatures: dict[str, tuple[int, int, bytes]] = attrs.field(factory=dict)  # mtime_ns, size, digest
 
 
-def _digest(data: bytes) -> bytes:
+def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -94,9 +97,9 @@ def _save_cache(path: FsPath, version: str, files: dict) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def _from_entry(path: str, entry: tuple) -> FileResult:
+def _from_entry(path: str, entry: tuple, row: ClaimRow | None = None) -> FileResult:
     problems = [Problem(*p) for p in entry[4]]
-    return FileResult(path, problems, entry[5], list(entry[6]))
+    return FileResult(path, problems, entry[5], list(entry[6]), row=row)
 
 
 # -- workers --------------------------------------------------------------------
@@ -129,7 +132,7 @@ def _check_batch(paths: list[str], keep: bool) -> list[tuple[FileResult, int, in
             continue
         folder = os.path.dirname(path) or "."
         result = check_claim_bytes(path, raw, _ARTICLES.get(folder), _DAY, keep)
-        out.append((result, st.st_mtime_ns, st.st_size, _digest(raw)))
+        out.append((result, st.st_mtime_ns, st.st_size, digest(raw)))
     return out
 
 
@@ -172,10 +175,16 @@ def check_tree(
     *,
     use_cache: bool = True,
     keep_claims: bool = False,
+    rows: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TreeResult:
-    """Every problem of every file under ``paths``, sorted by file and position."""
+    """Every problem of every file under ``paths``, sorted by file and position.
+
+    ``rows=True`` also returns each claim's :class:`ClaimRow` (cached apart from the
+    problems, so plain validation does not pay for them); ``keep_claims=True``
+    returns whole claims, parsing every file.
+    """
     paths = [os.fspath(p) for p in paths]
     tree = discover(paths)
     day = today()
@@ -190,13 +199,17 @@ def check_tree(
     for record in articles.values():
         problems += record.problems
     article_texts = {folder: rec.text for folder, rec in articles.items()}
-    article_digest = {folder: _digest((t or "").encode()) for folder, t in article_texts.items()}
+    article_digest = {folder: digest((t or "").encode()) for folder, t in article_texts.items()}
 
     version = _code_version()
     cpath = cache_path(paths)
-    cache = _load_cache(cpath, version) if use_cache and not keep_claims else {}
+    rpath = cpath.with_name(cpath.stem + "-rows.pickle")
+    reuse = use_cache and not keep_claims
+    cache = _load_cache(cpath, version) if reuse else {}
+    row_cache = _load_cache(rpath, version) if reuse and rows else {}
     new_cache: dict = {}
     results: dict[str, FileResult] = {}
+    signatures: dict[str, tuple[int, int]] = {}
     to_parse: list[str] = []
     for path in tree.claims:
         folder = os.path.dirname(path) or "."
@@ -207,28 +220,33 @@ def check_tree(
             except OSError:
                 to_parse.append(path)
                 continue
-            if (st.st_mtime_ns, st.st_size) == (entry[0], entry[1]):
-                results[path] = _from_entry(path, entry)
+            same = (st.st_mtime_ns, st.st_size) == (entry[0], entry[1])
+            if not same:
+                try:
+                    same = digest(FsPath(path).read_bytes()) == entry[2]
+                except OSError:
+                    same = False
+                entry = (st.st_mtime_ns, st.st_size, *entry[2:])
+            cached_row = row_cache.get(path)
+            if same and (not rows or (cached_row is not None and cached_row[0] == entry[2])):
+                results[path] = _from_entry(path, entry, cached_row[1] if cached_row else None)
                 new_cache[path] = entry
+                signatures[path] = (st.st_mtime_ns, st.st_size, entry[2])
                 continue
-            try:
-                if _digest(FsPath(path).read_bytes()) == entry[2]:
-                    results[path] = _from_entry(path, entry)
-                    new_cache[path] = (st.st_mtime_ns, st.st_size, *entry[2:])
-                    continue
-            except OSError:
-                pass
         to_parse.append(path)
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    for result, mtime, size, digest in _run(to_parse, article_texts, day, keep_claims, workers, progress):
+    new_rows = {p: r for p, r in row_cache.items() if p in results}
+    for result, mtime, size, file_digest in _run(to_parse, article_texts, day, keep_claims, workers, progress):
         results[result.path] = result
+        signatures[result.path] = (mtime, size, file_digest)
         if result.cacheable and mtime:
             folder = os.path.dirname(result.path) or "."
             new_cache[result.path] = (
-                mtime, size, digest, article_digest.get(folder),
+                mtime, size, file_digest, article_digest.get(folder),
                 tuple(p.as_tuple() for p in result.problems), result.claim_id, tuple(result.related),
             )
+            new_rows[result.path] = (file_digest, result.row)
 
     for result in results.values():
         problems += result.problems
@@ -239,10 +257,15 @@ def check_tree(
     for path, findings in cross.items():
         problems += locate_findings(path, findings)
 
-    if use_cache and not keep_claims and (to_parse or len(new_cache) != len(cache)):
+    if reuse and (to_parse or len(new_cache) != len(cache)):
         _save_cache(cpath, version, new_cache)
+    if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
+        _save_cache(rpath, version, new_rows)
     claims = {p: r.claim for p, r in results.items()} if keep_claims else {}
-    return TreeResult(sorted(set(problems)), len(tree.claims), len(to_parse), articles, claims)
+    return TreeResult(
+        sorted(set(problems)), len(tree.claims), len(to_parse), articles, claims,
+        {p: r.row for p, r in results.items()} if rows else {}, signatures,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover - handy for profiling

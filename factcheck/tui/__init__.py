@@ -1,0 +1,1 @@
+"""The review screen (Textual). The only package that imports Textual."""

@@ -1,0 +1,540 @@
+"""The review screen: the claim queue, the selected claim, and every editing action."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
+
+from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
+from factcheck.session import EditSession
+from factcheck.store import ClaimRecord, ClaimStore, EditRefused
+from factcheck.tui.detail import render_detail
+from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
+from factcheck.tui.style import STATUS_STYLE
+from factcheck.tui.table import COLUMNS, ClaimHeader, ClaimTable, sort_key
+
+#: Trees up to this size are watched for changes on disk every few seconds.
+WATCH_ALL_LIMIT = 5000
+
+QUICK_FILTERS: tuple[tuple[str, str], ...] = (
+    ("all", "all claims (clear quick filter)"),
+    *((f"status:{s}", f"status: {s}") for s in Status.words()),
+    ("open", "open: not published or dismissed"),
+    *((f"verdict:{v}", f"verdict: {v}") for v in Verdict.words()),
+    ("verdict:none", "verdict: none yet"),
+    ("problems", "has problems"),
+    ("no-sources", "no sources"),
+    *((f"kind:{k}", f"kind: {k}") for k in ("quantity", "event", "attribution", "causal", "characterization", "prediction", "opinion")),
+)
+
+
+def search_text(record: ClaimRecord) -> str:
+    row = record.row
+    if row is None:
+        return record.id.lower()
+    return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags))).lower()
+
+
+def matches_quick(record: ClaimRecord, quick: str) -> bool:
+    row = record.row
+    if quick == "all":
+        return True
+    if quick == "problems":
+        return bool(record.problems)
+    if row is None:
+        return False
+    if quick == "open":
+        return row.status not in ("published", "dismissed")
+    if quick == "no-sources":
+        return row.supports + row.refutes + row.context == 0
+    field, _, value = quick.partition(":")
+    if field == "verdict":
+        return (row.verdict or "none") == value
+    return getattr(row, field, None) == value
+
+
+class ClaimCommands(Provider):
+    """Command palette: jump to a claim by id or words."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if not isinstance(app, FactcheckApp) or app.store is None:
+            return
+        matcher = self.matcher(query)
+        shown = 0
+        for record in app.all_records:
+            row = record.row
+            label = f"{record.id}  {row.text if row else ''}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(app.select_claim, record.id), help=f"{row.status if row else 'unreadable'} · jump to this claim")
+                shown += 1
+                if shown >= 200:
+                    return
+
+    async def discover(self) -> Hits:
+        app = self.app
+        if not isinstance(app, FactcheckApp) or app.store is None:
+            return
+        for record in app.shown[:50]:
+            yield DiscoveryHit(f"{record.id}", partial(app.select_claim, record.id), help="jump to this claim")
+
+
+class FactcheckApp(App[int]):
+    """factcheck review."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "factcheck"
+    COMMANDS = App.COMMANDS | {ClaimCommands}
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("f", "quick_filter", "Quick filter", id="quick-filter"),
+        Binding("s", "status", "Status", id="status"),
+        Binding("right_square_bracket", "advance", "Next status", show=False, id="advance"),
+        Binding("v", "verdict", "Verdict", id="verdict"),
+        Binding("e", "summary", "Summary", id="summary"),
+        Binding("a", "add_source", "Add source", id="add-source"),
+        Binding("x", "remove_source", "Remove source", show=False, id="remove-source"),
+        Binding("N", "note", "Note", id="note"),
+        Binding("t", "tags", "Tags", show=False, id="tags"),
+        Binding("r", "related", "Related", show=False, id="related"),
+        Binding("A", "article", "Article", id="article"),
+        Binding("o", "sort", "Sort", show=False, id="sort"),
+        Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, root: str, editor: str):
+        super().__init__()
+        self.root = root
+        self.editor = editor
+        self.store: ClaimStore | None = None
+        self.session: EditSession | None = None
+        self.all_records: list[ClaimRecord] = []
+        self.shown: list[ClaimRecord] = []
+        self._search: dict[int, str] = {}
+        self.query_text = ""
+        self.quick = "all"
+        self.sort_column = "id"
+        self.reverse = False
+        self.load_seconds: float | None = None
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary-bar")
+        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (esc to close)", id="filter")
+        with Horizontal(id="main"):
+            with Vertical(id="queue"):
+                yield ClaimHeader(id="columns")
+                yield ClaimTable(id="table")
+                with Vertical(id="loading"):
+                    yield Label("Loading claims…", id="loading-label")
+                    yield ProgressBar(id="progress", show_eta=False)
+            with VerticalScroll(id="detail"):
+                yield Static(id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.root} · editor: {self.editor}"
+        self.query_one("#filter", Input).display = False
+        self.query_one("#table", ClaimTable).display = False
+        self._started = time.perf_counter()
+        self.load()
+        self.set_interval(3.0, self.watch_disk)
+
+    # -- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self._progress, done, total)
+
+        store = ClaimStore.open(self.root, progress=progress)
+        self.call_from_thread(self._loaded, store)
+
+    def _progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=total, progress=done)
+        self.query_one("#loading-label", Label).update(f"Checking {total:,} claim files… {done:,}")
+
+    def _loaded(self, store: ClaimStore) -> None:
+        self.store = store
+        self.session = EditSession(store, self.editor)
+        self.all_records = sorted(store.all(), key=lambda r: r.path)
+        self._search = {id(r): search_text(r) for r in self.all_records}
+        self.query_one("#loading").display = False
+        table = self.query_one("#table", ClaimTable)
+        table.display = True
+        self.apply_view()
+        table.focus()
+        self.load_seconds = time.perf_counter() - self._started
+        if store.general:
+            self.notify(f"{len(store.general)} problems outside claim files: run factcheck validate", severity="warning")
+
+    # -- the view: filter, quick filter, sort -------------------------------------------
+
+    def apply_view(self, keep: ClaimRecord | None = None) -> None:
+        table = self.query_one("#table", ClaimTable)
+        keep = keep or table.selected
+        words = self.query_text.lower().split()
+        records = self.all_records
+        if self.quick != "all":
+            records = [r for r in records if matches_quick(r, self.quick)]
+        if words:
+            search = self._search
+            records = [r for r in records if all(w in search[id(r)] for w in words)]
+        records = sorted(records, key=sort_key(self.sort_column), reverse=self.reverse)
+        self.shown = records
+        header = self.query_one("#columns", ClaimHeader)
+        header.sort_column, header.reverse = self.sort_column, self.reverse
+        header.show(table.scrollable_content_region.width or table.size.width or self.size.width)
+        table.set_records(records, keep)
+        self.update_summary()
+        if not records:
+            self.query_one("#detail-body", Static).update(Text("No claim matches the filter.", style="dim"))
+
+    def update_summary(self) -> None:
+        counts = Counter(r.row.status if r.row else "unreadable" for r in self.all_records)
+        problems = sum(1 for r in self.all_records if r.problems)
+        total = len(self.all_records)
+        bar = Text()
+        bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
+        for status in ("in-review", "researching", "to-check", "new", "dismissed"):
+            if counts[status]:
+                bar.append("  ·  ")
+                bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
+        bar.append("  ·  ")
+        bar.append(f"{problems} with problems", "bold red" if problems else "dim")
+        shown = []
+        if self.quick != "all":
+            shown.append(self.quick)
+        if self.query_text:
+            shown.append(f'"{self.query_text}"')
+        if shown:
+            bar.append(f"   showing {len(self.shown)} ({', '.join(shown)})", "italic")
+        self.query_one("#summary-bar", Static).update(bar)
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.apply_view()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.query_one("#table", ClaimTable).focus()
+
+    def on_key(self, event) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if event.key == "escape" and filter_input.display:
+            filter_input.value = ""
+            filter_input.display = False
+            self.query_one("#table", ClaimTable).focus()
+            event.stop()
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_quick_filter(self) -> None:
+        self.push_screen(ChooseScreen("Quick filter", QUICK_FILTERS, self.quick), self._set_quick)
+
+    def _set_quick(self, value: str | None) -> None:
+        if value is not None:
+            self.quick = value
+            self.apply_view()
+
+    def action_sort(self) -> None:
+        keys = [c[0] for c in COLUMNS]
+        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        self.apply_view()
+        self.notify(f"Sorted by {self.sort_column}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.reverse = not self.reverse
+        self.apply_view()
+
+    @on(ClaimTable.Resized)
+    def table_resized(self, event: ClaimTable.Resized) -> None:
+        self.query_one("#columns", ClaimHeader).show(event.width)
+
+    @on(ClaimTable.SortRequested)
+    def sort_requested(self, event: ClaimTable.SortRequested) -> None:
+        if event.column == self.sort_column:
+            self.reverse = not self.reverse
+        else:
+            self.sort_column, self.reverse = event.column, False
+        self.apply_view()
+
+    # -- selection ------------------------------------------------------------------------
+
+    @on(ClaimTable.Selected)
+    def show_selected(self, event: ClaimTable.Selected) -> None:
+        self.query_one("#detail-body", Static).update(render_detail(event.record))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    def select_claim(self, claim_id: str) -> None:
+        record = self.store.find(claim_id) if self.store else None
+        if record is None:
+            return
+        if record not in self.shown:
+            self.quick, self.query_text = "all", ""
+            filter_input = self.query_one("#filter", Input)
+            filter_input.value = ""
+            filter_input.display = False
+        self.apply_view(keep=record)
+        self.query_one("#table", ClaimTable).focus()
+
+    @property
+    def current(self) -> ClaimRecord | None:
+        return self.query_one("#table", ClaimTable).selected if self.store else None
+
+    def refresh_current(self, record: ClaimRecord) -> None:
+        self._search[id(record)] = search_text(record)
+        table = self.query_one("#table", ClaimTable)
+        table.refresh_record(record)
+        if table.selected is record:
+            self.query_one("#detail-body", Static).update(render_detail(record))
+        self.update_summary()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _target(self) -> ClaimRecord | None:
+        record = self.current
+        if record is None:
+            self.notify("No claim selected", severity="warning")
+            return None
+        if record.claim is None:
+            self.notify("This file cannot be read as a claim; fix it first (see its problems)", severity="error")
+            return None
+        return record
+
+    def run_edit(self, action, *args, done: str | None = None, **kw) -> bool:
+        """Run a session action; show what happened or why it was refused."""
+        try:
+            record = action(*args, **kw)
+        except EditRefused as exc:
+            self.notify(exc.message, title="Refused", severity="error", timeout=8)
+            current = self.current
+            if current is not None:
+                self.refresh_current(current)
+            return False
+        if isinstance(record, tuple):
+            record = record[0]
+        self.refresh_current(record)
+        if done:
+            self.notify(done, timeout=3)
+        return True
+
+    def action_status(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        choices = [(s, s) for s in Status.words()]
+        self.push_screen(ChooseScreen(f"Status of {record.id}", choices, record.claim.status.value), partial(self._set_status, record.id))
+
+    def _set_status(self, claim_id: str, value: str | None) -> None:
+        if value is not None:
+            self.run_edit(self.session.set_status, claim_id, Status(value), done=f"{claim_id}: status {value}")
+
+    def action_advance(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        status = record.claim.status
+        if status not in STATUS_FLOW or status is STATUS_FLOW[-1]:
+            self.notify(f"{record.id} is {status.value}: choose a status with s", severity="warning")
+            return
+        self._set_status(record.id, STATUS_FLOW[STATUS_FLOW.index(status) + 1].value)
+
+    def action_verdict(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        choices = [(v, v) for v in Verdict.words()] + [("none", "none (no verdict yet)")]
+        current = record.claim.verdict.value if record.claim.verdict else "none"
+        self.push_screen(ChooseScreen(f"Verdict on {record.id}", choices, current), partial(self._chosen_verdict, record.id))
+
+    def _chosen_verdict(self, claim_id: str, value: str | None) -> None:
+        if value is None:
+            return
+        verdict = None if value == "none" else Verdict(value)
+        record = self.store.find(claim_id)
+        if record and record.claim and record.claim.status is Status.PUBLISHED and record.claim.verdict is not None:
+            self.push_screen(
+                TextScreen(f"Correction: why does the verdict of published {claim_id} change?", help_text="Recorded in the claim's corrections, as the IFCN code asks."),
+                lambda why: why and self.run_edit(self.session.set_verdict, claim_id, verdict, correction=why.strip(), done=f"{claim_id}: verdict {value}, correction recorded"),
+            )
+            return
+        self.run_edit(self.session.set_verdict, claim_id, verdict, done=f"{claim_id}: verdict {value}")
+
+    def action_summary(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        self.push_screen(
+            TextScreen(f"Summary of {record.id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree."),
+            lambda text: text is not None and self.run_edit(self.session.set_summary, record.id, text, done=f"{record.id}: summary saved"),
+        )
+
+    def action_add_source(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        self.push_screen(
+            SourceForm(record.id, [s.url for s in record.claim.sources]),
+            lambda source: source is not None and self.run_edit(self.session.add_source, record.id, source, done=f"{record.id}: source added"),
+        )
+
+    def action_remove_source(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        sources = record.claim.sources
+        if not sources:
+            self.notify(f"{record.id} has no sources", severity="warning")
+            return
+        choices = [(s.url, f"[{s.stance.value}] {s.title} — {s.publisher}") for s in sources]
+        self.push_screen(ChooseScreen(f"Remove which source of {record.id}?", choices), partial(self._remove_source, record.id))
+
+    def _remove_source(self, claim_id: str, url: str | None) -> None:
+        if url is None:
+            return
+        record = self.store.find(claim_id)
+        published = record is not None and record.claim is not None and record.claim.status is Status.PUBLISHED
+        title = f"Why remove this source from {claim_id}?" + (" (published: recorded as a correction)" if published else "")
+
+        def remove(why: str | None) -> None:
+            if why and why.strip():
+                self.run_edit(self.session.remove_source, claim_id, url, why.strip(), correction=why.strip() if published else None, done=f"{claim_id}: source removed")
+            elif why is not None:
+                self.notify("A reason is needed to remove a source", severity="error")
+
+        self.push_screen(TextScreen(title), remove)
+
+    def action_note(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        self.push_screen(
+            TextScreen(f"Note on {record.id}", help_text="Recorded in the claim's history with your name and the time."),
+            lambda text: text is not None and self.run_edit(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
+        )
+
+    def action_tags(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+
+        def check(value: str) -> str | None:
+            bad = [t for t in _split(value) if not SLUG_RE.match(t)]
+            return f"not a lowercase slug: {', '.join(bad)}" if bad else None
+
+        self.push_screen(
+            LineScreen(f"Tags of {record.id}", ", ".join(record.claim.tags), "comma-separated lowercase words, e.g. migration, polls", check),
+            lambda value: value is not None and self.run_edit(self.session.set_tags, record.id, _split(value), done=f"{record.id}: tags saved"),
+        )
+
+    def action_related(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        known = self.store.ids()
+
+        def check(value: str) -> str | None:
+            ids = _split(value)
+            missing = [i for i in ids if i not in known]
+            if record.id in ids:
+                return "a claim cannot be related to itself"
+            return f"no such claim: {', '.join(missing)}" if missing else None
+
+        self.push_screen(
+            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids (ctrl+p finds ids)", check),
+            lambda value: value is not None and self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved"),
+        )
+
+    def action_article(self) -> None:
+        record = self.current
+        article = record.article if record else None
+        if article is None and self.store and self.store.articles:
+            article = next(iter(self.store.articles.values()))
+        if article is None or article.text is None:
+            self.notify("No readable article text", severity="error")
+            return
+        records = [r for r in self.all_records if r.article is article]
+        title = article.article.title if article.article else article.slug
+        self.push_screen(ArticleScreen(title, article.text, records, record), lambda claim_id: claim_id and self.select_claim(claim_id))
+
+    def action_undo(self) -> None:
+        if self.session is None:
+            return
+        try:
+            record, description = self.session.undo()
+        except EditRefused as exc:
+            self.notify(exc.message, title="Cannot undo", severity="warning")
+            return
+        self.refresh_current(record)
+        self.notify(f"Undid {description} on {record.id}", timeout=3)
+
+    def action_reload(self) -> None:
+        self.watch_disk(everything=True)
+
+    def action_help(self) -> None:
+        keys = [(b.key.replace("right_square_bracket", "]").replace("slash", "/").replace("question_mark", "?"), b.description) for b in self.BINDINGS]
+        keys += [("up/down, j/k", "Move"), ("enter", "(in lists) choose"), ("ctrl+p", "Command palette: jump to a claim, run any action"), ("esc", "Close a dialog or the filter")]
+        self.push_screen(HelpScreen(keys))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.action in ("quit", "help"):
+                continue
+            yield SystemCommand(binding.description, f"key: {binding.key}", partial(self.run_action, binding.action))
+
+    # -- changes on disk ------------------------------------------------------------------------
+
+    def watch_disk(self, everything: bool = False) -> None:
+        if self.store is None:
+            return
+        if everything or len(self.all_records) <= WATCH_ALL_LIMIT:
+            self._check_disk(None)
+        elif self.current is not None:
+            self._check_disk([self.current])
+
+    @work(thread=True, exclusive=True, group="disk")
+    def _check_disk(self, records: list[ClaimRecord] | None) -> None:
+        changed = self.store.reload_changed(records)
+        if changed:
+            self.call_from_thread(self._changed_on_disk, changed)
+
+    def _changed_on_disk(self, changed: list[ClaimRecord]) -> None:
+        for record in changed:
+            self.refresh_current(record)
+        names = ", ".join(r.id for r in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        self.notify(f"Changed on disk, reloaded: {names}", title="Reloaded", severity="warning", timeout=6)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def run_app(root: str, editor: str) -> int:
+    app = FactcheckApp(root, editor)
+    app.run()
+    return app.return_code or 0

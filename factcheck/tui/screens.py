@@ -1,0 +1,410 @@
+"""Modal screens: choosers, the text editor, the add-source form, help, and the article view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from factcheck.convert import field_errors
+from factcheck.model import Source, Stance
+from factcheck.rules import find_quote
+from factcheck.store import ClaimRecord, today
+from factcheck.tui.style import highlight_style
+
+
+class ChooseScreen(ModalScreen[str | None]):
+    """Pick one of a few words; returns the word, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], current: str | None = None):
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            options = [Option(label, id=value) for value, label in self.choices]
+            yield OptionList(*options, id="choices")
+            yield Label("enter choose · esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        for index, (value, _) in enumerate(self.choices):
+            if value == self.current:
+                option_list.highlighted = index
+        option_list.focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextScreen(ModalScreen[str | None]):
+    """Edit a multi-line text; ctrl+s saves, escape cancels."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, text: str = "", help_text: str = ""):
+        super().__init__()
+        self.title_text = title
+        self.initial = text
+        self.help_text = help_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.help_text:
+                yield Label(self.help_text, classes="dialog-help")
+            yield TextArea(self.initial, id="text", soft_wrap=True)
+            yield Label("ctrl+s save · esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LineScreen(ModalScreen[str | None]):
+    """Edit one line (tags, related ids); enter saves, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", help_text: str = "", check=None):
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.help_text = help_text
+        self.check = check  # str -> error message or None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.help_text:
+                yield Label(self.help_text, classes="dialog-help")
+            yield Input(self.value, id="line")
+            yield Label("", id="line-error", classes="field-error")
+            yield Label("enter save · esc cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        error = self.check(event.value) if self.check else None
+        self.query_one("#line-error", Label).update(error or "")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        error = self.check(event.value) if self.check else None
+        if error:
+            self.query_one("#line-error", Label).update(error)
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- the add-source form ---------------------------------------------------------------
+
+FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("url", "URL", "https://…"),
+    ("title", "Title", "the page's headline"),
+    ("publisher", "Publisher", "who published it"),
+    ("published", "Published", "YYYY-MM-DD, if the page shows a date"),
+    ("accessed", "Accessed", "YYYY-MM-DD"),
+    ("excerpt", "Excerpt", "a short passage copied from the page, verbatim"),
+    ("archive_url", "Archive URL", "optional: https://web.archive.org/…"),
+    ("archived", "Archived", "optional: YYYY-MM-DD of the archive copy"),
+)
+
+_DATES = ("published", "accessed", "archived")
+_OPTIONAL = ("published", "archive_url", "archived")
+
+
+def source_from_fields(values: dict[str, str], stance: str | None, existing_urls: Sequence[str] = ()) -> tuple[Source | None, dict[str, str]]:
+    """A Source from form text, or the error of each bad field (field -> message)."""
+    from factcheck.rules import canonical_url
+
+    errors: dict[str, str] = {}
+    parsed: dict[str, object] = {}
+    for name, _, _ in FORM_FIELDS:
+        value = values.get(name, "").strip()
+        if not value:
+            if name in _OPTIONAL:
+                parsed[name] = None
+                continue
+            errors[name] = "required"
+            parsed[name] = None
+            continue
+        if name in _DATES:
+            try:
+                date = dt.date.fromisoformat(value)
+            except ValueError:
+                errors[name] = "a date: YYYY-MM-DD"
+                continue
+            if date > today():
+                errors[name] = "in the future"
+            parsed[name] = date
+        else:
+            parsed[name] = value
+    if stance not in Stance.words():
+        errors["stance"] = "choose supports, refutes or context"
+    if isinstance(parsed.get("published"), dt.date) and isinstance(parsed.get("accessed"), dt.date) and parsed["accessed"] < parsed["published"]:
+        errors.setdefault("accessed", "before the published date")
+    if parsed.get("url") and canonical_url(str(parsed["url"])) in {canonical_url(u) for u in existing_urls}:
+        errors.setdefault("url", "this claim already cites this URL")
+    if len(str(values.get("excerpt", ""))) > 600:
+        errors.setdefault("excerpt", "keep the excerpt short (at most about 300 characters)")
+    with attrs.validators.disabled():
+        source = Source(
+            url=parsed.get("url") or "", title=parsed.get("title") or "", publisher=parsed.get("publisher") or "",
+            published=parsed.get("published"), accessed=parsed.get("accessed") or today(),
+            excerpt=parsed.get("excerpt") or "", stance=Stance(stance) if stance in Stance.words() else Stance.CONTEXT,
+            archive_url=parsed.get("archive_url"), archived=parsed.get("archived"),
+        )
+    for error in field_errors(source):
+        name = error.path[-1]
+        if name not in errors and values.get(str(name), "").strip():
+            errors[str(name)] = error.message
+    return (None if errors else source), errors
+
+
+class SourceForm(ModalScreen[Source | None]):
+    """Add a source: every field checked as you type; an invalid source is not saved."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, claim_id: str, existing_urls: Sequence[str] = ()):
+        super().__init__()
+        self.claim_id = claim_id
+        self.existing_urls = list(existing_urls)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide form"):
+            yield Label(f"Add a source to {self.claim_id}", classes="dialog-title")
+            for name, label, placeholder in FORM_FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
+                    yield Input(today().isoformat() if name == "accessed" else "", placeholder=placeholder, id=f"f-{name}")
+                yield Label("", id=f"e-{name}", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Stance", classes="form-label")
+                yield Select([(w, w) for w in Stance.words()], prompt="choose…", id="f-stance")
+            yield Label("", id="e-stance", classes="field-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-url", Input).focus()
+
+    def _values(self) -> tuple[dict[str, str], str | None]:
+        values = {name: self.query_one(f"#f-{name}", Input).value for name, _, _ in FORM_FIELDS}
+        stance = self.query_one("#f-stance", Select).value
+        return values, (stance if isinstance(stance, str) else None)
+
+    def _show(self, errors: dict[str, str], only: set[str] | None = None) -> None:
+        for name in [f[0] for f in FORM_FIELDS] + ["stance"]:
+            if only is not None and name not in only:
+                continue
+            self.query_one(f"#e-{name}", Label).update(errors.get(name, ""))
+
+    @on(Input.Changed)
+    def field_changed(self, event: Input.Changed) -> None:
+        values, stance = self._values()
+        _, errors = source_from_fields(values, stance, self.existing_urls)
+        name = (event.input.id or "f-").removeprefix("f-")
+        # Check the field being typed at once; leave untouched empty fields quiet.
+        self._show(errors if event.value else {k: v for k, v in errors.items() if k != name}, {name})
+
+    @on(Select.Changed)
+    def stance_changed(self) -> None:
+        values, stance = self._values()
+        _, errors = source_from_fields(values, stance, self.existing_urls)
+        self._show(errors, {"stance"})
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values, stance = self._values()
+        source, errors = source_from_fields(values, stance, self.existing_urls)
+        self._show(errors)
+        if source is None:
+            self.notify(f"Not saved: {len(errors)} field{'s' if len(errors) != 1 else ''} to fix", severity="error")
+            return
+        self.dismiss(source)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- help ------------------------------------------------------------------------------
+
+HELP_TEXT = """\
+[b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.
+
+[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed
+(not check-worthy). A published claim needs a verdict, a summary and a source;
+accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate
+a refuting one. An action that would break a rule is refused, and the reason shown.
+
+Every change is written to the claim's file at once (only the lines it must change),
+with a history entry naming you and the time. ctrl+z takes back the last change
+of this session, and that is recorded too. If a file changed on disk (git pull,
+another editor), the claim is reloaded and you are told; nothing is overwritten.
+
+[b]Keys[/b]
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, keys: Sequence[tuple[str, str]]):
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(HELP_TEXT, markup=True)
+            width = max(len(k) for k, _ in self.keys)
+            yield Static("\n".join(f"  {k:<{width}}  {d}" for k, d in self.keys), markup=False)
+            yield Label("esc close", classes="dialog-help")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# -- the article view ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class Highlight:
+    start: int
+    end: int
+    record: ClaimRecord
+
+
+def article_highlights(text: str, records: Sequence[ClaimRecord]) -> list[Highlight]:
+    """Every claimed passage of the article, in reading order."""
+    out = []
+    for record in records:
+        if record.row is None:
+            continue
+        span = find_quote(record.row.quote, text)
+        if span is not None:
+            out.append(Highlight(span[0], span[1], record))
+    out.sort(key=lambda h: (h.start, -h.end))
+    return out
+
+
+class ArticleScreen(ModalScreen[str | None]):
+    """The whole article, every claimed passage coloured by status and verdict.
+
+    tab / n and shift+tab / p move through the passages; enter selects the claim.
+    """
+
+    BINDINGS = [
+        Binding("tab,n,down", "move(1)", "Next claim", priority=True),
+        Binding("shift+tab,p,up", "move(-1)", "Previous claim", priority=True),
+        Binding("enter", "choose", "Select claim"),
+        Binding("escape,A,q", "close", "Back"),
+    ]
+
+    def __init__(self, title: str, text: str, records: Sequence[ClaimRecord], current: ClaimRecord | None):
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.highlights = article_highlights(text, records)
+        self.index = 0
+        for i, h in enumerate(self.highlights):
+            if h.record is current:
+                self.index = i
+                break
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="article-view"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(id="article-claim")
+            with VerticalScroll(id="article-body"):
+                for number, _ in enumerate(self._paragraphs()):
+                    yield Static(id=f"para-{number}", classes="article-para")
+            yield Footer()
+
+    def _paragraphs(self) -> list[tuple[int, int]]:
+        spans = []
+        start = 0
+        for chunk in self.text.split("\n\n"):
+            spans.append((start, start + len(chunk)))
+            start += len(chunk) + 2
+        return spans
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        current = self.highlights[self.index] if self.highlights else None
+        for number, (p_start, p_end) in enumerate(self._paragraphs()):
+            text = Text(self.text[p_start:p_end])
+            for h in self.highlights:
+                if h.end <= p_start or h.start >= p_end:
+                    continue
+                row = h.record.row
+                style = highlight_style(row.status, row.verdict)
+                if h is current:
+                    style = style + Style(bold=True, underline=True, reverse=True)
+                text.stylize(style, max(0, h.start - p_start), min(p_end, h.end) - p_start)
+            self.query_one(f"#para-{number}", Static).update(text)
+        info = self.query_one("#article-claim", Static)
+        if current is None:
+            info.update(Text("No claim of this article is found in its text.", style="dim"))
+            return
+        row = current.record.row
+        line = Text(f"{self.index + 1}/{len(self.highlights)}  ", style="dim")
+        line.append(row.id, "bold")
+        line.append(f"  {row.status}", highlight_style(row.status, None))
+        if row.verdict:
+            line.append(f"  {row.verdict}", highlight_style("published", row.verdict))
+        line.append(f"\n{row.text}")
+        info.update(line)
+        for number, (p_start, p_end) in enumerate(self._paragraphs()):
+            if p_start <= current.start < p_end + 2:
+                body = self.query_one("#article-body", VerticalScroll)
+                body.scroll_to_center(self.query_one(f"#para-{number}"), animate=False)
+                break
+
+    def action_move(self, step: int) -> None:
+        if self.highlights:
+            self.index = (self.index + step) % len(self.highlights)
+            self._draw()
+
+    def action_choose(self) -> None:
+        if self.highlights:
+            self.dismiss(self.highlights[self.index].record.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

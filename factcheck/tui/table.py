@@ -1,0 +1,266 @@
+"""The claim queue: a table that renders only the rows on screen (Textual's line API).
+
+A stock DataTable of 20,000 rows takes seconds to fill and to re-filter; this one
+keeps a list of records and an index of the rows shown, so filtering and sorting
+are list operations and drawing costs the height of the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from factcheck.store import ClaimRecord
+from factcheck.tui.style import STATUS_STYLE, VERDICT_STYLE
+
+#: (key, title, width, priority); width 0 takes the rest of the line. On a narrow
+#: screen the columns of highest priority number are left out first.
+COLUMNS: tuple[tuple[str, str, int, int], ...] = (
+    ("problems", "!", 1, 0),
+    ("id", "id", 28, 0),
+    ("status", "status", 11, 0),
+    ("verdict", "verdict", 17, 0),
+    ("sources", "sup/ref/ctx", 11, 2),
+    ("kind", "kind", 16, 3),
+    ("claimant", "claimant", 20, 4),
+    ("text", "claim", 0, 1),
+)
+MIN_TEXT = 24
+
+
+def layout(width: int) -> list[tuple[str, str, int]]:
+    """The columns that fit in ``width`` cells, with their widths."""
+    columns = list(COLUMNS)
+    while True:
+        fixed = sum(c[2] for c in columns) + len(columns)
+        has_text = any(c[0] == "text" for c in columns)
+        if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 1 for c in columns):
+            break
+        drop = max(columns, key=lambda c: c[3])
+        columns.remove(drop)
+    rest = max(MIN_TEXT, width - sum(c[2] for c in columns) - len(columns))
+    return [(key, title, w or rest) for key, title, w, _ in columns]
+
+_STATUS_ORDER = {s: i for i, s in enumerate(["new", "to-check", "researching", "in-review", "published", "dismissed"])}
+_VERDICT_ORDER = {v: i for i, v in enumerate(["accurate", "mostly-accurate", "mixed", "misleading", "mostly-inaccurate", "inaccurate", "unproven"])}
+
+
+def sort_key(column: str) -> Callable[[ClaimRecord], object]:
+    def key(record: ClaimRecord):
+        row = record.row
+        if column == "id":
+            return (0, record.id)
+        if row is None:
+            return (1, "")
+        if column == "status":
+            return (0, _STATUS_ORDER.get(row.status, 99))
+        if column == "verdict":
+            return (0, _VERDICT_ORDER.get(row.verdict, 98) if row.verdict else 99)
+        if column == "sources":
+            return (0, row.supports + row.refutes + row.context)
+        if column == "problems":
+            return (0, -len(record.problems))
+        return (0, str(getattr(row, column, "")).lower())
+
+    return key
+
+
+def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
+    row = record.row
+    problems = ("!" if record.problems else "", Style(color="red", bold=True))
+    if row is None:
+        return {"problems": problems, "id": (record.id, None), "status": ("unreadable", Style(color="red")), "text": (record.problems[0].message if record.problems else "", None)}
+    return {
+        "problems": problems,
+        "id": (row.id, None),
+        "status": (row.status, STATUS_STYLE.get(row.status)),
+        "verdict": (row.verdict or "—", VERDICT_STYLE.get(row.verdict) if row.verdict else Style(dim=True)),
+        "sources": (f"{row.supports}/{row.refutes}/{row.context}", None if (row.supports + row.refutes + row.context) else Style(dim=True)),
+        "kind": (row.kind, None),
+        "claimant": (row.claimant, None),
+        "text": (row.text, None),
+    }
+
+
+def _fit(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.ljust(width)
+
+
+class ClaimHeader(Static):
+    """Column titles, with the sort column marked; click a title to sort by it."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.sort_column = "id"
+        self.reverse = False
+
+    def show(self, width: int) -> None:
+        self.width_shown = width
+        parts = []
+        for key, title, w in layout(width):
+            mark = (" ▼" if self.reverse else " ▲") if key == self.sort_column else ""
+            parts.append(_fit(title + mark, w))
+        self.update(" ".join(parts))
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x
+        for key, _, w in layout(getattr(self, "width_shown", self.size.width)):
+            if x < w + 1:
+                self.post_message(ClaimTable.SortRequested(key))
+                return
+            x -= w + 1
+
+
+class ClaimTable(ScrollView, can_focus=True):
+    """Rows of claims; the cursor row is the selected claim."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ClaimTable { scrollbar-gutter: stable; }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    class Selected(Message):
+        def __init__(self, record: ClaimRecord | None) -> None:
+            super().__init__()
+            self.record = record
+
+    class SortRequested(Message):
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.records: list[ClaimRecord] = []
+        self._strips: dict[tuple[int, int, bool], Strip] = {}
+
+    # -- data -------------------------------------------------------------------------
+
+    def set_records(self, records: list[ClaimRecord], keep: ClaimRecord | None = None) -> None:
+        """Show these records; keep the cursor on ``keep`` if it is among them."""
+        self.records = records
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width or 80, len(records))
+        index = 0
+        if keep is not None:
+            for i, record in enumerate(records):
+                if record is keep:
+                    index = i
+                    break
+        self.cursor = min(index, max(0, len(records) - 1))
+        self.refresh()
+
+    def refresh_record(self, record: ClaimRecord) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    @property
+    def selected(self) -> ClaimRecord | None:
+        if 0 <= self.cursor < len(self.records):
+            return self.records[self.cursor]
+        return None
+
+    # -- cursor -----------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._strips = {k: v for k, v in self._strips.items() if k[0] not in (old, new)}
+        self._keep_visible(new)
+        self.refresh()
+        self.post_message(self.Selected(self.selected))
+
+    def _keep_visible(self, index: int) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        if self.records:
+            self.cursor = max(0, min(len(self.records) - 1, self.cursor + step))
+
+    def action_page(self, pages: int) -> None:
+        self.action_cursor(pages * max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        if self.records:
+            self.cursor = 0
+
+    def action_last(self) -> None:
+        if self.records:
+            self.cursor = len(self.records) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y
+        if 0 <= index < len(self.records):
+            self.cursor = index
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(event.size.width, len(self.records))
+        self.post_message(self.Resized(self.scrollable_content_region.width))
+
+    class Resized(Message):
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.records):
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        key = (index, width, selected and self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(self.records[index], width, selected)
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, record: ClaimRecord, width: int, selected: bool) -> Strip:
+        base = self.rich_style
+        if selected:
+            base = base + Style(reverse=True) if self.has_focus else base + Style(bgcolor="grey35", color="white")
+        values = cell_values(record)
+        segments = []
+        for key, _, w in layout(width):
+            text, style = values.get(key, ("", None))
+            cell = _fit(text, w)
+            segments.append(Segment(cell, base + style if style and not selected else base))
+            segments.append(Segment(" ", base))
+        return Strip(segments).crop(0, width).extend_cell_length(width, base)
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()

@@ -1,0 +1,372 @@
+"""The review screen, driven with Textual's pilot: what it shows and the bytes it writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from factcheck.tui.app import FactcheckApp
+from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
+
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+SIZE = (150, 45)
+
+
+async def started(app: FactcheckApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def path_of(tree: Path, claim_id: str) -> Path:
+    return tree / "test-article" / f"{claim_id}.yaml"
+
+
+def appended(before: str, after: str, anchor: str = "history:\n") -> str:
+    """What an edit added at the end of the history (and checks nothing before changed)."""
+    assert after.startswith(before.rstrip("\n")[: before.index(anchor)])
+    assert after.startswith(before), "an edit only appends to the history here"
+    return after[len(before):]
+
+
+async def choose(pilot, value: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, ChooseScreen)
+    index = [v for v, _ in screen.choices].index(value)
+    option_list = screen.query_one("OptionList")
+    option_list.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def shown_text(node, selector: str) -> str:
+    """The text a Static or Label shows, as a person would read it (no styles)."""
+    from rich.console import Console
+
+    content = node.query_one(selector).content
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))
+    console.print(content)
+    return console.export_text()
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+# -- what an editor sees ------------------------------------------------------------------
+
+
+async def test_queue_shows_claims_counts_and_detail(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert [r.id for r in app.shown] == ["bridges-repaired", "support-rose"]
+        bar = shown_text(app, "#summary-bar")
+        assert "0 of 2 published" in bar and "1 researching" in bar and "1 new" in bar
+        await pilot.press("down")
+        detail = shown_text(app, "#detail-body")
+        assert "support-rose" in detail and "Annual survey 2021" in detail and "[supports]" in detail
+        assert "Looking for the survey." in detail
+
+
+async def test_filter_narrows_as_you_type_and_escape_clears(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash", *"city of")
+        assert [r.id for r in app.shown] == ["support-rose"]  # matched a source publisher
+        await pilot.press("escape")
+        assert len(app.shown) == 2
+
+
+async def test_quick_filter_by_status_and_no_sources(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("f")
+        await choose(pilot, "no-sources")
+        assert [r.id for r in app.shown] == ["bridges-repaired"]
+        await pilot.press("f")
+        await choose(pilot, "status:researching")
+        assert [r.id for r in app.shown] == ["support-rose"]
+
+
+async def test_sort_by_clicking_status_order(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        app.sort_column = "status"
+        app.reverse = True
+        app.apply_view()
+        assert [r.id for r in app.shown] == ["support-rose", "bridges-repaired"]
+
+
+# -- what an editor does: each action's bytes on disk ------------------------------------------
+
+
+async def test_status_change_appends_history_and_keeps_comment(tree):
+    path = path_of(tree, "bridges-repaired")
+    before = path.read_text()
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("s")
+        await choose(pilot, "to-check")
+    after = path.read_text()
+    assert after.startswith("# A claim used by the tests.\n")
+    assert after.replace("status: to-check\n", "status: new\n", 1).startswith(before)
+    added = after.replace("status: to-check\n", "status: new\n", 1)[len(before):]
+    assert re.fullmatch(rf"  - at: {STAMP}\n    by: tester\n    action: status\n    field: status\n    before: new\n    after: to-check\n", added)
+
+
+async def test_advance_moves_to_next_status(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("right_square_bracket")
+    assert "status: to-check\n" in path_of(tree, "bridges-repaired").read_text()
+
+
+async def test_invalid_verdict_is_refused_and_file_untouched(tree):
+    path = path_of(tree, "bridges-repaired")
+    before = path.read_bytes()
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("v")
+        await choose(pilot, "accurate")
+        assert any("needs at least one source that supports it" in m for m in notifications(app))
+    assert path.read_bytes() == before
+
+
+async def test_publish_without_verdict_is_refused(tree):
+    path = path_of(tree, "support-rose")
+    before = path.read_bytes()
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "s")
+        await choose(pilot, "published")
+        assert any("a published claim needs a verdict" in m for m in notifications(app))
+    assert path.read_bytes() == before
+
+
+async def test_verdict_and_summary(tree):
+    path = path_of(tree, "support-rose")
+    before = path.read_text()
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "v")
+        await choose(pilot, "accurate")
+        await pilot.press("e")
+        assert isinstance(app.screen, TextScreen)
+        await pilot.press(*"The survey says 68%.", "ctrl+s")
+        await pilot.pause()
+        assert "The survey says 68%." in shown_text(app, "#detail-body")
+    after = path.read_text()
+    head = before.split("verdict: null\nsummary: null\n")
+    assert after.startswith(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1])
+    added = after[len(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1]):]
+    assert re.fullmatch(
+        rf"  - at: {STAMP}\n    by: tester\n    action: verdict\n    field: verdict\n    after: accurate\n"
+        rf"  - at: {STAMP}\n    by: tester\n    action: summary\n    field: summary\n",
+        added,
+    )
+
+
+async def test_add_source_form_validates_each_field_and_saves(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, SourceForm)
+        await pilot.press(*"ftp://x")
+        await pilot.pause()
+        assert "http or https" in shown_text(form, "#e-url")
+        form.action_save()
+        await pilot.pause()
+        assert isinstance(app.screen, SourceForm)  # not saved
+        assert "required" in shown_text(form, "#e-title")
+        values = {"url": "https://example.org/bridges", "title": "Bridges report", "publisher": "City of Example",
+                  "published": "2024-01-05", "excerpt": "24 bridges were repaired"}
+        for name, value in values.items():
+            form.query_one(f"#f-{name}").value = value
+        form.query_one("#f-stance").value = "supports"
+        await pilot.pause()
+        form.action_save()
+        await pilot.pause()
+        assert not isinstance(app.screen, SourceForm)
+    text = path.read_text()
+    assert ("sources:\n  - url: https://example.org/bridges\n    title: Bridges report\n    publisher: City of Example\n"
+            "    published: 2024-01-05\n    accessed: ") in text
+    assert re.search(rf"  - at: {STAMP}\n    by: tester\n    action: source-added\n    field: sources\n    after: https://example.org/bridges\n    note: 'supports: Bridges report \(City of Example\)'\n$", text)
+
+
+async def test_remove_source_asks_why_and_records_it(tree):
+    path = path_of(tree, "support-rose")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "x")
+        await choose(pilot, "https://example.org/survey")
+        await pilot.press(*"Dead link", "ctrl+s")
+        await pilot.pause()
+    text = path.read_text()
+    assert "sources: []\n" in text
+    assert re.search(rf"    action: source-removed\n    field: sources\n    before: https://example.org/survey\n    note: Dead link\n$", text)
+
+
+async def test_note_tags_and_related(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("N", *"Called the mayor", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("t")
+        assert isinstance(app.screen, LineScreen)
+        await pilot.press("ctrl+u", *"roads, Bad Tag", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LineScreen)  # refused: not a slug
+        assert "not a lowercase slug: Bad Tag" in shown_text(app.screen, "#line-error")
+        await pilot.press("ctrl+u", *"roads, budget", "enter")
+        await pilot.pause()
+        await pilot.press("r", "ctrl+u", *"nope", "enter")
+        await pilot.pause()
+        assert "no such claim: nope" in shown_text(app.screen, "#line-error")
+        await pilot.press("escape")
+    text = path.read_text()
+    assert "tags:\n  - roads\n  - budget\nrelated:\n  - support-rose\n" in text
+    assert "    action: note\n    note: Called the mayor\n" in text
+    assert "    action: tags\n    field: tags\n    before: infrastructure\n    after: roads, budget\n" in text
+
+
+async def test_undo_takes_back_the_last_change_and_records_it(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("s")
+        await choose(pilot, "dismissed")
+        assert "status: dismissed\n" in path.read_text()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert any("Undid status → dismissed" in m for m in notifications(app))
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert any("nothing to undo" in m for m in notifications(app))
+    text = path.read_text()
+    assert "status: new\n" in text
+    assert re.search(rf"    action: undo\n    field: status\n    before: dismissed\n    after: new\n    note: 'Undid: status → dismissed'\n$", text)
+
+
+async def test_change_on_disk_is_never_overwritten(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        theirs = path.read_text().replace("  - infrastructure\n", "  - bridges\n")
+        path.write_text(theirs)
+        await pilot.press("s")
+        await choose(pilot, "to-check")
+        assert any("changed on disk" in m for m in notifications(app))
+        assert "Tags: bridges" in shown_text(app, "#detail-body")  # reloaded
+    assert path.read_text() == theirs
+
+
+async def test_watch_disk_reloads_and_tells(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        path.write_text(path.read_text().replace("status: new", "status: to-check").replace("    after: new\n", "    after: to-check\n"))
+        app.watch_disk()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Changed on disk, reloaded: bridges-repaired" in m for m in notifications(app))
+        assert app.shown[0].row.status == "to-check"
+
+
+async def test_article_view_moves_through_claims_and_selects(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("A")
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        assert [h.record.id for h in screen.highlights] == ["bridges-repaired", "support-rose"]
+        assert "bridges-repaired" in shown_text(screen, "#article-claim")
+        await pilot.press("n")
+        assert "support-rose" in shown_text(screen, "#article-claim")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current.id == "support-rose"
+
+
+async def test_help_and_palette_jump(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        app.select_claim("support-rose")
+        await pilot.pause()
+        assert app.current.id == "support-rose"
+
+
+async def test_unreadable_claim_is_listed_with_its_problem(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("kind: quantity", "kind: quantty"), "support-rose": OTHER_YAML})
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert app.shown[0].problems and "1 with problems" in shown_text(app, "#summary-bar")
+        detail = shown_text(app, "#detail-body")
+        assert "line 6, column 7" in detail and "quantty" in detail
+        await pilot.press("s")
+        assert any("fix it first" in m for m in notifications(app))
+
+
+def test_domain_imports_without_textual():
+    code = (
+        "import sys; import factcheck.cli, factcheck.commands, factcheck.validate, factcheck.session, factcheck.store;"
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- snapshots ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    import datetime as dt
+
+    import factcheck.tui.screens as screens
+
+    monkeypatch.setattr(screens, "today", lambda: dt.date(2024, 4, 5))
+
+
+async def _wait(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_snapshot_queue_and_detail(tree, snap_compare):
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["down"], terminal_size=(150, 40), run_before=_wait)
+
+
+def test_snapshot_article_view(tree, snap_compare):
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["A"], terminal_size=(120, 30), run_before=_wait)
+
+
+def test_snapshot_add_source_form(tree, snap_compare, fixed_today):
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["a", *"ftp://x"], terminal_size=(120, 45), run_before=_wait)
