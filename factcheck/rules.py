@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
@@ -31,12 +32,9 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTE_MAP)).strip()
 
 
-def find_quote(quote: str, article_text: str) -> tuple[int, int] | None:
-    """Character span of ``quote`` in the article, forgiving whitespace and curly quotes."""
-    norm_quote = normalize(quote)
-    if not norm_quote:
-        return None
-    # Map each normalized character back to an index in the original text.
+@functools.lru_cache(maxsize=64)
+def _normalized_with_positions(article_text: str) -> tuple[str, tuple[int, ...]]:
+    """The article normalized as :func:`normalize` does, and each character's original index."""
     index_map: list[int] = []
     chars: list[str] = []
     previous_space = True
@@ -51,7 +49,15 @@ def find_quote(quote: str, article_text: str) -> tuple[int, int] | None:
             previous_space = False
         chars.append(ch)
         index_map.append(index)
-    norm_article = "".join(chars)
+    return "".join(chars), tuple(index_map)
+
+
+def find_quote(quote: str, article_text: str) -> tuple[int, int] | None:
+    """Character span of ``quote`` in the article, forgiving whitespace and curly quotes."""
+    norm_quote = normalize(quote)
+    if not norm_quote:
+        return None
+    norm_article, index_map = _normalized_with_positions(article_text)
     start = norm_article.find(norm_quote)
     if start < 0:
         return None

@@ -68,7 +68,7 @@ async def test_queue_shows_claims_counts_and_detail(tree):
         bar = shown_text(app, "#summary-bar")
         assert "0 of 2 published" in bar and "1 researching" in bar and "1 new" in bar
         await pilot.press("down")
-        detail = shown_text(app, "#detail-body")
+        detail = app.query_one("#detail").plain
         assert "support-rose" in detail and "Annual survey 2021" in detail and "[supports]" in detail
         assert "Looking for the survey." in detail
 
@@ -167,7 +167,7 @@ async def test_verdict_and_summary(tree):
         assert isinstance(app.screen, TextScreen)
         await pilot.press(*"The survey says 68%.", "ctrl+s")
         await pilot.pause()
-        assert "The survey says 68%." in shown_text(app, "#detail-body")
+        assert "The survey says 68%." in app.query_one("#detail").plain
     after = path.read_text()
     head = before.split("verdict: null\nsummary: null\n")
     assert after.startswith(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1])
@@ -277,7 +277,7 @@ async def test_change_on_disk_is_never_overwritten(tree):
         await pilot.press("s")
         await choose(pilot, "to-check")
         assert any("changed on disk" in m for m in notifications(app))
-        assert "Tags: bridges" in shown_text(app, "#detail-body")  # reloaded
+        assert "Tags: bridges" in app.query_one("#detail").plain  # reloaded
     assert path.read_text() == theirs
 
 
@@ -328,7 +328,7 @@ async def test_unreadable_claim_is_listed_with_its_problem(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         assert app.shown[0].problems and "1 with problems" in shown_text(app, "#summary-bar")
-        detail = shown_text(app, "#detail-body")
+        detail = app.query_one("#detail").plain
         assert "line 6, column 7" in detail and "quantty" in detail
         await pilot.press("s")
         assert any("fix it first" in m for m in notifications(app))

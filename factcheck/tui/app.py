@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
 from factcheck.session import EditSession
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
-from factcheck.tui.detail import render_detail
+from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import COLUMNS, ClaimHeader, ClaimTable, sort_key
@@ -128,6 +129,11 @@ class FactcheckApp(App[int]):
         self.all_records: list[ClaimRecord] = []
         self.shown: list[ClaimRecord] = []
         self._search: dict[int, str] = {}
+        self._ordered: list[ClaimRecord] = []
+        self._ordered_search: list[str] = []
+        self._ordered_for: tuple[str, bool] | None = None
+        self._counts: Counter = Counter()
+        self._problem_count = 0
         self.query_text = ""
         self.quick = "all"
         self.sort_column = "id"
@@ -146,8 +152,7 @@ class FactcheckApp(App[int]):
                 with Vertical(id="loading"):
                     yield Label("Loading claims…", id="loading-label")
                     yield ProgressBar(id="progress", show_eta=False)
-            with VerticalScroll(id="detail"):
-                yield Static(id="detail-body")
+            yield DetailView(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -178,6 +183,10 @@ class FactcheckApp(App[int]):
         self.session = EditSession(store, self.editor)
         self.all_records = sorted(store.all(), key=lambda r: r.path)
         self._search = {id(r): search_text(r) for r in self.all_records}
+        self._count()
+        # Everything loaded stays for the session: keep the cyclic collector from
+        # walking it again and again (it showed up as pauses while typing a filter).
+        gc.freeze()
         self.query_one("#loading").display = False
         table = self.query_one("#table", ClaimTable)
         table.display = True
@@ -193,13 +202,17 @@ class FactcheckApp(App[int]):
         table = self.query_one("#table", ClaimTable)
         keep = keep or table.selected
         words = self.query_text.lower().split()
-        records = self.all_records
+        if self._ordered_for != (self.sort_column, self.reverse):
+            self._resort()
+        pairs = zip(self._ordered, self._ordered_search)
         if self.quick != "all":
-            records = [r for r in records if matches_quick(r, self.quick)]
-        if words:
-            search = self._search
-            records = [r for r in records if all(w in search[id(r)] for w in words)]
-        records = sorted(records, key=sort_key(self.sort_column), reverse=self.reverse)
+            pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick))
+        if len(words) == 1:
+            word = words[0]
+            pairs = ((r, s) for r, s in pairs if word in s)
+        elif words:
+            pairs = ((r, s) for r, s in pairs if all(w in s for w in words))
+        records = [r for r, _ in pairs]
         self.shown = records
         header = self.query_one("#columns", ClaimHeader)
         header.sort_column, header.reverse = self.sort_column, self.reverse
@@ -207,11 +220,20 @@ class FactcheckApp(App[int]):
         table.set_records(records, keep)
         self.update_summary()
         if not records:
-            self.query_one("#detail-body", Static).update(Text("No claim matches the filter.", style="dim"))
+            self.query_one(DetailView).show(Text("No claim matches the filter.", style="dim"))
+
+    def _resort(self) -> None:
+        """Order every record by the sort column once; filtering then keeps that order."""
+        self._ordered = sorted(self.all_records, key=sort_key(self.sort_column), reverse=self.reverse)
+        self._ordered_search = [self._search[id(r)] for r in self._ordered]
+        self._ordered_for = (self.sort_column, self.reverse)
+
+    def _count(self) -> None:
+        self._counts = Counter(r.row.status if r.row else "unreadable" for r in self.all_records)
+        self._problem_count = sum(1 for r in self.all_records if r.problems)
 
     def update_summary(self) -> None:
-        counts = Counter(r.row.status if r.row else "unreadable" for r in self.all_records)
-        problems = sum(1 for r in self.all_records if r.problems)
+        counts, problems = self._counts, self._problem_count
         total = len(self.all_records)
         bar = Text()
         bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
@@ -286,8 +308,7 @@ class FactcheckApp(App[int]):
 
     @on(ClaimTable.Selected)
     def show_selected(self, event: ClaimTable.Selected) -> None:
-        self.query_one("#detail-body", Static).update(render_detail(event.record))
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+        self.query_one(DetailView).show(render_detail(event.record))
 
     def select_claim(self, claim_id: str) -> None:
         record = self.store.find(claim_id) if self.store else None
@@ -307,10 +328,12 @@ class FactcheckApp(App[int]):
 
     def refresh_current(self, record: ClaimRecord) -> None:
         self._search[id(record)] = search_text(record)
+        self._ordered_for = None  # the edit may move it in the sort order
+        self._count()
         table = self.query_one("#table", ClaimTable)
         table.refresh_record(record)
         if table.selected is record:
-            self.query_one("#detail-body", Static).update(render_detail(record))
+            self.query_one(DetailView).show(render_detail(record))
         self.update_summary()
 
     # -- actions ----------------------------------------------------------------------------

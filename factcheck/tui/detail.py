@@ -6,6 +6,10 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from factcheck.model import Stance
 from factcheck.rules import find_quote
@@ -123,3 +127,59 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
         if entry.note:
             parts.append(Padding(Text(entry.note, style="italic"), (0, 0, 0, 6)))
     return Group(*parts)
+
+
+class DetailView(ScrollView, can_focus=True):
+    """The detail pane: a renderable drawn once into lines, then scrolled.
+
+    Drawing into lines here (not a Static in a scrolling container) keeps a new
+    selection from re-laying-out the whole screen.
+    """
+
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False),
+        Binding("down,j", "scroll_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._renderable: RenderableType = Text("")
+        self._lines: list[Strip] = []
+        self._width = 0
+
+    def show(self, renderable: RenderableType) -> None:
+        self._renderable = renderable
+        self._draw()
+        self.scroll_to(y=0, animate=False)
+
+    @property
+    def plain(self) -> str:
+        """What the pane shows, as text."""
+        return "\n".join(strip.text.rstrip() for strip in self._lines)
+
+    def _draw(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width or 60
+        self._width = width
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines = console.render_lines(self._renderable, options, style=self.rich_style, pad=True)
+        self._lines = [Strip(line, width) for line in lines]
+        size = Size(width, len(self._lines))
+        if size != self.virtual_size:
+            # Setting virtual_size the usual way re-lays-out the whole screen (it is a
+            # layout reactive); only this widget's scroll range changes, so update that.
+            self.set_reactive(DetailView.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._draw()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(self.scrollable_content_region.width, self.rich_style)

@@ -163,7 +163,7 @@ class ClaimTable(ScrollView, can_focus=True):
         """Show these records; keep the cursor on ``keep`` if it is among them."""
         self.records = records
         self._strips.clear()
-        self.virtual_size = Size(self.size.width or 80, len(records))
+        self._set_virtual_size(Size(self.size.width or 80, len(records)))
         index = 0
         if keep is not None:
             for i, record in enumerate(records):
@@ -187,8 +187,14 @@ class ClaimTable(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._strips = {k: v for k, v in self._strips.items() if k[0] not in (old, new)}
+        top = int(self.scroll_y)
         self._keep_visible(new)
-        self.refresh()
+        if int(self.scroll_y) == top:  # only the two rows changed: redraw just them
+            for index in (old, new):
+                if top <= index < top + self.scrollable_content_region.height:
+                    self.refresh_lines(index - top)
+        else:
+            self.refresh()
         self.post_message(self.Selected(self.selected))
 
     def _keep_visible(self, index: int) -> None:
@@ -221,9 +227,16 @@ class ClaimTable(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------
 
+    def _set_virtual_size(self, size: Size) -> None:
+        if size != self.virtual_size:
+            # Not the layout reactive's usual path, which re-lays-out the whole screen:
+            # only this widget's scroll range changes.
+            self.set_reactive(ClaimTable.virtual_size, size)
+            self._scroll_update(size)
+
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
-        self.virtual_size = Size(event.size.width, len(self.records))
+        self._set_virtual_size(Size(event.size.width, len(self.records)))
         self.post_message(self.Resized(self.scrollable_content_region.width))
 
     class Resized(Message):
