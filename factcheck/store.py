@@ -246,15 +246,15 @@ def _raw_id(data: Any) -> tuple[str | None, list[str]]:
 
 
 def check_claim_bytes(
-    path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, keep: bool = False
+    path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, keep: bool = False, row: bool = True
 ) -> FileResult:
-    """Schema and single-claim rules for one claim file."""
+    """Schema and single-claim rules for one claim file (with its list row, and the claim if ``keep``)."""
     claim, data, problems = read_record(path, raw, Claim, lambda c: claim_rules(c, _stem(path), article, day))
     claim_id, related = _raw_id(data)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)
-    row = ClaimRow.of(claim) if claim is not None else None
-    return FileResult(path, problems, claim_id, related, claim if keep else None, cacheable, row)
+    claim_row = ClaimRow.of(claim) if claim is not None and row else None
+    return FileResult(path, problems, claim_id, related, claim if keep else None, cacheable, claim_row)
 
 
 def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, keep: bool = False) -> FileResult:

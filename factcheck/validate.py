@@ -119,7 +119,7 @@ def _init_worker(article_texts: dict[str, str | None], day: dt.date) -> None:
     gc.disable()
 
 
-def _check_batch(paths: list[str], keep: bool) -> list[tuple[FileResult, int, int, bytes]]:
+def _check_batch(paths: list[str], keep: bool, rows: bool = False) -> list[tuple[FileResult, int, int, bytes]]:
     """Check files; results go back to the parent, so they are kept small."""
     out = []
     for path in paths:
@@ -131,12 +131,12 @@ def _check_batch(paths: list[str], keep: bool) -> list[tuple[FileResult, int, in
             out.append((FileResult(path, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))], None, [], cacheable=False), 0, 0, b""))
             continue
         folder = os.path.dirname(path) or "."
-        result = check_claim_bytes(path, raw, _ARTICLES.get(folder), _DAY, keep)
+        result = check_claim_bytes(path, raw, _ARTICLES.get(folder), _DAY, keep, rows)
         out.append((result, st.st_mtime_ns, st.st_size, digest(raw)))
     return out
 
 
-def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, keep: bool, jobs: int, progress) -> list:
+def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, keep: bool, rows: bool, jobs: int, progress) -> list:
     if not paths:
         return []
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
@@ -145,7 +145,7 @@ def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, k
             results = []
             step = 500
             for start in range(0, len(paths), step):
-                results += _check_batch(paths[start : start + step], keep)
+                results += _check_batch(paths[start : start + step], keep, rows)
                 if progress:
                     progress(min(start + step, len(paths)), len(paths))
             return results
@@ -154,7 +154,7 @@ def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, k
     batches = [paths[i : i + size] for i in range(0, len(paths), size)]
     results = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(article_texts, day)) as pool:
-        for batch_result in pool.map(_check_batch, batches, [keep] * len(batches)):
+        for batch_result in pool.map(_check_batch, batches, [keep] * len(batches), [rows] * len(batches)):
             results += batch_result
             if progress:
                 progress(len(results), len(paths))
@@ -237,7 +237,7 @@ def check_tree(
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     new_rows = {p: r for p, r in row_cache.items() if p in results}
-    for result, mtime, size, file_digest in _run(to_parse, article_texts, day, keep_claims, workers, progress):
+    for result, mtime, size, file_digest in _run(to_parse, article_texts, day, keep_claims, rows, workers, progress):
         results[result.path] = result
         signatures[result.path] = (mtime, size, file_digest)
         if result.cacheable and mtime:
