@@ -209,11 +209,11 @@ class SourceForm(ModalScreen[Source | None]):
             for name, label, placeholder in FORM_FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
-                    yield Input(today().isoformat() if name == "accessed" else "", placeholder=placeholder, id=f"f-{name}")
+                    yield Input(today().isoformat() if name == "accessed" else "", placeholder=placeholder, id=f"f-{name}", compact=True)
                 yield Label("", id=f"e-{name}", classes="field-error")
             with Horizontal(classes="form-row"):
                 yield Label("Stance", classes="form-label")
-                yield Select([(w, w) for w in Stance.words()], prompt="choose…", id="f-stance")
+                yield Select([(w, w) for w in Stance.words()], prompt="choose…", id="f-stance", compact=True)
             yield Label("", id="e-stance", classes="field-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
