@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("url")
     p.add_argument("--note", required=True)
+    p.add_argument("--correction", help="for a published claim: why the source is removed (recorded in corrections)")
 
     p = sub.add_parser("set-status", help="move a claim along the workflow, with verdict and summary")
     _root_arg(p)

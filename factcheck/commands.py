@@ -339,8 +339,13 @@ def remove_source(args: argparse.Namespace) -> int:
         keep = [s for s in claim.sources if canonical_url(s.url) != canonical_url(args.url)]
         if len(keep) == len(claim.sources):
             raise EditRefused(f"claim {claim.id} has no source {args.url}")
+        corrections = list(claim.corrections)
+        if claim.status is Status.PUBLISHED:  # IFCN: a published claim is corrected in the open
+            if not args.correction:
+                raise EditRefused("a source of a published claim is removed only with --correction saying why")
+            corrections.append(Correction(date=today(), change=f"source removed: {args.url}", reason=args.correction))
         entry = history_entry(Action.SOURCE_REMOVED, by, field="sources", before=args.url, note=args.note)
-        return attrs.evolve(claim, sources=keep, history=[*claim.history, entry])
+        return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
 
     return _edit(args, change)
 
@@ -444,6 +449,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
+    from factcheck.problems import did_you_mean
     from factcheck.provenance import claim_log
 
     store = _store(args)
@@ -451,7 +457,7 @@ def log(args: argparse.Namespace) -> int:
         return _fail(NO_ROOT)
     record = store.find(args.id)
     if record is None:
-        return _fail(f"no claim with id {args.id!r}", EXIT_PROBLEMS)
+        return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
     for line in claim_log(record):
         print(line)
     return EXIT_OK
@@ -464,7 +470,7 @@ def diff(args: argparse.Namespace) -> int:
     if root is None:
         return _fail(NO_ROOT)
     try:
-        print(record_diff(root, args.base, args.format), end="")
+        sys.stdout.write(record_diff(root, args.base, args.format))
     except BaseError as exc:
         return _fail(str(exc))
     return EXIT_OK
@@ -473,6 +479,8 @@ def diff(args: argparse.Namespace) -> int:
 def links(args: argparse.Namespace) -> int:
     from factcheck.provenance import check_links
 
+    if not args.timeout > 0:
+        return _fail("--timeout must be more than 0 seconds")
     store = _store(args)
     if store is None:
         return _fail(NO_ROOT)
@@ -480,10 +488,8 @@ def links(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
+    from factcheck.model import Article
     from factcheck.schema import json_schema
 
-    from factcheck.model import Article
-
-    print(json.dumps(json_schema(Article if args.article else Claim), indent=2))
+    print(json.dumps(json_schema(Article if args.article else Claim), indent=2, ensure_ascii=False))
     return EXIT_OK
-
