@@ -315,6 +315,8 @@ def build_source(args: argparse.Namespace) -> Source:
 
 
 def add_source(args: argparse.Namespace) -> int:
+    from factcheck.session import with_source
+
     by = editor_name(args.editor)
     try:
         with attrs.validators.disabled():
@@ -322,78 +324,37 @@ def add_source(args: argparse.Namespace) -> int:
     except EditRefused as exc:
         print(f"factcheck: refused: {exc.message}")
         return EXIT_PROBLEMS
-
-    def change(claim: Claim) -> Claim:
-        entry = history_entry(Action.SOURCE_ADDED, by, field="sources", after=source.url, note=args.note or f"{source.stance.value}: {source.title} ({source.publisher})")
-        return attrs.evolve(claim, sources=[*claim.sources, source], history=[*claim.history, entry])
-
-    return _edit(args, change)
+    return _edit(args, lambda claim: with_source(claim, source, by, args.note))
 
 
 def remove_source(args: argparse.Namespace) -> int:
+    from factcheck.session import without_source
+
     by = editor_name(args.editor)
-
-    def change(claim: Claim) -> Claim:
-        from factcheck.rules import canonical_url
-
-        keep = [s for s in claim.sources if canonical_url(s.url) != canonical_url(args.url)]
-        if len(keep) == len(claim.sources):
-            raise EditRefused(f"claim {claim.id} has no source {args.url}")
-        corrections = list(claim.corrections)
-        if claim.status is Status.PUBLISHED:  # IFCN: a published claim is corrected in the open
-            if not args.correction:
-                raise EditRefused("a source of a published claim is removed only with --correction saying why")
-            corrections.append(Correction(date=today(), change=f"source removed: {args.url}", reason=args.correction))
-        entry = history_entry(Action.SOURCE_REMOVED, by, field="sources", before=args.url, note=args.note)
-        return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
-
-    return _edit(args, change)
+    return _edit(args, lambda claim: without_source(claim, args.url, by, args.note, args.correction))
 
 
 def set_status(args: argparse.Namespace) -> int:
+    from factcheck.session import KEEP, concluded
+
     by = editor_name(args.editor)
 
     def change(claim: Claim) -> Claim:
-        return apply_status(claim, by, Status(args.status), Verdict(args.verdict) if args.verdict else None, args.summary, args.note, args.correction)
+        return concluded(
+            claim, by, status=Status(args.status),
+            verdict=Verdict(args.verdict) if args.verdict else KEEP,
+            summary=args.summary if args.summary is not None else KEEP,
+            note=args.note, correction=args.correction,
+        )
 
     return _edit(args, change)
-
-
-def apply_status(claim: Claim, by: str, status: Status, verdict: Verdict | None, summary: str | None, note: str, correction: str | None = None) -> Claim:
-    """Status, and optionally verdict and summary, each change a history entry."""
-    entries = []
-    updates: dict = {}
-    corrections = list(claim.corrections)
-    if verdict is not None and verdict != claim.verdict:
-        if claim.status is Status.PUBLISHED and claim.verdict is not None:
-            if not correction:
-                raise EditRefused("the verdict of a published claim changes only with --correction saying why")
-            corrections.append(Correction(date=today(), change=f"verdict {claim.verdict.value} → {verdict.value}", reason=correction))
-            entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=correction))
-        else:
-            entries.append(history_entry(Action.VERDICT, by, field="verdict", before=claim.verdict, after=verdict, note=note))
-        updates["verdict"] = verdict
-    if summary is not None and summary != claim.summary:
-        entries.append(history_entry(Action.SUMMARY, by, field="summary", note=note))
-        updates["summary"] = summary
-    if status != claim.status:
-        entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note))
-        updates["status"] = status
-    if not entries:
-        raise EditRefused(f"claim {claim.id} already has status {status.value}" + (f" and verdict {verdict.value}" if verdict else ""))
-    return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
 
 
 def note(args: argparse.Namespace) -> int:
+    from factcheck.session import with_note
+
     by = editor_name(args.editor)
-    if not args.text.strip():
-        print("factcheck: refused: the note is empty")
-        return EXIT_PROBLEMS
-
-    def change(claim: Claim) -> Claim:
-        return attrs.evolve(claim, history=[*claim.history, history_entry(Action.NOTE, by, note=args.text)])
-
-    return _edit(args, change)
+    return _edit(args, lambda claim: with_note(claim, by, args.text))
 
 
 _STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}

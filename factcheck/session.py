@@ -11,9 +11,100 @@ from collections.abc import Callable
 
 import attrs
 
-from factcheck.model import Action, Claim, Source, Status, Verdict
+from factcheck.model import Action, Claim, Correction, Source, Status, Verdict
 from factcheck.rules import canonical_url
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: "Leave this field as it is" (None is a real value for verdict and summary).
+KEEP = _Keep()
+
+
+# -- changes: pure functions from a claim to the changed claim, used by the CLI and the UI --
+
+
+def concluded(
+    claim: Claim,
+    by: str,
+    *,
+    status: Status | _Keep = KEEP,
+    verdict: Verdict | None | _Keep = KEEP,
+    summary: str | None | _Keep = KEEP,
+    note: str | None = None,
+    correction: str | None = None,
+) -> Claim:
+    """Status, verdict and summary changed together, each change a history entry.
+
+    The verdict of a published claim changes only with a correction saying why,
+    recorded in ``corrections`` (the IFCN code of principles asks for this).
+    """
+    entries = []
+    updates: dict = {}
+    corrections = list(claim.corrections)
+    if not isinstance(verdict, _Keep) and verdict != claim.verdict:
+        if claim.status is Status.PUBLISHED and claim.verdict is not None:
+            if not correction:
+                raise EditRefused("the verdict of a published claim changes only with a correction saying why (--correction)")
+            change = f"verdict {claim.verdict.value} → {verdict.value if verdict else 'none'}"
+            corrections.append(Correction(date=today(), change=change, reason=correction))
+            entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=correction))
+        else:
+            entries.append(history_entry(Action.VERDICT, by, field="verdict", before=claim.verdict, after=verdict, note=note))
+        updates["verdict"] = verdict
+    if not isinstance(summary, _Keep):
+        summary = (summary or "").strip() or None
+        if summary != claim.summary:
+            entries.append(history_entry(Action.SUMMARY, by, field="summary", note=note))
+            updates["summary"] = summary
+    if not isinstance(status, _Keep) and status != claim.status:
+        entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note))
+        updates["status"] = status
+    if not entries:
+        raise EditRefused(f"nothing to change: {claim.id} is already like that")
+    return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
+
+
+def with_source(claim: Claim, source: Source, by: str, note: str | None = None) -> Claim:
+    entry = history_entry(Action.SOURCE_ADDED, by, field="sources", after=source.url, note=note or f"{source.stance.value}: {source.title} ({source.publisher})")
+    return attrs.evolve(claim, sources=[*claim.sources, source], history=[*claim.history, entry])
+
+
+def without_source(claim: Claim, url: str, by: str, note: str, correction: str | None = None) -> Claim:
+    """The claim without the source at ``url``; on a published claim, with a correction."""
+    keep = [s for s in claim.sources if canonical_url(s.url) != canonical_url(url)]
+    if len(keep) == len(claim.sources):
+        raise EditRefused(f"claim {claim.id} has no source {url}")
+    corrections = list(claim.corrections)
+    if claim.status is Status.PUBLISHED:
+        if not correction:
+            raise EditRefused("a source of a published claim is removed only with a correction saying why (--correction)")
+        corrections.append(Correction(date=today(), change=f"source removed: {url}", reason=correction))
+    entry = history_entry(Action.SOURCE_REMOVED, by, field="sources", before=url, note=note)
+    return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
+
+
+def with_note(claim: Claim, by: str, text: str) -> Claim:
+    text = text.strip()
+    if not text:
+        raise EditRefused("the note is empty")
+    return attrs.evolve(claim, history=[*claim.history, history_entry(Action.NOTE, by, note=text)])
+
+
+def with_list(claim: Claim, by: str, field: str, values: list[str]) -> Claim:
+    """``tags`` or ``related`` replaced, the change recorded."""
+    old = getattr(claim, field)
+    if old == values:
+        raise EditRefused(f"the {field} are unchanged")
+    action = Action.TAGS if field == "tags" else Action.RELATED
+    entry = history_entry(action, by, field=field, before=", ".join(old) or None, after=", ".join(values) or None)
+    return attrs.evolve(claim, history=[*claim.history, entry], **{field: list(values)})
+
+
 
 
 @attrs.frozen
@@ -45,101 +136,32 @@ class EditSession:
             self.undo_stack.append(UndoStep(claim_id, before, description))
         return record
 
-    def _entry(self, action: Action, **kw):
-        return history_entry(action, self.editor, **kw)
-
     # -- actions ---------------------------------------------------------------------
 
     def set_status(self, claim_id: str, status: Status, note: str | None = None) -> ClaimRecord:
-        def change(claim: Claim) -> Claim:
-            if claim.status is status:
-                raise EditRefused(f"{claim.id} is already {status.value}")
-            entry = self._entry(Action.STATUS, field="status", before=claim.status, after=status, note=note)
-            return attrs.evolve(claim, status=status, history=[*claim.history, entry])
-
-        return self._apply(claim_id, change, f"status → {status.value}")
+        return self._apply(claim_id, lambda c: concluded(c, self.editor, status=status, note=note), f"status → {status.value}")
 
     def set_verdict(self, claim_id: str, verdict: Verdict | None, note: str | None = None, correction: str | None = None) -> ClaimRecord:
-        def change(claim: Claim) -> Claim:
-            if claim.verdict == verdict:
-                raise EditRefused(f"{claim.id} already has verdict {verdict.value if verdict else 'none'}")
-            entries = []
-            corrections = list(claim.corrections)
-            if claim.status is Status.PUBLISHED and claim.verdict is not None:
-                if not correction:
-                    raise EditRefused("the verdict of a published claim changes only with a correction saying why")
-                from factcheck.model import Correction
-
-                corrections.append(Correction(date=today(), change=f"verdict {claim.verdict.value} → {verdict.value if verdict else 'none'}", reason=correction))
-                entries.append(self._entry(Action.CORRECTION, field="verdict", before=claim.verdict, after=verdict, note=correction))
-            else:
-                entries.append(self._entry(Action.VERDICT, field="verdict", before=claim.verdict, after=verdict, note=note))
-            return attrs.evolve(claim, verdict=verdict, corrections=corrections, history=[*claim.history, *entries])
-
+        change = lambda c: concluded(c, self.editor, verdict=verdict, note=note, correction=correction)  # noqa: E731
         return self._apply(claim_id, change, f"verdict → {verdict.value if verdict else 'none'}")
 
     def set_summary(self, claim_id: str, summary: str | None, note: str | None = None) -> ClaimRecord:
-        summary = (summary or "").strip() or None
-
-        def change(claim: Claim) -> Claim:
-            if claim.summary == summary:
-                raise EditRefused("the summary is unchanged")
-            entry = self._entry(Action.SUMMARY, field="summary", note=note)
-            return attrs.evolve(claim, summary=summary, history=[*claim.history, entry])
-
-        return self._apply(claim_id, change, "summary edited")
+        return self._apply(claim_id, lambda c: concluded(c, self.editor, summary=summary, note=note), "summary edited")
 
     def add_source(self, claim_id: str, source: Source, note: str | None = None) -> ClaimRecord:
-        def change(claim: Claim) -> Claim:
-            entry = self._entry(Action.SOURCE_ADDED, field="sources", after=source.url, note=note or f"{source.stance.value}: {source.title} ({source.publisher})")
-            return attrs.evolve(claim, sources=[*claim.sources, source], history=[*claim.history, entry])
-
-        return self._apply(claim_id, change, f"source added: {source.title}")
+        return self._apply(claim_id, lambda c: with_source(c, source, self.editor, note), f"source added: {source.title}")
 
     def remove_source(self, claim_id: str, url: str, note: str, correction: str | None = None) -> ClaimRecord:
-        def change(claim: Claim) -> Claim:
-            keep = [s for s in claim.sources if canonical_url(s.url) != canonical_url(url)]
-            if len(keep) == len(claim.sources):
-                raise EditRefused(f"{claim.id} has no source {url}")
-            corrections = list(claim.corrections)
-            if claim.status is Status.PUBLISHED:
-                if not correction:
-                    raise EditRefused("a source of a published claim is removed only with a correction saying why")
-                from factcheck.model import Correction
-
-                corrections.append(Correction(date=today(), change=f"source removed: {url}", reason=correction))
-            entry = self._entry(Action.SOURCE_REMOVED, field="sources", before=url, note=note)
-            return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
-
-        return self._apply(claim_id, change, "source removed")
+        return self._apply(claim_id, lambda c: without_source(c, url, self.editor, note, correction), "source removed")
 
     def add_note(self, claim_id: str, text: str) -> ClaimRecord:
-        text = text.strip()
-        if not text:
-            raise EditRefused("the note is empty")
-
-        def change(claim: Claim) -> Claim:
-            return attrs.evolve(claim, history=[*claim.history, self._entry(Action.NOTE, note=text)])
-
-        return self._apply(claim_id, change, "note added")
+        return self._apply(claim_id, lambda c: with_note(c, self.editor, text), "note added")
 
     def set_tags(self, claim_id: str, tags: list[str]) -> ClaimRecord:
-        def change(claim: Claim) -> Claim:
-            if claim.tags == tags:
-                raise EditRefused("the tags are unchanged")
-            entry = self._entry(Action.TAGS, field="tags", before=", ".join(claim.tags) or None, after=", ".join(tags) or None)
-            return attrs.evolve(claim, tags=list(tags), history=[*claim.history, entry])
-
-        return self._apply(claim_id, change, "tags changed")
+        return self._apply(claim_id, lambda c: with_list(c, self.editor, "tags", tags), "tags changed")
 
     def set_related(self, claim_id: str, related: list[str]) -> ClaimRecord:
-        def change(claim: Claim) -> Claim:
-            if claim.related == related:
-                raise EditRefused("the related claims are unchanged")
-            entry = self._entry(Action.RELATED, field="related", before=", ".join(claim.related) or None, after=", ".join(related) or None)
-            return attrs.evolve(claim, related=list(related), history=[*claim.history, entry])
-
-        return self._apply(claim_id, change, "related claims changed")
+        return self._apply(claim_id, lambda c: with_list(c, self.editor, "related", related), "related claims changed")
 
     # -- undo ------------------------------------------------------------------------------
 
@@ -153,9 +175,9 @@ class EditSession:
             restored = {name: getattr(step.before, name) for name in _RESTORED}
             changed = [name for name in _RESTORED if getattr(claim, name) != restored[name]]
             if "status" in changed:
-                entry = self._entry(Action.UNDO, field="status", before=claim.status, after=step.before.status, note=f"Undid: {step.description}")
+                entry = history_entry(Action.UNDO, self.editor, field="status", before=claim.status, after=step.before.status, note=f"Undid: {step.description}")
             else:
-                entry = self._entry(Action.UNDO, field=changed[0] if changed else None, note=f"Undid: {step.description}")
+                entry = history_entry(Action.UNDO, self.editor, field=changed[0] if changed else None, note=f"Undid: {step.description}")
             return attrs.evolve(claim, history=[*claim.history, entry], **restored)
 
         record = self.store.edit(step.claim_id, change)

@@ -45,6 +45,9 @@ def make_yaml() -> YAML:
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
     rep = yaml.representer
+    # Claim files never hold anchors or aliases (the validator rejects them), so an
+    # object that appears twice in a document is written out twice.
+    rep.ignore_aliases = lambda _data: True
     rep.add_representer(
         type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null")
     )

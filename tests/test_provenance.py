@@ -65,7 +65,7 @@ def _git_env(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     # A new object each call, as in real use (ruamel would write one object twice as an anchor).
     monkeypatch.setattr("factcheck.store.now", lambda: NOW.replace(tzinfo=dt.timezone.utc) + dt.timedelta(0))
-    monkeypatch.setattr("factcheck.commands.today", lambda: NOW.date())
+    monkeypatch.setattr("factcheck.session.today", lambda: NOW.date())
 
 
 def git(repo: Path, *args: str, when: str = "2024-04-03T12:00:00Z", author: str = "Ann Author") -> str:
@@ -270,7 +270,7 @@ def test_remove_source_of_published_claim_needs_correction(capsys, tmp_path):
     path = claim_path(root, "support-rose")
     before = path.read_bytes()
     code, out, _ = run(capsys, "remove-source", "--root", root, "support-rose", "https://example.org/poll", "--note", "Dead link.")
-    assert (code, out) == (1, "factcheck: refused: a source of a published claim is removed only with --correction saying why\n")
+    assert (code, out) == (1, "factcheck: refused: a source of a published claim is removed only with a correction saying why (--correction)\n")
     assert path.read_bytes() == before
 
     code, out, _ = run(capsys, "remove-source", "--root", root, "support-rose", "https://example.org/poll",

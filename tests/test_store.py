@@ -10,7 +10,8 @@ import pytest
 
 from conftest import CLAIM_YAML, make_tree
 from factcheck import yamlio
-from factcheck.commands import apply_status, canonical_bytes
+from factcheck.commands import canonical_bytes
+from factcheck.session import concluded
 from factcheck.convert import structure, unstructure
 from factcheck.model import Action, Claim, Source, Stance, Status, Verdict
 from factcheck.store import ClaimStore, EditRefused, history_entry
@@ -137,7 +138,7 @@ def test_edit_that_breaks_a_rule_is_refused_and_file_untouched(tree):
     before = path.read_bytes()
     store = ClaimStore.open(tree)
     with pytest.raises(EditRefused) as info:
-        store.edit("bridges-repaired", lambda c: apply_status(c, "tester", Status.PUBLISHED, Verdict.ACCURATE, None, "go"))
+        store.edit("bridges-repaired", lambda c: concluded(c, "tester", status=Status.PUBLISHED, verdict=Verdict.ACCURATE, note="go"))
     assert "a published claim needs a summary" in info.value.message
     assert "needs at least one source that supports it" in info.value.message
     assert path.read_bytes() == before
@@ -147,6 +148,20 @@ def test_write_is_atomic_and_leaves_no_temp_files(tree):
     store = ClaimStore.open(tree)
     store.edit("bridges-repaired", _add_source)
     assert sorted(p.name for p in (tree / "test-article").iterdir()) == ["article.txt", "article.yaml", "bridges-repaired.yaml", "support-rose.yaml"]
+
+
+def test_same_object_twice_is_written_twice_not_as_an_alias(tree):
+    at = dt.datetime(2024, 4, 3, 12, tzinfo=dt.timezone.utc)
+
+    def two_notes(claim: Claim) -> Claim:
+        entries = [history_entry(Action.NOTE, "tester", note=n, at=at) for n in ("one", "two")]
+        return attrs.evolve(claim, history=[*claim.history, *entries])
+
+    store = ClaimStore.open(tree)
+    store.edit("bridges-repaired", two_notes)
+    text = (tree / "test-article" / "bridges-repaired.yaml").read_text()
+    assert "&" not in text and "*" not in text
+    assert text.count("  - at: 2024-04-03T12:00:00Z\n") == 2
 
 
 def test_merge_keeps_quoting_of_unchanged_values(tmp_path):
