@@ -103,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", required=True, help="why")
     p.add_argument("--correction", help="for a published claim whose verdict changes: why (recorded in corrections)")
 
+    p = sub.add_parser("correct", help="record a correction on a claim (what changed and why)")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id")
+    p.add_argument("--change", required=True, help="what changed, e.g. 'source removed: URL'")
+    p.add_argument("--reason", required=True, help="why")
+
     p = sub.add_parser("note", help="add a note to a claim's history")
     _root_arg(p)
     _editor_arg(p)

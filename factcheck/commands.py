@@ -350,6 +350,13 @@ def set_status(args: argparse.Namespace) -> int:
     return _edit(args, change)
 
 
+def correct(args: argparse.Namespace) -> int:
+    from factcheck.session import with_correction
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: with_correction(claim, by, args.change, args.reason))
+
+
 def note(args: argparse.Namespace) -> int:
     from factcheck.session import with_note
 

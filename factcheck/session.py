@@ -95,6 +95,15 @@ def with_note(claim: Claim, by: str, text: str) -> Claim:
     return attrs.evolve(claim, history=[*claim.history, history_entry(Action.NOTE, by, note=text)])
 
 
+def with_correction(claim: Claim, by: str, change: str, reason: str) -> Claim:
+    """A correction recorded on its own (for a change already made, e.g. by hand)."""
+    if not change.strip() or not reason.strip():
+        raise EditRefused("a correction says what changed and why")
+    correction = Correction(date=today(), change=change.strip(), reason=reason.strip())
+    entry = history_entry(Action.CORRECTION, by, field="corrections", note=f"{correction.change}: {correction.reason}")
+    return attrs.evolve(claim, corrections=[*claim.corrections, correction], history=[*claim.history, entry])
+
+
 def with_list(claim: Claim, by: str, field: str, values: list[str]) -> Claim:
     """``tags`` or ``related`` replaced, the change recorded."""
     old = getattr(claim, field)

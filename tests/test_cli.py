@@ -168,3 +168,14 @@ def test_console_script_runs_without_traceback(tmp_path):
     root = broken_tree(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "factcheck", "validate", str(root)], capture_output=True, text=True)
     assert proc.returncode == 1 and proc.stderr == ""
+
+
+def test_correct_records_a_correction(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    code, out, _ = run(capsys, "correct", "--root", str(tree), "support-rose", "--change", "source title fixed", "--reason", "The page's headline differs.")
+    assert code == 0, out
+    text = path.read_text()
+    assert "corrections:\n  - date: " in text and "    change: source title fixed\n    reason: The page's headline differs.\n" in text
+    assert "    action: correction\n    field: corrections\n    note: \"source title fixed: The page's headline differs.\"\n" in text
+    code, out, _ = run(capsys, "correct", "--root", str(tree), "support-rose", "--change", " ", "--reason", "x")
+    assert code == 1 and "says what changed and why" in out
