@@ -16,7 +16,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path as FsPath
 
 import attrs
@@ -119,8 +119,24 @@ def _init_worker(article_texts: dict[str, str | None], day: dt.date) -> None:
     gc.disable()
 
 
+def _pack(item: tuple[FileResult, int, int, bytes]) -> tuple:
+    """A result as plain tuples: pickling attrs objects costs more than checking them."""
+    r, mtime, size, file_digest = item
+    return (r.path, tuple(p.as_tuple() for p in r.problems), r.claim_id, tuple(r.related), r.claim, r.cacheable, r.row, mtime, size, file_digest)
+
+
+def _unpack(packed: tuple) -> tuple[FileResult, int, int, bytes]:
+    path, problems, claim_id, related, claim, cacheable, row, mtime, size, file_digest = packed
+    result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row)
+    return result, mtime, size, file_digest
+
+
+def _check_packed(paths: list[str], keep: bool, rows: bool) -> list[tuple]:
+    return [_pack(item) for item in _check_batch(paths, keep, rows)]
+
+
 def _check_batch(paths: list[str], keep: bool, rows: bool = False) -> list[tuple[FileResult, int, int, bytes]]:
-    """Check files; results go back to the parent, so they are kept small."""
+    """Check files: each file's result, stat signature and content digest."""
     out = []
     for path in paths:
         try:
@@ -137,27 +153,46 @@ def _check_batch(paths: list[str], keep: bool, rows: bool = False) -> list[tuple
 
 
 def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, keep: bool, rows: bool, jobs: int, progress) -> list:
+    """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up."""
     if not paths:
         return []
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        _init_worker_local(article_texts, day)
-        with yamlio.quiet_stderr():
-            results = []
-            step = 500
-            for start in range(0, len(paths), step):
-                results += _check_batch(paths[start : start + step], keep, rows)
-                if progress:
-                    progress(min(start + step, len(paths)), len(paths))
-            return results
-    chunks = max(jobs * 4, len(paths) // 500)
-    size = -(-len(paths) // chunks)
+    _init_worker_local(article_texts, day)
+    size = 250
     batches = [paths[i : i + size] for i in range(0, len(paths), size)]
-    results = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(article_texts, day)) as pool:
-        for batch_result in pool.map(_check_batch, batches, [keep] * len(batches), [rows] * len(batches)):
-            results += batch_result
-            if progress:
-                progress(len(results), len(paths))
+    batches.reverse()  # pop() from the end takes them in order
+    results: list = []
+
+    def done(batch_result: list) -> None:
+        results.extend(batch_result)
+        if progress:
+            progress(len(results), len(paths))
+
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects, no cycles worth collecting while checking
+    try:
+        return _run_batches(batches, results, done, keep, rows, jobs, len(paths), article_texts, day)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_batches(batches, results, done, keep, rows, jobs, total, article_texts, day) -> list:
+    with yamlio.quiet_stderr():
+        if jobs <= 1 or total < PARALLEL_THRESHOLD:
+            while batches:
+                done(_check_batch(batches.pop(), keep, rows))
+            return results
+        helpers = jobs - 1
+        pending: list[Future] = []
+        with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day)) as pool:
+            while batches:
+                pending = [f for f in pending if not (f.done() and done([_unpack(p) for p in f.result()]) is None)]
+                if len(pending) < 2 * helpers:  # keep each helper one batch ahead
+                    pending.append(pool.submit(_check_packed, batches.pop(), keep, rows))
+                else:
+                    done(_check_batch(batches.pop(), keep, rows))
+            for future in pending:
+                done([_unpack(p) for p in future.result()])
     return results
 
 

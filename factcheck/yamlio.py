@@ -200,7 +200,7 @@ def load_roundtrip(path: str, raw: bytes) -> Loaded:
 
 #: Bytes that make the fast path step aside: tabs, tags, anchors, aliases, "~" null,
 #: directives and document markers. Any of them sends the file to the round-trip loader.
-_RISKY_LINE = (b"\n---", b"\n...", b"\n%")
+_RISKY_LINE = re.compile(rb"\n(?:---|\.\.\.|%)")
 
 #: JSON string values that YAML 1.2 reads as something else when written plain
 #: (rapidyaml keeps them as text). Found in the emitted JSON in one pass.
@@ -232,7 +232,7 @@ def load_fast(raw: bytes) -> dict | None:
         len(raw) > MAX_BYTES
         or b"\t" in raw or b"!" in raw or b"&" in raw or b"*" in raw or b"~" in raw
         or raw.startswith((b"---", b"%"))
-        or any(marker in raw for marker in _RISKY_LINE)
+        or _RISKY_LINE.search(raw)
     ):
         return None
     if raw.count(b"[") + raw.count(b"{") > MAX_FLOW_DEPTH:
