@@ -103,6 +103,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
         path = os.fspath(given)
         if os.path.isdir(path):
             _scan(path, articles, yaml_files)
+        elif not os.path.exists(path):
+            continue  # reported by the caller as missing
         elif os.path.basename(path) == ARTICLE_FILE:
             articles[os.path.dirname(path) or "."] = path
         else:
