@@ -45,11 +45,17 @@ def _root(args: argparse.Namespace) -> str | None:
     return str(found) if found else None
 
 
+def _shown(path) -> str:
+    """A path as the user would write it: relative when it is under the current folder."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def _default_paths(paths: list[str]) -> list[str] | None:
     if paths:
         return paths
     found = find_root()
-    return [str(found)] if found else None
+    return [_shown(found)] if found else None
 
 
 def _store(args: argparse.Namespace) -> ClaimStore | None:
