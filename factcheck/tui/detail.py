@@ -136,6 +136,10 @@ class DetailView(ScrollView, can_focus=True):
     selection from re-laying-out the whole screen.
     """
 
+    DEFAULT_CSS = """
+    DetailView { scrollbar-gutter: stable; }
+    """
+
     BINDINGS = [
         Binding("up,k", "scroll_up", "Scroll up", show=False),
         Binding("down,j", "scroll_down", "Scroll down", show=False),

@@ -48,8 +48,13 @@ def layout(width: int) -> list[tuple[str, str, int]]:
             break
         drop = max(columns, key=lambda c: c[3])
         columns.remove(drop)
-    rest = max(MIN_TEXT, width - sum(c[2] for c in columns) - len(columns))
-    return [(key, title, w or rest) for key, title, w, _ in columns]
+    spare = width - sum(c[2] for c in columns) - len(columns)
+    id_width = next(c[2] for c in columns if c[0] == "id")
+    if spare < MIN_TEXT:  # narrow screen: the id column gives way, down to 18 cells
+        id_width = max(18, id_width - (MIN_TEXT - spare))
+        spare += next(c[2] for c in columns if c[0] == "id") - id_width
+    rest = max(12, spare)
+    return [(key, title, id_width if key == "id" else (w or rest)) for key, title, w, _ in columns]
 
 _STATUS_ORDER = {s: i for i, s in enumerate(["new", "to-check", "researching", "in-review", "published", "dismissed"])}
 _VERDICT_ORDER = {v: i for i, v in enumerate(["accurate", "mostly-accurate", "mixed", "misleading", "mostly-inaccurate", "inaccurate", "unproven"])}
