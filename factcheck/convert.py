@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from enum import Enum
 from typing import Any
 
@@ -142,6 +143,7 @@ def make_converter(detailed: bool = True) -> cattrs.Converter:
     conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
+
     def optional(hook):
         return lambda value, _type: None if value is None else hook(value, _type)
 
@@ -171,12 +173,6 @@ def make_converter(detailed: bool = True) -> cattrs.Converter:
 
     from factcheck.model import Correction, HistoryEntry, Source
 
-    if not detailed:
-        # The lean converter only has to accept valid records: anything odd raises
-        # somewhere, and the detailed converter then reports it properly.
-        _unstructure_hooks(conv)
-        return conv
-
     # Order matters: a generated hook captures the hooks of its fields when made.
     for cls in (Source, HistoryEntry, Correction):
         conv.register_structure_hook(cls, must_be_mapping(cls))
@@ -192,11 +188,9 @@ def make_converter(detailed: bool = True) -> cattrs.Converter:
         return hook
 
     for cls in (Claim, Article):
-        for field in attrs.fields(cls):
-            if getattr(field.type, "__origin__", None) is list and field.type != list[str]:
-                conv.register_structure_hook_func(
-                    lambda t, ft=field.type: t == ft, must_be_list(field.type)
-                )
+        for tp in typing.get_type_hints(cls).values():  # annotations are strings until resolved
+            if typing.get_origin(tp) is list and tp != list[str]:
+                conv.register_structure_hook_func(lambda t, ft=tp: t == ft, must_be_list(tp))
     for cls in (Claim, Article):
         conv.register_structure_hook(cls, must_be_mapping(cls))
 

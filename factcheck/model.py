@@ -138,6 +138,32 @@ def _tag_words(instance, attribute, value) -> None:
             )
 
 
+#: An http(s) URL with a host and no whitespace, as :func:`_http_url` checks it.
+HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
+
+#: What each field validator checks, as constraints that other readers of the model
+#: use (the JSON Schema, the fast checker): ``pattern`` (searched), ``min_length``,
+#: ``max_length``, ``unique`` (list items), ``item_pattern`` (each list item).
+VALIDATOR_CONSTRAINTS: dict = {
+    _non_empty: {"min_length": 1, "pattern": r"\S"},
+    _slug: {"pattern": SLUG_RE.pattern, "max_length": MAX_ID_LENGTH},
+    _http_url: {"pattern": HTTP_URL_PATTERN},
+    _unique_items: {"unique": True},
+    _tag_words: {"item_pattern": SLUG_RE.pattern},
+}
+
+
+def field_constraints(field: attrs.Attribute) -> dict:
+    """The constraints of all validators of an attrs field, merged."""
+    validator = field.validator
+    out: dict = {}
+    for v in getattr(validator, "_validators", [validator] if validator else []):
+        if v not in VALIDATOR_CONSTRAINTS:
+            raise TypeError(f"no constraints known for validator {v!r} of field {field.name!r}")
+        out.update(VALIDATOR_CONSTRAINTS[v])
+    return out
+
+
 @attrs.frozen
 class Source:
     """A page that bears on a claim."""
@@ -194,10 +220,14 @@ class Claim:
     history: list[HistoryEntry] = attrs.field(factory=list)
 
     def stance_counts(self) -> dict[Stance, int]:
-        counts = {stance: 0 for stance in Stance}
-        for source in self.sources:
-            counts[source.stance] += 1
-        return counts
+        return stance_counts(self.sources)
+
+
+def stance_counts(sources) -> dict[Stance, int]:
+    counts = {stance: 0 for stance in Stance}
+    for source in sources:
+        counts[source.stance] += 1
+    return counts
 
 
 @attrs.frozen

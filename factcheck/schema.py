@@ -21,34 +21,18 @@ from factcheck import model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-#: An http(s) URL with a host and no whitespace, as ``model._http_url`` checks it
-#: (the scheme in any case: ECMA-262 patterns have no inline ignore-case flag).
-HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
-SLUG = {"pattern": model.SLUG_RE.pattern}
 
-#: What each field validator of the model means as JSON Schema keywords.
-VALIDATORS: dict[Any, dict[str, Any]] = {
-    model._non_empty: {"minLength": 1, "pattern": r"\S"},
-    model._slug: {**SLUG, "maxLength": model.MAX_ID_LENGTH},
-    model._http_url: {"pattern": HTTP_URL},
-    model._unique_items: {"uniqueItems": True},
-    model._tag_words: {"items": {"type": "string", **SLUG}},
-}
-
-
-def _validators(field: attrs.Attribute) -> list:
-    validator = field.validator
-    if validator is None:
-        return []
-    return list(getattr(validator, "_validators", [validator]))
+#: The model's constraint names as JSON Schema keywords.
+_KEYWORDS = {"pattern": "pattern", "min_length": "minLength", "max_length": "maxLength", "unique": "uniqueItems"}
 
 
 def _keywords(field: attrs.Attribute) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for validator in _validators(field):
-        if validator not in VALIDATORS:
-            raise TypeError(f"no JSON Schema for validator {validator!r} of field {field.name!r}")
-        out.update(VALIDATORS[validator])
+    for name, value in model.field_constraints(field).items():
+        if name == "item_pattern":
+            out["items"] = {"type": "string", "pattern": value}
+        else:
+            out[_KEYWORDS[name]] = value
     return out
 
 

@@ -19,7 +19,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError, structure, unstructure
-from factcheck.model import Action, Article, Claim, HistoryEntry, Stance
+from factcheck.model import Action, Article, Claim, HistoryEntry, Stance, stance_counts
 from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, claim_rules, cross_rules
 
@@ -225,7 +225,7 @@ class ClaimRow(NamedTuple):
 
     @classmethod
     def of(cls, claim: Claim) -> "ClaimRow":
-        counts = claim.stance_counts()
+        counts = stance_counts(claim.sources)
         return cls(
             claim.id, claim.status.value, claim.verdict.value if claim.verdict else None,
             claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
@@ -250,8 +250,24 @@ def _raw_id(data: Any) -> tuple[str | None, list[str]]:
 def check_claim_bytes(
     path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, keep: bool = False, row: bool = True
 ) -> FileResult:
-    """Schema and single-claim rules for one claim file (with its list row, and the claim if ``keep``)."""
-    claim, data, problems = read_record(path, raw, Claim, lambda c: claim_rules(c, _stem(path), article, day))
+    """Schema and single-claim rules for one claim file (with its list row, and the claim if ``keep``).
+
+    Unless the whole claim is wanted, a valid file is read by the fast checker
+    (:mod:`factcheck.fastcheck`); anything else goes through the converter, which
+    reports every problem.
+    """
+    from factcheck.fastcheck import fast_claim
+
+    rules = lambda c: claim_rules(c, _stem(path), article, day)  # noqa: E731
+    if not keep:
+        data = yamlio.load_fast(raw)
+        fast = fast_claim(data) if data is not None else None
+        if fast is not None:
+            findings = rules(fast)
+            problems = sorted(yamlio.locate_all(path, raw, findings)) if findings else []
+            cacheable = not any(p.code == "future-date" for p in problems)
+            return FileResult(path, problems, fast.id, list(fast.related), None, cacheable, ClaimRow.of(fast) if row else None)
+    claim, data, problems = read_record(path, raw, Claim, rules)
     claim_id, related = _raw_id(data)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)

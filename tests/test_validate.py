@@ -254,3 +254,9 @@ def test_article_change_rechecks_quotes(tree):
     result = check_tree([tree])
     assert result.parsed == 2
     assert [(Path(p.path).name, p.code) for p in result.problems] == [("bridges-repaired.yaml", "quote-not-found")]
+
+
+def test_mapping_where_a_list_belongs(tmp_path):
+    text = CLAIM_YAML.replace("corrections: []", "corrections: {}")
+    result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code, p.message) for p in result] == [(15, 14, "type", "expected a list, got a mapping")]
