@@ -380,6 +380,7 @@ class ClaimStore:
     articles: dict[str, ArticleRecord]
     records: dict[str, ClaimRecord]
     general: list[Problem]
+    _by_id: dict[str, ClaimRecord] | None = None
 
     @classmethod
     def open(
@@ -410,17 +411,20 @@ class ClaimStore:
         return list(self.records.values())
 
     def find(self, claim_id: str) -> ClaimRecord | None:
-        for record in self.records.values():
-            if record.id == claim_id:
-                return record
-        return None
+        record = self.by_id().get(claim_id)
+        if record is not None and record.id == claim_id:
+            return record
+        self._by_id = None  # an id changed (a reload): look again
+        return self.by_id().get(claim_id)
 
     def by_id(self) -> dict[str, ClaimRecord]:
-        """Every record by id (the first one, if an id is used twice)."""
-        out: dict[str, ClaimRecord] = {}
-        for record in self.records.values():
-            out.setdefault(record.id, record)
-        return out
+        """Every record by id (the first one in path order, if an id is used twice)."""
+        if self._by_id is None:
+            index: dict[str, ClaimRecord] = {}
+            for path in sorted(self.records):
+                index.setdefault(self.records[path].id, self.records[path])
+            self._by_id = index
+        return self._by_id
 
     def ids(self) -> set[str]:
         return {r.id for r in self.records.values()}
@@ -521,6 +525,7 @@ class ClaimStore:
         record.set_claim(claim, [])
         record.loaded_from(FsPath(path).read_bytes())
         self.records[path] = record
+        self._by_id = None
         return record
 
 
