@@ -6,7 +6,6 @@ Exit codes: 0 clean, 1 problems found (or an edit refused), 2 usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence

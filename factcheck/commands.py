@@ -15,7 +15,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import unstructure
-from factcheck.model import Action, Claim, Correction, Kind, Source, Stance, Status, Verdict
+from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import render
 from factcheck.store import (
@@ -25,7 +25,6 @@ from factcheck.store import (
     editor_name,
     find_root,
     history_entry,
-    now,
     today,
 )
 

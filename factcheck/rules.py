@@ -12,7 +12,6 @@ import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit, urlunsplit
 
 from factcheck.convert import FieldError
 from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Status

@@ -13,7 +13,6 @@ import gc
 import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -302,6 +301,3 @@ def check_tree(
         {p: r.row for p, r in results.items()} if rows else {}, signatures,
     )
 
-
-if __name__ == "__main__":  # pragma: no cover - handy for profiling
-    print(len(check_tree(sys.argv[1:]).problems))

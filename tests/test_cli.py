@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
 from factcheck.cli import main

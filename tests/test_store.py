@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from conftest import CLAIM_YAML, make_tree
+from conftest import CLAIM_YAML
 from factcheck import yamlio
 from factcheck.commands import canonical_bytes
 from factcheck.session import concluded

@@ -220,7 +220,7 @@ async def test_remove_source_asks_why_and_records_it(tree):
         await pilot.pause()
     text = path.read_text()
     assert "sources: []\n" in text
-    assert re.search(rf"    action: source-removed\n    field: sources\n    before: https://example.org/survey\n    note: Dead link\n$", text)
+    assert re.search(r"    action: source-removed\n    field: sources\n    before: https://example.org/survey\n    note: Dead link\n$", text)
 
 
 async def test_note_tags_and_related(tree):
@@ -264,7 +264,7 @@ async def test_undo_takes_back_the_last_change_and_records_it(tree):
         assert any("nothing to undo" in m for m in notifications(app))
     text = path.read_text()
     assert "status: new\n" in text
-    assert re.search(rf"    action: undo\n    field: status\n    before: dismissed\n    after: new\n    note: 'Undid: status → dismissed'\n$", text)
+    assert re.search(r"    action: undo\n    field: status\n    before: dismissed\n    after: new\n    note: 'Undid: status → dismissed'\n$", text)
 
 
 async def test_change_on_disk_is_never_overwritten(tree):
