@@ -137,8 +137,9 @@ def fmt(args: argparse.Namespace) -> int:
                 print(f"formatted {path}")
     for problem in sorted(problems):
         print(f"{problem.path}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {problem.message}")
-    if not args.check and not problems:
-        print(f"{len(tree.claims)} files, {changed} reformatted")
+    if not problems:
+        done = "in the canonical layout" if args.check else f"checked, {changed} reformatted"
+        print(f"{len(tree.claims)} claim files {done}")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 

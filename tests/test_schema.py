@@ -124,7 +124,7 @@ def test_fmt_schema_line(capsys, tree):
     path = tree / "test-article" / "bridges-repaired.yaml"
     other = tree / "test-article" / "support-rose.yaml"
     assert main(["fmt", "--schema-line", "https://example.org/claim.schema.json", str(tree)]) == 0
-    assert capsys.readouterr().out == f"formatted {path}\nformatted {other}\n2 files, 2 reformatted\n"
+    assert capsys.readouterr().out == f"formatted {path}\nformatted {other}\n2 claim files checked, 2 reformatted\n"
     assert path.read_text() == "# yaml-language-server: $schema=https://example.org/claim.schema.json\n" + CLAIM_YAML
     assert other.read_text() == "# yaml-language-server: $schema=https://example.org/claim.schema.json\n" + OTHER_YAML
     assert main(["fmt", "--check", str(tree)]) == 0
