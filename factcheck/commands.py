@@ -17,7 +17,7 @@ from factcheck import yamlio
 from factcheck.convert import unstructure
 from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
 from factcheck.problems import Problem
-from factcheck.report import render
+from factcheck.report import parsable, render
 from factcheck.store import (
     ClaimStore,
     EditRefused,
@@ -136,7 +136,7 @@ def fmt(args: argparse.Namespace) -> int:
                 yamlio.write_atomic(path, new)
                 print(f"formatted {path}")
     for problem in sorted(problems):
-        print(f"{problem.path}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {problem.message}")
+        print(parsable(problem))
     if not problems:
         done = "in the canonical layout" if args.check else f"checked, {changed} reformatted"
         print(f"{len(tree.claims)} claim files {done}")
@@ -293,7 +293,7 @@ def _edit(args: argparse.Namespace, change) -> int:
         print(f"factcheck: refused: {exc.message}")
         for p in exc.problems:
             if p.line:
-                print(f"  {p.path}:{p.line}:{p.col}: [{p.code}] {p.message}")
+                print(f"  {parsable(p)}")
         return EXIT_PROBLEMS
     print(f"{record.path}: {record.claim.history[-1].action.value} recorded")
     return EXIT_OK
