@@ -263,6 +263,12 @@ def _uncorrected(now: Version, before: Claim) -> list[Problem]:
     if added_corrections(before, after):
         return []
     findings = []
+    if after.status is not Status.PUBLISHED:
+        findings.append(FieldError(
+            "correction-missing",
+            f"a published claim was moved back to {after.status.value} without a new entry in corrections",
+            ("status",), at_key=True,
+        ))
     if after.verdict != before.verdict:
         findings.append(FieldError(
             "correction-missing",

@@ -62,7 +62,12 @@ def concluded(
             entries.append(history_entry(Action.SUMMARY, by, field="summary", note=note))
             updates["summary"] = summary
     if not isinstance(status, _Keep) and status != claim.status:
-        entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note))
+        if claim.status is Status.PUBLISHED:
+            if not correction:
+                raise EditRefused("a published claim leaves 'published' only with a correction saying why (--correction)")
+            if "verdict" not in updates:  # one correction entry covers a verdict change made with it
+                corrections.append(Correction(date=today(), change=f"status published → {status.value}", reason=correction))
+        entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note or correction))
         updates["status"] = status
     if not entries:
         raise EditRefused(f"nothing to change: {claim.id} is already like that")
@@ -147,8 +152,9 @@ class EditSession:
 
     # -- actions ---------------------------------------------------------------------
 
-    def set_status(self, claim_id: str, status: Status, note: str | None = None) -> ClaimRecord:
-        return self._apply(claim_id, lambda c: concluded(c, self.editor, status=status, note=note), f"status → {status.value}")
+    def set_status(self, claim_id: str, status: Status, note: str | None = None, correction: str | None = None) -> ClaimRecord:
+        change = lambda c: concluded(c, self.editor, status=status, note=note, correction=correction)  # noqa: E731
+        return self._apply(claim_id, change, f"status → {status.value}")
 
     def set_verdict(self, claim_id: str, verdict: Verdict | None, note: str | None = None, correction: str | None = None) -> ClaimRecord:
         change = lambda c: concluded(c, self.editor, verdict=verdict, note=note, correction=correction)  # noqa: E731

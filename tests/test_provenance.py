@@ -237,6 +237,28 @@ def test_base_accepts_a_verdict_change_with_correction(capsys, tmp_path):
     assert run(capsys, "validate", "--base", "main", root) == (0, "2 claim files checked, no problems\n", "")
 
 
+def test_unpublishing_needs_a_correction_and_base_checks_it(capsys, tmp_path):
+    root = make_repo(tmp_path)
+    path = claim_path(root, "support-rose")
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-status", "--root", root, "support-rose", "in-review", "--note", "Reopened.")
+    assert code == 1 and "leaves 'published' only with a correction" in out and path.read_bytes() == before
+    hand = before.decode().replace("status: published", "status: in-review").replace("    after: published\n", "    after: in-review\n")
+    path.write_text(hand)
+    code, out, _ = run(capsys, "validate", "--base", "main", root)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{path}:6:1: error [correction-missing] a published claim was moved back to in-review without a new entry in corrections"
+    )
+    path.write_bytes(before)
+    code, out, _ = run(capsys, "set-status", "--root", root, "support-rose", "in-review", "--note", "Reopened.",
+                       "--correction", "The 2021 figure is being checked again.")
+    assert code == 0, out
+    text = path.read_text()
+    assert "corrections:\n  - date: 2024-04-06\n    change: status published → in-review\n    reason: The 2021 figure is being checked again.\n" in text
+    assert run(capsys, "validate", "--base", "main", root) == (0, "2 claim files checked, no problems\n", "")
+
+
 def test_base_reports_a_source_removed_by_hand(capsys, tmp_path):
     root = make_repo(tmp_path)
     path = claim_path(root, "support-rose")

@@ -267,6 +267,27 @@ async def test_undo_takes_back_the_last_change_and_records_it(tree):
     assert re.search(r"    action: undo\n    field: status\n    before: dismissed\n    after: new\n    note: 'Undid: status → dismissed'\n$", text)
 
 
+async def test_unpublishing_asks_for_a_correction(tmp_path):
+    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: It holds.\n").replace(
+        "    note: \"Looking for the survey.\"\n",
+        "    note: \"Looking for the survey.\"\n  - at: 2024-04-03T10:00:00Z\n    by: ann\n    action: status\n    field: status\n    before: researching\n    after: published\n",
+    )
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": published})
+    path = path_of(tree, "support-rose")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert app.shown[1].problems == []
+        await pilot.press("down", "s")
+        await choose(pilot, "in-review")
+        assert isinstance(app.screen, TextScreen)
+        await pilot.press(*"Figure disputed", "ctrl+s")
+        await pilot.pause()
+    text = path.read_text()
+    assert "status: in-review\n" in text
+    assert re.search(r"corrections:\n  - date: \d{4}-\d\d-\d\d\n    change: status published → in-review\n    reason: Figure disputed\n", text)
+
+
 async def test_change_on_disk_is_never_overwritten(tree):
     path = path_of(tree, "bridges-repaired")
     app = FactcheckApp(str(tree), "tester")

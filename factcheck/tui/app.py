@@ -373,8 +373,16 @@ class FactcheckApp(App[int]):
         self.push_screen(ChooseScreen(f"Status of {record.id}", choices, record.claim.status.value), partial(self._set_status, record.id))
 
     def _set_status(self, claim_id: str, value: str | None) -> None:
-        if value is not None:
-            self.run_edit(self.session.set_status, claim_id, Status(value), done=f"{claim_id}: status {value}")
+        if value is None:
+            return
+        record = self.store.find(claim_id)
+        if record and record.claim and record.claim.status is Status.PUBLISHED and value != "published":
+            self.push_screen(
+                TextScreen(f"Correction: why does published {claim_id} go back to {value}?", help_text="Recorded in the claim's corrections, as the IFCN code asks."),
+                lambda why: why and why.strip() and self.run_edit(self.session.set_status, claim_id, Status(value), correction=why.strip(), done=f"{claim_id}: status {value}, correction recorded"),
+            )
+            return
+        self.run_edit(self.session.set_status, claim_id, Status(value), done=f"{claim_id}: status {value}")
 
     def action_advance(self) -> None:
         record = self._target()
