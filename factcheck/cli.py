@@ -18,12 +18,14 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
-    pass
+    def __init__(self, message: str, prog: str = "factcheck"):
+        super().__init__(message)
+        self.prog = prog
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would print usage and exit 2 itself
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{self.prog}: {message}", self.prog)
 
 
 def _root_arg(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +39,7 @@ def _editor_arg(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="factcheck", description="Claim fact-checking and provenance tracker. With no command, opens the review screen on claims/.")
     parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
+    parser.add_argument("--editor", dest="top_editor", help="with no command: who makes the changes in the review screen")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check claim files (schema and rules)")
@@ -151,13 +154,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from factcheck import commands
 
         if args.command is None:
-            return commands.review(argparse.Namespace(path=None, editor=None))
+            return commands.review(argparse.Namespace(path=None, editor=args.top_editor))
         name = "list_" if args.command == "list" else args.command.replace("-", "_")
         handler = getattr(commands, name)
         return handler(args)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
-        print("try 'factcheck --help'", file=sys.stderr)
+        print(f"try '{exc.prog} --help'", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

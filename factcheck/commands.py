@@ -62,7 +62,7 @@ def _store(args: argparse.Namespace) -> ClaimStore | None:
     return ClaimStore.open(root) if root else None
 
 
-NO_ROOT = "no claims folder here: run inside a project with a claims/ folder, or pass --root"
+NO_ROOT = "no claims/ folder found from here: run inside a project that has one, or give its path (factcheck review PATH, factcheck validate PATH, or --root PATH)"
 
 
 # -- validate / fmt ---------------------------------------------------------------

@@ -285,7 +285,9 @@ def check_tree(
     for result in results.values():
         problems += result.problems
     cross = cross_rules(
-        {p: r.claim_id for p, r in results.items()},
+        # An unreadable file still answers to its file name, so claims that relate to
+        # it are not reported as well.
+        {p: r.claim_id or os.path.basename(p)[: -len(".yaml")] for p, r in results.items()},
         {p: r.related for p, r in results.items()},
     )
     for path, findings in cross.items():

@@ -128,12 +128,47 @@ def max_flow_depth(text: str) -> int:
     return deepest
 
 
-def _mark_problem(path: str, exc: MarkedYAMLError, code: str) -> Problem:
+#: The parser's words for common mistakes, and what they mean in plain words.
+_PLAIN = (
+    ("expected <block end>", "the indentation of this line does not match the lines above it"),
+    ("mapping values are not allowed here", "a ':' where a value cannot have one: put the value in quotes"),
+    ("could not find expected ':'", "a line here is missing its ':' after the key"),
+    ("found unexpected end of stream", "the file ends inside an unfinished value"),
+    ("found duplicate key", "this key appears twice in the same mapping"),
+)
+
+_OPEN_QUOTE = re.compile(r"""^\s*(?:- )?[\w-]+:\s+(["'])""")
+
+
+def _unclosed_quote(text: str, before_line: int) -> int | None:
+    """1-based number of a line before ``before_line`` that opens a quote it never closes."""
+    for number, line in enumerate(text.splitlines()[: before_line - 1], 1):
+        match = _OPEN_QUOTE.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(1), line[match.end():]
+        if quote == '"':
+            closed = re.search(r'(?<!\\)"\s*(?:#.*)?$', rest)
+        else:
+            closed = re.search(r"'\s*(?:#.*)?$", rest.replace("''", ""))
+        if not closed:
+            return number
+    return None
+
+
+def _mark_problem(path: str, exc: MarkedYAMLError, code: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
     message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
     message = re.sub(r"\s+", " ", message).strip() or type(exc).__name__
+    for words, plain in _PLAIN:
+        if words in message:
+            message = f"{plain} (the parser says: {message})"
+            break
+    quote_line = _unclosed_quote(text, line) if text else None
+    if quote_line is not None:
+        message += f"; line {quote_line} opens a quote that is not closed on that line"
     return Problem(path, line, col, code, message)
 
 
@@ -171,7 +206,7 @@ def load_roundtrip(path: str, raw: bytes) -> Loaded:
     try:
         problems = _event_problems(path, text)
     except MarkedYAMLError as exc:
-        loaded.problems = [_mark_problem(path, exc, "syntax")]
+        loaded.problems = [_mark_problem(path, exc, "syntax", text)]
         return loaded
     except (YAMLError, RecursionError) as exc:
         loaded.problems = [Problem(path, 1, 1, "syntax", str(exc) or type(exc).__name__)]
@@ -183,7 +218,7 @@ def load_roundtrip(path: str, raw: bytes) -> Loaded:
         doc = make_yaml().load(text)
     except MarkedYAMLError as exc:
         code = "duplicate-key" if "duplicate key" in str(exc) else "syntax"
-        loaded.problems = [_mark_problem(path, exc, code)]
+        loaded.problems = [_mark_problem(path, exc, code, text)]
         return loaded
     except (YAMLError, RecursionError, ValueError) as exc:
         loaded.problems = [Problem(path, 1, 1, "syntax", str(exc) or type(exc).__name__)]

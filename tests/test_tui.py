@@ -151,6 +151,9 @@ async def test_publish_without_verdict_is_refused(tree):
         await started(app, pilot)
         await pilot.press("down", "s")
         await choose(pilot, "published")
+        assert isinstance(app.screen, TextScreen)  # publishing asks for the review note first
+        await pilot.press(*"Looks right", "ctrl+s")
+        await pilot.pause()
         assert any("a published claim needs a verdict" in m for m in notifications(app))
     assert path.read_bytes() == before
 
@@ -286,6 +289,34 @@ async def test_unpublishing_asks_for_a_correction(tmp_path):
     text = path.read_text()
     assert "status: in-review\n" in text
     assert re.search(r"corrections:\n  - date: \d{4}-\d\d-\d\d\n    change: status published → in-review\n    reason: Figure disputed\n", text)
+
+
+async def test_escape_in_a_dialog_keeps_the_filter_and_form_asks_before_discarding(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash", *"survey", "enter")
+        assert [r.id for r in app.shown] == ["support-rose"]
+        await pilot.press("s", "escape")
+        await pilot.pause()
+        assert [r.id for r in app.shown] == ["support-rose"] and app.query_text == "survey"
+        await pilot.press("a", *"https://example.org/x")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SourceForm) and any("esc again" in m for m in notifications(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SourceForm)
+
+
+async def test_tags_dialog_appends_rather_than_replaces(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("t", *", roads", "enter")
+        await pilot.pause()
+    assert "tags:\n  - infrastructure\n  - roads\n" in path.read_text()
 
 
 async def test_change_on_disk_is_never_overwritten(tree):

@@ -260,3 +260,20 @@ def test_mapping_where_a_list_belongs(tmp_path):
     text = CLAIM_YAML.replace("corrections: []", "corrections: {}")
     result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
     assert [(p.line, p.col, p.code, p.message) for p in result] == [(15, 14, "type", "expected a list, got a mapping")]
+
+
+def test_syntax_problems_are_explained_in_plain_words(tmp_path):
+    text = CLAIM_YAML.replace('claimant: "The mayor"', 'claimant: "The mayor')
+    result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
+    assert [(p.line, p.code) for p in result] == [(21, "syntax")]  # where the parser noticed
+    assert result[0].message.startswith("a ':' where a value cannot have one: put the value in quotes")
+    assert result[0].message.endswith("line 5 opens a quote that is not closed on that line")
+    text = CLAIM_YAML.replace("kind: quantity", " kind: quantity")
+    result = check_tree([one_claim(tmp_path / "b", text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code) for p in result] == [(6, 2, "syntax")]
+    assert result[0].message.startswith("the indentation of this line does not match the lines above it")
+
+
+def test_unreadable_claim_is_not_reported_again_as_a_missing_related_claim(tmp_path):
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": b"id: [broken\n"})
+    assert [name for name, *_ in problems_of(root)] == ["support-rose.yaml"]

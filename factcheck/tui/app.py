@@ -23,7 +23,7 @@ from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
 from factcheck.tui.style import STATUS_STYLE
-from factcheck.tui.table import COLUMNS, ClaimHeader, ClaimTable, sort_key
+from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
 
 #: Trees up to this size are watched for changes on disk every few seconds.
 WATCH_ALL_LIMIT = 5000
@@ -112,6 +112,7 @@ class FactcheckApp(App[int]):
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("r", "related", "Related", show=False, id="related"),
         Binding("A", "article", "Article", id="article"),
+        Binding("z,enter", "zoom", "Detail", id="zoom"),
         Binding("o", "sort", "Sort", show=False, id="sort"),
         Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
@@ -261,7 +262,20 @@ class FactcheckApp(App[int]):
     def filter_submitted(self) -> None:
         self.query_one("#table", ClaimTable).focus()
 
+    def action_zoom(self) -> None:
+        """Show the selected claim's detail over the whole width, or go back to the queue."""
+        main = self.query_one("#main")
+        zoomed = main.has_class("zoom")
+        main.set_class(not zoomed, "zoom")
+        self.query_one(DetailView if not zoomed else ClaimTable).focus()
+
     def on_key(self, event) -> None:
+        if len(self.screen_stack) > 1:  # a dialog is open: its own escape closes it
+            return
+        if event.key == "escape" and self.query_one("#main").has_class("zoom"):
+            self.action_zoom()
+            event.stop()
+            return
         filter_input = self.query_one("#filter", Input)
         if event.key == "escape" and filter_input.display:
             filter_input.value = ""
@@ -283,7 +297,10 @@ class FactcheckApp(App[int]):
             self.apply_view()
 
     def action_sort(self) -> None:
-        keys = [c[0] for c in COLUMNS]
+        table = self.query_one("#table", ClaimTable)
+        keys = [c[0] for c in layout(table.scrollable_content_region.width or self.size.width)]
+        if self.sort_column not in keys:
+            keys = [self.sort_column, *keys]
         self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
         self.apply_view()
         self.notify(f"Sorted by {self.sort_column}", timeout=1.5)
@@ -308,6 +325,9 @@ class FactcheckApp(App[int]):
 
     @on(ClaimTable.Selected)
     def show_selected(self, event: ClaimTable.Selected) -> None:
+        if event.record is None and self.all_records:
+            self.query_one(DetailView).show(Text("No claim matches the filter (esc clears it, f → all claims).", style="dim"))
+            return
         self.query_one(DetailView).show(render_detail(event.record))
 
     def select_claim(self, claim_id: str) -> None:
@@ -376,13 +396,35 @@ class FactcheckApp(App[int]):
         if value is None:
             return
         record = self.store.find(claim_id)
-        if record and record.claim and record.claim.status is Status.PUBLISHED and value != "published":
-            self.push_screen(
-                TextScreen(f"Correction: why does published {claim_id} go back to {value}?", help_text="Recorded in the claim's corrections, as the IFCN code asks."),
-                lambda why: why and why.strip() and self.run_edit(self.session.set_status, claim_id, Status(value), correction=why.strip(), done=f"{claim_id}: status {value}, correction recorded"),
+        current = record.claim.status if record and record.claim else None
+        if current is Status.PUBLISHED and value != "published":
+            self._ask(
+                f"Correction: why does published {claim_id} go back to {value}?",
+                "Recorded in the claim's corrections, as the IFCN code asks.",
+                lambda why: self.run_edit(self.session.set_status, claim_id, Status(value), correction=why, done=f"{claim_id}: status {value}, correction recorded"),
+            )
+            return
+        if value == "published" and current is not Status.PUBLISHED:
+            self._ask(
+                f"Publish {claim_id}: review note",
+                "Why the evidence is sufficient; recorded in the history with your name.",
+                lambda why: self.run_edit(self.session.set_status, claim_id, Status.PUBLISHED, note=why, done=f"{claim_id}: published"),
             )
             return
         self.run_edit(self.session.set_status, claim_id, Status(value), done=f"{claim_id}: status {value}")
+
+    def _ask(self, title: str, help_text: str, then) -> None:
+        """Ask for a required text (a note, a correction), then act on it."""
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                return
+            if not text.strip():
+                self.notify("Nothing was changed: a reason is needed", severity="warning")
+                return
+            then(text.strip())
+
+        self.push_screen(TextScreen(title, help_text=help_text), answered)
 
     def action_advance(self) -> None:
         record = self._target()
@@ -408,9 +450,10 @@ class FactcheckApp(App[int]):
         verdict = None if value == "none" else Verdict(value)
         record = self.store.find(claim_id)
         if record and record.claim and record.claim.status is Status.PUBLISHED and record.claim.verdict is not None:
-            self.push_screen(
-                TextScreen(f"Correction: why does the verdict of published {claim_id} change?", help_text="Recorded in the claim's corrections, as the IFCN code asks."),
-                lambda why: why and self.run_edit(self.session.set_verdict, claim_id, verdict, correction=why.strip(), done=f"{claim_id}: verdict {value}, correction recorded"),
+            self._ask(
+                f"Correction: why does the verdict of published {claim_id} change from {record.claim.verdict.value} to {value}?",
+                "Recorded in the claim's corrections, as the IFCN code asks.",
+                lambda why: self.run_edit(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
             )
             return
         self.run_edit(self.session.set_verdict, claim_id, verdict, done=f"{claim_id}: verdict {value}")
@@ -451,13 +494,10 @@ class FactcheckApp(App[int]):
         published = record is not None and record.claim is not None and record.claim.status is Status.PUBLISHED
         title = f"Why remove this source from {claim_id}?" + (" (published: recorded as a correction)" if published else "")
 
-        def remove(why: str | None) -> None:
-            if why and why.strip():
-                self.run_edit(self.session.remove_source, claim_id, url, why.strip(), correction=why.strip() if published else None, done=f"{claim_id}: source removed")
-            elif why is not None:
-                self.notify("A reason is needed to remove a source", severity="error")
-
-        self.push_screen(TextScreen(title), remove)
+        self._ask(
+            title, "Recorded in the claim's history" + (" and corrections." if published else "."),
+            lambda why: self.run_edit(self.session.remove_source, claim_id, url, why, correction=why if published else None, done=f"{claim_id}: source removed"),
+        )
 
     def action_note(self) -> None:
         record = self._target()
@@ -557,6 +597,7 @@ class FactcheckApp(App[int]):
     def _changed_on_disk(self, changed: list[ClaimRecord]) -> None:
         for record in changed:
             self.refresh_current(record)
+        self.apply_view()  # a reloaded claim may now match the filters, or not
         names = ", ".join(r.id for r in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         self.notify(f"Changed on disk, reloaded: {names}", title="Reloaded", severity="warning", timeout=6)
 

@@ -26,7 +26,15 @@ from factcheck.tui.style import highlight_style
 class ChooseScreen(ModalScreen[str | None]):
     """Pick one of a few words; returns the word, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
+    ]
+
+    def action_move(self, step: int) -> None:
+        option_list = self.query_one(OptionList)
+        (option_list.action_cursor_down if step > 0 else option_list.action_cursor_up)()
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]], current: str | None = None):
         super().__init__()
@@ -104,7 +112,7 @@ class LineScreen(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             if self.help_text:
                 yield Label(self.help_text, classes="dialog-help")
-            yield Input(self.value, id="line")
+            yield Input(self.value, id="line", select_on_focus=False)
             yield Label("", id="line-error", classes="field-error")
             yield Label("enter save · esc cancel", classes="dialog-help")
 
@@ -202,6 +210,7 @@ class SourceForm(ModalScreen[Source | None]):
         super().__init__()
         self.claim_id = claim_id
         self.existing_urls = list(existing_urls)
+        self._discard_warned = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide form"):
@@ -259,6 +268,12 @@ class SourceForm(ModalScreen[Source | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        values, stance = self._values()
+        typed = any(v.strip() for k, v in values.items() if k != "accessed") or stance is not None
+        if typed and not self._discard_warned:
+            self._discard_warned = True
+            self.notify("Press esc again to discard this source", severity="warning", timeout=4)
+            return
         self.dismiss(None)
 
 
@@ -365,6 +380,17 @@ class ArticleScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._draw()
+        self.call_after_refresh(self._scroll_to_current)
+
+    def _scroll_to_current(self) -> None:
+        if not self.highlights:
+            return
+        current = self.highlights[self.index]
+        for number, (p_start, p_end) in enumerate(self._paragraphs()):
+            if p_start <= current.start < p_end + 2:
+                body = self.query_one("#article-body", VerticalScroll)
+                body.scroll_to_center(self.query_one(f"#para-{number}"), animate=False)
+                break
 
     def _draw(self) -> None:
         current = self.highlights[self.index] if self.highlights else None
@@ -391,11 +417,7 @@ class ArticleScreen(ModalScreen[str | None]):
             line.append(f"  {row.verdict}", highlight_style("published", row.verdict))
         line.append(f"\n{row.text}")
         info.update(line)
-        for number, (p_start, p_end) in enumerate(self._paragraphs()):
-            if p_start <= current.start < p_end + 2:
-                body = self.query_one("#article-body", VerticalScroll)
-                body.scroll_to_center(self.query_one(f"#para-{number}"), animate=False)
-                break
+        self._scroll_to_current()
 
     def action_move(self, step: int) -> None:
         if self.highlights:

@@ -30,7 +30,7 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("id", "id", 28, 0),
     ("status", "status", 11, 0),
     ("verdict", "verdict", 17, 0),
-    ("sources", "sup/ref/ctx", 11, 2),
+    ("sources", "sources", 10, 2),
     ("kind", "kind", 16, 3),
     ("claimant", "claimant", 20, 4),
     ("text", "claim", 0, 1),
@@ -53,6 +53,9 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     if spare < MIN_TEXT:  # narrow screen: the id column gives way, down to 18 cells
         id_width = max(18, id_width - (MIN_TEXT - spare))
         spare += next(c[2] for c in columns if c[0] == "id") - id_width
+    if spare > 3 * MIN_TEXT:  # wide screen: long ids show whole, up to 44 cells
+        grow = min(44 - id_width, spare - 3 * MIN_TEXT)
+        id_width, spare = id_width + grow, spare - grow
     rest = max(12, spare)
     return [(key, title, id_width if key == "id" else (w or rest)) for key, title, w, _ in columns]
 
