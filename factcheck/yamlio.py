@@ -162,13 +162,13 @@ def _mark_problem(path: str, exc: MarkedYAMLError, code: str, text: str = "") ->
     col = mark.column + 1 if mark else 1
     message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
     message = re.sub(r"\s+", " ", message).strip() or type(exc).__name__
+    quote_line = _unclosed_quote(text, line) if text else None
+    if quote_line is not None:  # the likely cause, which the parser only notices later
+        return Problem(path, line, col, code, f"line {quote_line} opens a quote that is not closed on that line (the parser stopped here: {message})")
     for words, plain in _PLAIN:
         if words in message:
             message = f"{plain} (the parser says: {message})"
             break
-    quote_line = _unclosed_quote(text, line) if text else None
-    if quote_line is not None:
-        message += f"; line {quote_line} opens a quote that is not closed on that line"
     return Problem(path, line, col, code, message)
 
 
