@@ -116,7 +116,7 @@ def fmt(args: argparse.Namespace) -> int:
     if paths is None:
         return _fail(NO_ROOT)
     tree = discover(paths)
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(p, 1, 1, "missing-path", "no such file or folder") for p in paths if not os.path.exists(p)]
     changed = 0
     for path in tree.claims + tree.strays:
         raw = FsPath(path).read_bytes()
@@ -150,7 +150,7 @@ def _claim_dict(record) -> dict:
     data = unstructure(record.claim) if record.claim else {"id": record.id}
     data = json.loads(json.dumps(data, default=_json_default))
     data["article"] = record.article.slug if record.article else None
-    data["path"] = record.path
+    data["path"] = _shown(record.path)
     return data
 
 
@@ -198,7 +198,7 @@ def show(args: argparse.Namespace) -> int:
 
         return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
     print(format_claim(record))
-    return EXIT_OK
+    return EXIT_OK if record.claim is not None else EXIT_PROBLEMS
 
 
 def format_claim(record) -> str:
@@ -257,7 +257,12 @@ def export(args: argparse.Namespace) -> int:
     data = [_claim_dict(r) for r in sorted(store.all(), key=lambda r: r.path)]
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
-    return EXIT_PROBLEMS if any(r.claim is None for r in store.all()) else EXIT_OK
+    unreadable = [r for r in store.all() if r.claim is None]
+    if unreadable:  # the JSON on stdout stays clean for scripts; the warning goes to stderr
+        names = ", ".join(_shown(r.path) for r in unreadable[:5]) + (" …" if len(unreadable) > 5 else "")
+        print(f"factcheck: {len(unreadable)} claim file(s) could not be read and are exported with id, article and path only: {names}; run factcheck validate", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def review(args: argparse.Namespace) -> int:

@@ -59,7 +59,7 @@ def concluded(
     if not isinstance(summary, _Keep):
         summary = (summary or "").strip() or None
         if summary != claim.summary:
-            entries.append(history_entry(Action.SUMMARY, by, field="summary", note=note))
+            entries.append(history_entry(Action.SUMMARY, by, field="summary", before=claim.summary, after=summary, note=note))
             updates["summary"] = summary
     if not isinstance(status, _Keep) and status != claim.status:
         if claim.status is Status.PUBLISHED:
@@ -128,8 +128,8 @@ class UndoStep:
     description: str
 
 
-#: Fields an undo puts back (history stays: it only ever grows).
-_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources", "corrections")
+#: Fields an undo puts back. History and corrections stay: they only ever grow.
+_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources")
 
 
 class EditSession:
@@ -189,11 +189,13 @@ class EditSession:
         def change(claim: Claim) -> Claim:
             restored = {name: getattr(step.before, name) for name in _RESTORED}
             changed = [name for name in _RESTORED if getattr(claim, name) != restored[name]]
-            if "status" in changed:
-                entry = history_entry(Action.UNDO, self.editor, field="status", before=claim.status, after=step.before.status, note=f"Undid: {step.description}")
-            else:
-                entry = history_entry(Action.UNDO, self.editor, field=changed[0] if changed else None, note=f"Undid: {step.description}")
-            return attrs.evolve(claim, history=[*claim.history, entry], **restored)
+            field = "status" if "status" in changed else (changed[0] if changed else None)
+            before, after = (getattr(claim, field), restored[field]) if field in ("status", "verdict", "summary") else (None, None)
+            entry = history_entry(Action.UNDO, self.editor, field=field, before=before, after=after, note=f"Undid: {step.description}")
+            corrections = list(claim.corrections)
+            if Status.PUBLISHED in (claim.status, step.before.status) and changed:
+                corrections.append(Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session."))
+            return attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
 
         record = self.store.edit(step.claim_id, change)
         self.undo_stack.pop()

@@ -179,3 +179,18 @@ def test_correct_records_a_correction(capsys, tree):
     assert "    action: correction\n    field: corrections\n    note: \"source title fixed: The page's headline differs.\"\n" in text
     code, out, _ = run(capsys, "correct", "--root", str(tree), "support-rose", "--change", " ", "--reason", "x")
     assert code == 1 and "says what changed and why" in out
+
+
+def test_fmt_reports_a_missing_path(capsys, tmp_path):
+    code, out, _ = run(capsys, "fmt", "--check", str(tmp_path / "nope"))
+    assert code == 1 and out == f"{tmp_path / 'nope'}:1:1: error [missing-path] no such file or folder\n"
+
+
+def test_export_warns_about_unreadable_claims_on_stderr(capsys, tmp_path):
+    root = make_tree(tmp_path, {"bridges-repaired": b"id: [broken\n", "support-rose": OTHER_YAML})
+    code, out, err = run(capsys, "export", "--root", str(root))
+    assert code == 1
+    assert [d["id"] for d in json.loads(out)] == ["bridges-repaired", "support-rose"]
+    assert "1 claim file(s) could not be read" in err and "bridges-repaired.yaml" in err
+    code, out, _ = run(capsys, "show", "--root", str(root), "bridges-repaired")
+    assert code == 1 and "cannot be read as a claim" in out

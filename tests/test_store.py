@@ -169,3 +169,23 @@ def test_merge_keeps_quoting_of_unchanged_values(tmp_path):
     loaded = yamlio.load_roundtrip("x.yaml", text.encode())
     doc = yamlio.merge(loaded.doc, {"id": "a", "text": "t", "tags": ["x", "y", "z"]})
     assert yamlio.dump(doc) == "id: 'a'\ntext: \"t\"  # keep me\ntags: [x, y, z]\n"
+
+
+def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
+    from factcheck.session import EditSession
+
+    store = ClaimStore.open(tree)
+    session = EditSession(store, "tester")
+    session.add_source("support-rose", Source(url="https://example.org/x", title="X", publisher="P", published=None,
+                                              accessed=dt.date(2024, 4, 3), excerpt="x", stance=Stance.SUPPORTS))
+    session.set_summary("support-rose", "It holds.")
+    session.set_verdict("support-rose", Verdict.ACCURATE)
+    session.set_status("support-rose", Status.IN_REVIEW)
+    session.set_status("support-rose", Status.PUBLISHED, note="Reviewed.")
+    session.set_verdict("support-rose", Verdict.MIXED, correction="The 2017 figure is from another poll.")
+    record, what = session.undo()
+    claim = record.claim
+    assert what == "verdict → mixed" and claim.verdict is Verdict.ACCURATE
+    assert [c.change for c in claim.corrections] == ["verdict accurate → mixed", "undone: verdict → mixed"]
+    assert (claim.history[-1].action, claim.history[-1].field, claim.history[-1].before, claim.history[-1].after) == (Action.UNDO, "verdict", "mixed", "accurate")
+    assert store.find("support-rose").problems == []

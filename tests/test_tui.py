@@ -177,7 +177,7 @@ async def test_verdict_and_summary(tree):
     added = after[len(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1]):]
     assert re.fullmatch(
         rf"  - at: {STAMP}\n    by: tester\n    action: verdict\n    field: verdict\n    after: accurate\n"
-        rf"  - at: {STAMP}\n    by: tester\n    action: summary\n    field: summary\n",
+        rf"  - at: {STAMP}\n    by: tester\n    action: summary\n    field: summary\n    after: The survey says 68%.\n",
         added,
     )
 

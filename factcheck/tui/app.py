@@ -244,6 +244,7 @@ class FactcheckApp(App[int]):
                 bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
         bar.append("  ·  ")
         bar.append(f"{problems} with problems", "bold red" if problems else "dim")
+        bar.append(f"  ·  editing as {self.editor}", "dim")
         shown = []
         if self.quick != "all":
             shown.append(self.quick)
