@@ -371,6 +371,7 @@ class ClaimChange:
     history_added: int
     other: list[str]  # other keys that changed
     moved_from: str | None
+    summary: str | None = None  # the new summary, when it changed
 
 
 @attrs.frozen
@@ -397,7 +398,7 @@ class RecordDiff:
         return not (self.added or self.removed or self.changed or self.invalid)
 
 
-_SPECIAL = ("status", "verdict", "sources", "corrections", "history")
+_SPECIAL = ("status", "verdict", "summary", "sources", "corrections", "history")
 
 
 def compare(rel: str, before: Claim, after: Claim, moved_from: str | None) -> ClaimChange:
@@ -422,6 +423,7 @@ def compare(rel: str, before: Claim, after: Claim, moved_from: str | None) -> Cl
         corrections_added=added_corrections(before, after),
         history_added=len(after.history) - len(before.history) if appended else 0,
         other=other, moved_from=moved_from,
+        summary=(after.summary or "") if after.summary != before.summary else None,
     )
 
 
@@ -491,6 +493,8 @@ def _change_md(change: ClaimChange) -> list[str]:
     lines += [f"  - source added, {_source_md(s)}" for s in change.sources_added]
     lines += [f"  - source removed, {_source_md(s)}" for s in change.sources_removed]
     lines += [f"  - {_correction_md(c)}" for c in change.corrections_added]
+    if change.summary is not None:
+        lines.append(f"  - summary now: {_md(change.summary)}" if change.summary else "  - summary removed")
     if change.other:
         lines.append("  - also changed: " + ", ".join(f"`{name}`" for name in change.other))
     if change.history_added:
@@ -558,7 +562,7 @@ def diff_json(diff: RecordDiff) -> dict:
                 "status": _pair_json(c.status), "verdict": _pair_json(c.verdict),
                 "sources_added": _plain(c.sources_added), "sources_removed": _plain(c.sources_removed),
                 "corrections_added": _plain(c.corrections_added),
-                "history_added": c.history_added, "other_fields": c.other,
+                "history_added": c.history_added, "other_fields": c.other, "summary": c.summary,
             }
             for c in diff.changed
         ],
