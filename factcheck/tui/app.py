@@ -537,7 +537,7 @@ class FactcheckApp(App[int]):
             return f"no such claim: {', '.join(missing)}" if missing else None
 
         self.push_screen(
-            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids (ctrl+p finds ids)", check),
+            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids, e.g. levada-support-migration-limits-57-to-68", check),
             lambda value: value is not None and self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved"),
         )
 
