@@ -9,14 +9,13 @@ the first one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from enum import Enum
 from typing import Any
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from factcheck.model import Article, Claim, Vocabulary
 
@@ -132,12 +131,14 @@ def _structure_str_list(value: Any, _type: type) -> list[str]:
     return out
 
 
-def make_converter(detailed: bool = True) -> cattrs.Converter:
+def make_converter(detailed: bool = True) -> "cattrs.Converter":
     """The project's converter; never use cattrs' global one.
 
     ``detailed=False`` gives the lean converter for the common case, a valid record;
     the detailed one collects every error with its path when that fails.
     """
+    import cattrs
+
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
@@ -198,7 +199,7 @@ def make_converter(detailed: bool = True) -> cattrs.Converter:
     return conv
 
 
-def _unstructure_hooks(conv: cattrs.Converter) -> None:
+def _unstructure_hooks(conv: "cattrs.Converter") -> None:
     from cattrs.gen import make_dict_unstructure_fn, override
 
     from factcheck.model import HistoryEntry, Source
@@ -219,12 +220,17 @@ def _unstructure_hooks(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(dt.datetime, lambda d: d)
 
 
-CONVERTER = make_converter()
-LEAN_CONVERTER = make_converter(detailed=False)
+@functools.cache
+def converters() -> tuple:
+    """(detailed, lean) converters, made on first use: a valid tree read by the fast
+    checker never needs them, and building them costs time at every start."""
+    return make_converter(), make_converter(detailed=False)
 
 
 def _walk(exc: BaseException, path: Path, out: list[FieldError]) -> None:
     """Flatten a cattrs exception tree into FieldErrors with full paths."""
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
     from factcheck.problems import did_you_mean
 
     if isinstance(exc, ForbiddenExtraKeysError):
@@ -328,12 +334,12 @@ def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
 def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
     """Structure plain data into ``cls``; return (object or None, all errors)."""
     try:  # the lean converter, with attrs validators on, accepts valid records quickly
-        return LEAN_CONVERTER.structure(data, cls), []
+        return converters()[1].structure(data, cls), []
     except Exception:  # any error at all: collect every one of them below
         pass
     with attrs.validators.disabled():
         try:
-            obj = CONVERTER.structure(data, cls)
+            obj = converters()[0].structure(data, cls)
         except Exception as exc:  # cattrs raises groups of everything it found
             errors: list[FieldError] = []
             _walk(exc, (), errors)
@@ -346,7 +352,7 @@ def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
 
 def unstructure(obj: Any) -> Any:
     """Plain data in canonical key order, enums as their words."""
-    data = CONVERTER.unstructure(obj)
+    data = converters()[0].unstructure(obj)
     return _plain(data)
 
 

@@ -70,10 +70,15 @@ def _unique_lists(obj: Any, cls: type) -> bool:
     return True
 
 
-def fast_claim(data: Any) -> Any | None:
-    """A struct with the claim's data if it is certainly valid, else None."""
+def fast_record(data: Any, cls: type) -> Any | None:
+    """A struct with the data of a ``cls`` record if it is certainly valid, else None."""
     try:
-        claim = msgspec.convert(data, struct_for(model.Claim), strict=True)
+        record = msgspec.convert(data, struct_for(cls), strict=True)
     except (msgspec.ValidationError, TypeError, ValueError):
         return None
-    return claim if _unique_lists(claim, model.Claim) else None
+    return record if _unique_lists(record, cls) else None
+
+
+def fast_claim(data: Any) -> Any | None:
+    """A struct with the claim's data if it is certainly valid, else None."""
+    return fast_record(data, model.Claim)

@@ -143,15 +143,24 @@ def _problems_from(path: str, loaded: yamlio.Loaded, errors: list[FieldError]) -
     return out
 
 
-def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[FieldError]]) -> tuple[Any, Any, list[Problem]]:
+def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[FieldError]], fast: bool = False) -> tuple[Any, Any, list[Problem]]:
     """Read one file as ``cls`` and check it: (object or None, plain data or None, problems).
 
     The fast path (rapidyaml) reads plain files; the strict round-trip loader reads
-    the rest. Positions are looked up only when there is something to report.
+    the rest. With ``fast``, a valid record comes back as the fast checker's struct
+    (same fields) instead of the attrs object. Positions are looked up only when there
+    is something to report.
     """
     data = yamlio.load_fast(raw)
     if data is not None:
-        obj, errors = structure(data, cls)
+        obj = None
+        if fast:
+            from factcheck.fastcheck import fast_record
+
+            obj = fast_record(data, cls)
+            errors = [] if obj is not None else None
+        if obj is None:
+            obj, errors = structure(data, cls)
         if obj is not None:
             errors = rules(obj)
         return obj, data, (sorted(yamlio.locate_all(path, raw, errors)) if errors else [])
@@ -186,7 +195,7 @@ def load_article(folder: str, path: str) -> ArticleRecord:
                 out.append(FieldError("article-text", f"cannot read the article text {article.text!r}: {getattr(exc, 'strerror', None) or exc}", ("text",)))
         return out
 
-    article, _, problems = read_record(path, raw, Article, rules)
+    article, _, problems = read_record(path, raw, Article, rules, fast=True)
     return ArticleRecord(folder, path, article, text, problems)
 
 

@@ -26,9 +26,6 @@ import tempfile
 from typing import Any, Iterator
 
 import attrs
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from factcheck.convert import Path
 from factcheck.problems import Problem
@@ -39,6 +36,8 @@ MAX_FLOW_DEPTH = 64
 
 def make_yaml() -> YAML:
     """The one ruamel.yaml factory: round-trip, house indentation, no rewrapping."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -156,7 +155,7 @@ def _unclosed_quote(text: str, before_line: int) -> int | None:
     return None
 
 
-def _mark_problem(path: str, exc: MarkedYAMLError, code: str, text: str = "") -> Problem:
+def _mark_problem(path: str, exc: Exception, code: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
@@ -174,6 +173,7 @@ def _mark_problem(path: str, exc: MarkedYAMLError, code: str, text: str = "") ->
 
 def _event_problems(path: str, text: str) -> list[Problem]:
     """Anchors, aliases, explicit tags and extra documents, found in the event stream."""
+    from ruamel.yaml import YAML
     from ruamel.yaml import events
 
     problems: list[Problem] = []
@@ -198,6 +198,9 @@ def _event_problems(path: str, text: str) -> list[Problem]:
 
 def load_roundtrip(path: str, raw: bytes) -> Loaded:
     """Parse for editing; every problem is a value, never an exception."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     loaded = Loaded(path=path, raw=raw)
     text, problems = precheck(path, raw)
     if text is None:
@@ -309,6 +312,8 @@ def locate(doc: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
 
     Walks as deep as the document goes; a missing key points at its parent.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     node = doc
     line, col = 0, 0
     for index, step in enumerate(path):
@@ -429,6 +434,8 @@ def to_plain(node: Any) -> Any:
 
 def _fresh(value: Any) -> Any:
     """Plain data as round-trip nodes, so new mappings get the house layout."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(value, dict):
         out = CommentedMap()
         for k, v in value.items():
@@ -452,6 +459,8 @@ def merge(node: Any, new: Any) -> Any:
     Equal values keep their original node (and so their quoting and comments);
     mappings and lists are changed in place.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if to_plain(node) == new:
         return node
     if isinstance(node, CommentedMap) and isinstance(new, dict):
@@ -490,6 +499,8 @@ def merge(node: Any, new: Any) -> Any:
 
 def reorder(doc: CommentedMap) -> None:
     """Put the keys of a claim document (and its list items) in canonical order, in place."""
+    from ruamel.yaml.comments import CommentedMap
+
     from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, SOURCE_KEYS
 
     _reorder_map(doc, CLAIM_KEYS)
