@@ -202,20 +202,13 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 def _unstructure_hooks(conv: "cattrs.Converter") -> None:
     from cattrs.gen import make_dict_unstructure_fn, override
 
-    from factcheck.model import HistoryEntry, Source
+    from factcheck.model import Correction, HistoryEntry, Source, omitted_if_default
 
-    # Optional keys whose absence reads as well as null: left out when unset.
-    conv.register_unstructure_hook(
-        HistoryEntry, make_dict_unstructure_fn(HistoryEntry, conv, _cattrs_omit_if_default=True)
-    )
-    conv.register_unstructure_hook(
-        Source,
-        make_dict_unstructure_fn(
-            Source, conv,
-            archive_url=override(omit_if_default=True),
-            archived=override(omit_if_default=True),
-        ),
-    )
+    # Optional keys whose absence reads as well as null (model metadata): left out when unset.
+    for cls in (Source, HistoryEntry, Correction, Claim, Article):
+        omit = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if omitted_if_default(f)}
+        if omit:
+            conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **omit))
     conv.register_unstructure_hook(dt.date, lambda d: d)
     conv.register_unstructure_hook(dt.datetime, lambda d: d)
 

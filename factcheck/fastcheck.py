@@ -49,6 +49,10 @@ def _struct_type(tp: Any, constraints: dict) -> Any:
 def struct_for(cls: type) -> type[msgspec.Struct]:
     """The msgspec struct of an attrs class: same fields, types, defaults and constraints."""
     hints = typing.get_type_hints(cls)
+    omitted = {f.name for f in attrs.fields(cls) if model.omitted_if_default(f)}
+    defaulted = {f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING}
+    if omitted and omitted != defaulted:  # msgspec leaves out every default or none
+        raise TypeError(f"{cls.__name__}: omit_if_default must be set on all or none of its optional fields")
     fields = []
     for field in attrs.fields(cls):
         tp = _struct_type(hints[field.name], model.field_constraints(field))
@@ -58,7 +62,7 @@ def struct_for(cls: type) -> type[msgspec.Struct]:
             fields.append((field.name, tp, msgspec.field(default_factory=field.default.factory)))
         else:
             fields.append((field.name, tp, field.default))
-    return msgspec.defstruct(f"Fast{cls.__name__}", fields, forbid_unknown_fields=True)
+    return msgspec.defstruct(f"Fast{cls.__name__}", fields, forbid_unknown_fields=True, omit_defaults=bool(omitted))
 
 
 def _unique_lists(obj: Any, cls: type) -> bool:
@@ -82,3 +86,11 @@ def fast_record(data: Any, cls: type) -> Any | None:
 def fast_claim(data: Any) -> Any | None:
     """A struct with the claim's data if it is certainly valid, else None."""
     return fast_record(data, model.Claim)
+
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def encode_claim(record: Any) -> bytes:
+    """A checked claim struct as JSON, the shape of ``unstructure`` (what ``export`` writes)."""
+    return _ENCODER.encode(record)

@@ -164,6 +164,14 @@ def field_constraints(field: attrs.Attribute) -> dict:
     return out
 
 
+#: Field metadata: an optional key left out of the file (and of exports) while unset.
+OMIT_IF_DEFAULT = {"omit_if_default": True}
+
+
+def omitted_if_default(field: attrs.Attribute) -> bool:
+    return bool(field.metadata.get("omit_if_default"))
+
+
 @attrs.frozen
 class Source:
     """A page that bears on a claim."""
@@ -175,8 +183,8 @@ class Source:
     accessed: dt.date
     excerpt: str = attrs.field(validator=_non_empty)
     stance: Stance
-    archive_url: str | None = attrs.field(default=None, validator=_http_url)
-    archived: dt.date | None = None
+    archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata=OMIT_IF_DEFAULT)
+    archived: dt.date | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
 
 
 @attrs.frozen
@@ -186,10 +194,10 @@ class HistoryEntry:
     at: dt.datetime
     by: str = attrs.field(validator=_non_empty)
     action: Action
-    field: str | None = None
-    before: str | None = None
-    after: str | None = None
-    note: str | None = None
+    field: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
+    before: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
+    after: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
+    note: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
 
 
 @attrs.frozen

@@ -1,43 +1,51 @@
 """Check a whole tree fast: both cores, and a cache of unchanged files.
 
-The cache maps each claim file to its stat signature, content digest, the digest
-of its article's text, and what checking it found. A file whose stat signature
-or content digest matches is not parsed again; cross-record rules (unique ids,
-related ids) are always re-run over the cached ids, which is cheap.
+Files whose cache entry still holds (:mod:`factcheck.cache`) are not read again;
+the rest are read and checked through :mod:`factcheck.reading`, by this process and
+one helper process at a time taking batches. Cross-record rules (unique ids,
+related ids) always run over every id of the tree, which is cheap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path as FsPath
 
 import attrs
 
-from factcheck import yamlio
+from factcheck import cache, yamlio
 from factcheck.model import Claim
 from factcheck.problems import Problem
-from factcheck.rules import QuoteIndex, cross_rules
-from factcheck.store import (
+from factcheck.reading import (
     ArticleRecord,
     ClaimRow,
     FileResult,
-    check_claim_bytes,
+    FileStat,
+    Want,
+    check_claim_file,
     discover,
     load_article,
-    locate_findings,
+    stem,
     today,
+    tree_root,
 )
+from factcheck.rules import QuoteIndex, cross_rules
 
-CACHE_FORMAT = 3
 #: Below this many files to parse, one process is faster than starting a pool.
 PARALLEL_THRESHOLD = 400
+BATCH = 250
+
+
+@attrs.frozen
+class Checked:
+    """One claim file as checked: the result, and what says its bytes are unchanged."""
+
+    result: FileResult
+    stat: FileStat | None
+    digest: bytes
 
 
 @attrs.define
@@ -48,57 +56,13 @@ class TreeResult:
     articles: dict[str, ArticleRecord]
     claims: dict[str, Claim | None]
     rows: dict[str, ClaimRow | None] = attrs.field(factory=dict)
-    signatures: dict[str, tuple[int, int, bytes]] = attrs.field(factory=dict)  # mtime_ns, size, digest
+    signatures: dict[str, tuple[FileStat | None, bytes]] = attrs.field(factory=dict)
+    data: dict[str, bytes | None] = attrs.field(factory=dict)
+    fast: int = 0  # files read by the fast path
+    strict: int = 0  # files read by the strict reader
 
 
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def _code_version() -> str:
-    """Changes whenever the checking code changes, so stale results are not reused."""
-    here = FsPath(__file__).parent
-    parts = [str(CACHE_FORMAT)]
-    for name in sorted(os.listdir(here)):
-        if name.endswith(".py"):
-            st = os.stat(here / name)
-            parts.append(f"{name}:{st.st_mtime_ns}:{st.st_size}")
-    return "|".join(parts)
-
-
-def cache_path(roots: Iterable[str]) -> FsPath:
-    base = os.environ.get("FACTCHECK_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "factcheck"
-    )
-    key = hashlib.sha1("\0".join(sorted(os.path.abspath(r) for r in roots)).encode()).hexdigest()[:16]
-    return FsPath(base) / f"validate-{key}.pickle"
-
-
-def _load_cache(path: FsPath, version: str) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except Exception:  # a missing, partial or foreign cache is simply not used
-        return {}
-    if not isinstance(data, dict) or data.get("version") != version:
-        return {}
-    return data.get("files", {})
-
-
-def _save_cache(path: FsPath, version: str, files: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".validate-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": version, "files": files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-def _from_entry(path: str, entry: tuple, row: ClaimRow | None = None) -> FileResult:
-    problems = [Problem(*p) for p in entry[4]]
-    return FileResult(path, problems, entry[5], list(entry[6]), row=row)
+digest = cache.digest
 
 
 # -- workers --------------------------------------------------------------------
@@ -107,101 +71,102 @@ _ARTICLES: dict[str, QuoteIndex | None] = {}
 _DAY: dt.date = dt.date.min
 
 
-def _init_worker(article_texts: dict[str, str | None], day: dt.date) -> None:
+def _init_worker(article_texts: dict[str, str | None], day: dt.date, helper: bool = True) -> None:
     global _ARTICLES, _DAY
     _ARTICLES = {folder: (QuoteIndex(t) if t is not None else None) for folder, t in article_texts.items()}
     _DAY = day
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
-    # Checking makes many small objects and no reference cycles worth collecting:
-    # the cyclic collector would only cost time in this short-lived process.
-    gc.disable()
+    if helper:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
+        # Checking makes many small objects and no reference cycles worth collecting:
+        # the cyclic collector would only cost time in this short-lived process.
+        gc.disable()
 
 
-def _pack(item: tuple[FileResult, int, int, bytes]) -> tuple:
-    """A result as plain tuples: pickling attrs objects costs more than checking them."""
-    r, mtime, size, file_digest = item
-    return (r.path, tuple(p.as_tuple() for p in r.problems), r.claim_id, tuple(r.related), r.claim, r.cacheable, r.row, mtime, size, file_digest)
-
-
-def _unpack(packed: tuple) -> tuple[FileResult, int, int, bytes]:
-    path, problems, claim_id, related, claim, cacheable, row, mtime, size, file_digest = packed
-    result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row)
-    return result, mtime, size, file_digest
-
-
-def _check_packed(paths: list[str], keep: bool, rows: bool) -> list[tuple]:
-    return [_pack(item) for item in _check_batch(paths, keep, rows)]
-
-
-def _check_batch(paths: list[str], keep: bool, rows: bool = False) -> list[tuple[FileResult, int, int, bytes]]:
-    """Check files: each file's result, stat signature and content digest."""
+def _check_batch(paths: list[str], want: Want) -> list[Checked]:
     out = []
     for path in paths:
-        try:
-            with open(path, "rb", buffering=0) as handle:
-                st = os.fstat(handle.fileno())
-                raw = handle.read()
-        except OSError as exc:
-            out.append((FileResult(path, [Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))], None, [], cacheable=False), 0, 0, b""))
-            continue
         folder = os.path.dirname(path) or "."
-        result = check_claim_bytes(path, raw, _ARTICLES.get(folder), _DAY, keep, rows)
-        out.append((result, st.st_mtime_ns, st.st_size, digest(raw)))
+        result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want)
+        out.append(Checked(result, stat, cache.digest(raw) if stat else b""))
     return out
 
 
-def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, keep: bool, rows: bool, jobs: int, progress) -> list:
+def _pack(item: Checked) -> tuple:
+    """A result as plain tuples: pickling attrs objects costs more than checking them."""
+    r = item.result
+    return (r.path, tuple(p.as_tuple() for p in r.problems), r.claim_id, tuple(r.related), r.claim,
+            r.cacheable, r.row, r.data, r.reader, tuple(item.stat) if item.stat else None, item.digest)
+
+
+def _unpack(packed: tuple) -> Checked:
+    path, problems, claim_id, related, claim, cacheable, row, data, reader, stat, file_digest = packed
+    result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row, data, reader)
+    return Checked(result, FileStat(*stat) if stat else None, file_digest)
+
+
+def _check_packed(paths: list[str], want: Want) -> list[tuple]:
+    return [_pack(item) for item in _check_batch(paths, want)]
+
+
+def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, want: Want, jobs: int,
+         on_batch: Callable[[list[Checked]], None] | None) -> list[Checked]:
     """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up."""
     if not paths:
         return []
-    _init_worker_local(article_texts, day)
-    size = 250
-    batches = [paths[i : i + size] for i in range(0, len(paths), size)]
+    _init_worker(article_texts, day, helper=False)
+    batches = [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
     batches.reverse()  # pop() from the end takes them in order
-    results: list = []
+    results: list[Checked] = []
 
-    def done(batch_result: list) -> None:
-        results.extend(batch_result)
-        if progress:
-            progress(len(results), len(paths))
+    def done(batch: list[Checked]) -> None:
+        results.extend(batch)
+        if on_batch:
+            on_batch(batch)
 
     collecting = gc.isenabled()
     gc.disable()  # many small objects, no cycles worth collecting while checking
     try:
-        return _run_batches(batches, results, done, keep, rows, jobs, len(paths), article_texts, day)
+        with yamlio.quiet_stderr():
+            if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+                while batches:
+                    done(_check_batch(batches.pop(), want))
+            else:
+                _run_parallel(batches, done, want, jobs - 1, article_texts, day)
     finally:
         if collecting:
             gc.enable()
-
-
-def _run_batches(batches, results, done, keep, rows, jobs, total, article_texts, day) -> list:
-    with yamlio.quiet_stderr():
-        if jobs <= 1 or total < PARALLEL_THRESHOLD:
-            while batches:
-                done(_check_batch(batches.pop(), keep, rows))
-            return results
-        helpers = jobs - 1
-        pending: list[Future] = []
-        with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day)) as pool:
-            while batches:
-                pending = [f for f in pending if not (f.done() and done([_unpack(p) for p in f.result()]) is None)]
-                if len(pending) < 2 * helpers:  # keep each helper one batch ahead
-                    pending.append(pool.submit(_check_packed, batches.pop(), keep, rows))
-                else:
-                    done(_check_batch(batches.pop(), keep, rows))
-            for future in pending:
-                done([_unpack(p) for p in future.result()])
     return results
 
 
-def _init_worker_local(article_texts: dict[str, str | None], day: dt.date) -> None:
-    global _ARTICLES, _DAY
-    _ARTICLES = {folder: (QuoteIndex(t) if t is not None else None) for folder, t in article_texts.items()}
-    _DAY = day
+def _run_parallel(batches: list, done: Callable, want: Want, helpers: int, article_texts, day) -> None:
+    pending: list[Future] = []
+    with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day)) as pool:
+        while batches:
+            still = []
+            for future in pending:
+                if future.done():
+                    done([_unpack(p) for p in future.result()])
+                else:
+                    still.append(future)
+            pending = still
+            if len(pending) < 2 * helpers:  # keep each helper one batch ahead
+                pending.append(pool.submit(_check_packed, batches.pop(), want))
+            else:
+                done(_check_batch(batches.pop(), want))
+        for future in pending:
+            done([_unpack(p) for p in future.result()])
 
 
 # -- the tree -------------------------------------------------------------------
+
+
+def _readable(path: str) -> bool:
+    return os.access(path, os.R_OK)
+
+
+def _from_entry(path: str, entry: cache.Entry) -> FileResult:
+    return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related))
 
 
 def check_tree(
@@ -210,21 +175,25 @@ def check_tree(
     use_cache: bool = True,
     keep_claims: bool = False,
     rows: bool = False,
+    data: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    on_rows: Callable[[list[FileResult]], None] | None = None,
 ) -> TreeResult:
     """Every problem of every file under ``paths``, sorted by file and position.
 
-    ``rows=True`` also returns each claim's :class:`ClaimRow` (cached apart from the
-    problems, so plain validation does not pay for them); ``keep_claims=True``
-    returns whole claims, parsing every file.
+    ``rows=True`` also returns each claim's :class:`ClaimRow`, ``data=True`` each valid
+    claim as JSON (both cached apart from the problems, so plain validation does not
+    load them); ``keep_claims=True`` returns whole claims, reading every file.
+    ``on_rows`` is called with each batch of results as soon as it is known (cached
+    ones first), so a screen can show rows before the last file is read.
     """
     paths = [os.fspath(p) for p in paths]
     tree = discover(paths)
     day = today()
-    problems: list[Problem] = []
+    problems: list[Problem] = list(tree.problems)
     for given in paths:
-        if not os.path.exists(given):
+        if not os.path.lexists(given):
             problems.append(Problem(given, 1, 1, "missing-path", "no such file or folder"))
     for stray in tree.strays:
         problems.append(Problem(stray, 1, 1, "no-article", f"claim file is not in an article folder (no {os.path.join(os.path.dirname(stray) or '.', 'article.yaml')})"))
@@ -233,73 +202,126 @@ def check_tree(
     for record in articles.values():
         problems += record.problems
     article_texts = {folder: rec.text for folder, rec in articles.items()}
-    article_digest = {folder: digest((t or "").encode()) for folder, t in article_texts.items()}
+    article_digest = {folder: cache.digest((t or "").encode()) for folder, t in article_texts.items()}
 
-    version = _code_version()
-    cpath = cache_path(paths)
-    rpath = cpath.with_name(cpath.stem + "-rows.pickle")
+    version = cache.code_version()
     reuse = use_cache and not keep_claims
-    cache = _load_cache(cpath, version) if reuse else {}
-    row_cache = _load_cache(rpath, version) if reuse and rows else {}
-    new_cache: dict = {}
+    paths_of = {kind: cache.path_for(paths, kind) for kind in ("validate", "rows", "data")}
+    entries = cache.load(paths_of["validate"], "validate", version) if reuse else {}
+    row_cache = cache.load(paths_of["rows"], "rows", version) if reuse and rows else {}
+    data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
+
     results: dict[str, FileResult] = {}
-    signatures: dict[str, tuple[int, int]] = {}
+    signatures: dict[str, tuple[FileStat | None, bytes]] = {}
+    new_entries: dict[str, cache.Entry] = {}
+    new_rows: dict[str, cache.Extra] = {}
+    new_data: dict[str, cache.Extra] = {}
     to_parse: list[str] = []
     for path in tree.claims:
+        entry = entries.get(path)
         folder = os.path.dirname(path) or "."
-        entry = cache.get(path)
-        if entry is not None and entry[3] == article_digest.get(folder):
-            try:
-                st = os.stat(path)
-            except OSError:
-                to_parse.append(path)
-                continue
-            same = (st.st_mtime_ns, st.st_size) == (entry[0], entry[1])
-            if not same:
-                try:
-                    same = digest(FsPath(path).read_bytes()) == entry[2]
-                except OSError:
-                    same = False
-                entry = (st.st_mtime_ns, st.st_size, *entry[2:])
-            cached_row = row_cache.get(path)
-            if same and (not rows or (cached_row is not None and cached_row[0] == entry[2])):
-                results[path] = _from_entry(path, entry, cached_row[1] if cached_row else None)
-                new_cache[path] = entry
-                signatures[path] = (st.st_mtime_ns, st.st_size, entry[2])
+        if (
+            entry is not None
+            and tuple(entry.stat) == tree.stats.get(path)
+            and entry.article == article_digest.get(folder)
+            and _readable(path)
+        ):
+            row = row_cache.get(path)
+            blob = data_cache.get(path)
+            if (not rows or (row is not None and row.digest == entry.digest)) and (
+                not data or (blob is not None and blob.digest == entry.digest)
+            ):
+                result = _from_entry(path, entry)
+                if row is not None:
+                    result.row = ClaimRow(*row.value) if row.value is not None else None
+                    new_rows[path] = row
+                if blob is not None:
+                    result.data = blob.value
+                    new_data[path] = blob
+                results[path] = result
+                new_entries[path] = entry
+                signatures[path] = (FileStat(*entry.stat), entry.digest)
                 continue
         to_parse.append(path)
+    if on_rows and results:
+        on_rows(list(results.values()))
+
+    def remember(batch: list[Checked]) -> None:
+        for item in batch:
+            result = item.result
+            results[result.path] = result
+            signatures[result.path] = (item.stat, item.digest)
+            if result.cacheable and item.stat is not None:
+                folder = os.path.dirname(result.path) or "."
+                new_entries[result.path] = cache.Entry(
+                    tuple(item.stat), item.digest, article_digest.get(folder, b""),
+                    [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),
+                )
+                if rows:
+                    new_rows[result.path] = cache.Extra(item.digest, list(result.row) if result.row else None)
+                if data:
+                    new_data[result.path] = cache.Extra(item.digest, result.data)
+        if progress:
+            progress(len(results), len(tree.claims))
+        if on_rows:
+            on_rows([item.result for item in batch])
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    new_rows = {p: r for p, r in row_cache.items() if p in results}
-    for result, mtime, size, file_digest in _run(to_parse, article_texts, day, keep_claims, rows, workers, progress):
-        results[result.path] = result
-        signatures[result.path] = (mtime, size, file_digest)
-        if result.cacheable and mtime:
-            folder = os.path.dirname(result.path) or "."
-            new_cache[result.path] = (
-                mtime, size, file_digest, article_digest.get(folder),
-                tuple(p.as_tuple() for p in result.problems), result.claim_id, tuple(result.related),
-            )
-            new_rows[result.path] = (file_digest, result.row)
+    want = Want(claim=keep_claims, row=rows, data=data)
+    _run(to_parse, article_texts, day, want, workers, remember)
 
     for result in results.values():
         problems += result.problems
-    cross = cross_rules(
-        # An unreadable file still answers to its file name, so claims that relate to
-        # it are not reported as well.
-        {p: r.claim_id or os.path.basename(p)[: -len(".yaml")] for p, r in results.items()},
-        {p: r.related for p, r in results.items()},
-    )
-    for path, findings in cross.items():
-        problems += locate_findings(path, findings)
+    problems += _cross_problems(paths, tree.claims, results)
 
-    if reuse and (to_parse or len(new_cache) != len(cache)):
-        _save_cache(cpath, version, new_cache)
+    if reuse and (to_parse or len(new_entries) != len(entries)):
+        cache.save(paths_of["validate"], "validate", version, new_entries)
     if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
-        _save_cache(rpath, version, new_rows)
-    claims = {p: r.claim for p, r in results.items()} if keep_claims else {}
+        cache.save(paths_of["rows"], "rows", version, new_rows)
+    if reuse and data and (to_parse or len(new_data) != len(data_cache)):
+        cache.save(paths_of["data"], "data", version, new_data)
     return TreeResult(
-        sorted(set(problems)), len(tree.claims), len(to_parse), articles, claims,
-        {p: r.row for p, r in results.items()} if rows else {}, signatures,
+        sorted(set(problems)), len(tree.claims), len(to_parse), articles,
+        {p: r.claim for p, r in results.items()} if keep_claims else {},
+        {p: r.row for p, r in results.items()} if rows else {},
+        signatures,
+        {p: r.data for p, r in results.items()} if data else {},
+        fast=sum(1 for r in results.values() if r.reader == "fast"),
+        strict=sum(1 for r in results.values() if r.reader == "strict"),
     )
 
+
+def _cross_problems(paths: list[str], checked: list[str], results: dict[str, FileResult]) -> list[Problem]:
+    """Unique ids and related ids, over the whole tree the checked files belong to.
+
+    Checking some files of a tree (a pre-commit hook passes only the changed ones)
+    still sees every other claim of the tree; those answer to their file names, which
+    their ids must equal. Only the checked files' problems are reported.
+    """
+    # An unreadable file still answers to its file name, so claims that relate to it
+    # are not reported as well.
+    ids = {p: r.claim_id or stem(p) for p, r in results.items()}
+    related = {p: r.related for p, r in results.items()}
+    partial = [p for p in paths if os.path.exists(p) and os.path.abspath(p) != tree_root(p)]
+    if partial:
+        known = {os.path.realpath(p) for p in ids}
+        for other in discover(sorted({tree_root(p) for p in partial})).claims:
+            if os.path.realpath(other) not in known:
+                ids[other] = stem(other)
+                related[other] = []
+    findings = cross_rules(ids, related)
+    out: list[Problem] = []
+    for path, found in findings.items():
+        if path not in results:
+            continue
+        out += _locate(path, found)
+    return out
+
+
+def _locate(path: str, findings: list) -> list[Problem]:
+    from factcheck.reading import parse, read_file
+
+    got = read_file(path)
+    if isinstance(got, Problem):
+        return [Problem(path, 1, 1, f.code, f.message) for f in findings]
+    return parse(path, got[0]).locate(findings)

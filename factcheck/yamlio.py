@@ -23,6 +23,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from typing import Any, Iterator
 
 import attrs
@@ -77,10 +78,10 @@ def _pos_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def precheck(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+def precheck(path: str, raw: bytes, limit_size: bool = True) -> tuple[str | None, list[Problem]]:
     """Checks before any parser sees the bytes: size, encoding, emptiness, tabs."""
     problems: list[Problem] = []
-    if len(raw) > MAX_BYTES:
+    if limit_size and len(raw) > MAX_BYTES:
         return None, [
             Problem(path, 1, 1, "too-large", f"file is {len(raw)} bytes; claim files are at most 1 MiB")
         ]
@@ -196,13 +197,17 @@ def _event_problems(path: str, text: str) -> list[Problem]:
     return problems
 
 
-def load_roundtrip(path: str, raw: bytes) -> Loaded:
-    """Parse for editing; every problem is a value, never an exception."""
+def load_roundtrip(path: str, raw: bytes, limit_size: bool = True) -> Loaded:
+    """Parse for editing; every problem is a value, never an exception.
+
+    Without ``limit_size`` a file over the size limit is read all the same, so that a
+    change that makes it smaller can be written.
+    """
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     loaded = Loaded(path=path, raw=raw)
-    text, problems = precheck(path, raw)
+    text, problems = precheck(path, raw, limit_size)
     if text is None:
         loaded.problems = problems
         return loaded
@@ -236,16 +241,25 @@ def load_roundtrip(path: str, raw: bytes) -> Loaded:
 
 # -- the fast path --------------------------------------------------------------
 
-#: Bytes that make the fast path step aside: tabs, tags, anchors, aliases, "~" null,
-#: directives and document markers. Any of them sends the file to the round-trip loader.
+#: Document markers and directives at the start of a line: the strict reader decides.
 _RISKY_LINE = re.compile(rb"\n(?:---|\.\.\.|%)")
 
-#: JSON string values that YAML 1.2 reads as something else when written plain
-#: (rapidyaml keeps them as text). Found in the emitted JSON in one pass.
-_SPECIAL_SCALAR = re.compile(
-    r'"(?=[-+.0nNtTfF~])(?:[-+]?0[xo][0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)'
-    r'|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|~)"'
+#: Where a node may begin with a property or alias indicator (``&``, ``*``, ``!``): at
+#: the start of a line, after ``key:``, ``- `` or ``? ``, or inside a flow collection.
+#: Inside prose ("Task & Purpose", "?a=1&b=2") these bytes are text and do not match.
+#: A match only means "look at the parsed nodes": see :func:`_plain_nodes`.
+_NODE_PROPERTY = re.compile(rb"(?m)(?:^[ ]*|[-:?][ ]+|[\[{,][ ]*)[&*!]")
+
+#: Plain scalars that YAML 1.2 reads as something other than text (rapidyaml keeps
+#: them as text): null and boolean spellings, octal and hex numbers, infinities.
+_SPECIAL_PLAIN = (
+    r"(?:[-+]?0[xo][0-9a-fA-F_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|~)"
 )
+_SPECIAL_SCALAR = re.compile(r'"(?=[-+.0nNtTfF~])' + _SPECIAL_PLAIN + '"')
+_SPECIAL_PLAIN_BYTES = re.compile(_SPECIAL_PLAIN.encode() + rb"\Z")
+#: The spellings rapidyaml itself reads as null and booleans.
+_RYML_READS = (b"null", b"true", b"false")
 
 
 class _Duplicate(Exception):
@@ -259,16 +273,51 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def load_fast(raw: bytes) -> dict | None:
-    """Plain data of a simple, well-formed claim file, or None: "use load_roundtrip".
+def _special(scalar: bytes) -> bool:
+    return scalar not in _RYML_READS and _SPECIAL_PLAIN_BYTES.match(scalar) is not None
 
-    rapidyaml prints parse errors to stderr; call inside :func:`quiet_stderr`.
+
+def _plain_nodes(tree: Any) -> bool:
+    """True when no node of a rapidyaml tree has an anchor, alias, tag or special plain scalar.
+
+    Decided per node, so an ``&`` inside a quoted or plain scalar is text.
+    """
+    import ryml
+
+    none = ryml.NONE
+    stack = [tree.root_id()]
+    while stack:
+        node = stack.pop()
+        if (
+            tree.has_key_anchor(node) or tree.has_val_anchor(node) or tree.is_key_ref(node)
+            or tree.is_val_ref(node) or tree.has_key_tag(node) or tree.has_val_tag(node)
+        ):
+            return False
+        if tree.has_key(node) and tree.is_key_plain(node) and _special(bytes(tree.key(node))):
+            return False
+        if (tree.is_val(node) or tree.is_keyval(node)) and tree.is_val_plain(node) and _special(bytes(tree.val(node))):
+            return False
+        child = tree.first_child(node)
+        while child != none:
+            stack.append(child)
+            child = tree.next_sibling(child)
+    return True
+
+
+def load_fast(raw: bytes) -> dict | None:
+    """Plain data of a well-formed claim file, or None: "use the strict reader".
+
+    rapidyaml is lenient (it drops tags, keeps aliases as text, reads ``~`` as text), so
+    a file whose bytes could hold such a node has its parsed nodes looked at one by one;
+    only a node that really has an anchor, alias, tag or special plain scalar sends the
+    file to the strict reader. rapidyaml prints parse errors to stderr: call inside
+    :func:`quiet_stderr`.
     """
     import ryml
 
     if (
         len(raw) > MAX_BYTES
-        or b"\t" in raw or b"!" in raw or b"&" in raw or b"*" in raw or b"~" in raw
+        or b"\t" in raw
         or raw.startswith((b"---", b"%"))
         or _RISKY_LINE.search(raw)
     ):
@@ -282,26 +331,230 @@ def load_fast(raw: bytes) -> dict | None:
         if not tree.is_map(root):
             return None
         emitted = ryml.emit_json_malloc(tree, root)
-        if _SPECIAL_SCALAR.search(emitted):
+        if (_NODE_PROPERTY.search(raw) or _SPECIAL_SCALAR.search(emitted)) and not _plain_nodes(tree):
             return None
         data = json.loads(emitted, object_pairs_hook=_no_duplicates)
-    except Exception:  # any doubt: the strict loader decides
+    except Exception:  # any doubt: the strict reader decides
         return None
     return data if isinstance(data, dict) else None
 
 
+_QUIET_LOCK = threading.Lock()
+_QUIET_DEPTH = 0
+_QUIET_SAVED = -1
+
+
 @contextlib.contextmanager
 def quiet_stderr() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null for a while (rapidyaml's C++ writes there)."""
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    """Send file descriptor 2 to /dev/null while any thread is inside (rapidyaml's C++ writes there).
+
+    Safe to nest and to use from several threads at once: the first one in swaps the
+    descriptor, the last one out puts it back.
+    """
+    global _QUIET_DEPTH, _QUIET_SAVED
+    with _QUIET_LOCK:
+        if _QUIET_DEPTH == 0:
+            _QUIET_SAVED = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        _QUIET_DEPTH += 1
     try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        with _QUIET_LOCK:
+            _QUIET_DEPTH -= 1
+            if _QUIET_DEPTH == 0:
+                os.dup2(_QUIET_SAVED, 2)
+                os.close(_QUIET_SAVED)
+                _QUIET_SAVED = -1
+
+
+# -- the strict reader: libyaml's events (C), YAML 1.2 values ---------------------
+
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)\Z")
+_INT_OTHER = re.compile(r"[-+]?0(?:o[0-7_]+|x[0-9a-fA-F_]+)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_FLOAT_SPECIAL = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")
+_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(\.[0-9]*)?"
+    r"(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?\Z"
+)
+MAX_NESTING = 100
+
+
+def plain_value(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.2 reads it, timestamps included (as ruamel.yaml does)."""
+    if not text:
+        return None
+    first = text[0]
+    if first in "~nN" and _NULL.match(text):
+        return None
+    if first in "tTfF" and text in _BOOL:
+        return _BOOL[text]
+    if first in "-+0123456789.":
+        if _INT.match(text):
+            return int(text.replace("_", ""))
+        if _INT_OTHER.match(text):
+            sign = -1 if text[0] == "-" else 1
+            digits = text.lstrip("+-").replace("_", "")
+            return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
+        if _DATE.match(text):
+            try:
+                year, month, day = (int(p) for p in text.split("-"))
+                return dt.date(year, month, day)
+            except ValueError:
+                return text
+        match = _DATETIME.match(text)
+        if match:
+            return _timestamp(match, text)
+        if _FLOAT.match(text) and any(c.isdigit() for c in text):
+            return float(text.replace("_", ""))
+        if _FLOAT_SPECIAL.match(text):
+            return float(text.replace(".", "").lower())
+    return text
+
+
+def _timestamp(match: re.Match, text: str) -> Any:
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        micro = int((fraction[1:] + "000000")[:6]) if fraction and len(fraction) > 1 else 0
+        tz = None
+        if zone:
+            if zone == "Z":
+                tz = dt.timezone.utc
+            else:
+                sign = -1 if zone[0] == "-" else 1
+                hours, _, minutes = zone[1:].partition(":")
+                if not minutes and len(hours) > 2:
+                    hours, minutes = hours[:-2], hours[-2:]
+                tz = dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes or 0)))
+        value = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz)
+    except ValueError:
+        return text
+    return value.astimezone(dt.timezone.utc) if tz is not None else value
+
+
+@attrs.define
+class Strict:
+    """What the strict reader found: plain data and a node tree for positions, or problems."""
+
+    data: Any = None
+    root: Any = None  # a PyYAML node tree (start marks), for :func:`_locate_node`
+    problems: list[Problem] = attrs.field(factory=list)
+
+
+class _Found(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+def load_strict(path: str, raw: bytes) -> Strict:
+    """Read a file the fast path declined: every YAML feature noticed, in C, problems as values.
+
+    libyaml's event stream (through PyYAML's C parser) gives anchors, aliases, tags,
+    directives and documents with their positions; values are read the YAML 1.2 way.
+    A syntax error is described by the round-trip loader, whose messages are the
+    project's (:func:`load_roundtrip`).
+    """
+    import yaml
+
+    text, problems = precheck(path, raw)
+    if text is None:
+        return Strict(problems=problems)
+    try:
+        events = yaml.parse(text, Loader=yaml.CSafeLoader)
+        return _compose(path, events)
+    except _Found as found:
+        return Strict(problems=found.problems)
+    except yaml.YAMLError as exc:
+        loaded = load_roundtrip(path, raw)
+        if loaded.problems:
+            return Strict(problems=loaded.problems)
+        if isinstance(exc, yaml.MarkedYAMLError):
+            return Strict(problems=[_mark_problem(path, exc, "syntax", text)])
+        return Strict(problems=[Problem(path, 1, 1, "syntax", str(exc) or type(exc).__name__)])
+
+
+def _compose(path: str, events: Iterator[Any]) -> Strict:
+    import yaml
+    from yaml import events as ev
+
+    problems: list[Problem] = []
+
+    def at(event: Any) -> tuple[int, int]:
+        return event.start_mark.line + 1, event.start_mark.column + 1
+
+    def properties(event: Any) -> None:
+        if isinstance(event, ev.AliasEvent):
+            problems.append(Problem(path, *at(event), "alias", f"alias *{event.anchor} is not allowed in claim files"))
+            return
+        if event.anchor:
+            problems.append(Problem(path, *at(event), "anchor", f"anchor &{event.anchor} is not allowed in claim files"))
+        if event.tag is not None and not (isinstance(event, ev.ScalarEvent) and event.tag == "!"):
+            problems.append(Problem(path, *at(event), "tag", f"tag {event.tag} is not allowed in claim files"))
+
+    def node(event: Any, depth: int) -> tuple[Any, Any]:
+        if depth > MAX_NESTING:
+            raise _Found([Problem(path, *at(event), "too-deep", f"values nested more than {MAX_NESTING} deep")])
+        properties(event)
+        if isinstance(event, ev.ScalarEvent):
+            value = plain_value(event.value) if not event.style and event.tag is None else event.value
+            return yaml.ScalarNode("", event.value, event.start_mark, event.end_mark, event.style), value
+        if isinstance(event, ev.AliasEvent):
+            return yaml.ScalarNode("", "", event.start_mark, event.end_mark), None
+        if isinstance(event, ev.SequenceStartEvent):
+            items, values = [], []
+            for item in iter(lambda: next(events), None):
+                if isinstance(item, ev.SequenceEndEvent):
+                    break
+                child, value = node(item, depth + 1)
+                items.append(child)
+                values.append(value)
+            return yaml.SequenceNode("", items, event.start_mark, event.end_mark), values
+        if isinstance(event, ev.MappingStartEvent):
+            pairs, values = [], {}
+            while True:
+                key_event = next(events)
+                if isinstance(key_event, ev.MappingEndEvent):
+                    break
+                key_node, key = node(key_event, depth + 1)
+                value_node, value = node(next(events), depth + 1)
+                if not isinstance(key_node, yaml.ScalarNode) or isinstance(key, (list, dict)):
+                    problems.append(Problem(path, *at(key_event), "key", "a key here is a list or mapping; keys are plain words"))
+                    continue
+                key = str(key)
+                key_node.value = key
+                if key in values:
+                    problems.append(Problem(path, *at(key_event), "duplicate-key", f"this key appears twice in the same mapping ({key!r})"))
+                    continue
+                values[key] = value
+                pairs.append((key_node, value_node))
+            return yaml.MappingNode("", pairs, event.start_mark, event.end_mark), values
+        raise _Found([Problem(path, *at(event), "syntax", f"unexpected {type(event).__name__}")])
+
+    root = data = None
+    documents = 0
+    for event in events:
+        if isinstance(event, ev.DocumentStartEvent):
+            documents += 1
+            if documents == 2:
+                problems.append(Problem(path, *at(event), "multiple-documents", "more than one YAML document; a claim file holds one"))
+            if event.version or event.tags:
+                problems.append(Problem(path, *at(event), "directive", "a %YAML or %TAG directive; claim files are plain YAML without directives"))
+        elif isinstance(event, (ev.ScalarEvent, ev.SequenceStartEvent, ev.MappingStartEvent, ev.AliasEvent)):
+            found_root, value = node(event, 0)
+            if documents == 1:
+                root, data = found_root, value
+    if problems:
+        return Strict(problems=problems)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        return Strict(problems=[Problem(path, 1, 1, "not-a-mapping", f"file holds {kind}; a claim file holds one mapping of keys")])
+    return Strict(data=data, root=root)
 
 
 # -- positions ------------------------------------------------------------------
@@ -530,22 +783,51 @@ def dump(doc: Any) -> str:
     return out.getvalue()
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, rename over ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+#: Suffix of the temp files the writer makes next to a claim (hidden, and ignored by git).
+TMP_SUFFIX = ".factcheck-tmp"
+
+
+class LockTimeout(Exception):
+    """Another process held a folder's write lock for too long."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str, timeout: float) -> Iterator[None]:
+    """Hold the write lock of a claim folder: one writer at a time checks and replaces a file.
+
+    The lock is taken on the folder itself (``flock`` on its descriptor), so no lock
+    file is left behind. While it is held no other writer is inside, so temp files
+    found in the folder are left over from a writer that was killed: they are removed.
+    """
+    import fcntl
+    import time
+
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(f"{folder}: another factcheck process has been writing here for over {timeout:.0f} s; try again") from None
+                time.sleep(0.01)
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+            for entry in os.scandir(folder):
+                if entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX):
+                    os.unlink(entry.path)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _temp_for(path: str) -> tuple[int, str]:
+    folder = os.path.dirname(os.path.abspath(path))
+    return tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=TMP_SUFFIX, dir=folder)
+
+
+def _sync_folder(folder: str) -> None:
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -554,29 +836,77 @@ def write_atomic(path: str, data: bytes) -> None:
             os.close(dir_fd)
 
 
-def write_merged(loaded: Loaded, new: dict[str, Any], *, create: bool = False) -> bytes:
-    """Merge ``new`` (plain data) into the loaded document and write it atomically.
+def _write_temp(path: str, data: bytes) -> str:
+    fd, tmp = _temp_for(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
-    Refuses with :class:`ConflictError` when the file on disk is no longer the
-    bytes that were loaded. Returns the bytes written.
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, rename over ``path``."""
+    tmp = _write_temp(path, data)
+    try:
+        if os.path.exists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _sync_folder(os.path.dirname(os.path.abspath(path)))
+
+
+def create_exclusive(path: str, data: bytes) -> None:
+    """Write a new file with all its bytes at once; :class:`ConflictError` if ``path`` exists.
+
+    The bytes go to a temp file first, which is then linked to ``path`` (a link never
+    replaces an existing name), so no reader ever sees half a file and two creators
+    of one name cannot both succeed.
     """
+    tmp = _write_temp(path, data)
+    try:
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)
+    except FileExistsError:
+        raise ConflictError(f"{path} already exists") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _sync_folder(os.path.dirname(os.path.abspath(path)))
+
+
+def render_merged(loaded: Loaded, new: dict[str, Any]) -> bytes:
+    """The bytes of the loaded document with plain ``new`` merged in (untouched lines kept)."""
+    return dump(merge(loaded.doc, new)).encode("utf-8")
+
+
+def render_new(new: dict[str, Any]) -> bytes:
+    return dump(_fresh(new)).encode("utf-8")
+
+
+def write_merged(loaded: Loaded, new: bytes | dict[str, Any]) -> bytes:
+    """Write new bytes (or plain data merged into the loaded document) over the loaded file.
+
+    Call with the folder's lock held (:func:`folder_lock`). Refuses with
+    :class:`ConflictError` when the file on disk is no longer the bytes that were
+    loaded. Returns the bytes written.
+    """
+    data = new if isinstance(new, bytes) else render_merged(loaded, new)
     try:
         with open(loaded.path, "rb") as handle:
             current = handle.read()
     except FileNotFoundError:
         current = None
-    if create:
-        if current is not None:
-            raise ConflictError(f"{loaded.path} already exists")
-        doc = _fresh(new)
-    else:
-        if current != loaded.raw:
-            raise ConflictError(
-                f"{loaded.path} changed on disk since it was read; reload it and make the change again"
-            )
-        doc = merge(loaded.doc, new)
-    data = dump(doc).encode("utf-8")
+    if current != loaded.raw:
+        raise ConflictError(f"{loaded.path} changed on disk since it was read; reload it and make the change again")
     write_atomic(loaded.path, data)
     loaded.raw = data
-    loaded.doc = doc
     return data

@@ -68,15 +68,44 @@ def test_fast_and_round_trip_paths_read_the_same_data(tree):
     assert structure(fast, Claim)[0] == structure(slow, Claim)[0]
 
 
-@pytest.mark.parametrize("text", [b"a: ~\n", b"a: &x 1\nb: *x\n", b"a: 1\na: 2\n", b"a: !!str 1\n", b"a: [1\n", b"- 1\n", b"a: 'null'\n", b"a: 0x1F\n", b"---\na: 1\n---\nb: 1\n"])
+LENIENT = [
+    b"a: ~\n", b"a: &x 1\nb: *x\n", b"a: 1\na: 2\n", b"a: !!str 1\n", b"a: [1\n", b"- 1\n", b"a: 0x1F\n",
+    b"---\na: 1\n---\nb: 1\n", b"a: Null\n", b"a: TRUE\n", b"a: -.inf\n", b"a: [x, &y z]\n", b"&k a: 1\n",
+    b"a:\n  - !tag x\n", b"%YAML 1.2\n---\na: 1\n", b"? [a, b]\n: c\n",
+]
+
+
+@pytest.mark.parametrize("text", LENIENT)
 def test_fast_path_steps_aside_for_what_it_reads_leniently(text):
     with yamlio.quiet_stderr():
         assert yamlio.load_fast(text) is None
 
 
+#: Bytes that look like YAML properties but are text: the fast path reads them, and
+#: reads them as the strict reader does.
+TEXT_LIKE_PROPERTIES = [
+    b"publisher: Task & Purpose\n",
+    b"url: https://example.org/a?b=1&c=2\n",
+    b"a: 'null'\n",
+    b'a: "~"\n',
+    b"excerpt: \"& more, *emphasis* and !bang\"\n",
+    b"summary: about ~150 people; 5 * 3 = 15!\n",
+    b"note: Smith, & Co\n",
+    b"title: \"*x\"\n",
+]
+
+
+@pytest.mark.parametrize("text", TEXT_LIKE_PROPERTIES)
+def test_fast_path_reads_text_that_looks_like_properties(text):
+    with yamlio.quiet_stderr():
+        fast = yamlio.load_fast(text)
+    assert fast is not None
+    assert fast == yamlio.load_strict("x.yaml", text).data == yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text).doc)
+
+
 def test_fast_path_reads_plain_files():
     with yamlio.quiet_stderr():
-        assert yamlio.load_fast(b"a: null\nb: 57% & more\nc: [x]\n") is None  # "&" steps aside
+        assert yamlio.load_fast(b"a: null\nb: 57% & more\nc: [x]\n") == {"a": None, "b": "57% & more", "c": ["x"]}
         assert yamlio.load_fast(b"a: null\nb: 57 percent\nc: [x]\n") == {"a": None, "b": "57 percent", "c": ["x"]}
 
 

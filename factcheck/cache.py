@@ -1,0 +1,154 @@
+"""The cache of what checking each claim file found: data only, signed, never trusted blindly.
+
+* Data only: msgpack through msgspec structs. Loading a cache can never run code.
+* Signed: each cache file carries a keyed BLAKE2b MAC; the key lives outside the cache
+  folder (``$XDG_STATE_HOME/factcheck/cache-key``, made on first use, mode 0600), so a
+  cache folder copied in from elsewhere, edited or forged is ignored as a whole.
+* Unchanged means unchanged: an entry is reused only when the file's mtime, size, inode
+  *and* ctime all match (``touch -r`` after a same-size edit still changes ctime) and
+  its article's text is the same.
+
+Three files per tree, each loaded only by the commands that need it: the problems
+(``validate``), the list rows (``list`` and the review screen) and the claims as JSON
+(``export``, ``show``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path as FsPath
+from typing import Any
+
+import msgspec
+
+FORMAT = 4
+MAGIC = b"factcheck-cache\n"
+
+
+class Entry(msgspec.Struct, array_like=True):
+    """What checking one claim file found, and what says the file is unchanged."""
+
+    stat: tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (reading.FileStat)
+    digest: bytes  # of the file's bytes, for the review screen's change checks
+    article: bytes  # digest of the article text the quote was checked against
+    problems: list[tuple[str, int, int, str, str, str]]
+    claim_id: str | None
+    related: list[str]
+
+
+class Extra(msgspec.Struct, array_like=True):
+    """A row or the JSON of a claim, valid for the file bytes with this digest."""
+
+    digest: bytes
+    value: Any
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def code_version() -> str:
+    """Changes whenever the checking code changes, so stale results are not reused."""
+    here = FsPath(__file__).parent
+    parts = [str(FORMAT)]
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            st = os.stat(here / name)
+            parts.append(f"{name}:{st.st_mtime_ns}:{st.st_size}")
+    return "|".join(parts)
+
+
+def cache_dir() -> FsPath:
+    base = os.environ.get("FACTCHECK_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "factcheck"
+    )
+    return FsPath(base)
+
+
+def key_path() -> FsPath:
+    base = os.environ.get("FACTCHECK_STATE_DIR") or os.path.join(
+        os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state"), "factcheck"
+    )
+    return FsPath(base) / "cache-key"
+
+
+def _key() -> bytes | None:
+    """The signing key, made on first use; None when it cannot be had (then nothing is cached)."""
+    path = key_path()
+    try:
+        with open(path, "rb") as handle:
+            key = handle.read()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile
+        with contextlib.suppress(OSError), open(path, "rb") as handle:
+            key = handle.read()
+            return key if len(key) >= 32 else None
+        return None
+    except OSError:
+        return None
+    key = os.urandom(32)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def path_for(roots: Iterable[str], kind: str) -> FsPath:
+    key = hashlib.sha1("\0".join(sorted(os.path.abspath(r) for r in roots)).encode()).hexdigest()[:16]
+    return cache_dir() / f"{kind}-{key}.msgpack"
+
+
+_TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra], "data": dict[str, Extra]}
+
+
+def _mac(key: bytes, version: str, body: bytes) -> bytes:
+    return hmac.new(key, version.encode() + b"\0" + body, hashlib.blake2b).digest()
+
+
+def load(path: FsPath, kind: str, version: str) -> dict:
+    """The entries of a cache file, or {} for a missing, foreign, stale, corrupt or forged one."""
+    key = _key()
+    if key is None:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return {}
+    size = len(MAGIC) + 64
+    if not blob.startswith(MAGIC) or len(blob) < size:
+        return {}
+    mac, body = blob[len(MAGIC):size], blob[size:]
+    if not hmac.compare_digest(mac, _mac(key, version, body)):
+        return {}
+    try:
+        return msgspec.msgpack.decode(body, type=_TYPES[kind])
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return {}
+
+
+def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
+    key = _key()
+    if key is None:
+        return
+    body = msgspec.msgpack.encode(entries)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(MAGIC + _mac(key, version, body) + body)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+        # a cache that cannot be written only costs time

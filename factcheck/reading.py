@@ -1,0 +1,422 @@
+"""The one reading path: find claim files, read each one safely, parse it once, check it.
+
+Every command reads through here (``validate`` and the review screen through
+:mod:`factcheck.validate`, which adds the cache and both cores). For one file:
+
+1. :func:`read_file` opens it without following it out of the tree, refuses anything
+   that is not a regular file, and reads its bytes.
+2. :func:`parse` parses them once: rapidyaml when the file is plain (decided per node),
+   else the strict reader (libyaml's events, in C). Either gives plain data.
+3. :func:`check_claim_bytes` checks the data: the fast checker (msgspec) for a valid
+   record, the converter (cattrs) to report every problem of an invalid one, then the
+   single-claim rules. Positions are looked up only when there is something to report.
+
+Whatever happens inside a check of one file, it becomes a problem of that file
+(``internal-error``), never the end of the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from collections.abc import Callable, Iterable
+from pathlib import Path as FsPath
+from typing import Any, NamedTuple
+
+import attrs
+
+from factcheck import yamlio
+from factcheck.convert import FieldError, structure
+from factcheck.model import Article, Claim, Stance, stance_counts
+from factcheck.problems import Problem
+from factcheck.rules import QuoteIndex, claim_rules
+
+ARTICLE_FILE = "article.yaml"
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def internal_error(path: str, exc: BaseException) -> Problem:
+    """A check that failed inside factcheck, as a problem of the file it was reading."""
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    name = type(exc).__name__ + (f": {detail}" if detail else "")
+    return Problem(path, 1, 1, "internal-error", f"factcheck failed on this file ({name}); this is a bug in factcheck, please report it")
+
+
+# -- finding files ----------------------------------------------------------------
+
+
+class FileStat(NamedTuple):
+    """What says a file is unchanged: a same-size edit with its mtime put back still changes ctime."""
+
+    mtime_ns: int
+    size: int
+    ino: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> "FileStat":
+        return cls(st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+@attrs.frozen
+class Tree:
+    """The files of a claims tree: article folders, claim files, and what could not be looked at."""
+
+    articles: dict[str, str]  # folder -> article.yaml path
+    claims: list[str]  # claim file paths, sorted
+    strays: list[str]  # claim-like files outside any article folder
+    problems: list[Problem] = attrs.field(factory=list)  # symlinks out, non-files, unreadable folders
+    stats: dict[str, FileStat] = attrs.field(factory=dict)  # as seen while looking
+
+
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    real = os.path.realpath(path)
+    return any(real == root or real.startswith(root + os.sep) for root in roots)
+
+
+def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[str, ...]) -> Problem | None:
+    if is_symlink and not _inside(path, roots):
+        return Problem(path, 1, 1, "symlink", "a symbolic link that leads out of the claims tree; it is not read")
+    if mode is None:
+        return Problem(path, 1, 1, "unreadable", "cannot be looked at (broken link or no permission)")
+    if not stat.S_ISREG(mode):
+        return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
+    return None
+
+
+def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        problems.append(Problem(folder, 1, 1, "unreadable", f"folder cannot be read: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _scan(entry.path, roots, articles, yaml_files, problems, stats)
+                continue
+        except OSError:
+            pass
+        if not name.endswith(".yaml"):
+            continue
+        try:
+            is_link = entry.is_symlink()
+            st = entry.stat(follow_symlinks=True)
+            mode = st.st_mode
+        except OSError:
+            is_link, mode = True, None
+        problem = _entry_problem(entry.path, is_link, mode, roots)
+        if problem is not None:
+            problems.append(problem)
+        elif name == ARTICLE_FILE:
+            articles[folder] = entry.path
+        else:
+            yaml_files.append(entry.path)
+            stats[entry.path] = FileStat.of(st)
+
+
+def tree_root(path: str) -> str:
+    """The claims tree a file or folder belongs to: the parent of its article folder, else the nearest ``claims/``."""
+    here = os.path.abspath(path)
+    folder = here if os.path.isdir(here) else os.path.dirname(here)
+    if os.path.exists(os.path.join(folder, ARTICLE_FILE)):
+        return os.path.dirname(folder)
+    for candidate in (folder, *map(str, FsPath(folder).parents)):
+        if os.path.basename(candidate) == "claims":
+            return candidate
+    return folder
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> Tree:
+    """Find article folders and claim files under the given paths (files or folders)."""
+    articles: dict[str, str] = {}
+    yaml_files: list[str] = []
+    problems: list[Problem] = []
+    stats: dict[str, FileStat] = {}
+    for given in paths:
+        path = os.fspath(given)
+        roots = (os.path.realpath(tree_root(path)),)
+        if os.path.isdir(path):
+            _scan(path, roots, articles, yaml_files, problems, stats)
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            if os.path.lexists(path):
+                problems.append(Problem(path, 1, 1, "unreadable", "cannot be looked at (broken link or no permission)"))
+            continue  # a missing path is reported by the caller
+        problem = _entry_problem(path, os.path.islink(path), st.st_mode, roots)
+        if problem is not None:
+            problems.append(problem)
+        elif os.path.basename(path) == ARTICLE_FILE:
+            articles[os.path.dirname(path) or "."] = path
+        else:
+            yaml_files.append(path)
+            stats[path] = FileStat.of(st)
+            folder = os.path.dirname(path) or "."
+            article = os.path.join(folder, ARTICLE_FILE)
+            if os.path.isfile(article):
+                articles.setdefault(folder, article)
+    claims, strays = [], []
+    for path in sorted(set(yaml_files)):
+        (claims if (os.path.dirname(path) or ".") in articles else strays).append(path)
+    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats)
+
+
+# -- reading one file -----------------------------------------------------------
+
+
+def read_file(path: str) -> tuple[bytes, FileStat] | Problem:
+    """The bytes of a regular file and its signature, or the problem that stopped the read.
+
+    Opened without blocking, so a FIFO put in place of a claim file cannot hang a run.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
+        if st.st_size > yamlio.MAX_BYTES:
+            return Problem(path, 1, 1, "too-large", f"file is {st.st_size} bytes; claim files are at most 1 MiB")
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(st.st_size + 1, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks), FileStat.of(st)
+    except OSError as exc:
+        return Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))
+    finally:
+        os.close(fd)
+
+
+@attrs.define
+class Parsed:
+    """One parse of a file: its plain data (or the problems that stopped it) and a way to positions."""
+
+    path: str
+    raw: bytes
+    data: Any = None
+    problems: list[Problem] = attrs.field(factory=list)
+    _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
+    fast: bool = True
+
+    def locate(self, findings: list[FieldError]) -> list[Problem]:
+        if not findings:
+            return []
+        if self._root is not None:
+            return sorted(Problem(self.path, *yamlio._locate_node(self._root, f.path, f.at_key), f.code, f.message) for f in findings)
+        return sorted(yamlio.locate_all(self.path, self.raw, findings))
+
+
+def parse(path: str, raw: bytes) -> Parsed:
+    """Parse once: rapidyaml for a plain file, the strict reader for the rest."""
+    with yamlio.quiet_stderr():
+        data = yamlio.load_fast(raw)
+    if data is not None:
+        return Parsed(path, raw, data)
+    strict = yamlio.load_strict(path, raw)
+    return Parsed(path, raw, strict.data, strict.problems, strict.root, fast=False)
+
+
+def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[FieldError]], want_attrs: bool = True) -> tuple[Any, Any, list[Problem]]:
+    """Read one file as ``cls`` and check it: (object or None, plain data or None, problems).
+
+    A valid record comes back as the attrs object, or, without ``want_attrs``, as the
+    fast checker's struct (same fields, cheaper).
+    """
+    from factcheck.fastcheck import fast_record
+
+    parsed = parse(path, raw)
+    if parsed.problems:
+        return None, None, parsed.problems
+    obj = fast_record(parsed.data, cls)
+    if obj is not None and want_attrs:
+        obj, errors = structure(parsed.data, cls)
+    elif obj is None:
+        obj, errors = structure(parsed.data, cls)
+    else:
+        errors = []
+    if obj is not None:
+        errors = rules(obj)
+    return obj, parsed.data, parsed.locate(errors)
+
+
+# -- articles -------------------------------------------------------------------
+
+
+@attrs.define
+class ArticleRecord:
+    folder: str
+    path: str
+    article: Article | None
+    text: str | None
+    problems: list[Problem]
+
+    @property
+    def slug(self) -> str:
+        return os.path.basename(os.path.normpath(self.folder))
+
+
+def _article_text(folder: str, name: str) -> tuple[str | None, str | None]:
+    """(text, None) or (None, why not): only a regular file inside the article folder is read."""
+    if os.path.isabs(name) or os.path.normpath(name).startswith(".."):
+        return None, "text must be a file name inside the article folder"
+    path = os.path.join(folder, name)
+    if not _inside(path, (os.path.realpath(folder),)):
+        return None, f"the article text {name!r} is a symbolic link that leads out of the article folder; it is not read"
+    got = read_file(path)
+    if isinstance(got, Problem):
+        return None, f"cannot read the article text {name!r}: {got.message}"
+    try:
+        return got[0].decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"cannot read the article text {name!r}: not UTF-8 ({exc.reason})"
+
+
+def load_article(folder: str, path: str) -> ArticleRecord:
+    got = read_file(path)
+    if isinstance(got, Problem):
+        return ArticleRecord(folder, path, None, None, [got])
+    text: str | None = None
+
+    def rules(article: Article) -> list[FieldError]:
+        nonlocal text
+        out = []
+        if article.published > today():
+            out.append(FieldError("future-date", f"published {article.published.isoformat()} is in the future", ("published",)))
+        text, why = _article_text(folder, article.text)
+        if why:
+            out.append(FieldError("article-text", why, ("text",)))
+        return out
+
+    try:
+        article, _, problems = read_record(path, got[0], Article, rules, want_attrs=False)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
+        return ArticleRecord(folder, path, None, None, [internal_error(path, exc)])
+    return ArticleRecord(folder, path, article, text, problems)
+
+
+# -- one claim file -------------------------------------------------------------
+
+
+class ClaimRow(NamedTuple):
+    """What a list of claims shows and searches, without the whole record."""
+
+    id: str
+    status: str
+    verdict: str | None
+    kind: str
+    claimant: str
+    text: str
+    quote: str
+    summary: str | None
+    supports: int
+    refutes: int
+    context: int
+    sources: str  # titles and publishers, for search
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, claim: Any) -> "ClaimRow":
+        counts = stance_counts(claim.sources)
+        return cls(
+            claim.id, claim.status.value, claim.verdict.value if claim.verdict else None,
+            claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
+            counts[Stance.SUPPORTS], counts[Stance.REFUTES], counts[Stance.CONTEXT],
+            " | ".join(f"{s.title} — {s.publisher}" for s in claim.sources), tuple(claim.tags),
+        )
+
+
+@attrs.define
+class FileResult:
+    """What checking one claim file found."""
+
+    path: str
+    problems: list[Problem]
+    claim_id: str | None
+    related: list[str]
+    claim: Claim | None = None
+    cacheable: bool = True
+    row: ClaimRow | None = None
+    data: bytes | None = None  # the valid claim as JSON (the export shape), when asked for
+    reader: str = ""  # "fast" or "strict": which parser read the file
+
+
+def stem(path: str) -> str:
+    return os.path.basename(path)[: -len(".yaml")]
+
+
+def _raw_id(data: Any) -> tuple[str | None, list[str]]:
+    if not isinstance(data, dict):
+        return None, []
+    claim_id = data.get("id") if isinstance(data.get("id"), str) else None
+    related = data.get("related")
+    related = [r for r in related if isinstance(r, str)] if isinstance(related, list) else []
+    return claim_id, related
+
+
+@attrs.frozen
+class Want:
+    """What a caller wants from checking a claim file besides its problems."""
+
+    claim: bool = False  # the attrs object
+    row: bool = True  # the list row
+    data: bool = False  # the claim as JSON bytes
+
+
+def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want = Want()) -> FileResult:
+    """Schema and single-claim rules for one claim file; never raises."""
+    try:
+        return _check_claim(path, raw, article, day, want)
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - one file never takes the run down
+        return FileResult(path, [internal_error(path, exc)], None, [], cacheable=False)
+
+
+def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want) -> FileResult:
+    from factcheck.fastcheck import encode_claim, fast_claim
+
+    parsed = parse(path, raw)
+    reader = "fast" if parsed.fast else "strict"
+    if parsed.problems:
+        return FileResult(path, parsed.problems, None, [], reader=reader)
+    data = parsed.data
+    record = fast_claim(data)
+    errors: list[FieldError]
+    claim = None
+    if record is None or want.claim:
+        claim, errors = structure(data, Claim)
+    if record is None and claim is None:
+        claim_id, related = _raw_id(data)
+        return FileResult(path, parsed.locate(errors), claim_id, related, reader=reader)
+    checked = record if record is not None else claim
+    findings = claim_rules(checked, stem(path), article, day)
+    problems = parsed.locate(findings)
+    # A date in the future stops being one: such a file is checked again every run.
+    cacheable = not any(p.code == "future-date" for p in problems)
+    return FileResult(
+        path, problems, checked.id, list(checked.related), claim, cacheable,
+        ClaimRow.of(checked) if want.row else None,
+        encode_claim(record) if want.data and record is not None else None,
+        reader,
+    )
+
+
+def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want()) -> tuple[FileResult, bytes, FileStat | None]:
+    """Read and check one claim file: (result, the bytes read, their signature)."""
+    got = read_file(path)
+    if isinstance(got, Problem):
+        return FileResult(path, [got], None, [], cacheable=False), b"", None
+    raw, signature = got
+    return check_claim_bytes(path, raw, article, day, want), raw, signature
