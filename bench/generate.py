@@ -1,19 +1,98 @@
-"""Generate a realistic synthetic claims tree for benchmarks.
+"""Make claims trees for benchmarks.
 
-    python bench/generate.py 20000 bench/trees/20k [--broken 0.01] [--per-article 40]
+    python bench/generate.py 20000 bench/trees/real-20000 [--from claims] [--broken 0.01] [--per-article 400]
+    python bench/generate.py 20000 bench/trees/synthetic-20000 --synthetic
 
-Each claim file is about 3.3 KB: a quote taken from its article's text, three sources,
-six history entries. A fraction of files (``--broken``) carry one problem each (a bad
-vocabulary word, a missing related id, or a quote not in the article), so the
-slow path that locates problems is part of what is measured.
+By default the tree is made of **real text**: every claim file of a real tree (the
+built-in ``claims/``, or the one given with ``--from``) copied byte for byte with a
+new id until there are ``count`` claims; its punctuation (``&``, ``!``, ``*``, ``~``,
+quotes), its lengths and its long histories come along. Each copy keeps its article's
+text beside it, and its ``related`` ids point at the copies made with it. A fraction
+of files (``--broken``) get one problem (an unknown ``kind`` word), so locating
+problems is part of what is measured.
+
+``--synthetic`` makes the older generated text instead (about 3.3 KB a claim, plain
+words only); figures measured on it are labelled as synthetic.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def real_sources(tree: Path) -> list[tuple[Path, list[Path]]]:
+    """(article folder, its claim files) of a real tree."""
+    out = []
+    for article in sorted(tree.glob("*/article.yaml")):
+        claims = sorted(p for p in article.parent.glob("*.yaml") if p.name != "article.yaml")
+        if claims:
+            out.append((article.parent, claims))
+    if not out:
+        raise SystemExit(f"no article folder with claims under {tree}")
+    return out
+
+
+_ID_LINE = re.compile(r"^id: .*$", re.M)
+
+
+def _renamed(text: str, suffix: str, made: set[str]) -> str:
+    """A claim file's text with its id and related ids given ``suffix``; nothing else changes.
+
+    A related id of a claim that this copy does not include (the last copy may be
+    partial) is left out, so the tree has only the problems put in on purpose.
+    """
+    out: list[str] = []
+    related_at = None
+    for line in text.split("\n"):
+        if line.startswith("id: "):
+            line = f"{line}{suffix}"
+        elif line.startswith("related:"):
+            related_at = len(out)
+        elif related_at is not None and line.startswith("  - "):
+            if line[4:].strip() not in made:
+                continue
+            line = f"{line}{suffix}"
+        elif related_at is not None and line and not line.startswith(" "):
+            if len(out) == related_at + 1 and out[related_at] == "related:":
+                out[related_at] = "related: []"
+            related_at = None
+        out.append(line)
+    return "\n".join(out)
+
+
+def generate_real(count: int, out: Path, source: Path = REPO / "claims", broken: float = 0.01, per_article: int = 400, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    articles = real_sources(source)
+    made = copy = 0
+    while made < count:
+        for folder, claims in articles:
+            made_here = {p.stem for p in claims[: max(0, count - made)]}
+            for claim in claims:
+                if made >= count:
+                    return
+                target = out / f"{folder.name}-{made // per_article:05d}"
+                if not target.exists():
+                    target.mkdir(parents=True)
+                    shutil.copy(folder / "article.yaml", target / "article.yaml")
+                    for extra in folder.iterdir():
+                        if extra.suffix not in (".yaml",) and extra.is_file():
+                            shutil.copy(extra, target / extra.name)
+                suffix = f"-c{copy:05d}"
+                text = _renamed(claim.read_text(encoding="utf-8"), suffix, made_here)
+                if rng.random() < broken:
+                    text = re.sub(r"^kind: .*$", "kind: quantty", text, count=1, flags=re.M)
+                (target / f"{claim.stem}{suffix}.yaml").write_text(text, encoding="utf-8")
+                made += 1
+            copy += 1
+
 
 WORDS = (
     "government ministry border security migrants labor survey percent report council "
@@ -82,7 +161,7 @@ def claim_yaml(rng: random.Random, claim_id: str, quote: str, ids: list[str], br
     return "\n".join(lines) + "\n"
 
 
-def generate(count: int, out: Path, broken: float = 0.01, per_article: int = 40, seed: int = 7) -> None:
+def generate_synthetic(count: int, out: Path, broken: float = 0.01, per_article: int = 40, seed: int = 7) -> None:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -115,10 +194,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int)
     parser.add_argument("out", type=Path)
+    parser.add_argument("--from", dest="source", type=Path, default=REPO / "claims", help="real tree to copy (default: the built-in claims/)")
+    parser.add_argument("--synthetic", action="store_true", help="generated plain-word text instead of real text")
     parser.add_argument("--broken", type=float, default=0.01, help="fraction of files with one problem")
-    parser.add_argument("--per-article", type=int, default=40)
+    parser.add_argument("--per-article", type=int, default=None, help="claims per article folder (default: 400 real, 40 synthetic)")
     args = parser.parse_args()
-    generate(args.count, args.out, args.broken, args.per_article)
+    if args.synthetic:
+        generate_synthetic(args.count, args.out, args.broken, args.per_article or 40)
+    else:
+        generate_real(args.count, args.out, args.source, args.broken, args.per_article or 400)
     print(f"{args.count} claims in {args.out}")
 
 

@@ -65,12 +65,16 @@ def struct_for(cls: type) -> type[msgspec.Struct]:
     return msgspec.defstruct(f"Fast{cls.__name__}", fields, forbid_unknown_fields=True, omit_defaults=bool(omitted))
 
 
+@functools.cache
+def _unique_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls) if model.field_constraints(f).get("unique"))
+
+
 def _unique_lists(obj: Any, cls: type) -> bool:
-    for field in attrs.fields(cls):
-        if model.field_constraints(field).get("unique"):
-            values = getattr(obj, field.name)
-            if len(set(values)) != len(values):
-                return False
+    for name in _unique_fields(cls):
+        values = getattr(obj, name)
+        if len(set(values)) != len(values):
+            return False
     return True
 
 

@@ -27,8 +27,13 @@ def did_you_mean(word: str, choices) -> str:
     """A ' (did you mean X?)' hint, or '' when nothing is close."""
     import difflib
 
+    import os
+
     choices = list(choices)
-    if len(choices) > 500:  # keep the hint cheap in large trees: same first letters only
-        choices = [c for c in choices if c[:3] == word[:3]][:500]
+    if len(choices) > 50:  # keep the hint cheap in large trees: the names that begin most alike
+        same = [c for c in choices if c[:3] == word[:3]]
+        if len(same) > 50:
+            same.sort(key=lambda c: len(os.path.commonprefix((c, word))), reverse=True)
+        choices = same[:50]
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

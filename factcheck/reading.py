@@ -170,6 +170,24 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
     return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats)
 
 
+def claim_names(roots: Iterable[str]) -> list[str]:
+    """Paths of the claim files of article folders under ``roots``: names only, nothing opened or looked at."""
+    out: list[str] = []
+    for root in roots:
+        try:
+            folders = [e.path for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
+        except OSError:
+            continue
+        for folder in folders:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            if ARTICLE_FILE in names:
+                out += [os.path.join(folder, n) for n in names if n.endswith(".yaml") and n != ARTICLE_FILE and not n.startswith(".")]
+    return out
+
+
 # -- reading one file -----------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from factcheck.reading import (
     FileStat,
     Want,
     check_claim_file,
+    claim_names,
     discover,
     load_article,
     stem,
@@ -304,9 +305,9 @@ def _cross_problems(paths: list[str], checked: list[str], results: dict[str, Fil
     related = {p: r.related for p, r in results.items()}
     partial = [p for p in paths if os.path.exists(p) and os.path.abspath(p) != tree_root(p)]
     if partial:
-        known = {os.path.realpath(p) for p in ids}
-        for other in discover(sorted({tree_root(p) for p in partial})).claims:
-            if os.path.realpath(other) not in known:
+        known = {os.path.abspath(p) for p in ids}
+        for other in claim_names(sorted({tree_root(p) for p in partial})):
+            if os.path.abspath(other) not in known:
                 ids[other] = stem(other)
                 related[other] = []
     findings = cross_rules(ids, related)

@@ -244,11 +244,27 @@ def load_roundtrip(path: str, raw: bytes, limit_size: bool = True) -> Loaded:
 #: Document markers and directives at the start of a line: the strict reader decides.
 _RISKY_LINE = re.compile(rb"\n(?:---|\.\.\.|%)")
 
-#: Where a node may begin with a property or alias indicator (``&``, ``*``, ``!``): at
-#: the start of a line, after ``key:``, ``- `` or ``? ``, or inside a flow collection.
-#: Inside prose ("Task & Purpose", "?a=1&b=2") these bytes are text and do not match.
-#: A match only means "look at the parsed nodes": see :func:`_plain_nodes`.
-_NODE_PROPERTY = re.compile(rb"(?m)(?:^[ ]*|[-:?][ ]+|[\[{,][ ]*)[&*!]")
+#: Bytes after which a node may begin, so that an ``&``, ``*`` or ``!`` there may be an
+#: anchor, alias or tag: a line start, ``key:``, ``- ``, ``? `` or a flow collection.
+_NODE_START = frozenset(b"\n:-?,[{")
+
+
+def _may_have_properties(raw: bytes) -> bool:
+    """Whether an ``&``, ``*`` or ``!`` of ``raw`` stands where a node may begin.
+
+    Inside prose ("Task & Purpose", "?a=1&b=2", "5 * 3") these bytes are text and the
+    answer is no; a yes only means "look at the parsed nodes" (:func:`_plain_nodes`).
+    """
+    for indicator in (b"&", b"*", b"!"):
+        found = raw.find(indicator)
+        while found >= 0:
+            at = found - 1
+            while at >= 0 and raw[at] == 0x20:
+                at -= 1
+            if at < 0 or raw[at] in _NODE_START:
+                return True
+            found = raw.find(indicator, found + 1)
+    return False
 
 #: Plain scalars that YAML 1.2 reads as something other than text (rapidyaml keeps
 #: them as text): null and boolean spellings, octal and hex numbers, infinities.
@@ -262,45 +278,60 @@ _SPECIAL_PLAIN_BYTES = re.compile(_SPECIAL_PLAIN.encode() + rb"\Z")
 _RYML_READS = (b"null", b"true", b"false")
 
 
-class _Duplicate(Exception):
-    pass
+#: Bytes without which no plain scalar can be special (a cheap look before the regex).
+_SPECIAL_HINTS = (b"~", b"Null", b"NULL", b"True", b"TRUE", b"False", b"FALSE", b"0x", b"0o", b".inf", b".Inf", b".INF", b".nan", b".NaN", b".NAN")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        raise _Duplicate
-    return out
+def _entries(value: Any) -> int:
+    """Keys and items of plain data, counted through every level."""
+    if isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        return 0
+    count = len(items)
+    for item in items:
+        if isinstance(item, (dict, list)):
+            count += _entries(item)
+    return count
+
+
+def _json_decode(emitted: bytes) -> Any:
+    import msgspec
+
+    return msgspec.json.decode(emitted)
 
 
 def _special(scalar: bytes) -> bool:
     return scalar not in _RYML_READS and _SPECIAL_PLAIN_BYTES.match(scalar) is not None
 
 
-def _plain_nodes(tree: Any) -> bool:
-    """True when no node of a rapidyaml tree has an anchor, alias, tag or special plain scalar.
+def _plain_nodes(tree: Any, specials: bool) -> bool:
+    """True when no node of a rapidyaml tree has an anchor, alias or tag (and, with
+    ``specials``, no plain scalar that YAML 1.2 reads as other than text).
 
     Decided per node, so an ``&`` inside a quoted or plain scalar is text.
     """
     import ryml
 
     none = ryml.NONE
+    properties = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG
+    has_any, first_child, next_sibling = tree.type_has_any, tree.first_child, tree.next_sibling
     stack = [tree.root_id()]
     while stack:
         node = stack.pop()
-        if (
-            tree.has_key_anchor(node) or tree.has_val_anchor(node) or tree.is_key_ref(node)
-            or tree.is_val_ref(node) or tree.has_key_tag(node) or tree.has_val_tag(node)
-        ):
+        if has_any(node, properties):
             return False
-        if tree.has_key(node) and tree.is_key_plain(node) and _special(bytes(tree.key(node))):
-            return False
-        if (tree.is_val(node) or tree.is_keyval(node)) and tree.is_val_plain(node) and _special(bytes(tree.val(node))):
-            return False
-        child = tree.first_child(node)
+        if specials:
+            if tree.has_key(node) and tree.is_key_plain(node) and _special(bytes(tree.key(node))):
+                return False
+            if tree.has_val(node) and tree.is_val_plain(node) and _special(bytes(tree.val(node))):
+                return False
+        child = first_child(node)
         while child != none:
             stack.append(child)
-            child = tree.next_sibling(child)
+            child = next_sibling(child)
     return True
 
 
@@ -331,12 +362,16 @@ def load_fast(raw: bytes) -> dict | None:
         if not tree.is_map(root):
             return None
         emitted = ryml.emit_json_malloc(tree, root)
-        if (_NODE_PROPERTY.search(raw) or _SPECIAL_SCALAR.search(emitted)) and not _plain_nodes(tree):
+        specials = any(hint in raw for hint in _SPECIAL_HINTS) and _SPECIAL_SCALAR.search(emitted) is not None
+        if (specials or _may_have_properties(raw)) and not _plain_nodes(tree, specials):
             return None
-        data = json.loads(emitted, object_pairs_hook=_no_duplicates)
+        data = _json_decode(emitted)
     except Exception:  # any doubt: the strict reader decides
         return None
-    return data if isinstance(data, dict) else None
+    # A duplicate key collapses in the decoded data: one node fewer than rapidyaml read.
+    if not isinstance(data, dict) or 1 + _entries(data) != tree.size():
+        return None
+    return data
 
 
 _QUIET_LOCK = threading.Lock()

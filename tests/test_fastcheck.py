@@ -92,17 +92,21 @@ def test_fast_checker_rejects_what_the_converter_rejects(name):
     assert fast_claim(data) is None
 
 
-def test_whole_tree_gives_the_same_problems_with_and_without_the_fast_checker(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", ["real", "synthetic"])
+def test_whole_tree_gives_the_same_problems_with_and_without_the_fast_checker(tmp_path, monkeypatch, kind):
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from generate import generate
+    import generate
 
     from factcheck import fastcheck
     from factcheck.validate import check_tree
 
-    generate(200, tmp_path / "tree", broken=0.2, per_article=20)
+    if kind == "real":
+        generate.generate_real(200, tmp_path / "tree", broken=0.2, per_article=20)
+    else:
+        generate.generate_synthetic(200, tmp_path / "tree", broken=0.2, per_article=20)
     fast = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     monkeypatch.setattr(fastcheck, "fast_record", lambda data, cls: None)
     slow = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
