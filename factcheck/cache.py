@@ -34,7 +34,7 @@ class Entry(msgspec.Struct, array_like=True):
     """What checking one claim file found, and what says the file is unchanged."""
 
     stat: tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (reading.FileStat)
-    digest: bytes  # of the file's bytes, for the review screen's change checks
+    digest: bytes  # of the file's bytes, for the review screen's change checks (b"" when not needed)
     article: bytes  # digest of the article text the quote was checked against
     problems: list[tuple[str, int, int, str, str, str]]
     claim_id: str | None
@@ -42,8 +42,9 @@ class Entry(msgspec.Struct, array_like=True):
 
 
 class Extra(msgspec.Struct, array_like=True):
-    """A row or the JSON of a claim, valid for the file bytes with this digest."""
+    """A row or the JSON of a claim, valid while its file has this signature."""
 
+    stat: tuple[int, int, int, int]
     digest: bytes
     value: Any
 

@@ -45,6 +45,9 @@ def _struct_type(tp: Any, constraints: dict) -> Any:
     return tp
 
 
+_ENCODER = msgspec.json.Encoder()
+
+
 @functools.cache
 def struct_for(cls: type) -> type[msgspec.Struct]:
     """The msgspec struct of an attrs class: same fields, types, defaults and constraints."""
@@ -87,12 +90,33 @@ def fast_record(data: Any, cls: type) -> Any | None:
     return record if _unique_lists(record, cls) else None
 
 
+@functools.cache
+def _decoder(cls: type) -> msgspec.json.Decoder:
+    return msgspec.json.Decoder(struct_for(cls))
+
+
+def decode_record(emitted: bytes, cls: type) -> tuple[Any, bytes] | None:
+    """(struct, its JSON) straight from a file's JSON when it is certainly a valid ``cls`` record
+    written out in full, else None.
+
+    Certainly: the struct written back holds as many keys as the file (so no key was
+    given twice and none was left to its default), and list items are unique.
+    """
+    from factcheck.yamlio import json_keys
+
+    try:
+        record = _decoder(cls).decode(emitted)
+    except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError):
+        return None
+    encoded = _ENCODER.encode(record)
+    if json_keys(encoded) != json_keys(emitted) or not _unique_lists(record, cls):
+        return None
+    return record, encoded
+
+
 def fast_claim(data: Any) -> Any | None:
     """A struct with the claim's data if it is certainly valid, else None."""
     return fast_record(data, model.Claim)
-
-
-_ENCODER = msgspec.json.Encoder()
 
 
 def encode_claim(record: Any) -> bytes:

@@ -221,14 +221,32 @@ def read_file(path: str) -> tuple[bytes, FileStat] | Problem:
 
 @attrs.define
 class Parsed:
-    """One parse of a file: its plain data (or the problems that stopped it) and a way to positions."""
+    """One parse of a file: its record or plain data (or the problems that stopped it), and positions.
+
+    For a plain file in full canonical form read as ``cls``, the fast checker's struct
+    comes straight from rapidyaml's JSON (``record``, with its JSON in ``encoded``);
+    the plain data is then decoded only if someone asks for it.
+    """
 
     path: str
     raw: bytes
-    data: Any = None
     problems: list[Problem] = attrs.field(factory=list)
-    _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
+    record: Any = None
+    encoded: bytes | None = None
     fast: bool = True
+    _data: Any = None
+    _emitted: tuple[bytes, int] | None = None
+    _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
+
+    @property
+    def data(self) -> Any:
+        if self._data is None and self._emitted is not None:
+            self._data = yamlio.decode_fast(*self._emitted)
+            if self._data is None:  # rapidyaml and the JSON disagree: the strict reader decides
+                strict = yamlio.load_strict(self.path, self.raw)
+                self._data, self._root, self.problems, self.fast = strict.data, strict.root, strict.problems, False
+            self._emitted = None
+        return self._data
 
     def locate(self, findings: list[FieldError]) -> list[Problem]:
         if not findings:
@@ -238,14 +256,26 @@ class Parsed:
         return sorted(yamlio.locate_all(self.path, self.raw, findings))
 
 
-def parse(path: str, raw: bytes) -> Parsed:
-    """Parse once: rapidyaml for a plain file, the strict reader for the rest."""
+def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
+    """Parse once: rapidyaml for a plain file, the strict reader for the rest.
+
+    With ``cls``, a plain file that is certainly a valid record comes back as the fast
+    checker's struct without building plain data at all.
+    """
     with yamlio.quiet_stderr():
-        data = yamlio.load_fast(raw)
-    if data is not None:
-        return Parsed(path, raw, data)
+        emitted = yamlio.parse_fast(raw)
+    if emitted is not None:
+        if cls is not None:
+            from factcheck.fastcheck import decode_record
+
+            decoded = decode_record(emitted[0], cls)
+            if decoded is not None:
+                return Parsed(path, raw, record=decoded[0], encoded=decoded[1], emitted=emitted)
+        parsed = Parsed(path, raw, emitted=emitted)
+        parsed.data  # noqa: B018 - decode now: a duplicate key sends it to the strict reader
+        return parsed
     strict = yamlio.load_strict(path, raw)
-    return Parsed(path, raw, strict.data, strict.problems, strict.root, fast=False)
+    return Parsed(path, raw, strict.problems, fast=False, data=strict.data, root=strict.root)
 
 
 def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[FieldError]], want_attrs: bool = True) -> tuple[Any, Any, list[Problem]]:
@@ -256,10 +286,12 @@ def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[Fi
     """
     from factcheck.fastcheck import fast_record
 
-    parsed = parse(path, raw)
+    parsed = parse(path, raw, cls)
     if parsed.problems:
         return None, None, parsed.problems
-    obj = fast_record(parsed.data, cls)
+    obj = parsed.record if parsed.record is not None else fast_record(parsed.data, cls)
+    if parsed.problems:
+        return None, None, parsed.problems
     if obj is not None and want_attrs:
         obj, errors = structure(parsed.data, cls)
     elif obj is None:
@@ -268,7 +300,7 @@ def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[Fi
         errors = []
     if obj is not None:
         errors = rules(obj)
-    return obj, parsed.data, parsed.locate(errors)
+    return obj, parsed.data if want_attrs or obj is None else None, parsed.locate(errors)
 
 
 # -- articles -------------------------------------------------------------------
@@ -405,29 +437,34 @@ def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt
 def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want) -> FileResult:
     from factcheck.fastcheck import encode_claim, fast_claim
 
-    parsed = parse(path, raw)
+    parsed = parse(path, raw, Claim)
     reader = "fast" if parsed.fast else "strict"
     if parsed.problems:
         return FileResult(path, parsed.problems, None, [], reader=reader)
-    data = parsed.data
-    record = fast_claim(data)
+    record, encoded = parsed.record, parsed.encoded
+    if record is None:
+        record = fast_claim(parsed.data)
+        if parsed.problems:  # the JSON disagreed with rapidyaml and the strict reader found problems
+            return FileResult(path, parsed.problems, None, [], reader="strict")
+        encoded = None
     errors: list[FieldError]
     claim = None
     if record is None or want.claim:
-        claim, errors = structure(data, Claim)
+        claim, errors = structure(parsed.data, Claim)
     if record is None and claim is None:
-        claim_id, related = _raw_id(data)
+        claim_id, related = _raw_id(parsed.data)
         return FileResult(path, parsed.locate(errors), claim_id, related, reader=reader)
     checked = record if record is not None else claim
     findings = claim_rules(checked, stem(path), article, day)
     problems = parsed.locate(findings)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)
+    data = None
+    if want.data and record is not None:
+        data = encoded if encoded is not None else encode_claim(record)
     return FileResult(
         path, problems, checked.id, list(checked.related), claim, cacheable,
-        ClaimRow.of(checked) if want.row else None,
-        encode_claim(record) if want.data and record is not None else None,
-        reader,
+        ClaimRow.of(checked) if want.row else None, data, reader,
     )
 
 

@@ -85,11 +85,13 @@ def _init_worker(article_texts: dict[str, str | None], day: dt.date, helper: boo
 
 
 def _check_batch(paths: list[str], want: Want) -> list[Checked]:
+    """Check files; their bytes are hashed only for callers that watch them for changes."""
     out = []
+    hashed = want.row or want.claim or want.data
     for path in paths:
         folder = os.path.dirname(path) or "."
         result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want)
-        out.append(Checked(result, stat, cache.digest(raw) if stat else b""))
+        out.append(Checked(result, stat, cache.digest(raw) if stat and hashed else b""))
     return out
 
 
@@ -229,8 +231,8 @@ def check_tree(
         ):
             row = row_cache.get(path)
             blob = data_cache.get(path)
-            if (not rows or (row is not None and row.digest == entry.digest)) and (
-                not data or (blob is not None and blob.digest == entry.digest)
+            if (not rows or (row is not None and row.stat == entry.stat)) and (
+                not data or (blob is not None and blob.stat == entry.stat)
             ):
                 result = _from_entry(path, entry)
                 if row is not None:
@@ -241,7 +243,7 @@ def check_tree(
                     new_data[path] = blob
                 results[path] = result
                 new_entries[path] = entry
-                signatures[path] = (FileStat(*entry.stat), entry.digest)
+                signatures[path] = (FileStat(*entry.stat), entry.digest or (row.digest if row is not None else b""))
                 continue
         to_parse.append(path)
     if on_rows and results:
@@ -259,9 +261,9 @@ def check_tree(
                     [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),
                 )
                 if rows:
-                    new_rows[result.path] = cache.Extra(item.digest, list(result.row) if result.row else None)
+                    new_rows[result.path] = cache.Extra(tuple(item.stat), item.digest, list(result.row) if result.row else None)
                 if data:
-                    new_data[result.path] = cache.Extra(item.digest, result.data)
+                    new_data[result.path] = cache.Extra(tuple(item.stat), item.digest, result.data)
         if progress:
             progress(len(results), len(tree.claims))
         if on_rows:

@@ -272,14 +272,10 @@ _SPECIAL_PLAIN = (
     r"(?:[-+]?0[xo][0-9a-fA-F_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
     r"|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|~)"
 )
-_SPECIAL_SCALAR = re.compile(r'"(?=[-+.0nNtTfF~])' + _SPECIAL_PLAIN + '"')
+_SPECIAL_SCALAR = re.compile(rb'"(?=[-+.0nNtTfF~])' + _SPECIAL_PLAIN.encode() + rb'"')
 _SPECIAL_PLAIN_BYTES = re.compile(_SPECIAL_PLAIN.encode() + rb"\Z")
 #: The spellings rapidyaml itself reads as null and booleans.
 _RYML_READS = (b"null", b"true", b"false")
-
-
-#: Bytes without which no plain scalar can be special (a cheap look before the regex).
-_SPECIAL_HINTS = (b"~", b"Null", b"NULL", b"True", b"TRUE", b"False", b"FALSE", b"0x", b"0o", b".inf", b".Inf", b".INF", b".nan", b".NaN", b".NAN")
 
 
 def _entries(value: Any) -> int:
@@ -297,7 +293,7 @@ def _entries(value: Any) -> int:
     return count
 
 
-def _json_decode(emitted: bytes) -> Any:
+def _json_decode(emitted: str | bytes) -> Any:
     import msgspec
 
     return msgspec.json.decode(emitted)
@@ -335,14 +331,20 @@ def _plain_nodes(tree: Any, specials: bool) -> bool:
     return True
 
 
-def load_fast(raw: bytes) -> dict | None:
-    """Plain data of a well-formed claim file, or None: "use the strict reader".
+#: Where rapidyaml writes JSON (grown when a file needs more); one per process.
+_EMIT_BUFFER = bytearray(1 << 20)
+
+
+def parse_fast(raw: bytes) -> tuple[bytes, int] | None:
+    """A well-formed plain file as JSON, with the number of nodes rapidyaml read; or None:
+    "use the strict reader".
 
     rapidyaml is lenient (it drops tags, keeps aliases as text, reads ``~`` as text), so
     a file whose bytes could hold such a node has its parsed nodes looked at one by one;
     only a node that really has an anchor, alias, tag or special plain scalar sends the
-    file to the strict reader. rapidyaml prints parse errors to stderr: call inside
-    :func:`quiet_stderr`.
+    file to the strict reader. The node count lets the caller notice a duplicate key,
+    which decoding the JSON would silently collapse. rapidyaml prints parse errors to
+    stderr: call inside :func:`quiet_stderr`.
     """
     import ryml
 
@@ -353,25 +355,50 @@ def load_fast(raw: bytes) -> dict | None:
         or _RISKY_LINE.search(raw)
     ):
         return None
-    if raw.count(b"[") + raw.count(b"{") > MAX_FLOW_DEPTH:
-        return None
+    global _EMIT_BUFFER
     try:
         raw.decode("utf-8")
         tree = ryml.parse_in_arena(raw)
         root = tree.root_id()
         if not tree.is_map(root):
             return None
-        emitted = ryml.emit_json_malloc(tree, root)
-        specials = any(hint in raw for hint in _SPECIAL_HINTS) and _SPECIAL_SCALAR.search(emitted) is not None
+        failed, size = ryml._ryml.emit_json_to_substr(tree, root, _EMIT_BUFFER)
+        if failed:
+            _EMIT_BUFFER = bytearray(size * 2)
+            failed, size = ryml._ryml.emit_json_to_substr(tree, root, _EMIT_BUFFER)
+        emitted = bytes(memoryview(_EMIT_BUFFER)[:size])
+        specials = _SPECIAL_SCALAR.search(emitted) is not None
         if (specials or _may_have_properties(raw)) and not _plain_nodes(tree, specials):
             return None
-        data = _json_decode(emitted)
+        return emitted, tree.size()
     except Exception:  # any doubt: the strict reader decides
         return None
-    # A duplicate key collapses in the decoded data: one node fewer than rapidyaml read.
-    if not isinstance(data, dict) or 1 + _entries(data) != tree.size():
+
+
+def decode_fast(emitted: str | bytes, nodes: int) -> dict | None:
+    """The plain data of :func:`parse_fast`'s JSON, or None when a key was given twice."""
+    try:
+        data = _json_decode(emitted)
+        # A duplicate key collapses in the decoded data: one node fewer than rapidyaml read.
+        if not isinstance(data, dict) or 1 + _entries(data) != nodes:
+            return None
+    except (Exception, RecursionError):  # noqa: BLE001 - any doubt: the strict reader decides
         return None
     return data
+
+
+def json_keys(encoded: str | bytes) -> int:
+    """How many keys a JSON text holds (a quote inside a string is always escaped)."""
+    if isinstance(encoded, str):
+        encoded = encoded.encode()
+    keys = encoded.count(b'":')
+    return keys - encoded.count(b'\\":') if b'\\"' in encoded else keys
+
+
+def load_fast(raw: bytes) -> dict | None:
+    """Plain data of a well-formed plain file, or None: "use the strict reader"."""
+    parsed = parse_fast(raw)
+    return decode_fast(*parsed) if parsed is not None else None
 
 
 _QUIET_LOCK = threading.Lock()
