@@ -36,6 +36,16 @@ def _editor_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--editor", help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="factcheck", description="Claim fact-checking and provenance tracker. With no command, opens the review screen on claims/.")
     parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
@@ -139,8 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("links", help="sources without an archive copy; --check asks each URL")
     _root_arg(p)
-    p.add_argument("--check", action="store_true")
-    p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("ids", nargs="*", metavar="ID", help="check only these claims (default: all)")
+    p.add_argument("--check", action="store_true", help="request each source URL (HEAD, then GET) and report dead links")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds in all for one URL, redirects included (default: 10)")
+    p.add_argument("--jobs", type=_positive, default=4, help="URLs checked at once (default: 4)")
+    p.add_argument(
+        "--allow-private", action="store_true",
+        help="also request loopback, private, link-local and other non-public addresses (refused by default)",
+    )
 
     p = sub.add_parser("schema", help="JSON Schema of claim files")
     p.add_argument("--article", action="store_true", help="the schema of article.yaml instead")

@@ -456,6 +456,7 @@ def diff(args: argparse.Namespace) -> int:
 
 
 def links(args: argparse.Namespace) -> int:
+    from factcheck.netpolicy import Policy
     from factcheck.provenance import check_links
 
     if not args.timeout > 0:
@@ -463,7 +464,7 @@ def links(args: argparse.Namespace) -> int:
     store = _store(args)
     if store is None:
         return _fail(NO_ROOT)
-    return check_links(store, args.check, args.timeout)
+    return check_links(store, args.check, args.timeout, args.ids, args.jobs, Policy(allow_private=args.allow_private))
 
 
 def schema(args: argparse.Namespace) -> int:

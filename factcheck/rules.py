@@ -120,6 +120,14 @@ def canonical_url(url: str) -> str:
     return f"{scheme.lower()}{sep}{host.lower()}{slash if path else ''}{path}"
 
 
+def has_credentials(url: str) -> bool:
+    """Whether ``url`` carries a user name or password (``https://user:pass@host/``)."""
+    authority = url.partition("://")[2]
+    for end in "/?#":
+        authority = authority.split(end, 1)[0]
+    return "@" in authority
+
+
 def status_changes(claim: Claim) -> list[tuple[int, str]]:
     """(history index, status after) of every entry that sets the status."""
     out = []
@@ -169,6 +177,10 @@ def claim_rules(
                 out.append(FieldError("future-date", f"{name} {value.isoformat()} is in the future", ("sources", index, name)))
         if source.published is not None and source.accessed < source.published:
             out.append(FieldError("accessed-before-published", f"accessed {source.accessed.isoformat()} is before published {source.published.isoformat()}", ("sources", index, "accessed")))
+        for name in ("url", "archive_url"):
+            value = getattr(source, name)
+            if value is not None and has_credentials(value):
+                out.append(FieldError("url-credentials", "credentials do not belong in a claim file (user or password in the URL)", ("sources", index, name)))
         key = canonical_url(source.url)
         if key in seen_urls:
             out.append(FieldError("duplicate-source", f"this URL is already source {seen_urls[key] + 1} of this claim", ("sources", index, "url")))

@@ -530,7 +530,7 @@ def test_links_lists_sources_without_archive(capsys, tmp_path, server):
 def test_links_check_reports_dead_links(capsys, tmp_path, server):
     refused = f"http://127.0.0.1:{_closed_port()}/x"
     root = _links_tree(tmp_path, server, refused)
-    code, out, err = run(capsys, "links", "--root", root, "--check", "--timeout", "5")
+    code, out, err = run(capsys, "links", "--root", root, "--check", "--timeout", "5", "--allow-private")
     assert (code, err) == (1, "")
     assert out.splitlines()[4:] == [
         "2 of 4 sources have a dead link:",
@@ -542,7 +542,7 @@ def test_links_check_reports_dead_links(capsys, tmp_path, server):
 def test_links_check_all_alive(capsys, tmp_path, server):
     survey = OTHER_YAML.replace("https://example.org/survey", f"{server}/ok")
     root = make_tree(tmp_path, {"bridges-repaired": BRIDGES, "support-rose": survey})
-    assert run(capsys, "links", "--root", root, "--check", "--timeout", "5") == (
+    assert run(capsys, "links", "--root", root, "--check", "--timeout", "5", "--allow-private") == (
         0, "1 of 1 source has no archive_url:\n" f"support-rose: {server}/ok\n" "1 source URL checked, none dead\n", ""
     )
 
