@@ -345,6 +345,27 @@ def remove_source(args: argparse.Namespace) -> int:
     return _edit(args, lambda claim: without_source(claim, args.url, by, args.note, args.correction))
 
 
+def set_source(args: argparse.Namespace) -> int:
+    from factcheck.session import with_source_changed
+
+    by = editor_name(args.editor)
+    changes: dict = {}
+    try:
+        if args.published is not None:
+            changes["published"] = None if args.published.strip().lower() == "none" else _date(args.published, "published")
+    except EditRefused as exc:
+        print(f"factcheck: refused: {exc.message}")
+        return EXIT_PROBLEMS
+    if args.stance is not None:
+        changes["stance"] = Stance(args.stance)
+    for name, value in (("title", args.title), ("publisher", args.publisher), ("url", args.new_url), ("excerpt", args.excerpt)):
+        if value is not None:
+            changes[name] = value
+    if not changes:
+        return _fail("set-source: say what to change (--published, --stance, --title, --publisher, --new-url, --excerpt)")
+    return _edit(args, lambda claim: with_source_changed(claim, args.url, by, changes, args.note, args.correction))
+
+
 def set_status(args: argparse.Namespace) -> int:
     from factcheck.session import KEEP, concluded
 

@@ -72,6 +72,7 @@ class Action(Vocabulary):
     SUMMARY = "summary"
     SOURCE_ADDED = "source-added"
     SOURCE_REMOVED = "source-removed"
+    SOURCE_CHANGED = "source-changed"
     NOTE = "note"
     TAGS = "tags"
     RELATED = "related"

@@ -93,6 +93,50 @@ def without_source(claim: Claim, url: str, by: str, note: str, correction: str |
     return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
 
 
+#: Source fields whose change on a published claim needs a correction (they bear on the verdict).
+CORRECTED_SOURCE_FIELDS = ("url", "stance", "excerpt")
+
+
+def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: str, correction: str | None = None) -> Claim:
+    """The source at ``url`` with some fields changed, each change one history entry.
+
+    ``changes`` maps field names of :class:`Source` to new values. On a published
+    claim, changing the url, stance or excerpt needs a correction saying why,
+    recorded in ``corrections``; filling in a date, title or publisher does not.
+    """
+    if not note or not note.strip():
+        raise EditRefused("say why the source changes (--note)")
+    index = next((i for i, s in enumerate(claim.sources) if canonical_url(s.url) == canonical_url(url)), None)
+    if index is None:
+        raise EditRefused(f"claim {claim.id} has no source {url}")
+    source = claim.sources[index]
+    changed = {name: value for name, value in changes.items() if getattr(source, name) != value}
+    if not changed:
+        raise EditRefused(f"nothing to change: source {url} of {claim.id} is already like that")
+    if "url" in changed and any(canonical_url(s.url) == canonical_url(changed["url"]) for i, s in enumerate(claim.sources) if i != index):
+        raise EditRefused(f"claim {claim.id} already cites {changed['url']}")
+    corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in changed]
+    corrections = list(claim.corrections)
+    if claim.status is Status.PUBLISHED and corrected:
+        if not correction:
+            raise EditRefused(f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why (--correction)")
+        corrections.append(Correction(date=today(), change=f"source {url}: {', '.join(corrected)} changed", reason=correction))
+    entries = [
+        history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].{name}", before=getattr(source, name), after=value, note=note)
+        for name, value in changed.items()
+    ]
+    from factcheck.convert import field_errors
+
+    with attrs.validators.disabled():
+        new_source = attrs.evolve(source, **changed)
+    errors = field_errors(new_source)
+    if errors:
+        raise EditRefused("; ".join(e.message for e in errors))
+    sources = list(claim.sources)
+    sources[index] = new_source
+    return attrs.evolve(claim, sources=sources, corrections=corrections, history=[*claim.history, *entries])
+
+
 def with_note(claim: Claim, by: str, text: str) -> Claim:
     text = text.strip()
     if not text:

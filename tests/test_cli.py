@@ -194,3 +194,66 @@ def test_export_warns_about_unreadable_claims_on_stderr(capsys, tmp_path):
     assert "1 claim file(s) could not be read" in err and "bridges-repaired.yaml" in err
     code, out, _ = run(capsys, "show", "--root", str(root), "bridges-repaired")
     assert code == 1 and "cannot be read as a claim" in out
+
+
+def test_set_source_changes_one_field_with_one_history_entry(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_text()
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--published", "2021-11-30", "--note", "The page is dated 30 November.", "--editor", "ed")
+    assert (code, out) == (0, f"{path}: source-changed recorded\n")
+    after = path.read_text()
+    assert after.startswith(before.replace("    published: 2021-12-01\n", "    published: 2021-11-30\n"))
+    added = after[len(before):]
+    assert added.startswith("  - at: ") and added.count("  - at: ") == 1
+    assert added.endswith("    by: ed\n    action: source-changed\n    field: sources[0].published\n    before: '2021-12-01'\n"
+                          "    after: '2021-11-30'\n    note: The page is dated 30 November.\n")
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--published", "none", "--title", "Annual survey", "--note", "No date on the page.")
+    assert code == 0, out
+    text = path.read_text()
+    assert '    title: "Annual survey"\n    publisher: "City of Example"\n    published: null\n' in text
+    assert "    field: sources[0].published\n    before: '2021-11-30'\n" in text and "    field: sources[0].title\n" in text
+    code, out, _ = run(capsys, "validate", str(tree))
+    assert code == 0, out
+
+
+def test_set_source_refuses_no_op_and_unknown_source(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--published", "2021-12-01", "--stance", "supports", "--note", "same")
+    assert code == 1 and "nothing to change" in out and path.read_bytes() == before
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/nope",
+                       "--title", "x", "--note", "x")
+    assert code == 1 and "has no source https://example.org/nope" in out and path.read_bytes() == before
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--new-url", "ftp://example.org/survey", "--note", "moved")
+    assert code == 1 and "url must be an http or https URL" in out and path.read_bytes() == before
+    code, out, err = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--note", "x")
+    assert code == 2 and "say what to change" in err and path.read_bytes() == before
+
+
+def test_set_source_on_a_published_claim_needs_a_correction_for_stance(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--verdict", "mixed",
+                       "--summary", "The survey says so.", "--note", "checked")
+    assert code == 0, out
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--stance", "context", "--note", "It does not say so.")
+    assert code == 1 and "only with a correction" in out and path.read_bytes() == before
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--publisher", "City of Example (statistics office)", "--note", "The page names the office.")
+    assert code == 0, out
+    assert "corrections: []\n" in path.read_text()
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
+                       "--stance", "context", "--note", "It does not say so.", "--correction", "The survey shows no trend.")
+    assert code == 0, out
+    text = path.read_text()
+    assert "    stance: context\n" in text
+    assert "corrections:\n  - date: " in text
+    assert "    change: 'source https://example.org/survey: stance changed'\n    reason: The survey shows no trend.\n" in text
+    assert "    action: source-changed\n    field: sources[0].stance\n    before: supports\n    after: context\n" in text
+    code, out, _ = run(capsys, "validate", str(tree))
+    assert code == 0, out
