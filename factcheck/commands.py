@@ -20,6 +20,7 @@ from factcheck.problems import Problem
 from factcheck.report import parsable, render
 from factcheck.store import (
     ClaimStore,
+    stem,
     EditRefused,
     discover,
     editor_name,
@@ -57,9 +58,15 @@ def _default_paths(paths: list[str]) -> list[str] | None:
     return [_shown(found)] if found else None
 
 
-def _store(args: argparse.Namespace) -> ClaimStore | None:
+def _store(args: argparse.Namespace, data: bool = False) -> ClaimStore | None:
     root = _root(args)
-    return ClaimStore.open(root) if root else None
+    return ClaimStore.open(root, data=data) if root else None
+
+
+def _claim_store(args: argparse.Namespace) -> ClaimStore | None:
+    """The store opened for the one claim ``args.id`` names: no other claim file is parsed."""
+    root = _root(args)
+    return ClaimStore.open_claim(root, args.id) if root else None
 
 
 NO_ROOT = "no claims/ folder found from here: run inside a project that has one, or give its path (factcheck review PATH, factcheck validate PATH, or --root PATH)"
@@ -163,33 +170,49 @@ def _json_default(value):
 
 
 def list_(args: argparse.Namespace) -> int:
-    store = _store(args)
-    if store is None:
+    """One line per claim, in file order, printed as soon as the claims before it are known."""
+    from factcheck.validate import check_tree
+
+    root = _root(args)
+    if root is None:
         return _fail(NO_ROOT)
-    rows = []
-    for record in sorted(store.all(), key=lambda r: r.id):
-        claim = record.claim
-        if claim is None:
-            rows.append((record.id, "invalid", "", "", f"{len(record.problems)} problems: run factcheck validate"))
-            continue
-        if args.status and claim.status.value != args.status:
-            continue
-        if args.verdict and (claim.verdict is None or claim.verdict.value != args.verdict):
-            continue
-        if args.kind and claim.kind.value != args.kind:
-            continue
-        rows.append((claim.id, claim.status.value, claim.verdict.value if claim.verdict else "-", str(len(claim.sources)), claim.text))
-    if not rows:
+    order = discover([root]).claims
+    known: dict[str, tuple] = {}
+    shown = 0
+    printed = 0
+
+    def line(result) -> tuple | None:
+        row = result.row
+        if row is None:
+            return (stem(result.path), "invalid", "", "", f"{len(result.problems)} problems: run factcheck validate")
+        if (args.status and row.status != args.status) or (args.verdict and row.verdict != args.verdict) or (args.kind and row.kind != args.kind):
+            return None
+        return (row.id, row.status, row.verdict or "-", str(row.supports + row.refutes + row.context), row.text)
+
+    def flush() -> None:
+        nonlocal shown, printed
+        while shown < len(order) and order[shown] in known:
+            entry = known.pop(order[shown])
+            if entry is not None:
+                print(f"{entry[0]:<40}  {entry[1]:<11}  {entry[2]:<17}  {entry[3]:>2}  {entry[4]}")
+                printed += 1
+            shown += 1
+        sys.stdout.flush()
+
+    def arrived(results) -> None:
+        for result in results:
+            known[result.path] = line(result)
+        flush()
+
+    check_tree([root], rows=True, on_rows=arrived)
+    flush()
+    if not printed:
         print("no claims match")
-        return EXIT_OK
-    width = max(len(r[0]) for r in rows)
-    for r in rows:
-        print(f"{r[0]:<{width}}  {r[1]:<11}  {r[2]:<17}  {r[3]:>2}  {r[4]}")
     return EXIT_OK
 
 
 def show(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _claim_store(args)
     if store is None:
         return _fail(NO_ROOT)
     record = store.find(args.id)
@@ -251,13 +274,27 @@ def describe_entry(entry) -> str:
 
 
 def export(args: argparse.Namespace) -> int:
-    store = _store(args)
+    """Every claim as one JSON array, written claim by claim (the JSON the cache keeps for each)."""
+    import msgspec
+
+    store = _store(args, data=True)
     if store is None:
         return _fail(NO_ROOT)
-    data = [_claim_dict(r) for r in sorted(store.all(), key=lambda r: r.path)]
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
-    unreadable = [r for r in store.all() if r.claim is None]
+    out = sys.stdout.buffer
+    records = sorted(store.all(), key=lambda r: r.path)
+    out.write(b"[")
+    for n, record in enumerate(records):
+        blob = store.data.get(record.path)
+        extra = msgspec.json.encode({"article": record.article.slug if record.article else None, "path": _shown(record.path)})
+        if blob:
+            item = blob[:-1] + b"," + extra[1:]
+        else:
+            item = b'{"id":' + msgspec.json.encode(record.id) + b"," + extra[1:]
+        out.write(b"\n" if n == 0 else b",\n")
+        out.write(item)
+    out.write(b"\n]\n")
+    out.flush()
+    unreadable = [r for r in records if not store.data.get(r.path)]
     if unreadable:  # the JSON on stdout stays clean for scripts; the warning goes to stderr
         names = ", ".join(_shown(r.path) for r in unreadable[:5]) + (" …" if len(unreadable) > 5 else "")
         print(f"factcheck: {len(unreadable)} claim file(s) could not be read and are exported with id, article and path only: {names}; run factcheck validate", file=sys.stderr)
@@ -289,11 +326,13 @@ def _date(value: str | None, name: str) -> dt.date | None:
 
 
 def _edit(args: argparse.Namespace, change) -> int:
-    store = _store(args)
+    store = _claim_store(args)
     if store is None:
         return _fail(NO_ROOT)
     try:
-        record = store.edit(args.id, change)
+        # From the command line the change applies to the claim as it is on disk when
+        # the lock is taken, so two edits at once both land, one after the other.
+        record = store.edit(args.id, change, rebase=True)
     except EditRefused as exc:
         print(f"factcheck: refused: {exc.message}")
         for p in exc.problems:
@@ -411,7 +450,8 @@ def slug_from(text: str, limit: int = 6) -> str:
 def new(args: argparse.Namespace) -> int:
     from factcheck.rules import QuoteIndex, closest_passage
 
-    store = _store(args)
+    root = _root(args)
+    store = ClaimStore.open_articles(root) if root else None
     if store is None:
         return _fail(NO_ROOT)
     article = store.articles.get(args.article) or store.articles.get(os.path.join(store.root, args.article))
@@ -427,7 +467,7 @@ def new(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     claim_id = args.id or slug_from(args.quote)
     base, n = claim_id, 2
-    while args.id is None and store.find(claim_id) is not None:
+    while args.id is None and claim_id in store.ids():
         claim_id, n = f"{base}-{n}", n + 1
     by = editor_name(args.editor)
     claimant = args.claimant or (", ".join(article.article.authors) if article.article.authors else f"{article.article.outlet or article.article.publisher} author")
@@ -452,7 +492,7 @@ def log(args: argparse.Namespace) -> int:
     from factcheck.problems import did_you_mean
     from factcheck.provenance import claim_log
 
-    store = _store(args)
+    store = _claim_store(args)
     if store is None:
         return _fail(NO_ROOT)
     record = store.find(args.id)

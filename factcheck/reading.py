@@ -191,10 +191,12 @@ def claim_names(roots: Iterable[str]) -> list[str]:
 # -- reading one file -----------------------------------------------------------
 
 
-def read_file(path: str) -> tuple[bytes, FileStat] | Problem:
+def read_file(path: str, limit: bool = True) -> tuple[bytes, FileStat] | Problem:
     """The bytes of a regular file and its signature, or the problem that stopped the read.
 
     Opened without blocking, so a FIFO put in place of a claim file cannot hang a run.
+    Without ``limit`` a file over the size limit is read too (the writer reads one so
+    that a change can make it smaller).
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -204,7 +206,7 @@ def read_file(path: str) -> tuple[bytes, FileStat] | Problem:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
-        if st.st_size > yamlio.MAX_BYTES:
+        if limit and st.st_size > yamlio.MAX_BYTES:
             return Problem(path, 1, 1, "too-large", f"file is {st.st_size} bytes; claim files are at most 1 MiB")
         chunks = []
         while True:
@@ -424,6 +426,7 @@ class Want:
     claim: bool = False  # the attrs object
     row: bool = True  # the list row
     data: bool = False  # the claim as JSON bytes
+    digest: bool = False  # a digest of the bytes (for callers that watch files for changes)
 
 
 def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want = Want()) -> FileResult:

@@ -131,7 +131,7 @@ class ClaimRecord:
         now_stat = _stat(self.path)
         if now_stat is not None and stat is not None and FileStat.of(now_stat) == stat:
             return False, b""
-        got = read_file(self.path)
+        got = read_file(self.path, limit=False)
         if isinstance(got, Problem):
             return True, b""
         raw, new_stat = got
@@ -202,6 +202,14 @@ class ClaimStore:
             records[path] = record
         general = [p for ps in by_path.values() for p in ps]
         return cls(root, result.articles, records, general, data=result.data)
+
+    @classmethod
+    def open_articles(cls, root: str | os.PathLike) -> "ClaimStore":
+        """The articles of a tree and the ids of its claims (by file name), no claim read: for adding claims."""
+        root = os.fspath(root)
+        tree = discover([root])
+        articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
+        return cls(root, articles, {}, [], others={p: stem(p) for p in tree.claims})
 
     @classmethod
     def open_claim(cls, root: str | os.PathLike, claim_id: str) -> "ClaimStore":
@@ -296,7 +304,7 @@ class ClaimStore:
             self._reload(record, raw)
             if not rebase:
                 raise EditRefused(f"{os.path.basename(record.path)} changed on disk since it was loaded; it has been reloaded, make the change again")
-        got = read_file(record.path)
+        got = read_file(record.path, limit=False)
         if isinstance(got, Problem):
             raise EditRefused(f"{record.path}: {got.message}", [got])
         raw = got[0]

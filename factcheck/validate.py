@@ -87,7 +87,7 @@ def _init_worker(article_texts: dict[str, str | None], day: dt.date, helper: boo
 def _check_batch(paths: list[str], want: Want) -> list[Checked]:
     """Check files; their bytes are hashed only for callers that watch them for changes."""
     out = []
-    hashed = want.row or want.claim or want.data
+    hashed = want.digest
     for path in paths:
         folder = os.path.dirname(path) or "."
         result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want)
@@ -260,8 +260,7 @@ def check_tree(
                     tuple(item.stat), item.digest, article_digest.get(folder, b""),
                     [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),
                 )
-                if rows:
-                    new_rows[result.path] = cache.Extra(tuple(item.stat), item.digest, list(result.row) if result.row else None)
+                new_rows[result.path] = cache.Extra(tuple(item.stat), item.digest, list(result.row) if result.row else None)
                 if data:
                     new_data[result.path] = cache.Extra(tuple(item.stat), item.digest, result.data)
         if progress:
@@ -270,7 +269,9 @@ def check_tree(
             on_rows([item.result for item in batch])
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    want = Want(claim=keep_claims, row=rows, data=data)
+    # Rows are made for every file read (cheap next to reading it), so that `list` or the
+    # review screen after a `validate` need not read those files again.
+    want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
     _run(to_parse, article_texts, day, want, workers, remember)
 
     for result in results.values():
@@ -279,7 +280,14 @@ def check_tree(
 
     if reuse and (to_parse or len(new_entries) != len(entries)):
         cache.save(paths_of["validate"], "validate", version, new_entries)
-    if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
+    if reuse and to_parse and not rows:  # keep the rows of unchanged files, add the new ones
+        row_cache = cache.load(paths_of["rows"], "rows", version)
+        for path, row in row_cache.items():
+            entry = new_entries.get(path)
+            if path not in new_rows and entry is not None and tuple(entry.stat) == row.stat:
+                new_rows[path] = row
+        cache.save(paths_of["rows"], "rows", version, new_rows)
+    elif reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
         cache.save(paths_of["rows"], "rows", version, new_rows)
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)

@@ -216,7 +216,7 @@ def load_roundtrip(path: str, raw: bytes, limit_size: bool = True) -> Loaded:
     except MarkedYAMLError as exc:
         loaded.problems = [_mark_problem(path, exc, "syntax", text)]
         return loaded
-    except (YAMLError, RecursionError) as exc:
+    except (YAMLError, RecursionError, AssertionError, ValueError, TypeError) as exc:
         loaded.problems = [Problem(path, 1, 1, "syntax", str(exc) or type(exc).__name__)]
         return loaded
     if problems:
@@ -228,7 +228,7 @@ def load_roundtrip(path: str, raw: bytes, limit_size: bool = True) -> Loaded:
         code = "duplicate-key" if "duplicate key" in str(exc) else "syntax"
         loaded.problems = [_mark_problem(path, exc, code, text)]
         return loaded
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except (YAMLError, RecursionError, ValueError, AssertionError, TypeError, AttributeError) as exc:
         loaded.problems = [Problem(path, 1, 1, "syntax", str(exc) or type(exc).__name__)]
         return loaded
     if not isinstance(doc, CommentedMap):
@@ -458,12 +458,15 @@ def plain_value(text: str) -> Any:
     if first in "tTfF" and text in _BOOL:
         return _BOOL[text]
     if first in "-+0123456789.":
-        if _INT.match(text):
-            return int(text.replace("_", ""))
-        if _INT_OTHER.match(text):
-            sign = -1 if text[0] == "-" else 1
-            digits = text.lstrip("+-").replace("_", "")
-            return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
+        try:
+            if _INT.match(text):
+                return int(text.replace("_", ""))
+            if _INT_OTHER.match(text):
+                sign = -1 if text[0] == "-" else 1
+                digits = text.lstrip("+-").replace("_", "")
+                return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
+        except ValueError:  # more digits than Python converts: a number all the same
+            return float("inf")
         if _DATE.match(text):
             try:
                 year, month, day = (int(p) for p in text.split("-"))
@@ -514,6 +517,9 @@ class _Found(Exception):
         self.problems = problems
 
 
+_DIRECTIVE = re.compile(r"(?m)^%")
+
+
 def load_strict(path: str, raw: bytes) -> Strict:
     """Read a file the fast path declined: every YAML feature noticed, in C, problems as values.
 
@@ -533,6 +539,10 @@ def load_strict(path: str, raw: bytes) -> Strict:
     except _Found as found:
         return Strict(problems=found.problems)
     except yaml.YAMLError as exc:
+        directive = _DIRECTIVE.search(text)
+        if directive:
+            line = text.count("\n", 0, directive.start()) + 1
+            return Strict(problems=[Problem(path, line, 1, "directive", "a %YAML or %TAG directive; claim files are plain YAML without directives")])
         loaded = load_roundtrip(path, raw)
         if loaded.problems:
             return Strict(problems=loaded.problems)

@@ -1,0 +1,459 @@
+"""The one reading path: per-node fast path, strict reader, containment, cache trust, parallel checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from factcheck import cache, reading, yamlio
+from factcheck.cli import main
+from factcheck.validate import PARALLEL_THRESHOLD, check_tree
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+import generate  # noqa: E402
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def codes(result) -> list[tuple[str, str]]:
+    return [(Path(p.path).name, p.code) for p in result.problems]
+
+
+# -- the fast path decides per node ------------------------------------------------
+
+
+def test_every_built_in_claim_file_takes_the_fast_path():
+    result = check_tree([REPO / "claims"], use_cache=False, jobs=1)
+    assert result.files > 60 and result.problems == []
+    assert (result.fast, result.strict) == (result.files, 0)
+
+
+def test_real_text_with_ampersands_and_tildes_takes_the_fast_path(tmp_path):
+    generate.generate_real(300, tmp_path / "tree", broken=0.0, per_article=100)
+    text = b"".join(p.read_bytes() for p in (tmp_path / "tree").rglob("*.yaml"))
+    assert b" & " in text and b"~" in text  # the real text carries them
+    result = check_tree([tmp_path / "tree"], use_cache=False, jobs=1)
+    assert result.problems == [] and (result.fast, result.strict) == (300, 0)
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [("&a Task", "anchor"), ("!!str Task", "tag"), ("!local Task", "tag")],
+)
+def test_files_that_really_use_yaml_features_get_their_exact_problem(tmp_path, value, code):
+    text = CLAIM_YAML.replace('claimant: "The mayor"', f"claimant: {value}")
+    root = make_tree(tmp_path, {"bridges-repaired": text, "support-rose": OTHER_YAML})
+    result = check_tree([root], use_cache=False)
+    assert [(p.line, p.col, p.code) for p in result.problems] == [(5, 11, code)]
+    assert result.strict == 1
+
+
+def test_alias_and_tilde_null_are_read_as_yaml_says(tmp_path):
+    alias = CLAIM_YAML.replace('claimant: "The mayor"', 'claimant: &who "The mayor"').replace('text: "The mayor said 24', 'text: *who\nx: "The mayor said 24')
+    root = make_tree(tmp_path, {"bridges-repaired": alias, "support-rose": OTHER_YAML.replace("verdict: null", "verdict: ~")})
+    result = check_tree([root], use_cache=False)
+    assert ("bridges-repaired.yaml", "anchor") in codes(result) and ("bridges-repaired.yaml", "alias") in codes(result)
+    assert not [p for p in result.problems if p.path.endswith("support-rose.yaml")]  # ~ is null: valid
+
+
+def test_strict_reader_reads_what_the_round_trip_loader_reads():
+    for path in sorted((REPO / "claims").rglob("*.yaml")):
+        raw = path.read_bytes()
+        strict = yamlio.load_strict(str(path), raw)
+        assert strict.problems == []
+        assert strict.data == yamlio.to_plain(yamlio.load_roundtrip(str(path), raw).doc), path.name
+
+
+def test_duplicate_key_is_found_on_the_fast_path(tmp_path):
+    text = CLAIM_YAML.replace("kind: quantity\n", "kind: quantity\nkind: event\n")
+    root = make_tree(tmp_path, {"bridges-repaired": text, "support-rose": OTHER_YAML})
+    result = check_tree([root], use_cache=False)
+    assert [(p.line, p.code) for p in result.problems] == [(7, "duplicate-key")]
+
+
+# -- no file can take the run down ------------------------------------------------
+
+
+def conformance_cases() -> dict[str, bytes]:
+    """YAML that is unusual, valid or not, made from the spec's features one by one and in pairs.
+
+    Each feature stands alone as a file and inside an otherwise valid claim, at the top
+    and nested under a source, so every reader sees it in every position.
+    """
+    features = {
+        "yaml13": "%YAML 1.3\n---\n",
+        "yaml11": "%YAML 1.1\n---\n",
+        "tagdir": "%TAG !e! tag:example.com,2000:\n---\n",
+        "docend": "...\n",
+        "twodocs": "---\na: 1\n---\nb: 2\n",
+        "seqkey": "? [a, b]\n: c\n",
+        "mapkey": "? {a: b}\n: c\n",
+        "nullkey": "? \n: c\n",
+        "flowseqkey": "[a, b]: c\n",
+        "mergekey": "base: &b {x: 1}\nmerged:\n  <<: *b\n",
+        "verbatim": "a: !<tag:yaml.org,2002:str> b\n",
+        "localtag": "a: !foo\n  b: c\n",
+        "binary": "a: !!binary aGVsbG8=\n",
+        "set": "a: !!set {x, y}\n",
+        "omap": "a: !!omap [x: 1, y: 2]\n",
+        "anchorkey": "&k a: b\nc: *k\n",
+        "undefinedalias": "a: *nowhere\n",
+        "recursive": "a: &r [*r]\n",
+        "literal": "a: |2-\n    x\n   y\n",
+        "folded": "a: >+\n  x\n\n\n",
+        "badindent": "a: |\n x\n  y\n z\n",
+        "escapes": 'a: "\\x41\\u263A\\U0001F600\\N\\_\\L\\P\\e"\n',
+        "badescape": 'a: "\\q"\n',
+        "crlf": "a: 1\r\nb: 2\r\n",
+        "cr": "a: 1\rb: 2\r",
+        "ls": "a: x\u2028y\n",
+        "nul": "a: x\x00y\n",
+        "bom": "\ufeffa: 1\n",
+        "bommid": "a: 1\n\ufeffb: 2\n",
+        "deepflow": "a: " + "[" * 200 + "]" * 200 + "\n",
+        "deepblock": "".join("  " * i + "- \n" for i in range(150)),
+        "deepmap": "".join("  " * i + f"k{i}:\n" for i in range(150)),
+        "hugeint": "a: " + "9" * 5000 + "\n",
+        "specials": "a: [.inf, -.Inf, .NaN, 0o17, 0x1F, +12, 1_000, 1e400]\n",
+        "bools11": "a: [yes, No, on, OFF, y, n]\n",
+        "dates": "a: [2024-13-45, 2024-02-30T25:61:61Z, 2001-12-14 21:59:43.10 -5]\n",
+        "emptykey": ": x\n",
+        "questionplain": "?x: y\n",
+        "comment": "# only a comment\n",
+        "empty": "",
+        "spaces": "   \n  \n",
+        "tabs": "a:\tb\n",
+        "unclosed": 'a: "x\nb: y\n',
+        "unclosedflow": "a: [x, y\n",
+        "colonplain": "a: b: c\n",
+        "dashplain": "- a\nb: c\n",
+        "latin1": "a: caf\xe9\n",
+        "longline": "a: " + "x" * 200_000 + "\n",
+        "manykeys": "".join(f"k{i}: {i}\n" for i in range(3000)),
+        "surrogate": 'a: "\\uD800"\n',
+        "controls": "a: \x07\x1b[31m\n",
+    }
+    cases: dict[str, bytes] = {}
+    for name, text in features.items():
+        encoded = text.encode("latin-1") if name == "latin1" else text.encode("utf-8", "surrogatepass")
+        cases[f"alone-{name}"] = encoded
+        body = "\n".join("    " + line for line in text.splitlines())
+        cases[f"top-{name}"] = encoded + CLAIM_YAML.encode()
+        cases[f"nested-{name}"] = CLAIM_YAML.replace("sources: []\n", f"sources:\n  - url: https://example.org/x\n    extra:\n{body}\n").encode("utf-8", "surrogatepass")
+    names = list(features)
+    for first, second in zip(names, names[1:] + names[:1]):  # features in pairs
+        cases[f"pair-{first}-{second}"] = (features[first] + features[second]).encode("utf-8", "surrogatepass")
+    return cases
+
+
+@pytest.fixture(scope="module")
+def conformance_tree(tmp_path_factory) -> Path:
+    root = make_tree(tmp_path_factory.mktemp("conformance"), {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_YAML})
+    for name, data in conformance_cases().items():
+        (root / "test-article" / f"{name.lower().replace('_', '-')}.yaml").write_bytes(data)
+    return root
+
+
+def test_conformance_corpus_never_takes_a_run_down(conformance_tree):
+    result = check_tree([conformance_tree], use_cache=False, jobs=1)
+    files = result.files
+    assert files > 150
+    touched = {p.path for p in result.problems}
+    # Every unusual file is either valid or has at least one problem with a position.
+    assert all(p.line >= 1 and p.col >= 1 for p in result.problems)
+    assert not [p for p in result.problems if p.code == "internal-error"], [p for p in result.problems if p.code == "internal-error"][:3]
+    assert len(touched) >= files - 2  # only the two real claims are clean
+
+
+def test_conformance_corpus_through_the_command_line(capsys, conformance_tree):
+    code, out, err = run(capsys, "validate", "--format", "json", str(conformance_tree))
+    assert code == 1 and err == ""
+    assert len({p["path"] for p in json.loads(out)}) > 150
+
+
+def test_an_exception_inside_a_check_is_a_problem_of_that_file(capsys, tmp_path, monkeypatch):
+    from factcheck import reading as module
+
+    real = module.claim_rules
+
+    def explode(claim, file_stem, article, day):
+        if file_stem == "bridges-repaired":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(claim, file_stem, article, day)
+
+    monkeypatch.setattr(module, "claim_rules", explode)
+    broken = OTHER_YAML.replace("kind: quantity", "kind: quantty")
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": broken})
+    code, out, _ = run(capsys, "validate", "--format", "parsable", str(root))
+    assert code == 1
+    lines = out.splitlines()
+    assert any("bridges-repaired.yaml:1:1: error [internal-error]" in line and "RecursionError" in line and "bug in factcheck" in line for line in lines)
+    assert any("support-rose.yaml" in line and "[enum]" in line for line in lines)
+
+
+# -- both cores give the same answer ------------------------------------------------
+
+
+def test_jobs_1_and_jobs_2_give_identical_results(tmp_path):
+    generate.generate_real(PARALLEL_THRESHOLD + 150, tmp_path / "tree", broken=0.1, per_article=100)
+    (tmp_path / "tree" / "extra").mkdir()  # a stray file and an unusual one, too
+    (tmp_path / "tree" / "extra" / "stray.yaml").write_text("a: 1\n")
+    folder = next((tmp_path / "tree").glob("*-00000"))
+    (folder / "seqkey.yaml").write_bytes(b"? [a, b]\n: c\n")
+    one = check_tree([tmp_path / "tree"], use_cache=False, jobs=1, rows=True)
+    two = check_tree([tmp_path / "tree"], use_cache=False, jobs=2, rows=True)
+    assert len(one.problems) > 40
+    assert one.problems == two.problems
+    assert one.rows == two.rows and len(two.rows) == one.files
+    assert {p: s[1] for p, s in one.signatures.items()} == {p: s[1] for p, s in two.signatures.items()}
+
+
+# -- a cache that cannot lie ---------------------------------------------------------
+
+
+def test_same_size_edit_with_mtime_put_back_is_seen(tmp_path, capsys):
+    root = make_tree(tmp_path)
+    path = root / "test-article" / "support-rose.yaml"
+    assert run(capsys, "validate", str(root))[0] == 0
+    st = os.stat(path)
+    path.write_text(path.read_text().replace("kind: quantity", "kind: quantitx"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -r
+    assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+    code, out, _ = run(capsys, "validate", str(root))
+    assert code == 1 and "[enum]" in out
+
+
+def test_forged_or_corrupt_cache_is_ignored(tmp_path, capsys):
+    root = make_tree(tmp_path)
+    path = root / "test-article" / "support-rose.yaml"
+    path.write_text(path.read_text().replace("kind: quantity", "kind: quantitx"))
+    assert run(capsys, "validate", str(root))[0] == 1
+    cache_file = cache.path_for([str(root)], "validate")
+    blob = cache_file.read_bytes()
+    # Forge: the entry of the bad file made to say "no problems", under a MAC made without the key.
+    entries = cache.load(cache_file, "validate", cache.code_version())
+    entries[str(path)].problems.clear()
+    body = cache.msgspec.msgpack.encode(entries)
+    cache_file.write_bytes(blob[: len(cache.MAGIC) + 64] + body)
+    assert run(capsys, "validate", str(root))[0] == 1
+    cache_file.write_bytes(b"\x00garbage" * 10)
+    assert run(capsys, "validate", str(root))[0] == 1
+
+
+def test_a_pickle_in_the_cache_folder_never_runs(tmp_path, capsys):
+    root = make_tree(tmp_path)
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    folder = cache.cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in ("validate", "rows", "data"):
+        target = cache.path_for([str(root)], kind)
+        target.write_bytes(pickle.dumps(Evil()))
+        target.with_suffix(".pickle").write_bytes(pickle.dumps(Evil()))
+    assert run(capsys, "validate", str(root))[0] == 0
+    run(capsys, "list", "--root", str(root))
+    run(capsys, "export", "--root", str(root))
+    assert not marker.exists()
+
+
+def test_a_chmod_or_replaced_file_is_checked_again(tmp_path):
+    root = make_tree(tmp_path)
+    path = root / "test-article" / "support-rose.yaml"
+    assert check_tree([root]).parsed == 2
+    assert check_tree([root]).parsed == 0
+    os.chmod(path, 0o600)  # changes ctime: the file is read again
+    assert check_tree([root]).parsed == 1
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data)  # same bytes, new inode
+    assert check_tree([root]).parsed == 1
+
+
+# -- every command reads through the cache -------------------------------------------
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls: list[str] = []
+    real_fast, real_strict = yamlio.parse_fast, yamlio.load_strict
+
+    def fast(raw):
+        calls.append("fast")
+        return real_fast(raw)
+
+    def strict(path, raw):
+        calls.append(path)
+        return real_strict(path, raw)
+
+    monkeypatch.setattr(yamlio, "parse_fast", fast)
+    monkeypatch.setattr(yamlio, "load_strict", strict)
+    return calls
+
+
+def test_no_command_parses_an_unchanged_file_again(capsys, tree, counted):
+    assert run(capsys, "validate", str(tree))[0] == 0
+    assert len(counted) == 3  # two claims and the article
+    counted.clear()
+    code, out, _ = run(capsys, "list", "--root", str(tree))
+    assert code == 0 and "support-rose" in out
+    assert counted == ["fast"]  # the article only: its text is needed for the quote rule
+    counted.clear()
+    code, out, _ = run(capsys, "export", "--root", str(tree))
+    assert code == 0 and len(json.loads(out)) == 2
+    counted.clear()
+    code, out, _ = run(capsys, "export", "--root", str(tree))
+    assert code == 0 and len(json.loads(out)) == 2
+    assert counted == ["fast"]
+    counted.clear()
+    code, out, _ = run(capsys, "show", "--root", str(tree), "support-rose")
+    assert code == 0 and "Annual survey 2021" in out
+    assert len(counted) == 2  # its article and the one claim shown, no other claim
+
+
+def test_export_has_the_shape_of_the_claims(capsys, tree):
+    from factcheck.convert import structure, unstructure
+    from factcheck.model import Claim
+
+    code, out, _ = run(capsys, "export", "--root", str(tree))
+    exported = json.loads(out)
+    for item in exported:
+        path = tree.parent / item["path"] if not os.path.isabs(item["path"]) else Path(item["path"])
+        raw = (tree / "test-article" / f"{item['id']}.yaml").read_bytes()
+        claim, _ = structure(yamlio.load_fast(raw), Claim)
+        plain = json.loads(json.dumps(unstructure(claim), default=lambda v: v.isoformat().replace("+00:00", "Z")))
+        assert {k: v for k, v in item.items() if k not in ("article", "path")} == plain
+        assert item["article"] == "test-article" and path.name == f"{item['id']}.yaml"
+
+
+def test_validate_one_file_sees_the_rest_of_its_tree(capsys, tree):
+    code, out, _ = run(capsys, "validate", str(tree / "test-article" / "bridges-repaired.yaml"))
+    assert code == 0, out  # its related claim support-rose exists in the tree
+    (tree / "test-article" / "support-rose.yaml").unlink()
+    code, out, _ = run(capsys, "validate", str(tree / "test-article" / "bridges-repaired.yaml"))
+    assert code == 1 and "[related-missing]" in out
+
+
+# -- files that are not what they seem ------------------------------------------------
+
+
+def test_symlinks_out_of_the_tree_are_reported_and_never_read(capsys, tmp_path):
+    root = make_tree(tmp_path)
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(OTHER_YAML.replace("support-rose", "outside-claim"))
+    (root / "test-article" / "outside-claim.yaml").symlink_to(outside)
+    code, out, _ = run(capsys, "validate", "--format", "parsable", str(root))
+    assert code == 1 and "outside-claim.yaml:1:1: error [symlink]" in out
+    assert "Annual survey" not in out
+
+
+def test_a_symlinked_article_text_is_never_quoted(capsys, tmp_path):
+    root = make_tree(tmp_path)
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:secret line\n")
+    text = root / "test-article" / "article.txt"
+    text.unlink()
+    text.symlink_to(secret)
+    code, out, _ = run(capsys, "validate", "--format", "parsable", str(root))
+    assert code == 1 and "[article-text]" in out and "secret line" not in out
+
+
+def test_a_fifo_is_reported_without_being_opened(capsys, tmp_path):
+    root = make_tree(tmp_path)
+    os.mkfifo(root / "test-article" / "x.yaml")
+    code, out, _ = run(capsys, "validate", "--format", "parsable", str(root))
+    assert code == 1 and "x.yaml:1:1: error [not-a-file]" in out
+    code, out, _ = run(capsys, "list", "--root", str(root))
+    assert code == 0
+
+
+def test_an_unreadable_folder_is_a_problem(capsys, tmp_path, monkeypatch):
+    root = make_tree(tmp_path)
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("test-article"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(reading.os, "scandir", scandir)
+    code, out, _ = run(capsys, "validate", "--format", "parsable", str(root))
+    assert code == 1 and "[unreadable]" in out and "Permission denied" in out
+
+
+# -- two editors, one file ----------------------------------------------------------------
+
+
+def _factcheck(*argv: str, cwd: Path) -> subprocess.Popen:
+    env = dict(os.environ, FACTCHECK_EDITOR="racer")
+    return subprocess.Popen([sys.executable, "-m", "factcheck", *argv], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_racing_edits_to_one_claim_all_land_or_are_refused(tmp_path):
+    root = make_tree(tmp_path)
+    procs = [_factcheck("note", "--root", str(root), "support-rose", f"note number {n}", cwd=tmp_path) for n in range(12)]
+    outcomes = [(p.wait(), p.stdout.read()) for p in procs]
+    text = (root / "test-article" / "support-rose.yaml").read_text()
+    for n, (code, out) in enumerate(outcomes):
+        if code == 0:
+            assert f"note number {n}" in text, out  # reported success: it is in the file
+        else:
+            assert "refused" in out
+    assert sum(1 for code, _ in outcomes if code == 0) >= 10
+    assert check_tree([root], use_cache=False).problems == []
+
+
+def test_two_creators_of_one_id_cannot_both_succeed(tmp_path):
+    root = make_tree(tmp_path)
+    for trial in range(4):
+        claim_id = f"race-{trial}"
+        procs = [_factcheck("new", "--root", str(root), "test-article", "--quote", "Critics disagree.", "--id", claim_id, cwd=tmp_path) for _ in range(3)]
+        results = [(p.wait(), p.stdout.read()) for p in procs]
+        assert sum(1 for code, out in results if code == 0 and "created" in out) == 1, results
+
+
+def test_temp_files_left_by_a_killed_writer_are_cleared(capsys, tree):
+    stale = tree / "test-article" / ".support-rose.yaml.x1y2.factcheck-tmp"
+    stale.write_text("half a file")
+    code, _, _ = run(capsys, "note", "--root", str(tree), "support-rose", "a note")
+    assert code == 0 and not stale.exists()
+    assert not list((tree / "test-article").glob(".*"))
+    ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", f"claims/test-article/{stale.name}"], cwd=REPO)
+    assert ignored.returncode == 0  # .gitignore covers the name
+
+
+# -- the writer never writes what validate refuses ----------------------------------------
+
+
+def test_writer_refuses_a_file_validate_would_call_too_large(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    huge = "x" * (yamlio.MAX_BYTES + 10)
+    code, out, _ = run(capsys, "note", "--root", str(tree), "support-rose", huge)
+    assert code == 1 and "refused" in out and path.read_bytes() == before
+
+
+def test_a_too_large_claim_can_still_be_made_smaller(capsys, tree):
+    path = tree / "test-article" / "support-rose.yaml"
+    big = path.read_text().replace('excerpt: "68 percent support the plan"', 'excerpt: "' + "y" * (yamlio.MAX_BYTES + 10) + '"')
+    path.write_text(big)
+    code, out, _ = run(capsys, "validate", str(tree))
+    assert code == 1 and "[too-large]" in out
+    code, out, _ = run(capsys, "remove-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--note", "Excerpt far too long.")
+    assert code == 0, out
+    assert run(capsys, "validate", str(tree))[0] == 0
