@@ -258,14 +258,27 @@ class Parsed:
         return sorted(yamlio.locate_all(self.path, self.raw, findings))
 
 
+#: Whether this process may use rapidyaml. It prints parse errors on file descriptor 2,
+#: which a terminal UI draws on: such a process turns it off (:func:`fast_parser_here`)
+#: and leaves rapidyaml to helper processes whose descriptor 2 is /dev/null.
+_FAST_HERE = True
+
+
+def fast_parser_here(allowed: bool) -> None:
+    global _FAST_HERE
+    _FAST_HERE = allowed
+
+
 def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
     """Parse once: rapidyaml for a plain file, the strict reader for the rest.
 
     With ``cls``, a plain file that is certainly a valid record comes back as the fast
     checker's struct without building plain data at all.
     """
-    with yamlio.quiet_stderr():
-        emitted = yamlio.parse_fast(raw)
+    emitted = None
+    if _FAST_HERE:
+        with yamlio.quiet_stderr():
+            emitted = yamlio.parse_fast(raw)
     if emitted is not None:
         if cls is not None:
             from factcheck.fastcheck import decode_record

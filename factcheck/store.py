@@ -182,11 +182,15 @@ class ClaimStore:
         keep_claims: bool = False,
         on_rows: Callable[[list[FileResult]], None] | None = None,
         data: bool = False,
+        isolate: bool = False,
     ) -> "ClaimStore":
-        """Load a tree: rows and problems of every claim (cached), whole claims on demand."""
+        """Load a tree: rows and problems of every claim (cached), whole claims on demand.
+
+        ``isolate``: files are read by helper processes only (for a screen in this one).
+        """
         from factcheck.validate import check_tree
 
-        result = check_tree([root], keep_claims=keep_claims, rows=True, data=data, progress=progress, on_rows=on_rows)
+        result = check_tree([root], keep_claims=keep_claims, rows=True, data=data, progress=progress, on_rows=on_rows, isolate=isolate)
         return cls.from_result(str(root), result)
 
     @classmethod

@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 import attrs
 
@@ -113,8 +113,12 @@ def _check_packed(paths: list[str], want: Want) -> list[tuple]:
 
 
 def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, want: Want, jobs: int,
-         on_batch: Callable[[list[Checked]], None] | None) -> list[Checked]:
-    """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up."""
+         on_batch: Callable[[list[Checked]], None] | None, isolate: bool = False) -> list[Checked]:
+    """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up.
+
+    With ``isolate`` only helper processes read files (this process stays free for a
+    screen, and rapidyaml's messages on descriptor 2 never reach the terminal).
+    """
     if not paths:
         return []
     _init_worker(article_texts, day, helper=False)
@@ -127,6 +131,9 @@ def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, w
         if on_batch:
             on_batch(batch)
 
+    if isolate:
+        _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False)
+        return results
     collecting = gc.isenabled()
     gc.disable()  # many small objects, no cycles worth collecting while checking
     try:
@@ -142,10 +149,11 @@ def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, w
     return results
 
 
-def _run_parallel(batches: list, done: Callable, want: Want, helpers: int, article_texts, day) -> None:
+def _run_parallel(batches: list, done: Callable, want: Want, helpers: int, article_texts, day, local: bool = True) -> None:
+    """Helpers take batches; this process takes one too whenever they are all a batch ahead (if ``local``)."""
     pending: list[Future] = []
     with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day)) as pool:
-        while batches:
+        while batches or pending:
             still = []
             for future in pending:
                 if future.done():
@@ -153,12 +161,12 @@ def _run_parallel(batches: list, done: Callable, want: Want, helpers: int, artic
                 else:
                     still.append(future)
             pending = still
-            if len(pending) < 2 * helpers:  # keep each helper one batch ahead
+            if batches and len(pending) < 2 * helpers:  # keep each helper one batch ahead
                 pending.append(pool.submit(_check_packed, batches.pop(), want))
-            else:
+            elif batches and local:
                 done(_check_batch(batches.pop(), want))
-        for future in pending:
-            done([_unpack(p) for p in future.result()])
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
 
 
 # -- the tree -------------------------------------------------------------------
@@ -182,6 +190,7 @@ def check_tree(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_rows: Callable[[list[FileResult]], None] | None = None,
+    isolate: bool = False,
 ) -> TreeResult:
     """Every problem of every file under ``paths``, sorted by file and position.
 
@@ -272,7 +281,7 @@ def check_tree(
     # Rows are made for every file read (cheap next to reading it), so that `list` or the
     # review screen after a `validate` need not read those files again.
     want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
-    _run(to_parse, article_texts, day, want, workers, remember)
+    _run(to_parse, article_texts, day, want, workers, remember, isolate)
 
     for result in results.values():
         problems += result.problems

@@ -422,3 +422,40 @@ def test_snapshot_article_view(tree, snap_compare):
 
 def test_snapshot_add_source_form(tree, snap_compare, fixed_today):
     assert snap_compare(FactcheckApp(str(tree), "tester"), press=["a", *"ftp://x"], terminal_size=(120, 45), run_before=_wait)
+
+
+async def test_rows_appear_and_filter_while_a_large_tree_loads(tmp_path, monkeypatch):
+    import asyncio
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate
+
+    from factcheck import validate
+
+    generate.generate_real(1200, tmp_path / "tree", broken=0.0, per_article=400)
+    real = validate._check_batch
+
+    def slow(paths, want):  # a slow disk: each batch takes a while
+        time.sleep(0.4)
+        return real(paths, want)
+
+    monkeypatch.setattr(validate, "_check_batch", slow)
+    monkeypatch.setattr(validate, "PARALLEL_THRESHOLD", 10**9)
+    app = FactcheckApp(str(tmp_path / "tree"), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if app.all_records:
+                break
+        assert app.store is None and 0 < len(app.all_records) < 1200  # rows before the rest
+        await pilot.press("slash", *"tajik", "enter")
+        await pilot.pause()
+        assert app.shown and all("tajik" in app._search[id(r)] for r in app.shown)
+        if app.store is None:
+            assert app.current is None  # read-only until loaded
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.store is not None and len(app.all_records) == 1200
+        assert app.shown and all("tajik" in app._search[id(r)] for r in app.shown)
+        assert app.first_rows_seconds < app.load_seconds

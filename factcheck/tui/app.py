@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
 from factcheck.session import EditSession
+from factcheck.reading import fast_parser_here
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
@@ -140,6 +142,8 @@ class FactcheckApp(App[int]):
         self.sort_column = "id"
         self.reverse = False
         self.load_seconds: float | None = None
+        self.first_rows_seconds: float | None = None
+        self._loading: dict = {"lock": threading.Lock(), "pending": [], "done": 0, "total": 0}
 
     # -- layout -------------------------------------------------------------------------
 
@@ -156,11 +160,18 @@ class FactcheckApp(App[int]):
             yield DetailView(id="detail")
         yield Footer()
 
+    def on_unmount(self) -> None:
+        fast_parser_here(True)
+
     def on_mount(self) -> None:
+        # The screen is drawn on descriptor 2, where rapidyaml would print its parse
+        # errors: while it is up, this process reads files with the strict reader only.
+        fast_parser_here(False)
         self.sub_title = f"{self.root} · editor: {self.editor}"
         self.query_one("#filter", Input).display = False
         self.query_one("#table", ClaimTable).display = False
         self._started = time.perf_counter()
+        self._loading_timer = self.set_interval(0.25, self._poll_loading)
         self.load()
         self.set_interval(3.0, self.watch_disk)
 
@@ -168,31 +179,71 @@ class FactcheckApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        def progress(done: int, total: int) -> None:
-            self.call_from_thread(self._progress, done, total)
+        """Check the tree in a worker; rows appear batch by batch while the rest is read.
 
-        store = ClaimStore.open(self.root, progress=progress)
+        The worker never waits for the screen: it leaves results and counts in
+        ``_loading``, which the screen picks up a few times a second (:meth:`_poll_loading`).
+        """
+        state = self._loading
+
+        def progress(done: int, total: int) -> None:
+            with state["lock"]:
+                state["done"], state["total"] = done, total
+
+        def on_rows(results: list) -> None:
+            with state["lock"]:
+                state["pending"].extend(results)
+
+        store = ClaimStore.open(self.root, progress=progress, on_rows=on_rows, isolate=True)
         self.call_from_thread(self._loaded, store)
 
-    def _progress(self, done: int, total: int) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=total, progress=done)
-        self.query_one("#loading-label", Label).update(f"Checking {total:,} claim files… {done:,}")
+    def _poll_loading(self) -> None:
+        if self.store is not None:
+            return
+        state = self._loading
+        with state["lock"]:
+            batch, state["pending"] = state["pending"], []
+            done, total = state["done"], state["total"]
+        if total:
+            self.query_one("#progress", ProgressBar).update(total=total, progress=done)
+            self.query_one("#loading-label", Label).update(f"Checking {total:,} claim files… {done:,} done; filter and scroll while the rest loads")
+        if batch:
+            self._partial(batch)
+
+    def _partial(self, batch: list) -> None:
+        """Show the rows checked so far (read-only until the whole tree is loaded)."""
+        for result in batch:
+            record = ClaimRecord(result.path, None, result.row, list(result.problems))
+            self.all_records.append(record)
+            self._search[id(record)] = search_text(record)
+        self._ordered_for = None
+        self._count()
+        table = self.query_one("#table", ClaimTable)
+        if not table.display:
+            table.display = True
+            table.focus()
+            self.first_rows_seconds = time.perf_counter() - self._started
+        self.apply_view()
 
     def _loaded(self, store: ClaimStore) -> None:
+        self._loading_timer.stop()
+        table = self.query_one("#table", ClaimTable)
+        selected = table.selected.path if table.selected is not None else None
         self.store = store
         self.session = EditSession(store, self.editor)
         self.all_records = sorted(store.all(), key=lambda r: r.path)
+        self._ordered_for = None
         self._search = {id(r): search_text(r) for r in self.all_records}
         self._count()
         # Everything loaded stays for the session: keep the cyclic collector from
         # walking it again and again (it showed up as pauses while typing a filter).
         gc.freeze()
         self.query_one("#loading").display = False
-        table = self.query_one("#table", ClaimTable)
-        table.display = True
-        self.apply_view()
-        table.focus()
+        if not table.display:
+            table.display = True
+            table.focus()
+            self.first_rows_seconds = time.perf_counter() - self._started
+        self.apply_view(keep=store.records.get(selected) if selected else None)
         self.load_seconds = time.perf_counter() - self._started
         if store.general:
             self.notify(f"{len(store.general)} problems outside claim files: run factcheck validate", severity="warning")
