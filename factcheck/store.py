@@ -21,7 +21,7 @@ from factcheck import yamlio
 from factcheck.convert import FieldError, structure, unstructure
 from factcheck.model import Action, Article, Claim, HistoryEntry, Stance, stance_counts
 from factcheck.problems import Problem
-from factcheck.rules import QuoteIndex, claim_rules, cross_rules
+from factcheck.rules import QuoteIndex, claim_rules, control_chars, cross_rules
 
 ARTICLE_FILE = "article.yaml"
 
@@ -183,7 +183,7 @@ def load_article(folder: str, path: str) -> ArticleRecord:
 
     def rules(article: Article) -> list[FieldError]:
         nonlocal text
-        out = []
+        out = control_chars(article, Article)
         if article.published > today():
             out.append(FieldError("future-date", f"published {article.published.isoformat()} is in the future", ("published",)))
         if os.path.isabs(article.text) or os.path.normpath(article.text).startswith(".."):
