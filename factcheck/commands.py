@@ -162,18 +162,26 @@ def fmt(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(unified_diff(path, raw, new))
             elif args.check:
-                problems.append(Problem(path, 1, 1, "not-canonical", "not in the canonical layout; 'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it"))
+                problems.append(Problem(path, _first_difference(raw, new), 1, "not-canonical", "not in the canonical layout (the first difference is on this line); 'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it"))
             else:
                 yamlio.write_atomic(path, new)
                 print(f"formatted {escape_line(path)}")
-    for problem in sorted(problems):
-        print(parsable(problem))
+    for problem in sorted(problems):  # with --diff, stdout holds the patch only
+        print(parsable(problem), file=sys.stderr if args.diff else sys.stdout)
     if args.diff:
         return EXIT_PROBLEMS if problems or changed else EXIT_OK
     if not problems:
         done = "in the canonical layout" if args.check else f"checked, {changed} reformatted"
         print(f"{len(tree.claims)} claim files {done}")
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _first_difference(old: bytes, new: bytes) -> int:
+    """The 1-based number of the first line where ``old`` and ``new`` differ."""
+    for number, (a, b) in enumerate(zip(old.splitlines(), new.splitlines()), 1):
+        if a != b:
+            return number
+    return min(len(old.splitlines()), len(new.splitlines())) + 1
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

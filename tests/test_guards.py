@@ -357,3 +357,61 @@ def test_escape_keeps_offsets_for_styles():
     assert escape_line("a\nb\tc\x9b") == "a\\nb\\tc\\x9b"
     shown, positions = escape_mapped("a\x1bbc")
     assert shown == "a\\x1bbc" and positions == [0, 1, 5, 6, 7] and shown[positions[2]:positions[4]] == "bc"
+
+
+# -- 5. messages for hand edits ----------------------------------------------------------------
+
+
+def _syntax_message(tmp_path: Path, text: str) -> str:
+    from factcheck.validate import check_tree
+
+    root = make_tree(tmp_path, {"support-rose": text})
+    problems = check_tree([root], use_cache=False).problems
+    assert [p.code for p in problems] == ["syntax"], problems
+    return f"{problems[0].line}:{problems[0].col} {problems[0].message}"
+
+
+def test_keys_indented_too_deep_say_so(tmp_path):
+    text = OTHER_YAML.replace('    title: "Annual survey 2021"', '      title: "Annual survey 2021"')
+    assert _syntax_message(tmp_path, text).startswith(
+        "13:12 'title' is indented more than 'url' on the line above, so it reads as part of that value: indent it by 4 spaces, like 'url'"
+    )
+
+
+def test_a_colon_in_a_plain_value_still_says_quote_it(tmp_path):
+    text = OTHER_YAML.replace('title: "Annual survey 2021"', "title: Annual: survey")
+    assert _syntax_message(tmp_path, text).startswith("13:18 a ':' where a value cannot have one: put the value in quotes")
+
+
+def test_text_after_a_closing_quote_says_so(tmp_path):
+    text = OTHER_YAML.replace('excerpt: "68 percent support the plan"', 'excerpt: "All four" were Tajik')
+    assert _syntax_message(tmp_path, text).startswith(
+        "17:25 text after the closing quote: 'were Tajik' follows the quoted value; put the whole value inside the quotes (write \\\" for a quote inside)"
+    )
+
+
+def test_a_source_without_published_says_to_write_null(capsys, tmp_path):
+    root = make_tree(tmp_path, {"support-rose": OTHER_YAML.replace("    published: 2021-12-01\n", "")})
+    code, out, _ = run(capsys, "validate", "--format", "parsable", root)
+    assert code == 1
+    assert out.endswith(":12:5: error [missing-key] missing required key 'published'; write 'published: null' when the page shows no date\n")
+
+
+def test_fmt_diff_prints_what_fmt_would_change(capsys, tmp_path):
+    messy = CLAIM_YAML.replace("kind: quantity\n", "").replace("status: new\n", "status: new\nkind: quantity\n")
+    root = make_tree(tmp_path, {"bridges-repaired": messy, "support-rose": OTHER_YAML})
+    path = claim_file(root, "bridges-repaired")
+    code, out, _ = run(capsys, "fmt", "--check", root)
+    assert (code, out) == (1, f"{path}:6:1: error [not-canonical] not in the canonical layout (the first difference is on this line); "
+                              "'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it\n")
+    code, out, err = run(capsys, "fmt", "--diff", root)
+    assert (code, err) == (1, "")
+    assert out == (
+        f"--- a/{path}\n+++ b/{path}\n@@ -3,8 +3,8 @@\n"
+        ' text: "The mayor said 24 bridges were repaired in 2023."\n'
+        ' quote: "The mayor said that 24 bridges were repaired in 2023."\n'
+        ' claimant: "The mayor"\n+kind: quantity\n status: new\n-kind: quantity\n verdict: null\n summary: null\n tags:\n'
+    )
+    assert path.read_text() == messy
+    run(capsys, "fmt", root)
+    assert run(capsys, "fmt", "--diff", root)[:2] == (0, "")
