@@ -40,6 +40,13 @@ def refusing(change: Callable[[Claim], Claim]) -> Callable[[Claim], Claim]:
     return guarded
 
 
+#: A correction given where none is recorded would be dropped silently: refused instead.
+UNNEEDED_CORRECTION = (
+    "this change needs no correction (one is recorded only when a published claim's verdict "
+    "changes, it leaves 'published' or loses a source): say why in the note instead"
+)
+
+
 def _why(note: str | None, correction: str | None) -> str | None:
     """The history note of an entry that has a note, a correction's reason, or both."""
     note, correction = (note or "").strip() or None, (correction or "").strip() or None
@@ -91,6 +98,8 @@ def concluded(
         updates["status"] = status
     if not entries:
         raise EditRefused(f"nothing to change: {claim.id} is already like that")
+    if (correction or "").strip() and len(corrections) == len(claim.corrections):
+        raise EditRefused(UNNEEDED_CORRECTION)
     return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
 
 
@@ -111,6 +120,8 @@ def without_source(claim: Claim, url: str, by: str, note: str, correction: str |
         if not correction:
             raise EditRefused("a source of a published claim is removed only with a correction saying why (--correction)")
         corrections.append(Correction(date=today(), change=f"source removed: {url}", reason=correction))
+    elif (correction or "").strip():
+        raise EditRefused(UNNEEDED_CORRECTION)
     entry = history_entry(Action.SOURCE_REMOVED, by, field="sources", before=url, note=note)
     return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
 

@@ -415,3 +415,13 @@ def test_fmt_diff_prints_what_fmt_would_change(capsys, tmp_path):
     assert path.read_text() == messy
     run(capsys, "fmt", root)
     assert run(capsys, "fmt", "--diff", root)[:2] == (0, "")
+
+
+def test_a_correction_that_would_be_dropped_is_refused(capsys, tree):
+    path = claim_file(tree, "support-rose")
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "in-review", "--note", "ok", "--correction", "why")
+    assert code == 1 and "this change needs no correction" in out
+    code, out, _ = run(capsys, "remove-source", "--root", tree, "support-rose", "https://example.org/survey", "--note", "ok", "--correction", "why")
+    assert code == 1 and "this change needs no correction" in out
+    assert path.read_bytes() == before
