@@ -6,13 +6,15 @@ Exit codes: 0 clean, 1 problems found (or an edit refused), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 
 from factcheck import __version__
-from factcheck.model import Kind, Stance, Status, Verdict
+from factcheck.model import MAX_ID_LENGTH, SLUG_RE, Kind, Stance, Status, Verdict
 from factcheck.report import FORMATS
+from factcheck.textsafe import escape_line, first_control
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -28,12 +30,121 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", self.prog)
 
 
+# -- argument types: each turns a bad value into a one-line usage error (exit 2) --------
+
+
+def claim_id(value: str) -> str:
+    if not SLUG_RE.match(value) or len(value) > MAX_ID_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"'{escape_line(value)}' is not a claim id: ids are lowercase slugs "
+            f"(letters a-z, digits, single hyphens, at most {MAX_ID_LENGTH} characters), e.g. bridges-repaired"
+        )
+    return value
+
+
+def date_arg(value: str) -> dt.date:
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a date: write YYYY-MM-DD, e.g. 2024-03-28")
+
+
+def url_arg(value: str) -> str:
+    from factcheck.model import HTTP_URL_PATTERN
+    import re
+
+    if not re.match(HTTP_URL_PATTERN, value):
+        raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not an http or https URL, e.g. https://example.org/page")
+    return value
+
+
+def one_line(value: str) -> str:
+    """A short name or value: not blank, one line, no control characters."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    if first_control(value):
+        raise argparse.ArgumentTypeError(f"'{escape_line(value)}' holds a line break or control character")
+    return value
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a whole number of 1 or more")
+    return number
+
+
+#: Text arguments that also read standard input ('-') or a file ('@FILE'), per command.
+FROM_FILE: dict[str, tuple[str, ...]] = {
+    "add-source": ("excerpt", "note"),
+    "set-status": ("summary", "note"),
+    "remove-source": ("note",),
+    "note": ("text",),
+}
+#: Text arguments that may be left out but, when given, must say something.
+NOT_BLANK = ("excerpt", "note", "text", "title", "publisher", "quote", "claimant", "change", "reason", "correction")
+FROM_FILE_HELP = "; '-' reads standard input, '@FILE' a file ('@@…' for a text starting with '@')"
+
+
+def _option(name: str, command: str) -> str:
+    return "TEXT" if (name, command) == ("text", "note") else f"--{name.replace('_', '-')}"
+
+
+def read_text_arg(value: str, option: str, stdin_used: list[bool]) -> str:
+    """The text a '-' / '@FILE' / '@@…' argument stands for (raises UsageError)."""
+    if value == "-":
+        if stdin_used[0]:
+            raise UsageError(f"{option} -: standard input is already read by another argument")
+        stdin_used[0] = True
+        text = sys.stdin.read()
+    elif value.startswith("@@"):
+        return value[1:]
+    elif value.startswith("@"):
+        path = value[1:]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except FileNotFoundError:
+            raise UsageError(f"{option} {escape_line(value)}: no such file {escape_line(path)!r}") from None
+        except IsADirectoryError:
+            raise UsageError(f"{option} {escape_line(value)}: {escape_line(path)!r} is a folder, not a file") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{option} {escape_line(value)}: {escape_line(path)!r} is not UTF-8 text") from None
+        except OSError as exc:
+            raise UsageError(f"{option} {escape_line(value)}: cannot read {escape_line(path)!r}: {exc.strerror or exc}") from None
+    else:
+        return value
+    return text.replace("\r\n", "\n").rstrip("\n")
+
+
+def resolve_texts(args: argparse.Namespace) -> None:
+    """Read '-' and '@FILE' text arguments, and refuse blank ones (raises UsageError)."""
+    prog = f"factcheck {args.command}"
+    stdin_used = [False]
+    for name in FROM_FILE.get(args.command, ()):
+        value = getattr(args, name, None)
+        if value is not None:
+            try:
+                setattr(args, name, read_text_arg(value, _option(name, args.command), stdin_used))
+            except UsageError as exc:
+                raise UsageError(f"{prog}: {exc}", prog) from None
+    for name in NOT_BLANK:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            raise UsageError(f"{prog}: {_option(name, args.command)} is empty; write what it asks for", prog)
+
+
 def _root_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", help="claims folder (default: the claims/ folder found from the current directory)")
 
 
 def _editor_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--editor", help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
+    parser.add_argument("--editor", type=one_line, help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
 
 
 def _positive(text: str) -> int:
@@ -49,20 +160,21 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="factcheck", description="Claim fact-checking and provenance tracker. With no command, opens the review screen on claims/.")
     parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
-    parser.add_argument("--editor", dest="top_editor", help="with no command: who makes the changes in the review screen")
+    parser.add_argument("--editor", dest="top_editor", type=one_line, help="with no command: who makes the changes in the review screen")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check claim files (schema and rules)")
     p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")
     p.add_argument("--format", choices=FORMATS, default="auto")
     p.add_argument("--no-cache", action="store_true", help="parse every file again")
-    p.add_argument("--jobs", type=int, default=None, help="processes to use (default: 2)")
+    p.add_argument("--jobs", type=positive_int, default=None, help="processes to use (default: 2)")
     p.add_argument("--base", metavar="REV", help="also compare with a git revision: published claims deleted, or changed without a correction")
 
     p = sub.add_parser("fmt", help="rewrite claim files in the canonical layout")
     p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
-    p.add_argument("--schema-line", metavar="URL", help="add a '# yaml-language-server: $schema=URL' first line")
+    p.add_argument("--diff", action="store_true", help="change nothing; print a unified diff of what fmt would change (exit 1 if any)")
+    p.add_argument("--schema-line", metavar="URL", type=one_line, help="add a '# yaml-language-server: $schema=URL' first line")
 
     p = sub.add_parser("list", help="list claims")
     _root_arg(p)
@@ -72,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show one claim")
     _root_arg(p)
-    p.add_argument("id")
+    p.add_argument("id", type=claim_id)
 
     p = sub.add_parser("export", help="every claim as JSON")
     _root_arg(p)
@@ -85,24 +197,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add-source", help="add a source to a claim")
     _root_arg(p)
     _editor_arg(p)
-    p.add_argument("id")
-    p.add_argument("--url", required=True)
+    p.add_argument("id", type=claim_id)
+    p.add_argument("--url", required=True, type=url_arg)
     p.add_argument("--title", required=True)
     p.add_argument("--publisher", required=True)
     p.add_argument("--stance", required=True, choices=Stance.words())
-    p.add_argument("--published", help="YYYY-MM-DD, if the page shows one")
-    p.add_argument("--accessed", help="YYYY-MM-DD (default: today)")
-    p.add_argument("--excerpt", required=True, help="a short verbatim passage of the page")
-    p.add_argument("--archive-url")
-    p.add_argument("--archived", help="YYYY-MM-DD of the archive copy")
-    p.add_argument("--note", help="why this source")
+    p.add_argument("--published", type=date_arg, help="YYYY-MM-DD, if the page shows one")
+    p.add_argument("--accessed", type=date_arg, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--excerpt", required=True, help="a short verbatim passage of the page (about 300 characters)" + FROM_FILE_HELP)
+    p.add_argument("--archive-url", type=url_arg)
+    p.add_argument("--archived", type=date_arg, help="YYYY-MM-DD of the archive copy")
+    p.add_argument("--note", help="why this source" + FROM_FILE_HELP)
 
     p = sub.add_parser("remove-source", help="remove a source from a claim")
     _root_arg(p)
     _editor_arg(p)
-    p.add_argument("id")
-    p.add_argument("url")
-    p.add_argument("--note", required=True)
+    p.add_argument("id", type=claim_id)
+    p.add_argument("url", type=url_arg)
+    p.add_argument("--note", required=True, help="why" + FROM_FILE_HELP)
     p.add_argument("--correction", help="for a published claim: why the source is removed (recorded in corrections)")
 
     p = sub.add_parser("set-source", help="change fields of a source of a claim")
@@ -122,25 +234,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("set-status", help="move a claim along the workflow, with verdict and summary")
     _root_arg(p)
     _editor_arg(p)
-    p.add_argument("id")
+    p.add_argument("id", type=claim_id)
     p.add_argument("status", choices=Status.words())
     p.add_argument("--verdict", choices=Verdict.words())
-    p.add_argument("--summary")
-    p.add_argument("--note", required=True, help="why")
+    p.add_argument("--summary", help="two to five sentences ('' removes the summary)" + FROM_FILE_HELP)
+    p.add_argument("--note", required=True, help="why" + FROM_FILE_HELP)
     p.add_argument("--correction", help="for a published claim whose verdict changes: why (recorded in corrections)")
 
     p = sub.add_parser("correct", help="record a correction on a claim (what changed and why)")
     _root_arg(p)
     _editor_arg(p)
-    p.add_argument("id")
+    p.add_argument("id", type=claim_id)
     p.add_argument("--change", required=True, help="what changed, e.g. 'source removed: URL'")
     p.add_argument("--reason", required=True, help="why")
 
     p = sub.add_parser("note", help="add a note to a claim's history")
     _root_arg(p)
     _editor_arg(p)
-    p.add_argument("id")
-    p.add_argument("text")
+    p.add_argument("id", type=claim_id)
+    p.add_argument("text", help="the note" + FROM_FILE_HELP)
 
     p = sub.add_parser("new", help="scaffold a claim from a verbatim quote of an article")
     _root_arg(p)
@@ -150,11 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
     p.add_argument("--claimant", help="who makes the claim (default: the article's author)")
     p.add_argument("--kind", choices=Kind.words(), default="event")
-    p.add_argument("--id", help="claim id (default: derived from the quote)")
+    p.add_argument("--id", type=claim_id, help="claim id (default: derived from the quote)")
 
     p = sub.add_parser("log", help="a claim's recorded history merged with git history")
     _root_arg(p)
-    p.add_argument("id")
+    p.add_argument("id", type=claim_id)
 
     p = sub.add_parser("diff", help="Markdown summary of what changed in the claim record since BASE")
     _root_arg(p)
@@ -181,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
+        if args.command is not None:
+            resolve_texts(args)
         from factcheck import commands
 
         if args.command is None:
@@ -189,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(commands, name)
         return handler(args)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(escape_line(str(exc)), file=sys.stderr)
         print(f"try '{exc.prog} --help'", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ from factcheck.convert import unstructure
 from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import parsable, render
+from factcheck.textsafe import escape, escape_line, json_dumps, json_safe
 from factcheck.store import (
     ClaimStore,
     stem,
@@ -33,16 +34,44 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"factcheck: {message}", file=sys.stderr if code == EXIT_USAGE else sys.stdout)
+    print(f"factcheck: {escape_line(message)}", file=sys.stderr if code == EXIT_USAGE else sys.stdout)
     return code
+
+
+def _usage(args: argparse.Namespace, message: str) -> Exception:
+    from factcheck.cli import UsageError
+
+    prog = f"factcheck {args.command}" if getattr(args, "command", None) else "factcheck"
+    return UsageError(f"{prog}: {message}", prog)
+
+
+def _folder_problem(path: str, what: str) -> str | None:
+    """Why ``path`` is not a claims folder, saying what was given and what is expected."""
+    if not os.path.exists(path):
+        return f"{what} {path}: no such folder; expected the claims folder (it holds one folder per article)"
+    if not os.path.isdir(path):
+        return f"{what} {path} is a file; expected the claims folder (it holds one folder per article)"
+    return None
 
 
 def _root(args: argparse.Namespace) -> str | None:
     given = getattr(args, "root", None)
     if given:
-        return given if os.path.isdir(given) else None
+        problem = _folder_problem(given, "--root")
+        if problem:
+            raise _usage(args, problem)
+        return given
     found = find_root()
     return str(found) if found else None
+
+
+def _check_paths(args: argparse.Namespace, paths: list[str]) -> None:
+    """Every path given to validate or fmt exists and is a folder or a .yaml file (raises UsageError)."""
+    for path in paths:
+        if not os.path.exists(path):
+            raise _usage(args, f"{path}: no such file or folder; expected a claims folder, an article folder or .yaml claim files")
+        if not os.path.isdir(path) and not path.endswith(".yaml"):
+            raise _usage(args, f"{path} is a file but not a .yaml claim file; expected a claims folder, an article folder or .yaml claim files")
 
 
 def _shown(path) -> str:
@@ -81,8 +110,7 @@ def validate(args: argparse.Namespace) -> int:
     paths = _default_paths(args.paths)
     if paths is None:
         return _fail(NO_ROOT)
-    if args.jobs is not None and args.jobs < 1:
-        return _fail("--jobs must be 1 or more")
+    _check_paths(args, paths)
     result = check_tree(paths, use_cache=not args.no_cache, jobs=args.jobs)
     problems = list(result.problems)
     if args.base:
@@ -122,8 +150,9 @@ def fmt(args: argparse.Namespace) -> int:
     paths = _default_paths(args.paths)
     if paths is None:
         return _fail(NO_ROOT)
+    _check_paths(args, paths)
     tree = discover(paths)
-    problems: list[Problem] = [Problem(p, 1, 1, "missing-path", "no such file or folder") for p in paths if not os.path.exists(p)]
+    problems: list[Problem] = []
     changed = 0
     for path in tree.claims + tree.strays:
         raw = FsPath(path).read_bytes()
@@ -137,17 +166,47 @@ def fmt(args: argparse.Namespace) -> int:
             continue
         if new != raw:
             changed += 1
-            if args.check:
-                problems.append(Problem(path, 1, 1, "not-canonical", "not in the canonical layout; run 'factcheck fmt'"))
+            if args.diff:
+                sys.stdout.write(unified_diff(path, raw, new))
+            elif args.check:
+                problems.append(Problem(path, _first_difference(raw, new), 1, "not-canonical", "not in the canonical layout (the first difference is on this line); 'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it"))
             else:
                 yamlio.write_atomic(path, new)
-                print(f"formatted {path}")
-    for problem in sorted(problems):
-        print(parsable(problem))
+                print(f"formatted {escape_line(path)}")
+    for problem in sorted(problems):  # with --diff, stdout holds the patch only
+        print(parsable(problem), file=sys.stderr if args.diff else sys.stdout)
+    if args.diff:
+        return EXIT_PROBLEMS if problems or changed else EXIT_OK
     if not problems:
         done = "in the canonical layout" if args.check else f"checked, {changed} reformatted"
         print(f"{len(tree.claims)} claim files {done}")
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _first_difference(old: bytes, new: bytes) -> int:
+    """The 1-based number of the first line where ``old`` and ``new`` differ."""
+    for number, (a, b) in enumerate(zip(old.splitlines(), new.splitlines()), 1):
+        if a != b:
+            return number
+    return min(len(old.splitlines()), len(new.splitlines())) + 1
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> str:
+    """The unified diff from ``old`` to ``new`` bytes of a file, control characters escaped."""
+    import difflib
+
+    name = escape_line(path)
+    lines = difflib.unified_diff(
+        old.decode("utf-8").splitlines(keepends=True), new.decode("utf-8").splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}",
+    )
+    out = []
+    for line in lines:
+        body = line.rstrip("\n")
+        out.append(escape(body) + "\n")
+        if not line.endswith("\n"):
+            out.append("\\ No newline at end of file\n")
+    return "".join(out)
 
 
 # -- reading ---------------------------------------------------------------------
@@ -184,10 +243,10 @@ def list_(args: argparse.Namespace) -> int:
     def line(result) -> tuple | None:
         row = result.row
         if row is None:
-            return (stem(result.path), "invalid", "", "", f"{len(result.problems)} problems: run factcheck validate")
+            return (escape_line(stem(result.path)), "invalid", "", "", f"{len(result.problems)} problems: run factcheck validate")
         if (args.status and row.status != args.status) or (args.verdict and row.verdict != args.verdict) or (args.kind and row.kind != args.kind):
             return None
-        return (row.id, row.status, row.verdict or "-", str(row.supports + row.refutes + row.context), row.text)
+        return (row.id, row.status, row.verdict or "-", str(row.supports + row.refutes + row.context), escape_line(row.text))
 
     def flush() -> None:
         nonlocal shown, printed
@@ -220,14 +279,14 @@ def show(args: argparse.Namespace) -> int:
         from factcheck.problems import did_you_mean
 
         return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
-    print(format_claim(record))
+    print(escape(format_claim(record)))
     return EXIT_OK if record.claim is not None else EXIT_PROBLEMS
 
 
 def format_claim(record) -> str:
     claim = record.claim
     if claim is None:
-        lines = [f"{record.id}  (cannot be read as a claim)"]
+        lines = [f"{escape_line(record.id)}  (cannot be read as a claim)"]
         lines += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
         return "\n".join(lines)
     wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
@@ -235,7 +294,7 @@ def format_claim(record) -> str:
         f"{claim.id}",
         f"  status {claim.status.value}   verdict {claim.verdict.value if claim.verdict else '-'}   kind {claim.kind.value}",
         f"  claimant {claim.claimant}",
-        f"  file {record.path}",
+        f"  file {escape_line(record.path)}",
         "",
         wrap(claim.text),
         "",
@@ -304,8 +363,11 @@ def export(args: argparse.Namespace) -> int:
 
 def review(args: argparse.Namespace) -> int:
     root = args.path or (str(find_root()) if find_root() else None)
-    if root is None or not os.path.isdir(root):
-        return _fail(NO_ROOT if root is None else f"no such folder: {root}")
+    if root is None:
+        return _fail(NO_ROOT)
+    problem = _folder_problem(root, "PATH")
+    if problem:
+        raise _usage(args, problem)
     try:
         from factcheck.tui.app import run_app
     except ImportError as exc:  # textual missing from a broken install
@@ -316,30 +378,36 @@ def review(args: argparse.Namespace) -> int:
 # -- edits -----------------------------------------------------------------------
 
 
-def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
+def _date(value: dt.date | str | None, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise EditRefused(f"--{name} must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+def _refused(exc: EditRefused) -> int:
+    print(f"factcheck: refused: {escape_line(exc.message)}")
+    for p in exc.problems:
+        if p.line:
+            print(f"  {parsable(p)}")
+    return EXIT_PROBLEMS
+
+
 def _edit(args: argparse.Namespace, change) -> int:
+    from factcheck.session import refusing
+
     store = _claim_store(args)
     if store is None:
         return _fail(NO_ROOT)
     try:
         # From the command line the change applies to the claim as it is on disk when
         # the lock is taken, so two edits at once both land, one after the other.
-        record = store.edit(args.id, change, rebase=True)
+        record = store.edit(args.id, refusing(change), rebase=True)
     except EditRefused as exc:
-        print(f"factcheck: refused: {exc.message}")
-        for p in exc.problems:
-            if p.line:
-                print(f"  {parsable(p)}")
-        return EXIT_PROBLEMS
-    print(f"{record.path}: {record.claim.history[-1].action.value} recorded")
+        return _refused(exc)
+    print(f"{escape_line(record.path)}: {record.claim.history[-1].action.value} recorded")
     return EXIT_OK
 
 
@@ -372,8 +440,7 @@ def add_source(args: argparse.Namespace) -> int:
         with attrs.validators.disabled():
             source = build_source(args)
     except EditRefused as exc:
-        print(f"factcheck: refused: {exc.message}")
-        return EXIT_PROBLEMS
+        return _refused(exc)
     return _edit(args, lambda claim: with_source(claim, source, by, args.note))
 
 
@@ -460,10 +527,10 @@ def new(args: argparse.Namespace) -> int:
         article = matches[0] if matches else None
     if article is None or article.article is None or article.text is None:
         slugs = ", ".join(sorted(a.slug for a in store.articles.values())) or "none"
-        print(f"factcheck: refused: no readable article {args.article!r} (articles: {slugs})")
+        print(escape_line(f"factcheck: refused: no readable article {args.article!r} (articles: {slugs})"))
         return EXIT_PROBLEMS
     if not QuoteIndex(article.text).contains(args.quote):
-        print(f"factcheck: refused: the quote does not occur in the article; closest passage: \"{closest_passage(args.quote, article.text)}\"")
+        print(escape_line(f"factcheck: refused: the quote does not occur in the article; closest passage: \"{closest_passage(args.quote, article.text)}\""))
         return EXIT_PROBLEMS
     claim_id = args.id or slug_from(args.quote)
     base, n = claim_id, 2
@@ -471,17 +538,22 @@ def new(args: argparse.Namespace) -> int:
         claim_id, n = f"{base}-{n}", n + 1
     by = editor_name(args.editor)
     claimant = args.claimant or (", ".join(article.article.authors) if article.article.authors else f"{article.article.outlet or article.article.publisher} author")
-    claim = Claim(
-        id=claim_id, text=args.text or args.quote, quote=args.quote, claimant=claimant,
-        kind=Kind(args.kind), status=Status.NEW,
-        history=[history_entry(Action.CREATED, by, after=Status.NEW, note="Scaffolded with factcheck new.")],
-    )
+    from factcheck.convert import field_errors
+
+    with attrs.validators.disabled():
+        claim = Claim(
+            id=claim_id, text=args.text or args.quote, quote=args.quote, claimant=claimant,
+            kind=Kind(args.kind), status=Status.NEW,
+            history=[history_entry(Action.CREATED, by, after=Status.NEW, note="Scaffolded with factcheck new.")],
+        )
+    errors = field_errors(claim)
+    if errors:
+        return _refused(EditRefused("; ".join(e.message for e in errors)))
     try:
         record = store.create(article, claim)
     except EditRefused as exc:
-        print(f"factcheck: refused: {exc.message}")
-        return EXIT_PROBLEMS
-    print(f"created {record.path}")
+        return _refused(exc)
+    print(f"created {escape_line(record.path)}")
     return EXIT_OK
 
 
@@ -499,7 +571,7 @@ def log(args: argparse.Namespace) -> int:
     if record is None:
         return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
     for line in claim_log(record):
-        print(line)
+        print(escape_line(line))
     return EXIT_OK
 
 
@@ -510,7 +582,8 @@ def diff(args: argparse.Namespace) -> int:
     if root is None:
         return _fail(NO_ROOT)
     try:
-        sys.stdout.write(record_diff(root, args.base, args.format))
+        out = record_diff(root, args.base, args.format)
+        sys.stdout.write(json_safe(out) if args.format == "json" else out)
     except BaseError as exc:
         return _fail(str(exc))
     return EXIT_OK

@@ -220,8 +220,8 @@ def converters() -> tuple:
     return make_converter(), make_converter(detailed=False)
 
 
-def _walk(exc: BaseException, path: Path, out: list[FieldError]) -> None:
-    """Flatten a cattrs exception tree into FieldErrors with full paths."""
+def _walk(exc: BaseException, path: Path, out: list[FieldError], cls: type | None = None) -> None:
+    """Flatten a cattrs exception tree into FieldErrors with full paths (``cls``: the record at ``path``)."""
     from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
     from factcheck.problems import did_you_mean
@@ -239,30 +239,42 @@ def _walk(exc: BaseException, path: Path, out: list[FieldError]) -> None:
             )
         return
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        here = getattr(exc, "cl", None) if isinstance(exc, ClassValidationError) else cls
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
             step = getattr(note, "name", None)
             if step is None:
                 step = getattr(note, "index", None)
-            _walk(sub, path + ((step,) if step is not None else ()), out)
+            _walk(sub, path + ((step,) if step is not None else ()), out, here)
         for sub in without:
-            _walk(sub, path, out)
+            _walk(sub, path, out, here)
         return
     if isinstance(exc, BaseExceptionGroup):
         for sub in exc.exceptions:
-            _walk(sub, path, out)
+            _walk(sub, path, out, cls)
         return
     if isinstance(exc, FieldError):
         out.append(FieldError(exc.code, exc.message, path + exc.path, exc.at_key))
         return
     if isinstance(exc, KeyError):
         key = exc.args[0] if exc.args else "?"
-        out.append(FieldError("missing-key", f"missing required key {key!r}", path, at_key=True))
+        hint = _when_missing(cls, key)
+        out.append(FieldError("missing-key", f"missing required key {key!r}{hint}", path, at_key=True))
         return
     if isinstance(exc, TypeError) and "missing" in str(exc) and "argument" in str(exc):
         out.append(FieldError("missing-key", str(exc), path, at_key=True))
         return
     out.append(FieldError("type", str(exc) or type(exc).__name__, path))
+
+
+def _when_missing(cls: type | None, key: object) -> str:
+    """The model's advice for a left-out key, as '; advice' (or '')."""
+    from factcheck.model import when_missing
+
+    if cls is None or not attrs.has(cls) or key not in attrs.fields_dict(cls):
+        return ""
+    advice = when_missing(cls, key)
+    return f"; {advice}" if advice else ""
 
 
 _PLANS: dict[type, tuple[tuple, tuple]] = {}
@@ -290,7 +302,7 @@ def field_errors(obj: Any, path: Path = ()) -> list[FieldError]:
         try:
             validator(obj, field, getattr(obj, name))
         except ValueError as exc:
-            out.append(FieldError("value", exc.args[0], path + (name,)))
+            out.append(FieldError(getattr(exc, "code", "value"), exc.args[0], path + (name,)))
     for name in nested:
         for index, item in enumerate(getattr(obj, name)):
             out.extend(field_errors(item, path + (name, index)))
@@ -316,7 +328,7 @@ def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
             try:
                 field.validator(None, field, value)
             except ValueError as exc:
-                out.append(FieldError("value", exc.args[0], path + (field.name,)))
+                out.append(FieldError(getattr(exc, "code", "value"), exc.args[0], path + (field.name,)))
         item_type = getattr(field.type, "__args__", (None,))[0]
         if isinstance(value, list) and attrs.has(item_type):
             for index, item in enumerate(value):
@@ -341,6 +353,19 @@ def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
             return None, errors
     errors = field_errors(obj)
     return (obj if not errors else None), errors
+
+
+def structure_lenient(data: Any, cls: type) -> Any | None:
+    """``cls`` from data of the right types, its field validators not run (None if a type is wrong).
+
+    For the writer: a claim with a bad value (too long, say) can still be loaded so that
+    a change that makes it no worse can be written.
+    """
+    with attrs.validators.disabled():
+        try:
+            return converters()[0].structure(data, cls)
+        except Exception:  # noqa: BLE001 - any error: it cannot be loaded
+            return None
 
 
 def unstructure(obj: Any) -> Any:

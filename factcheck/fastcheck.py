@@ -34,7 +34,7 @@ def _struct_type(tp: Any, constraints: dict) -> Any:
     if origin is list:
         item = args[0]
         if "item_pattern" in constraints:
-            return list[_constrained(item, {"pattern": constraints["item_pattern"]})]
+            return list[_constrained(item, {k[len("item_"):]: v for k, v in constraints.items() if k.startswith("item_")})]
         return list[_struct_type(item, {})]
     if tp is dt.datetime:
         return Annotated[dt.datetime, msgspec.Meta(tz=True)]

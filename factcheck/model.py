@@ -139,6 +139,72 @@ def _tag_words(instance, attribute, value) -> None:
             )
 
 
+class TooLong(ValueError):
+    """A text longer than its field's limit (problem code ``too-long``)."""
+
+    code = "too-long"
+
+
+@attrs.frozen
+class MaxLength:
+    """A field validator: at most ``limit`` characters.
+
+    ``about`` is the length the guides ask for, named in the message; ``lines`` says
+    whether the text may hold line breaks and tabs (the ``control-char`` rule reads it).
+    """
+
+    limit: int
+    about: int | None = None
+    lines: bool = False
+
+    def __call__(self, instance, attribute, value) -> None:
+        if isinstance(value, str) and len(value) > self.limit:
+            aim = f" (aim for about {self.about})" if self.about else ""
+            raise TooLong(
+                f"{attribute.name} is {len(value)} characters long; at most {self.limit}{aim}",
+                attribute.name,
+            )
+
+    @property
+    def constraints(self) -> dict:
+        return {"max_length": self.limit}
+
+
+@attrs.frozen
+class ItemMaxLength:
+    """A field validator: every item of a list of strings at most ``limit`` characters."""
+
+    limit: int
+
+    def __call__(self, instance, attribute, value) -> None:
+        for item in value:
+            if isinstance(item, str) and len(item) > self.limit:
+                raise TooLong(
+                    f"{attribute.name} entry {item[:20]!r}… is {len(item)} characters long; at most {self.limit}",
+                    attribute.name,
+                )
+
+    @property
+    def constraints(self) -> dict:
+        return {"item_max_length": self.limit}
+
+
+#: The length limits of the text fields: one number per field, used by ``validate``,
+#: the edit commands, the review screen's form and the JSON Schema.
+EXCERPT = MaxLength(400, about=300, lines=True)
+TITLE = MaxLength(300)
+PUBLISHER = MaxLength(200)
+CLAIMANT = MaxLength(200)
+CLAIM_TEXT = MaxLength(500, lines=True)
+QUOTE = MaxLength(1000, lines=True)
+SUMMARY = MaxLength(2000, lines=True)
+NOTE = MaxLength(2000, lines=True)
+CHANGE = MaxLength(600, lines=True)
+REASON = MaxLength(1000, lines=True)
+TAG = ItemMaxLength(40)
+#: History ``before`` / ``after`` hold old and new values, summaries among them.
+VALUE = MaxLength(2 * SUMMARY.limit, lines=True)
+
 #: An http(s) URL with a host and no whitespace, as :func:`_http_url` checks it.
 HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
 
@@ -159,9 +225,10 @@ def field_constraints(field: attrs.Attribute) -> dict:
     validator = field.validator
     out: dict = {}
     for v in getattr(validator, "_validators", [validator] if validator else []):
-        if v not in VALIDATOR_CONSTRAINTS:
+        known = VALIDATOR_CONSTRAINTS.get(v) if not isinstance(v, (MaxLength, ItemMaxLength)) else v.constraints
+        if known is None:
             raise TypeError(f"no constraints known for validator {v!r} of field {field.name!r}")
-        out.update(VALIDATOR_CONSTRAINTS[v])
+        out.update(known)
     return out
 
 
@@ -173,16 +240,38 @@ def omitted_if_default(field: attrs.Attribute) -> bool:
     return bool(field.metadata.get("omit_if_default"))
 
 
+def text_limit(cls: type, name: str) -> MaxLength | None:
+    """The length limit of a text field of ``cls``, if it has one."""
+    validator = attrs.fields_dict(cls)[name].validator
+    for v in getattr(validator, "_validators", [validator] if validator else []):
+        if isinstance(v, MaxLength):
+            return v
+    return None
+
+
+def allows_line_breaks(cls: type, name: str) -> bool:
+    """Whether a text field may hold newlines and tabs (long prose does; names, ids and URLs do not)."""
+    limit = text_limit(cls, name)
+    return bool(limit and limit.lines)
+
+
+def when_missing(cls: type, name: str) -> str:
+    """What to write when a required key of ``cls`` is left out ('' if nothing to add)."""
+    return attrs.fields_dict(cls)[name].metadata.get("when_missing", "")
+
+
 @attrs.frozen
 class Source:
     """A page that bears on a claim."""
 
     url: str = attrs.field(validator=_http_url)
-    title: str = attrs.field(validator=_non_empty)
-    publisher: str = attrs.field(validator=_non_empty)
-    published: dt.date | None
+    title: str = attrs.field(validator=[_non_empty, TITLE])
+    publisher: str = attrs.field(validator=[_non_empty, PUBLISHER])
+    published: dt.date | None = attrs.field(
+        metadata={"when_missing": "write 'published: null' when the page shows no date"}
+    )
     accessed: dt.date
-    excerpt: str = attrs.field(validator=_non_empty)
+    excerpt: str = attrs.field(validator=[_non_empty, EXCERPT])
     stance: Stance
     archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata=OMIT_IF_DEFAULT)
     archived: dt.date | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
@@ -196,9 +285,9 @@ class HistoryEntry:
     by: str = attrs.field(validator=_non_empty)
     action: Action
     field: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
-    before: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
-    after: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
-    note: str | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
+    before: str | None = attrs.field(default=None, validator=VALUE, metadata=OMIT_IF_DEFAULT)
+    after: str | None = attrs.field(default=None, validator=VALUE, metadata=OMIT_IF_DEFAULT)
+    note: str | None = attrs.field(default=None, validator=NOTE, metadata=OMIT_IF_DEFAULT)
 
 
 @attrs.frozen
@@ -206,8 +295,8 @@ class Correction:
     """A change to a published claim, recorded as the IFCN code asks."""
 
     date: dt.date
-    change: str = attrs.field(validator=_non_empty)
-    reason: str = attrs.field(validator=_non_empty)
+    change: str = attrs.field(validator=[_non_empty, CHANGE])
+    reason: str = attrs.field(validator=[_non_empty, REASON])
 
 
 @attrs.frozen
@@ -215,14 +304,14 @@ class Claim:
     """One checkable assertion of an article."""
 
     id: str = attrs.field(validator=_slug)
-    text: str = attrs.field(validator=_non_empty)
-    quote: str = attrs.field(validator=_non_empty)
-    claimant: str = attrs.field(validator=_non_empty)
+    text: str = attrs.field(validator=[_non_empty, CLAIM_TEXT])
+    quote: str = attrs.field(validator=[_non_empty, QUOTE])
+    claimant: str = attrs.field(validator=[_non_empty, CLAIMANT])
     kind: Kind
     status: Status
     verdict: Verdict | None = None
-    summary: str | None = None
-    tags: list[str] = attrs.field(factory=list, validator=[_unique_items, _tag_words])
+    summary: str | None = attrs.field(default=None, validator=SUMMARY)
+    tags: list[str] = attrs.field(factory=list, validator=[_unique_items, _tag_words, TAG])
     related: list[str] = attrs.field(factory=list, validator=_unique_items)
     sources: list[Source] = attrs.field(factory=list)
     corrections: list[Correction] = attrs.field(factory=list)
@@ -243,8 +332,8 @@ def stance_counts(sources) -> dict[Stance, int]:
 class Article:
     """The article a folder of claims comes from."""
 
-    title: str = attrs.field(validator=_non_empty)
-    publisher: str = attrs.field(validator=_non_empty)
+    title: str = attrs.field(validator=[_non_empty, TITLE])
+    publisher: str = attrs.field(validator=[_non_empty, PUBLISHER])
     url: str = attrs.field(validator=_http_url)
     published: dt.date
     language: str = attrs.field(validator=_non_empty)

@@ -37,6 +37,7 @@ from factcheck.netpolicy import Policy, Target, parse_target, redact, resolve
 from factcheck.problems import Problem
 from factcheck.rules import canonical_url
 from factcheck.store import ARTICLE_FILE, ClaimRecord, ClaimStore, discover, read_record
+from factcheck.textsafe import escape_line
 
 GIT_TIMEOUT = 30.0
 #: Link checks that run at once (``factcheck links --jobs``).
@@ -479,15 +480,20 @@ def record_diff(root: str, base: str | None, fmt: str = "markdown") -> str:
 
 
 def _md(text: str) -> str:
-    """Text safe inside Markdown (no accidental emphasis, links or HTML)."""
+    """Text safe inside Markdown (no accidental emphasis, links or HTML, no control characters)."""
     for ch in "\\`*_[]<>|":
         text = text.replace(ch, "\\" + ch)
-    return " ".join(text.split())
+    return escape_line(" ".join(text.split()))
+
+
+def _code_md(text: str) -> str:
+    """A file name as a Markdown code span: control characters escaped, backticks kept out."""
+    return "`" + escape_line(text).replace("`", "'") + "`"
 
 
 def _source_md(source: Source) -> str:
     url = source.url.replace("<", "%3C").replace(">", "%3E")
-    return f"{source.stance.value}: [{_md(source.title)}](<{url}>), {_md(source.publisher)}"
+    return f"{source.stance.value}: [{_md(source.title)}](<{escape_line(url)}>), {_md(source.publisher)}"
 
 
 def _correction_md(correction: Correction) -> str:
@@ -497,7 +503,7 @@ def _correction_md(correction: Correction) -> str:
 def _change_md(change: ClaimChange) -> list[str]:
     lines = [f"- `{change.id}`"]
     if change.moved_from:
-        lines.append(f"  - moved from `{change.moved_from}`")
+        lines.append(f"  - moved from {_code_md(change.moved_from)}")
     for name in ("status", "verdict"):
         pair = getattr(change, name)
         if pair:
@@ -541,7 +547,7 @@ def diff_markdown(diff: RecordDiff, short: str) -> str:
         ("New claims", [line for _, c in diff.added for line in _claim_md(c, sources=True)]),
         ("Removed claims", [line for _, c in diff.removed for line in _claim_md(c)]),
         ("Changed claims", [line for change in diff.changed for line in _change_md(change)]),
-        ("Files that are not valid claims (run `factcheck validate`)", [f"- `{rel}`" for rel in diff.invalid]),
+        ("Files that are not valid claims (run `factcheck validate`)", [f"- {_code_md(rel)}" for rel in diff.invalid]),
     ]
     for title, items in sections:
         if items:

@@ -30,7 +30,8 @@ from factcheck import yamlio
 from factcheck.convert import FieldError, structure
 from factcheck.model import Article, Claim, Stance, stance_counts
 from factcheck.problems import Problem
-from factcheck.rules import QuoteIndex, claim_rules
+from factcheck.rules import QuoteIndex, claim_rules, control_chars
+from factcheck.textsafe import json_safe_bytes
 
 ARTICLE_FILE = "article.yaml"
 
@@ -358,7 +359,7 @@ def load_article(folder: str, path: str) -> ArticleRecord:
 
     def rules(article: Article) -> list[FieldError]:
         nonlocal text
-        out = []
+        out = control_chars(article, Article)
         if article.published > today():
             out.append(FieldError("future-date", f"published {article.published.isoformat()} is in the future", ("published",)))
         text, why = _article_text(folder, article.text)
@@ -477,7 +478,7 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     cacheable = not any(p.code == "future-date" for p in problems)
     data = None
     if want.data and record is not None:
-        data = encoded if encoded is not None else encode_claim(record)
+        data = json_safe_bytes(encoded if encoded is not None else encode_claim(record))
     return FileResult(
         path, problems, checked.id, list(checked.related), claim, cacheable,
         ClaimRow.of(checked) if want.row else None, data, reader,

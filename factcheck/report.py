@@ -1,12 +1,17 @@
-"""Reporters: problems as text, parsable lines, GitHub annotations or JSON."""
+"""Reporters: problems as text, parsable lines, GitHub annotations or JSON.
+
+File names and messages can hold anything a file name or a claim can: every format
+shows control and bidi characters escaped (:mod:`factcheck.textsafe`), so a file
+named ``x\n::error file=y`` cannot forge a line or an annotation.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 
 from factcheck.problems import Problem
+from factcheck.textsafe import escape_line, json_dumps
 
 FORMATS = ("text", "parsable", "github", "json", "auto")
 
@@ -18,7 +23,8 @@ def resolve_format(fmt: str) -> str:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_line(value)
 
 
 def _escape_property(value: str) -> str:
@@ -26,7 +32,7 @@ def _escape_property(value: str) -> str:
 
 
 def parsable(problem: Problem) -> str:
-    return f"{problem.path}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {problem.message}"
+    return f"{escape_line(problem.path)}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {escape_line(problem.message)}"
 
 
 def github(problem: Problem) -> str:
@@ -42,7 +48,7 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
     problems = list(problems)
     fmt = resolve_format(fmt)
     if fmt == "json":
-        return json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n"
+        return json_dumps([p.as_dict() for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(github(p) + "\n" for p in problems)
     lines = [parsable(p) for p in problems]

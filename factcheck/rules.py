@@ -13,8 +13,13 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+import typing
+
+import attrs
+
 from factcheck.convert import FieldError
-from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Status
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Status, allows_line_breaks
+from factcheck.textsafe import char_name, first_control
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -138,6 +143,68 @@ def status_changes(claim: Claim) -> list[tuple[int, str]]:
     return out
 
 
+@functools.cache
+def _text_plan(cls: type) -> tuple[tuple[str, str, bool, type | None], ...]:
+    """(name, "str" / "list" / "records", line breaks allowed, record class) of each text-bearing field."""
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for field in attrs.fields(cls):
+        tp = hints[field.name]
+        args = typing.get_args(tp)
+        if typing.get_origin(tp) is list:
+            if attrs.has(args[0]):
+                plan.append((field.name, "records", False, args[0]))
+            else:
+                plan.append((field.name, "list", False, None))
+        elif tp is str or str in args or (isinstance(tp, type) and issubclass(tp, str)):
+            plan.append((field.name, "str", allows_line_breaks(cls, field.name), None))
+    return tuple(plan)
+
+
+_CHAR_NAMES = {"\x1b": "ESC", "\x07": "BEL", "\x08": "BACKSPACE", "\x0d": "carriage return", "\x0a": "a line break", "\x09": "a tab", "\x00": "NUL"}
+
+
+def _control_message(name: str, text: str, match: re.Match) -> str:
+    import unicodedata
+
+    ch = match.group()
+    shown = char_name(ch)
+    label = _CHAR_NAMES.get(ch) or unicodedata.name(ch, "") or "a control character"
+    where = f"character {match.start() + 1}" if len(text) > 1 else "its only character"
+    if ch in "\n\t":
+        return f"{name} holds {label} ({shown}) at {where}; this value is one line"
+    if ord(ch) > 0x9F:
+        return f"{name} holds the bidi control {shown} ({label}) at {where}; it changes how the text around it reads: remove it"
+    return f"{name} holds the control character {shown} ({label}) at {where}; terminals act on it: remove it"
+
+
+def control_chars(record: object, cls: type, path: tuple = ()) -> list[FieldError]:
+    """Control and bidi characters in every text field of a record (code ``control-char``).
+
+    Newlines and tabs are allowed only in fields of long prose (see
+    :func:`factcheck.model.allows_line_breaks`). Works on the attrs classes and the
+    fast checker's structs alike.
+    """
+    out: list[FieldError] = []
+    for name, kind, lines, item_cls in _text_plan(cls):
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if kind == "str":
+            match = first_control(value, lines)
+            if match:
+                out.append(FieldError("control-char", _control_message(name, value, match), path + (name,)))
+        elif kind == "list":
+            for index, item in enumerate(value):
+                match = first_control(item) if isinstance(item, str) else None
+                if match:
+                    out.append(FieldError("control-char", _control_message(f"{name} entry {index + 1}", item, match), path + (name, index)))
+        else:
+            for index, item in enumerate(value):
+                out.extend(control_chars(item, item_cls, path + (name, index)))
+    return out
+
+
 def claim_rules(
     claim: Claim,
     file_stem: str,
@@ -145,7 +212,7 @@ def claim_rules(
     today: dt.date,
 ) -> list[FieldError]:
     """Every rule that looks at one claim (and its article's text)."""
-    out: list[FieldError] = []
+    out: list[FieldError] = control_chars(claim, Claim)
     if claim.id != file_stem:
         out.append(FieldError("id-mismatch", f"id {claim.id!r} differs from the file name {file_stem!r}.yaml", ("id",)))
     if claim.id in claim.related:

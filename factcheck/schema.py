@@ -29,8 +29,9 @@ _KEYWORDS = {"pattern": "pattern", "min_length": "minLength", "max_length": "max
 def _keywords(field: attrs.Attribute) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in model.field_constraints(field).items():
-        if name == "item_pattern":
-            out["items"] = {"type": "string", "pattern": value}
+        if name.startswith("item_"):
+            items = out.setdefault("items", {"type": "string"})
+            items[_KEYWORDS[name[len("item_"):]]] = value
         else:
             out[_KEYWORDS[name]] = value
     return out

@@ -28,6 +28,33 @@ KEEP = _Keep()
 # -- changes: pure functions from a claim to the changed claim, used by the CLI and the UI --
 
 
+def refusing(change: Callable[[Claim], Claim]) -> Callable[[Claim], Claim]:
+    """``change``, with a value the model rejects (too long, empty ...) raised as EditRefused."""
+
+    def guarded(claim: Claim) -> Claim:
+        try:
+            return change(claim)
+        except ValueError as exc:  # an attrs field validator of the model
+            raise EditRefused(str(exc.args[0]) if exc.args else str(exc)) from None
+
+    return guarded
+
+
+#: A correction given where none is recorded would be dropped silently: refused instead.
+UNNEEDED_CORRECTION = (
+    "this change needs no correction (one is recorded only when a published claim's verdict "
+    "changes, it leaves 'published' or loses a source): say why in the note instead"
+)
+
+
+def _why(note: str | None, correction: str | None) -> str | None:
+    """The history note of an entry that has a note, a correction's reason, or both."""
+    note, correction = (note or "").strip() or None, (correction or "").strip() or None
+    if note and correction and note != correction:
+        return f"{note} (correction: {correction})"
+    return note or correction
+
+
 def concluded(
     claim: Claim,
     by: str,
@@ -52,7 +79,7 @@ def concluded(
                 raise EditRefused("the verdict of a published claim changes only with a correction saying why (--correction)")
             change = f"verdict {claim.verdict.value} → {verdict.value if verdict else 'none'}"
             corrections.append(Correction(date=today(), change=change, reason=correction))
-            entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=correction))
+            entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=_why(note, correction)))
         else:
             entries.append(history_entry(Action.VERDICT, by, field="verdict", before=claim.verdict, after=verdict, note=note))
         updates["verdict"] = verdict
@@ -71,6 +98,8 @@ def concluded(
         updates["status"] = status
     if not entries:
         raise EditRefused(f"nothing to change: {claim.id} is already like that")
+    if (correction or "").strip() and len(corrections) == len(claim.corrections):
+        raise EditRefused(UNNEEDED_CORRECTION)
     return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
 
 
@@ -81,6 +110,8 @@ def with_source(claim: Claim, source: Source, by: str, note: str | None = None) 
 
 def without_source(claim: Claim, url: str, by: str, note: str, correction: str | None = None) -> Claim:
     """The claim without the source at ``url``; on a published claim, with a correction."""
+    if not (note or "").strip():
+        raise EditRefused("say why the source is removed (the note is empty)")
     keep = [s for s in claim.sources if canonical_url(s.url) != canonical_url(url)]
     if len(keep) == len(claim.sources):
         raise EditRefused(f"claim {claim.id} has no source {url}")
@@ -89,6 +120,8 @@ def without_source(claim: Claim, url: str, by: str, note: str, correction: str |
         if not correction:
             raise EditRefused("a source of a published claim is removed only with a correction saying why (--correction)")
         corrections.append(Correction(date=today(), change=f"source removed: {url}", reason=correction))
+    elif (correction or "").strip():
+        raise EditRefused(UNNEEDED_CORRECTION)
     entry = history_entry(Action.SOURCE_REMOVED, by, field="sources", before=url, note=note)
     return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
 
@@ -189,7 +222,7 @@ class EditSession:
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         before = record.claim
-        record = self.store.edit(claim_id, change)
+        record = self.store.edit(claim_id, refusing(change))
         if before is not None:
             self.undo_stack.append(UndoStep(claim_id, before, description))
         return record
@@ -241,6 +274,6 @@ class EditSession:
                 corrections.append(Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session."))
             return attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
 
-        record = self.store.edit(step.claim_id, change)
+        record = self.store.edit(step.claim_id, refusing(change))
         self.undo_stack.pop()
         return record, step.description

@@ -19,7 +19,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.cache import digest
-from factcheck.convert import structure, unstructure
+from factcheck.convert import structure, structure_lenient, unstructure
 from factcheck.model import Action, Claim, HistoryEntry
 from factcheck.problems import Problem
 from factcheck.reading import (  # noqa: F401 - the store's public names
@@ -315,7 +315,10 @@ class ClaimStore:
         loaded = yamlio.load_roundtrip(record.path, raw, limit_size=False)
         if loaded.problems:
             raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", loaded.problems)
-        current, errors = structure(yamlio.to_plain(loaded.doc), Claim)
+        plain = yamlio.to_plain(loaded.doc)
+        current, errors = structure(plain, Claim)
+        if current is None and all(e.code not in ("type", "enum", "missing-key", "unknown-key") for e in errors):
+            current = structure_lenient(plain, Claim)  # bad values only: a change may fix them
         if current is None:
             problems = [Problem(record.path, *yamlio.locate(loaded.doc, e.path, e.at_key), e.code, e.message) for e in errors]
             raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", sorted(problems))

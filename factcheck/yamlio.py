@@ -156,12 +156,48 @@ def _unclosed_quote(text: str, before_line: int) -> int | None:
     return None
 
 
+_KEY_LINE = re.compile(r"^(\s*(?:- )?)([\w-]+):")
+_QUOTED_START = re.compile(r"""^\s*(?:- )?[\w-]+:\s+(["'])""")
+
+
+def _specific_problem(text: str, line: int, col: int, message: str) -> str | None:
+    """A plain-words cause for two hand-editing mistakes the parser words badly."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    here = lines[line - 1]
+    if "expected <block end>" in message and "'<scalar>'" in message:
+        quoted = _QUOTED_START.match(here)
+        before = here[: col - 1].rstrip()
+        if quoted and len(before) > quoted.end() and before.endswith(quoted.group(1)):
+            return (
+                f"text after the closing quote: {here[col - 1:].strip()!r} follows the quoted value; "
+                f"put the whole value inside the quotes (write \\{quoted.group(1)} for a quote inside)"
+                if quoted.group(1) == '"' else
+                f"text after the closing quote: {here[col - 1:].strip()!r} follows the quoted value; "
+                "put the whole value inside the quotes (write '' for a quote inside)"
+            )
+    if "mapping values are not allowed here" in message:
+        key = _KEY_LINE.match(here)
+        above = next((lines[i] for i in range(line - 2, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), "")
+        parent = _KEY_LINE.match(above)
+        if key and parent and key.end() == col and len(key.group(1)) > len(parent.group(1)):
+            return (
+                f"{key.group(2)!r} is indented more than {parent.group(2)!r} on the line above, so it reads as "
+                f"part of that value: indent it by {len(parent.group(1))} spaces, like {parent.group(2)!r}"
+            )
+    return None
+
+
 def _mark_problem(path: str, exc: Exception, code: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
     message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
     message = re.sub(r"\s+", " ", message).strip() or type(exc).__name__
+    specific = _specific_problem(text, line, col, message) if text else None
+    if specific:
+        return Problem(path, line, col, code, f"{specific} (the parser says: {message})")
     quote_line = _unclosed_quote(text, line) if text else None
     if quote_line is not None:  # the likely cause, which the parser only notices later
         return Problem(path, line, col, code, f"line {quote_line} opens a quote that is not closed on that line (the parser stopped here: {message})")

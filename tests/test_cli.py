@@ -80,10 +80,10 @@ def test_unknown_command_exits_2(capsys):
     assert code == 2 and out == ""
 
 
-def test_missing_path_is_a_problem(capsys, tmp_path):
-    code, out, _ = run(capsys, "validate", str(tmp_path / "nope"))
-    assert code == 1
-    assert out.splitlines() == [f"{tmp_path / 'nope'}:1:1: error [missing-path] no such file or folder", "1 problem in 1 file (0 claim files checked)"]
+def test_missing_path_is_a_usage_error(capsys, tmp_path):
+    code, out, err = run(capsys, "validate", str(tmp_path / "nope"))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == f"factcheck validate: {tmp_path / 'nope'}: no such file or folder; expected a claims folder, an article folder or .yaml claim files"
 
 
 def test_fmt_check_and_fix(capsys, tmp_path):
@@ -130,9 +130,9 @@ def test_add_source_changes_only_what_it_must(capsys, tree):
 def test_add_source_refuses_bad_url_and_leaves_file(capsys, tree):
     path = tree / "test-article" / "bridges-repaired.yaml"
     before = path.read_bytes()
-    code, out, _ = run(capsys, "add-source", "--root", str(tree), "bridges-repaired", "--url", "javascript:alert(1)",
+    code, out, err = run(capsys, "add-source", "--root", str(tree), "bridges-repaired", "--url", "javascript:alert(1)",
                        "--title", "x", "--publisher", "y", "--stance", "supports", "--excerpt", "z")
-    assert code == 1 and "url must be an http or https URL" in out
+    assert code == 2 and out == "" and "argument --url: 'javascript:alert(1)' is not an http or https URL" in err
     assert path.read_bytes() == before
 
 
@@ -177,13 +177,13 @@ def test_correct_records_a_correction(capsys, tree):
     text = path.read_text()
     assert "corrections:\n  - date: " in text and "    change: source title fixed\n    reason: The page's headline differs.\n" in text
     assert "    action: correction\n    field: corrections\n    note: \"source title fixed: The page's headline differs.\"\n" in text
-    code, out, _ = run(capsys, "correct", "--root", str(tree), "support-rose", "--change", " ", "--reason", "x")
-    assert code == 1 and "says what changed and why" in out
+    code, out, err = run(capsys, "correct", "--root", str(tree), "support-rose", "--change", " ", "--reason", "x")
+    assert code == 2 and out == "" and "factcheck correct: --change is empty" in err
 
 
 def test_fmt_reports_a_missing_path(capsys, tmp_path):
-    code, out, _ = run(capsys, "fmt", "--check", str(tmp_path / "nope"))
-    assert code == 1 and out == f"{tmp_path / 'nope'}:1:1: error [missing-path] no such file or folder\n"
+    code, out, err = run(capsys, "fmt", "--check", str(tmp_path / "nope"))
+    assert (code, out) == (2, "") and f"factcheck fmt: {tmp_path / 'nope'}: no such file or folder" in err
 
 
 def test_export_warns_about_unreadable_claims_on_stderr(capsys, tmp_path):

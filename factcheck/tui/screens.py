@@ -17,9 +17,10 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from factcheck.convert import field_errors
-from factcheck.model import Source, Stance
+from factcheck.model import EXCERPT, Source, Stance
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord, today
+from factcheck.textsafe import escape_line, escape_mapped
 from factcheck.tui.style import highlight_style
 
 
@@ -144,7 +145,7 @@ FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("publisher", "Publisher", "who published it"),
     ("published", "Published", "YYYY-MM-DD, if the page shows a date"),
     ("accessed", "Accessed", "YYYY-MM-DD"),
-    ("excerpt", "Excerpt", "a short passage copied from the page, verbatim"),
+    ("excerpt", "Excerpt", f"a short passage copied from the page, verbatim (about {EXCERPT.about} characters)"),
     ("archive_url", "Archive URL", "optional: https://web.archive.org/…"),
     ("archived", "Archived", "optional: YYYY-MM-DD of the archive copy"),
 )
@@ -185,8 +186,6 @@ def source_from_fields(values: dict[str, str], stance: str | None, existing_urls
         errors.setdefault("accessed", "before the published date")
     if parsed.get("url") and canonical_url(str(parsed["url"])) in {canonical_url(u) for u in existing_urls}:
         errors.setdefault("url", "this claim already cites this URL")
-    if len(str(values.get("excerpt", ""))) > 600:
-        errors.setdefault("excerpt", "keep the excerpt short (at most about 300 characters)")
     with attrs.validators.disabled():
         source = Source(
             url=parsed.get("url") or "", title=parsed.get("title") or "", publisher=parsed.get("publisher") or "",
@@ -395,7 +394,8 @@ class ArticleScreen(ModalScreen[str | None]):
     def _draw(self) -> None:
         current = self.highlights[self.index] if self.highlights else None
         for number, (p_start, p_end) in enumerate(self._paragraphs()):
-            text = Text(self.text[p_start:p_end])
+            shown, positions = escape_mapped(self.text[p_start:p_end])
+            text = Text(shown)
             for h in self.highlights:
                 if h.end <= p_start or h.start >= p_end:
                     continue
@@ -403,7 +403,7 @@ class ArticleScreen(ModalScreen[str | None]):
                 style = highlight_style(row.status, row.verdict)
                 if h is current:
                     style = style + Style(bold=True, underline=True, reverse=True)
-                text.stylize(style, max(0, h.start - p_start), min(p_end, h.end) - p_start)
+                text.stylize(style, positions[max(0, h.start - p_start)], positions[min(p_end, h.end) - p_start])
             self.query_one(f"#para-{number}", Static).update(text)
         info = self.query_one("#article-claim", Static)
         if current is None:
@@ -415,7 +415,7 @@ class ArticleScreen(ModalScreen[str | None]):
         line.append(f"  {row.status}", highlight_style(row.status, None))
         if row.verdict:
             line.append(f"  {row.verdict}", highlight_style("published", row.verdict))
-        line.append(f"\n{row.text}")
+        line.append(f"\n{escape_line(row.text)}")
         info.update(line)
         self._scroll_to_current()
 

@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from factcheck.store import ClaimRecord
+from factcheck.textsafe import escape_line
 from factcheck.tui.style import STATUS_STYLE, VERDICT_STYLE
 
 #: (key, title, width, priority); width 0 takes the rest of the line. On a narrow
@@ -87,7 +88,7 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
     row = record.row
     problems = ("!" if record.problems else "", Style(color="red", bold=True))
     if row is None:
-        return {"problems": problems, "id": (record.id, None), "status": ("unreadable", Style(color="red")), "text": (record.problems[0].message if record.problems else "", None)}
+        return {"problems": problems, "id": (escape_line(record.id), None), "status": ("unreadable", Style(color="red")), "text": (escape_line(record.problems[0].message) if record.problems else "", None)}
     return {
         "problems": problems,
         "id": (row.id, None),
@@ -95,8 +96,8 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
         "verdict": (row.verdict or "—", VERDICT_STYLE.get(row.verdict) if row.verdict else Style(dim=True)),
         "sources": (f"{row.supports}/{row.refutes}/{row.context}", None if (row.supports + row.refutes + row.context) else Style(dim=True)),
         "kind": (row.kind, None),
-        "claimant": (row.claimant, None),
-        "text": (row.text, None),
+        "claimant": (escape_line(row.claimant), None),
+        "text": (escape_line(row.text), None),
     }
 
 
