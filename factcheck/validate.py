@@ -28,6 +28,7 @@ from factcheck.reading import (
     check_claim_file,
     claim_names,
     discover,
+    fast_parser_here,
     load_article,
     stem,
     today,
@@ -79,6 +80,7 @@ def _init_worker(article_texts: dict[str, str | None], day: dt.date, helper: boo
     if helper:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
+        fast_parser_here(True)  # a forked helper inherits a screen's "not here"; its fd 2 is quiet
         # Checking makes many small objects and no reference cycles worth collecting:
         # the cyclic collector would only cost time in this short-lived process.
         gc.disable()

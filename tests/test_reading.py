@@ -457,3 +457,15 @@ def test_a_too_large_claim_can_still_be_made_smaller(capsys, tree):
     code, out, _ = run(capsys, "remove-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--note", "Excerpt far too long.")
     assert code == 0, out
     assert run(capsys, "validate", str(tree))[0] == 0
+
+
+def test_a_screen_process_leaves_rapidyaml_to_its_helpers(tmp_path):
+    generate.generate_real(PARALLEL_THRESHOLD + 50, tmp_path / "tree", broken=0.0, per_article=200)
+    reading.fast_parser_here(False)
+    try:
+        result = check_tree([tmp_path / "tree"], use_cache=False, isolate=True)
+        one = reading.parse("x.yaml", CLAIM_YAML.encode())
+    finally:
+        reading.fast_parser_here(True)
+    assert result.problems == [] and result.fast == result.files  # helpers read fast
+    assert not one.fast  # this process did not
