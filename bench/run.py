@@ -1,20 +1,24 @@
-"""Benchmark: factcheck validate and the review screen, against baselines, in one run.
+"""Benchmark every command on real text, against baselines measured in the same run.
 
-    python bench/run.py [--sizes 1000 20000] [--repeat 3] [--baseline-sample 1000]
+    python bench/run.py [--sizes 1000 20000] [--repeat 5] [--synthetic] [--no-ui]
 
-For each tree size (generated under bench/trees/ if missing) it prints, side by side:
+For each size a tree is made under ``bench/trees/`` (if missing) by ``bench/generate.py``:
+the built-in claim files copied with new ids (real text, 1% with a problem), or, with
+``--synthetic``, the older generated text (labelled so in the output). Each row is the
+median of ``--repeat`` runs, in seconds, each command a fresh process:
 
-* ``validate cold``  -- ``factcheck validate`` as a fresh process with an empty cache
-* ``validate warm``  -- the same again, nothing changed
-* ``naive round trip`` -- ruamel.yaml round-trip load of every file, one process
-  (for large trees measured on ``--baseline-sample`` files and scaled; marked "est.")
-* ``bare parse``     -- rapidyaml parse + emit JSON + json.loads of every file, one process
-* ``read bytes``     -- reading every file
-* ``ui usable``      -- review screen: from start to the table shown, validation cache warm
-* ``ui filter``      -- one filter keystroke (typing a word) to the table updated
-* ``ui select``      -- moving the cursor to a row until its detail is rendered
+* ``validate cold`` / ``warm`` -- empty cache / nothing changed
+* ``list warm``    -- ``factcheck list`` after a warm ``validate``
+* ``export cold`` / ``warm`` -- ``factcheck export`` with an empty cache / again
+* ``show cold`` / ``warm`` -- ``factcheck show ID`` with an empty cache / warm
+* ``edit``         -- ``factcheck note ID TEXT`` (cache warm)
+* ``bare parse``   -- baseline: rapidyaml parse + emit JSON + json.loads of every file, one process
+* ``read bytes``   -- baseline: reading every file
+* ``naive``        -- baseline: ruamel.yaml round-trip load (on ``--baseline-sample`` files, scaled)
+* ``ui first rows`` / ``ui complete`` -- review screen from start to its first rows and to the whole
+  tree loaded, cold and warm (Textual's pilot, in this process)
 
-Times are medians of ``--repeat`` runs, in seconds (ui filter / select in milliseconds).
+It also prints how many files took the fast path and the strict reader.
 """
 
 from __future__ import annotations
@@ -37,13 +41,16 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 
-def tree_for(size: int) -> Path:
-    from generate import generate
+def tree_for(size: int, synthetic: bool) -> Path:
+    import generate
 
-    path = HERE / "trees" / f"{size}"
+    path = HERE / "trees" / f"{'synthetic' if synthetic else 'real'}-{size}"
     marker = path / ".complete"
     if not marker.exists():
-        generate(size, path)
+        if synthetic:
+            generate.generate_synthetic(size, path)
+        else:
+            generate.generate_real(size, path)
         marker.write_text("ok")
     return path
 
@@ -52,19 +59,20 @@ def claim_files(tree: Path) -> list[str]:
     return sorted(p for p in glob.glob(str(tree / "*" / "*.yaml")) if not p.endswith("article.yaml"))
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def median(fn, repeat: int, before=None) -> float:
+    times = []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
-def median(fn, repeat: int) -> float:
-    return statistics.median(timed(fn) for _ in range(repeat))
-
-
-def validate_cmd(tree: Path, cache: Path) -> None:
-    env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache))
-    subprocess.run([sys.executable, "-m", "factcheck", "validate", "--format", "parsable", str(tree)], env=env, stdout=subprocess.DEVNULL, check=False)
+def factcheck(cache: Path, *argv: str) -> None:
+    env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache), FACTCHECK_EDITOR="bench")
+    subprocess.run([sys.executable, "-m", "factcheck", *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def naive_round_trip(files: list[str]) -> None:
@@ -91,83 +99,84 @@ def read_bytes(files: list[str]) -> None:
             handle.read()
 
 
-async def ui_times(tree: Path, repeat: int) -> tuple[float, float, float, float, float]:
-    """Wall time until the screen has been redrawn, and the CPU time the app spent on it.
+def paths_taken(tree: Path) -> tuple[int, int]:
+    from factcheck.validate import check_tree
 
-    ``pilot.pause()`` waits for the app to go idle, which includes Textual's wait for
-    its next frame (about 20 ms with nothing to do), so wall times include that.
-    """
+    result = check_tree([tree], use_cache=False)
+    return result.fast, result.strict
+
+
+async def ui_times(tree: Path, cache: Path, repeat: int) -> dict[str, float]:
+    """Seconds from start to the first rows, and to the whole tree loaded, cold and warm."""
     from factcheck.tui.app import FactcheckApp
 
-    usable, filters, selects, filter_cpu, select_cpu = [], [], [], [], []
+    os.environ["FACTCHECK_CACHE_DIR"] = str(cache)
+    out: dict[str, list[float]] = {"ui first rows cold": [], "ui complete cold": [], "ui first rows warm": [], "ui complete warm": []}
     for _ in range(repeat):
-        app = FactcheckApp(str(tree), "bench")
-        start = time.perf_counter()
-        async with app.run_test(size=(160, 50)) as pilot:
-            while app.store is None:
-                await asyncio.sleep(0.005)
-            await pilot.pause()
-            usable.append(time.perf_counter() - start)
-            for word in ("budget", "border", "survey"):
-                t, c = time.perf_counter(), time.process_time()
-                app.query_text = word
-                app.apply_view()
+        for state in ("cold", "warm"):
+            if state == "cold":
+                shutil.rmtree(cache, ignore_errors=True)
+            app = FactcheckApp(str(tree), "bench")
+            async with app.run_test(size=(160, 50)) as pilot:
+                await app.workers.wait_for_complete()
                 await pilot.pause()
-                filters.append(time.perf_counter() - t)
-                filter_cpu.append(time.process_time() - c)
-            app.query_text = ""
-            app.apply_view()
-            table = app.query_one("#table")
-            for step in range(5):
-                t, c = time.perf_counter(), time.process_time()
-                table.cursor = 100 + step * 997
-                await pilot.pause()
-                selects.append(time.perf_counter() - t)
-                select_cpu.append(time.process_time() - c)
-    return (statistics.median(usable), statistics.median(filters), statistics.median(selects),
-            statistics.median(filter_cpu), statistics.median(select_cpu))
+                out[f"ui first rows {state}"].append(app.first_rows_seconds)
+                out[f"ui complete {state}"].append(app.load_seconds)
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def measure(tree: Path, args) -> dict[str, float]:
+    files = claim_files(tree)
+    cache = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+    claim_id = Path(files[len(files) // 2]).stem
+    root = str(tree)
+    clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+    warm = lambda: factcheck(cache, "validate", root)  # noqa: E731
+    row: dict[str, float] = {}
+    row["validate cold"] = median(lambda: factcheck(cache, "validate", root), args.repeat, clear)
+    warm()
+    row["validate warm"] = median(warm, args.repeat)
+    row["list warm"] = median(lambda: factcheck(cache, "list", "--root", root), args.repeat, warm)
+    row["export cold"] = median(lambda: factcheck(cache, "export", "--root", root), args.repeat, clear)
+    row["export warm"] = median(lambda: factcheck(cache, "export", "--root", root), args.repeat)
+    row["show cold"] = median(lambda: factcheck(cache, "show", "--root", root, claim_id), args.repeat, clear)
+    warm()
+    row["show warm"] = median(lambda: factcheck(cache, "show", "--root", root, claim_id), args.repeat)
+    backup = Path(files[len(files) // 2]).read_bytes()
+    row["edit"] = median(lambda: factcheck(cache, "note", "--root", root, claim_id, "bench note"), args.repeat)
+    Path(files[len(files) // 2]).write_bytes(backup)
+    row["bare parse"] = median(lambda: bare_parse(files), args.repeat)
+    row["read bytes"] = median(lambda: read_bytes(files), args.repeat)
+    sample = files[: args.baseline_sample]
+    row["naive (est.)"] = median(lambda: naive_round_trip(sample), max(1, args.repeat // 2)) * len(files) / len(sample)
+    if not args.no_ui:
+        row.update(asyncio.run(ui_times(tree, cache, max(1, args.repeat // 2))))
+    shutil.rmtree(cache, ignore_errors=True)
+    return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline-sample", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline-sample", type=int, default=500)
+    parser.add_argument("--synthetic", action="store_true", help="generated plain-word text instead of copies of the real claims")
     parser.add_argument("--no-ui", action="store_true")
     args = parser.parse_args()
 
-    rows = []
+    label = "synthetic text" if args.synthetic else "real text (copies of the built-in claims)"
+    print(f"median of {args.repeat} runs; {os.cpu_count()} cores; Python {sys.version.split()[0]}; {label}")
     for size in args.sizes:
-        tree = tree_for(size)
-        files = claim_files(tree)
-        cache = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
-
-        def cold():
-            shutil.rmtree(cache, ignore_errors=True)
-            validate_cmd(tree, cache)
-
-        cold_t = median(cold, args.repeat)
-        validate_cmd(tree, cache)
-        warm_t = median(lambda: validate_cmd(tree, cache), args.repeat)
-        sample = files if len(files) <= args.baseline_sample else files[: args.baseline_sample]
-        naive_t = median(lambda: naive_round_trip(sample), args.repeat) * len(files) / len(sample)
-        naive_label = "" if sample is files else " est."
-        bare_t = median(lambda: bare_parse(files), args.repeat)
-        read_t = median(lambda: read_bytes(files), args.repeat)
-        ui = (None, None, None, None, None)
-        if not args.no_ui:
-            os.environ["FACTCHECK_CACHE_DIR"] = str(cache)
-            ui = asyncio.run(ui_times(tree, args.repeat))
-        rows.append((size, cold_t, warm_t, naive_t, naive_label, bare_t, read_t, *ui))
-        shutil.rmtree(cache, ignore_errors=True)
-
-    print(f"median of {args.repeat} runs; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
-    head = f"{'claims':>8}  {'validate cold':>13}  {'validate warm':>13}  {'naive round trip':>17}  {'bare parse':>10}  {'read bytes':>10}  {'ui usable':>9}  {'ui filter (cpu)':>15}  {'ui select (cpu)':>15}"
-    print(head)
-    for size, cold_t, warm_t, naive_t, label, bare_t, read_t, usable, filt, sel, filt_cpu, sel_cpu in rows:
-        ui = "" if usable is None else f"  {usable:8.2f}s  {filt * 1000:5.0f}ms ({filt_cpu * 1000:3.0f}ms)  {sel * 1000:5.0f}ms ({sel_cpu * 1000:3.0f}ms)"
-        print(f"{size:>8}  {cold_t:12.2f}s  {warm_t:12.2f}s  {naive_t:12.1f}s{label:<4}  {bare_t:9.2f}s  {read_t:9.2f}s{ui}")
-        print(f"{'':>8}  cold is {naive_t / cold_t:.0f}x faster than the naive round trip; warm is {naive_t / warm_t:.0f}x")
+        tree = tree_for(size, args.synthetic)
+        fast, strict = paths_taken(tree)
+        size_kb = sum(os.path.getsize(p) for p in claim_files(tree)) / len(claim_files(tree)) / 1024
+        row = measure(tree, args)
+        print(f"\n{size:,} claims ({size_kb:.1f} KB each): fast path {fast:,} files, strict reader {strict:,}")
+        for name, seconds in row.items():
+            print(f"  {name:<22} {seconds:8.2f} s")
+        print(f"  validate cold / bare parse: {row['validate cold'] / row['bare parse']:.2f}x; "
+              f"export cold / validate cold: {row['export cold'] / row['validate cold']:.2f}x; "
+              f"naive / validate cold: {row['naive (est.)'] / row['validate cold']:.0f}x")
 
 
 if __name__ == "__main__":
