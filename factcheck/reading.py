@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
@@ -472,7 +473,7 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
         claim_id, related = _raw_id(parsed.data)
         return FileResult(path, parsed.locate(errors), claim_id, related, reader=reader)
     checked = record if record is not None else claim
-    findings = claim_rules(checked, stem(path), article, day)
+    findings = claim_rules(checked, stem(path), article, day, encoded)
     problems = parsed.locate(findings)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)

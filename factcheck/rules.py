@@ -19,7 +19,7 @@ import attrs
 
 from factcheck.convert import FieldError
 from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Status, allows_line_breaks
-from factcheck.textsafe import char_name, first_control
+from factcheck.textsafe import char_name, first_control, json_may_hold_controls
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -210,9 +210,17 @@ def claim_rules(
     file_stem: str,
     article: QuoteIndex | None,
     today: dt.date,
+    encoded: bytes | None = None,
 ) -> list[FieldError]:
-    """Every rule that looks at one claim (and its article's text)."""
-    out: list[FieldError] = control_chars(claim, Claim)
+    """Every rule that looks at one claim (and its article's text).
+
+    ``encoded``: the claim as msgspec JSON, when the caller has it; if it shows no
+    control or bidi character, the fields are not looked at one by one.
+    """
+    if encoded is not None and not json_may_hold_controls(encoded):
+        out: list[FieldError] = []
+    else:
+        out = control_chars(claim, Claim)
     if claim.id != file_stem:
         out.append(FieldError("id-mismatch", f"id {claim.id!r} differs from the file name {file_stem!r}.yaml", ("id",)))
     if claim.id in claim.related:

@@ -78,6 +78,20 @@ def json_safe_bytes(data: bytes) -> bytes:
     return _JSON_RAW_UTF8.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)
 
 
+#: What a control or bidi character looks like in JSON written by msgspec: an escape
+#: (``\\n``, ``\\u001b``) or the raw UTF-8 of DEL, a C1 or a bidi control. Several
+#: patterns, each with a literal start, search much faster than one alternation.
+_JSON_CONTROL_PATTERNS = tuple(
+    re.compile(p) for p in (rb"\\[ntrbfu]", rb"\xc2[\x80-\x9f]", rb"\xe2\x80[\x8e\x8f\xaa-\xae]", rb"\xe2\x81[\xa6-\xa9]", rb"\xd8\x9c", rb"\x7f")
+)
+
+
+def json_may_hold_controls(encoded: bytes) -> bool:
+    """Whether JSON bytes may hold a control or bidi character in some string (if not, no
+    text field of the record it encodes needs looking at)."""
+    return any(pattern.search(encoded) for pattern in _JSON_CONTROL_PATTERNS)
+
+
 def escape_mapped(text: str) -> tuple[str, list[int]]:
     """:func:`escape` of ``text``, and where each index of ``text`` (and its end) lands in it.
 

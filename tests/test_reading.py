@@ -188,10 +188,10 @@ def test_an_exception_inside_a_check_is_a_problem_of_that_file(capsys, tmp_path,
 
     real = module.claim_rules
 
-    def explode(claim, file_stem, article, day):
+    def explode(claim, file_stem, article, day, *rest):
         if file_stem == "bridges-repaired":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(claim, file_stem, article, day)
+        return real(claim, file_stem, article, day, *rest)
 
     monkeypatch.setattr(module, "claim_rules", explode)
     broken = OTHER_YAML.replace("kind: quantity", "kind: quantty")
