@@ -32,6 +32,7 @@ from factcheck.reading import (  # noqa: F401 - the store's public names
     Want,
     check_claim_bytes,
     check_claim_file,
+    claim_names,
     discover,
     load_article,
     read_file,
@@ -39,7 +40,7 @@ from factcheck.reading import (  # noqa: F401 - the store's public names
     stem,
     today,
 )
-from factcheck.rules import QuoteIndex, claim_rules, cross_rules
+from factcheck.rules import QuoteIndex, claim_rules, cross_rules_for
 
 
 def now() -> dt.datetime:
@@ -219,8 +220,8 @@ class ClaimStore:
     def open_claim(cls, root: str | os.PathLike, claim_id: str) -> "ClaimStore":
         """Read one claim of a tree (the file named after its id), without parsing the others."""
         root = os.fspath(root)
-        tree = discover([root])
-        wanted = [p for p in tree.claims if stem(p) == claim_id]
+        names = claim_names([root])  # file names only: no other claim file is opened or looked at
+        wanted = sorted(p for p in names if stem(p) == claim_id)
         if not wanted:  # an id that differs from its file name: the cache knows it
             wanted = _paths_with_id(root, claim_id)
         articles: dict[str, ArticleRecord] = {}
@@ -229,14 +230,14 @@ class ClaimStore:
         for path in wanted:
             folder = os.path.dirname(path) or "."
             if folder not in articles:
-                articles[folder] = load_article(folder, tree.articles[folder])
+                articles[folder] = load_article(folder, os.path.join(folder, ARTICLE_FILE))
             article = articles[folder]
             index = QuoteIndex(article.text) if article.text else None
             result, raw, stat = check_claim_file(path, index, today(), Want(claim=True, row=True))
             record = ClaimRecord(path, article, result.row, result.problems, (stat, digest(raw) if stat else b""))
             record._claim = result.claim
             records[path] = record
-        others = {p: stem(p) for p in tree.claims if p not in records}
+        others = {p: stem(p) for p in names if p not in records}
         store = cls(root, articles, records, general, others=others)
         for record in records.values():  # cross-claim rules against the whole tree
             if record.claim is not None:
@@ -346,25 +347,30 @@ class ClaimStore:
         result = check_claim_bytes(record.path, raw, record.quote_index(), today(), Want(row=False))
         problems = list(result.problems)
         if result.claim_id is not None:
-            ids = self._ids()
-            ids[record.path] = result.claim_id
-            found = cross_rules(ids, {record.path: result.related}).get(record.path, [])
+            found = self._cross(record.path, result.claim_id, result.related)
             if found:
                 from factcheck.reading import parse
 
                 problems += parse(record.path, raw).locate(found)
         return sorted(set(problems))
 
-    def _ids(self) -> dict[str, str]:
-        ids = dict(self.others)
-        ids.update({r.path: r.id for r in self.records.values()})
-        return ids
+    def _paths_by_id(self, leave_out: str) -> dict[str, list[str]]:
+        """Paths of every claim but ``leave_out``, by id (the others by file name)."""
+        index: dict[str, list[str]] = {}
+        for path, claim_id in self.others.items():
+            if path != leave_out:
+                index.setdefault(claim_id, []).append(path)
+        for record in self.records.values():
+            if record.path != leave_out:
+                index.setdefault(record.id, []).append(record.path)
+        return index
+
+    def _cross(self, path: str, claim_id: str, related: Iterable[str]) -> list:
+        return cross_rules_for(path, claim_id, list(related), self._paths_by_id(path))
 
     def _problems_for(self, record: ClaimRecord, claim: Claim) -> list[Problem]:
         errors = claim_rules(claim, stem(record.path), record.quote_index(), today())
-        ids = self._ids()
-        ids[record.path] = claim.id
-        errors += cross_rules(ids, {record.path: claim.related}).get(record.path, [])
+        errors += self._cross(record.path, claim.id, claim.related)
         return [Problem(record.path, 0, 0, e.code, e.message) for e in errors]
 
     def _reload(self, record: ClaimRecord, raw: bytes) -> None:
