@@ -73,11 +73,32 @@ class Tree:
     strays: list[str]  # claim-like files outside any article folder
     problems: list[Problem] = attrs.field(factory=list)  # symlinks out, non-files, unreadable folders
     stats: dict[str, FileStat] = attrs.field(factory=dict)  # as seen while looking
+    unreadable: set[str] = attrs.field(factory=set)  # files whose mode says this process may not read them
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
     real = os.path.realpath(path)
     return any(real == root or real.startswith(root + os.sep) for root in roots)
+
+
+def folder_of(path: str) -> str:
+    """``os.path.dirname(path) or "."``, cheaper (it runs for every file of a tree)."""
+    return path.rpartition(os.sep)[0] or "."
+
+
+_EUID = os.geteuid() if hasattr(os, "geteuid") else -1
+_GROUPS = set(os.getgroups()) | {os.getegid()} if hasattr(os, "getgroups") else set()
+
+
+def readable(st: os.stat_result) -> bool:
+    """Whether this process may read a file, from its stat (no system call)."""
+    if _EUID == 0 or _EUID == -1:
+        return True
+    if st.st_uid == _EUID:
+        return bool(st.st_mode & stat.S_IRUSR)
+    if st.st_gid in _GROUPS:
+        return bool(st.st_mode & stat.S_IRGRP)
+    return bool(st.st_mode & stat.S_IROTH)
 
 
 def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[str, ...]) -> Problem | None:
@@ -90,7 +111,7 @@ def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[s
     return None
 
 
-def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict) -> None:
+def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict, unreadable: set) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
@@ -102,7 +123,7 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                _scan(entry.path, roots, articles, yaml_files, problems, stats)
+                _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable)
                 continue
         except OSError:
             pass
@@ -122,6 +143,8 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
         else:
             yaml_files.append(entry.path)
             stats[entry.path] = FileStat.of(st)
+            if not readable(st):
+                unreadable.add(entry.path)
 
 
 def tree_root(path: str) -> str:
@@ -142,11 +165,12 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
     yaml_files: list[str] = []
     problems: list[Problem] = []
     stats: dict[str, FileStat] = {}
+    unreadable: set[str] = set()
     for given in paths:
         path = os.fspath(given)
         roots = (os.path.realpath(tree_root(path)),)
         if os.path.isdir(path):
-            _scan(path, roots, articles, yaml_files, problems, stats)
+            _scan(path, roots, articles, yaml_files, problems, stats, unreadable)
             continue
         try:
             st = os.stat(path)
@@ -162,14 +186,16 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
         else:
             yaml_files.append(path)
             stats[path] = FileStat.of(st)
+            if not readable(st):
+                unreadable.add(path)
             folder = os.path.dirname(path) or "."
             article = os.path.join(folder, ARTICLE_FILE)
             if os.path.isfile(article):
                 articles.setdefault(folder, article)
     claims, strays = [], []
     for path in sorted(set(yaml_files)):
-        (claims if (os.path.dirname(path) or ".") in articles else strays).append(path)
-    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats)
+        (claims if folder_of(path) in articles else strays).append(path)
+    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable)
 
 
 def claim_names(roots: Iterable[str]) -> list[str]:

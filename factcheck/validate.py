@@ -29,6 +29,7 @@ from factcheck.reading import (
     claim_names,
     discover,
     fast_parser_here,
+    folder_of,
     load_article,
     stem,
     today,
@@ -91,7 +92,7 @@ def _check_batch(paths: list[str], want: Want) -> list[Checked]:
     out = []
     hashed = want.digest
     for path in paths:
-        folder = os.path.dirname(path) or "."
+        folder = folder_of(path)
         result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want)
         out.append(Checked(result, stat, cache.digest(raw) if stat and hashed else b""))
     return out
@@ -174,10 +175,6 @@ def _run_parallel(batches: list, done: Callable, want: Want, helpers: int, artic
 # -- the tree -------------------------------------------------------------------
 
 
-def _readable(path: str) -> bool:
-    return os.access(path, os.R_OK)
-
-
 def _from_entry(path: str, entry: cache.Entry) -> FileResult:
     return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related))
 
@@ -231,14 +228,14 @@ def check_tree(
     new_rows: dict[str, cache.Extra] = {}
     new_data: dict[str, cache.Extra] = {}
     to_parse: list[str] = []
+    stats, unreadable = tree.stats, tree.unreadable
     for path in tree.claims:
         entry = entries.get(path)
-        folder = os.path.dirname(path) or "."
         if (
             entry is not None
-            and tuple(entry.stat) == tree.stats.get(path)
-            and entry.article == article_digest.get(folder)
-            and _readable(path)
+            and tuple(entry.stat) == stats.get(path)
+            and entry.article == article_digest.get(folder_of(path))
+            and path not in unreadable
         ):
             row = row_cache.get(path)
             blob = data_cache.get(path)
@@ -266,7 +263,7 @@ def check_tree(
             results[result.path] = result
             signatures[result.path] = (item.stat, item.digest)
             if result.cacheable and item.stat is not None:
-                folder = os.path.dirname(result.path) or "."
+                folder = folder_of(result.path)
                 new_entries[result.path] = cache.Entry(
                     tuple(item.stat), item.digest, article_digest.get(folder, b""),
                     [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),

@@ -469,3 +469,14 @@ def test_a_screen_process_leaves_rapidyaml_to_its_helpers(tmp_path):
         reading.fast_parser_here(True)
     assert result.problems == [] and result.fast == result.files  # helpers read fast
     assert not one.fast  # this process did not
+
+
+def test_a_file_this_user_may_no_longer_read_is_not_taken_from_the_cache(tmp_path, monkeypatch):
+    root = make_tree(tmp_path)
+    path = root / "test-article" / "support-rose.yaml"
+    assert check_tree([root]).parsed == 2
+    monkeypatch.setattr(reading, "_EUID", os.stat(path).st_uid + 1)  # as another, unprivileged user
+    monkeypatch.setattr(reading, "_GROUPS", set())
+    os.chmod(path, 0o600)
+    assert check_tree([root]).parsed == 1  # only the file others may not read: read again
+    assert check_tree([root]).parsed == 1
