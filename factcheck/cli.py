@@ -169,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="parse every file again")
     p.add_argument("--jobs", type=positive_int, default=None, help="processes to use (default: 2)")
     p.add_argument("--base", metavar="REV", help="also compare with a git revision: published claims deleted, or changed without a correction")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
 
     p = sub.add_parser("fmt", help="rewrite claim files in the canonical layout")
     p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")

@@ -122,7 +122,8 @@ def validate(args: argparse.Namespace) -> int:
             return _fail(str(exc))
         problems.sort()
     sys.stdout.write(render(problems, args.format, result.files))
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    failing = [p for p in problems if p.severity == "error" or args.strict]
+    return EXIT_PROBLEMS if failing else EXIT_OK
 
 
 def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> bytes | None:

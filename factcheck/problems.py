@@ -4,6 +4,78 @@ from __future__ import annotations
 
 import attrs
 
+#: Every problem code: (severity, what it means). The one list: reporters take the
+#: severity from it, the README's table is made from it (``python -m factcheck.problems``)
+#: and a test checks that every code the code base uses is here.
+CODES: dict[str, tuple[str, str]] = {
+    # reading a file
+    "missing-path": ("error", "a path given on the command line does not exist"),
+    "unreadable": ("error", "a file or folder cannot be read (permissions, a broken link)"),
+    "not-a-file": ("error", "a FIFO, socket or device where a claim file should be; never opened"),
+    "symlink": ("error", "a symbolic link that leads out of the claims tree; never read"),
+    "too-large": ("error", "a claim file over 1 MiB"),
+    "encoding": ("error", "a file that is not UTF-8"),
+    "empty-file": ("error", "a file with no content (or only comments)"),
+    "tab": ("error", "a tab character (YAML indents with spaces)"),
+    "too-deep": ("error", "values nested too deep"),
+    "syntax": ("error", "malformed YAML (an unclosed quote is named as the likely cause)"),
+    "duplicate-key": ("error", "a key given twice in one mapping"),
+    "key": ("error", "a key that is a list or mapping; keys are plain words"),
+    "not-a-mapping": ("error", "a file that holds a list or a single value, not one mapping"),
+    "multiple-documents": ("error", "more than one YAML document in a file"),
+    "directive": ("error", "a %YAML or %TAG directive"),
+    "tag": ("error", "an explicit tag such as !!python/object/apply"),
+    "anchor": ("error", "an anchor (&name); claim files need none, which also stops alias bombs"),
+    "alias": ("error", "an alias (*name)"),
+    "internal-error": ("error", "factcheck itself failed on this file: a bug, reported with the exception's name"),
+    # the schema
+    "missing-key": ("error", "a required key is missing (with what to write, e.g. 'published: null')"),
+    "unknown-key": ("error", "a key the schema does not have (with a 'did you mean' hint)"),
+    "type": ("error", "a value of the wrong type (a number is never read as text)"),
+    "enum": ("error", "a word not in the field's vocabulary (with a 'did you mean' hint)"),
+    "date": ("error", "not a date YYYY-MM-DD"),
+    "datetime": ("error", "not a timestamp in UTC ending in Z"),
+    "value": ("error", "a value the field does not accept (an empty text, a bad URL or slug, a repeated item)"),
+    "too-long": ("error", "a text over its field's limit (excerpts: 400 characters, aim for about 300)"),
+    "control-char": ("error", "a control character (ESC, BEL, C1) or bidi control in a text field; newlines and tabs only in prose"),
+    "url-credentials": ("error", "a user name or password in a source's url or archive_url"),
+    # rules on one claim
+    "id-mismatch": ("error", "the id differs from the file name"),
+    "related-self": ("error", "a claim related to itself"),
+    "quote-not-found": ("error", "the quote does not occur in the article text (whitespace and curly quotes forgiven); the closest passage is named"),
+    "published-incomplete": ("error", "a published claim without a verdict, a summary or a source"),
+    "verdict-needs-source": ("error", "accurate/mostly-accurate without a supports source, inaccurate/mostly-inaccurate without a refutes one"),
+    "future-date": ("error", "a date in the future"),
+    "accessed-before-published": ("error", "a source read before it was published"),
+    "duplicate-source": ("error", "the same URL twice in one claim"),
+    "history-missing": ("error", "an empty history (a claim starts with a 'created' entry)"),
+    "history-order": ("error", "a history entry earlier than the one before it"),
+    "history-status": ("error", "the last status change in the history differs from status"),
+    "undated-evidence": ("warning", "a published claim whose every supports/refutes source has no published date"),
+    "later-evidence": ("warning", "a published claim resting only on sources dated after its article, and its summary does not say so"),
+    # rules across claims and files
+    "duplicate-id": ("error", "an id used by two claim files"),
+    "related-missing": ("error", "a related id that no claim has (with a 'did you mean' hint)"),
+    "no-article": ("error", "a claim file outside an article folder"),
+    "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
+    # with --base REV, and fmt --check
+    "published-deleted": ("error", "with --base: a claim published at REV no longer exists"),
+    "correction-missing": ("error", "with --base: a published claim changed (verdict, sources, status) with no new corrections entry"),
+    "not-canonical": ("error", "fmt --check: the file is not in the canonical layout"),
+    "invalid": ("error", "fmt: the file is not a valid claim, so it cannot be laid out"),
+}
+
+
+def severity_of(code: str) -> str:
+    return CODES.get(code, ("error", ""))[0]
+
+
+def codes_table() -> str:
+    """The README's table of problem codes."""
+    lines = ["| code | severity | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{code}` | {severity} | {meaning} |" for code, (severity, meaning) in CODES.items()]
+    return "\n".join(lines) + "\n"
+
 
 @attrs.frozen(order=True)
 class Problem:
@@ -14,7 +86,7 @@ class Problem:
     col: int
     code: str
     message: str
-    severity: str = "error"
+    severity: str = attrs.field(default=attrs.Factory(lambda self: severity_of(self.code), takes_self=True))
 
     def as_dict(self) -> dict[str, object]:
         return attrs.asdict(self)
@@ -26,7 +98,6 @@ class Problem:
 def did_you_mean(word: str, choices) -> str:
     """A ' (did you mean X?)' hint, or '' when nothing is close."""
     import difflib
-
     import os
 
     choices = list(choices)
@@ -37,3 +108,7 @@ def did_you_mean(word: str, choices) -> str:
         choices = same[:50]
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+if __name__ == "__main__":
+    print(codes_table(), end="")

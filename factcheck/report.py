@@ -54,8 +54,12 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
     lines = [parsable(p) for p in problems]
     if fmt == "text":
         touched = len({p.path for p in problems})
+        warnings = sum(1 for p in problems if p.severity == "warning")
+        errors = len(problems) - warnings
         if problems:
-            lines.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {touched} file{'s' if touched != 1 else ''} ({files} claim files checked)")
+            parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "problem"), (warnings, "warning")) if n]
+            counted = " and ".join(parts)
+            lines.append(f"{counted} in {touched} file{'s' if touched != 1 else ''} ({files} claim files checked)")
         else:
             lines.append(f"{files} claim file{'s' if files != 1 else ''} checked, no problems")
     return "".join(line + "\n" for line in lines)

@@ -18,7 +18,7 @@ import typing
 import attrs
 
 from factcheck.convert import FieldError
-from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Status, allows_line_breaks
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Stance, Status, allows_line_breaks
 from factcheck.textsafe import char_name, first_control, json_may_hold_controls
 
 _QUOTE_MAP = str.maketrans(
@@ -107,11 +107,12 @@ def closest_passage(quote: str, article_text: str) -> str:
 
 
 class QuoteIndex:
-    """An article's normalized text, prepared once for many quote look-ups."""
+    """An article's normalized text, prepared once for many quote look-ups, and its date."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, published: dt.date | None = None):
         self.text = text
         self.normalized = normalize(text)
+        self.published = published
 
     def contains(self, quote: str) -> bool:
         return normalize(quote) in self.normalized
@@ -205,6 +206,25 @@ def control_chars(record: object, cls: type, path: tuple = ()) -> list[FieldErro
     return out
 
 
+#: Words with which a summary says that its evidence came after the article.
+_SAYS_LATER = re.compile(r"\b(later|after the article|after it was published|after publication|since (?:the article|then)|subsequent(?:ly)?|afterwards|postdat\w*)\b", re.I)
+
+
+def evidence_warnings(claim: Claim, article_date: dt.date | None) -> list[FieldError]:
+    """Warnings about a published claim's evidence: all of it undated, or all of it later than the article."""
+    if claim.status is not Status.PUBLISHED:
+        return []
+    evidence = [s for s in claim.sources if s.stance is not Stance.CONTEXT]
+    if not evidence:
+        return []
+    if all(s.published is None for s in evidence):
+        return [FieldError("undated-evidence", "every supports/refutes source of this published claim lacks a published date; add the dates the pages show", ("sources",))]
+    if article_date is not None and all(s.published is not None and s.published > article_date for s in evidence):
+        if not _SAYS_LATER.search(claim.summary or ""):
+            return [FieldError("later-evidence", f"every supports/refutes source is dated after the article ({article_date.isoformat()}); the summary should say the evidence came later", ("summary",))]
+    return []
+
+
 def claim_rules(
     claim: Claim,
     file_stem: str,
@@ -281,6 +301,7 @@ def claim_rules(
     elif changes and changes[-1][1] != claim.status.value:
         index, after = changes[-1]
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
+    out += evidence_warnings(claim, article.published if article is not None else None)
     return out
 
 

@@ -115,7 +115,9 @@ class ClaimRecord:
         return self._claim
 
     def quote_index(self) -> QuoteIndex | None:
-        return QuoteIndex(self.article.text) if self.article and self.article.text else None
+        if not self.article or not self.article.text:
+            return None
+        return QuoteIndex(self.article.text, self.article.article.published if self.article.article else None)
 
     def read(self) -> Claim | None:
         result, _, _ = check_claim_file(self.path, self.quote_index(), today(), Want(claim=True))
@@ -232,7 +234,7 @@ class ClaimStore:
             if folder not in articles:
                 articles[folder] = load_article(folder, os.path.join(folder, ARTICLE_FILE))
             article = articles[folder]
-            index = QuoteIndex(article.text) if article.text else None
+            index = QuoteIndex(article.text, article.article.published if article.article else None) if article.text else None
             result, raw, stat = check_claim_file(path, index, today(), Want(claim=True, row=True))
             record = ClaimRecord(path, article, result.row, result.problems, (stat, digest(raw) if stat else b""))
             record._claim = result.claim

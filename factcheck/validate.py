@@ -74,9 +74,9 @@ _ARTICLES: dict[str, QuoteIndex | None] = {}
 _DAY: dt.date = dt.date.min
 
 
-def _init_worker(article_texts: dict[str, str | None], day: dt.date, helper: bool = True) -> None:
+def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True) -> None:
     global _ARTICLES, _DAY
-    _ARTICLES = {folder: (QuoteIndex(t) if t is not None else None) for folder, t in article_texts.items()}
+    _ARTICLES = {folder: (QuoteIndex(t, published) if t is not None else None) for folder, (t, published) in article_texts.items()}
     _DAY = day
     if helper:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -115,7 +115,7 @@ def _check_packed(paths: list[str], want: Want) -> list[tuple]:
     return [_pack(item) for item in _check_batch(paths, want)]
 
 
-def _run(paths: list[str], article_texts: dict[str, str | None], day: dt.date, want: Want, jobs: int,
+def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, want: Want, jobs: int,
          on_batch: Callable[[list[Checked]], None] | None, isolate: bool = False) -> list[Checked]:
     """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up.
 
@@ -212,8 +212,8 @@ def check_tree(
     articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
     for record in articles.values():
         problems += record.problems
-    article_texts = {folder: rec.text for folder, rec in articles.items()}
-    article_digest = {folder: cache.digest((t or "").encode()) for folder, t in article_texts.items()}
+    article_texts = {folder: (rec.text, rec.article.published if rec.article else None) for folder, rec in articles.items()}
+    article_digest = {folder: cache.digest(f"{published}\n{t or ''}".encode()) for folder, (t, published) in article_texts.items()}
 
     version = cache.code_version()
     reuse = use_cache and not keep_claims

@@ -36,7 +36,7 @@ def codes(result) -> list[tuple[str, str]]:
 
 def test_every_built_in_claim_file_takes_the_fast_path():
     result = check_tree([REPO / "claims"], use_cache=False, jobs=1)
-    assert result.files > 60 and result.problems == []
+    assert result.files > 60 and [p for p in result.problems if p.severity == "error"] == []
     assert (result.fast, result.strict) == (result.files, 0)
 
 
@@ -45,7 +45,7 @@ def test_real_text_with_ampersands_and_tildes_takes_the_fast_path(tmp_path):
     text = b"".join(p.read_bytes() for p in (tmp_path / "tree").rglob("*.yaml"))
     assert b" & " in text and b"~" in text  # the real text carries them
     result = check_tree([tmp_path / "tree"], use_cache=False, jobs=1)
-    assert result.problems == [] and (result.fast, result.strict) == (300, 0)
+    assert [p for p in result.problems if p.severity == "error"] == [] and (result.fast, result.strict) == (300, 0)
 
 
 @pytest.mark.parametrize(
@@ -467,7 +467,7 @@ def test_a_screen_process_leaves_rapidyaml_to_its_helpers(tmp_path):
         one = reading.parse("x.yaml", CLAIM_YAML.encode())
     finally:
         reading.fast_parser_here(True)
-    assert result.problems == [] and result.fast == result.files  # helpers read fast
+    assert [p for p in result.problems if p.severity == "error"] == [] and result.fast == result.files  # helpers read fast
     assert not one.fast  # this process did not
 
 

@@ -86,6 +86,7 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     parts.append(Text(f"Sources ({len(claim.sources)}: {counts[Stance.SUPPORTS]} supporting, {counts[Stance.REFUTES]} refuting, {counts[Stance.CONTEXT]} context)", style=HEADING))
     if not claim.sources:
         parts.append(Padding(Text("No sources yet (a to add one).", style=DIM), (0, 0, 0, 2)))
+    article_date = record.article.article.published if record.article and record.article.article else None
     for index, source in enumerate(claim.sources, 1):
         head = Text(f"{index}. ")
         head.append(f"[{source.stance.value}]", STANCE_STYLE.get(source.stance.value))
@@ -93,6 +94,8 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
         line2 = Text(escape_line(source.publisher), style="italic")
         if source.published:
             line2.append(f", {source.published.isoformat()}")
+            if article_date is not None and source.published > article_date:
+                line2.append(" (after the article)", "bold #d97706")
         line2.append(f" · read {source.accessed.isoformat()}", DIM)
         body = [head, Padding(line2, (0, 0, 0, 3)), Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)), Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3))]
         if source.archive_url:

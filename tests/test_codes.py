@@ -1,0 +1,80 @@
+"""The registry of problem codes, and the warnings about published evidence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import OTHER_YAML, make_tree
+from factcheck.cli import main
+from factcheck.problems import CODES, codes_table
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_readme_table_is_made_from_the_registry():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- codes: python -m factcheck.problems -->\n", 1)[1].split("<!-- /codes -->", 1)[0]
+    assert block == codes_table()
+
+
+def test_every_code_the_code_base_uses_is_registered():
+    used: set[str] = set()
+    patterns = (
+        re.compile(r'FieldError\(\s*"([a-z][a-z-]*)"'),
+        re.compile(r'Problem\([^()]*?,\s*"([a-z][a-z-]*)",'),
+        re.compile(r'code\s*=\s*"([a-z][a-z-]*)"'),
+        re.compile(r'_mark_problem\([^()]*?"([a-z][a-z-]*)"'),
+    )
+    for path in (REPO / "factcheck").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for pattern in patterns:
+            used.update(pattern.findall(text))
+    assert len(used) > 30
+    assert used - set(CODES) == set()
+
+
+PUBLISHED = OTHER_YAML.replace("status: researching", "status: published").replace(
+    "verdict: null\nsummary: null", "verdict: accurate\nsummary: \"The survey shows it.\""
+) + "  - at: 2024-04-03T10:00:00Z\n    by: ann\n    action: status\n    field: status\n    before: researching\n    after: published\n"
+
+
+def test_published_claim_with_undated_evidence_is_a_warning(capsys, tmp_path):
+    text = PUBLISHED.replace("published: 2021-12-01", "published: null")
+    root = make_tree(tmp_path, {"support-rose": text})
+    code, out, _ = run(capsys, "validate", str(root))
+    assert code == 0 and "warning [undated-evidence]" in out and "1 warning in 1 file" in out
+    assert run(capsys, "validate", "--strict", str(root))[0] == 1
+    code, out, _ = run(capsys, "validate", "--format", "github", str(root))
+    assert out.startswith("::warning file=")
+
+
+def test_published_claim_resting_on_later_evidence_must_say_so(capsys, tmp_path):
+    later = PUBLISHED.replace("published: 2021-12-01", "published: 2024-04-01")
+    root = make_tree(tmp_path, {"support-rose": later})
+    code, out, _ = run(capsys, "validate", str(root))
+    assert code == 0 and "warning [later-evidence]" in out
+    said = later.replace('summary: "The survey shows it."', 'summary: "A survey published later, after the article, shows it."')
+    root = make_tree(tmp_path / "b", {"support-rose": said})
+    code, out, _ = run(capsys, "validate", str(root))
+    assert code == 0 and "later-evidence" not in out
+    assert run(capsys, "validate", str(make_tree(tmp_path / "c", {"support-rose": PUBLISHED})))[1].endswith("no problems\n")
+
+
+def test_the_review_screen_marks_a_source_dated_after_the_article(tmp_path):
+    from rich.console import Console
+
+    from factcheck.store import ClaimStore
+    from factcheck.tui.detail import render_detail
+
+    later = PUBLISHED.replace("published: 2021-12-01", "published: 2024-04-01")
+    store = ClaimStore.open(make_tree(tmp_path, {"support-rose": later}))
+    console = Console(width=120, record=True)
+    console.print(render_detail(store.find("support-rose")))
+    assert "2024-04-01 (after the article)" in console.export_text()
