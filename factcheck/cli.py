@@ -52,8 +52,9 @@ def date_arg(value: str) -> dt.date:
 
 
 def url_arg(value: str) -> str:
-    from factcheck.model import HTTP_URL_PATTERN
     import re
+
+    from factcheck.model import HTTP_URL_PATTERN
 
     if not re.match(HTTP_URL_PATTERN, value):
         raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not an http or https URL, e.g. https://example.org/page")

@@ -18,17 +18,17 @@ from factcheck.convert import unstructure
 from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import parsable, render
-from factcheck.textsafe import escape, escape_line, json_dumps, json_safe
 from factcheck.store import (
     ClaimStore,
-    stem,
     EditRefused,
     discover,
     editor_name,
     find_root,
     history_entry,
+    stem,
     today,
 )
+from factcheck.textsafe import escape, escape_line, json_safe
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -186,7 +186,7 @@ def fmt(args: argparse.Namespace) -> int:
 
 def _first_difference(old: bytes, new: bytes) -> int:
     """The 1-based number of the first line where ``old`` and ``new`` differ."""
-    for number, (a, b) in enumerate(zip(old.splitlines(), new.splitlines()), 1):
+    for number, (a, b) in enumerate(zip(old.splitlines(), new.splitlines(), strict=False), 1):
         if a != b:
             return number
     return min(len(old.splitlines()), len(new.splitlines())) + 1

@@ -13,11 +13,14 @@ import functools
 import re
 import typing
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from factcheck.model import Article, Claim, Vocabulary
+
+if TYPE_CHECKING:
+    import cattrs
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -681,12 +681,13 @@ def _exchange(sock: socket.socket, target: Target, method: str, deadline: float,
     ).encode("ascii")
     view = memoryview(request)
     while view:
-        view = view[_io(sock, lambda: sock.send(view), True, deadline):]
+        view = view[_io(sock, lambda view=view: sock.send(view), True, deadline):]
     data = b""
     while not _HEADERS_END.search(data):
         if len(data) >= max_bytes:
             return Answer(None, f"the response headers are larger than {max_bytes} bytes", received=len(data))
-        chunk = _io(sock, lambda: sock.recv(min(65536, max_bytes - len(data))), False, deadline)
+        want = min(65536, max_bytes - len(data))
+        chunk = _io(sock, lambda want=want: sock.recv(want), False, deadline)
         if not chunk:
             if not data:
                 return Answer(None, "the server closed the connection without an answer")
@@ -849,7 +850,7 @@ def check_links(
     urls = sorted({s.url for _, s in sources})
     policy = policy or Policy()
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(urls) or 1))) as pool:
-        answers = dict(zip(urls, pool.map(lambda url: probe(url, timeout, policy), urls)))
+        answers = dict(zip(urls, pool.map(lambda url: probe(url, timeout, policy), urls), strict=True))
     refused = [(cid, s.url, answers[s.url].reason) for cid, s in sources if answers[s.url].refused]
     dead = [(cid, s.url, answers[s.url].reason) for cid, s in sources if answers[s.url].reason and not answers[s.url].refused]
     if refused:

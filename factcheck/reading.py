@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath

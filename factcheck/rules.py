@@ -11,9 +11,8 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Mapping
-
 import typing
+from collections.abc import Iterable, Mapping
 
 import attrs
 

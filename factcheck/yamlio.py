@@ -24,12 +24,16 @@ import os
 import re
 import tempfile
 import threading
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import attrs
 
 from factcheck.convert import Path
 from factcheck.problems import Problem
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
 MAX_BYTES = 1024 * 1024
 MAX_FLOW_DEPTH = 64
@@ -210,8 +214,7 @@ def _mark_problem(path: str, exc: Exception, code: str, text: str = "") -> Probl
 
 def _event_problems(path: str, text: str) -> list[Problem]:
     """Anchors, aliases, explicit tags and extra documents, found in the event stream."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml import events
+    from ruamel.yaml import YAML, events
 
     problems: list[Problem] = []
     docs = 0

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck.cli import main
 
 
@@ -42,7 +42,7 @@ def test_validate_text_lists_every_problem(capsys, tmp_path):
 
 def test_validate_parsable_has_no_summary_line(capsys, tmp_path):
     code, out, _ = run(capsys, "validate", "--format", "parsable", str(broken_tree(tmp_path)))
-    assert code == 1 and len(out.splitlines()) == 2 and all(":error" not in l for l in out.splitlines())
+    assert code == 1 and len(out.splitlines()) == 2 and all(":error" not in line for line in out.splitlines())
 
 
 def test_validate_github_escapes(capsys, tmp_path):
@@ -51,8 +51,8 @@ def test_validate_github_escapes(capsys, tmp_path):
     assert first.startswith("::error file=") and ",line=5,col=11,title=factcheck type::expected a string" in first
     second = out.splitlines()[1]
     assert "%2C" not in second.split("::")[2]  # message commas are left alone
-    from factcheck.report import github
     from factcheck.problems import Problem
+    from factcheck.report import github
 
     assert github(Problem("a:b,c.yaml", 1, 2, "x", "50% done\nnext")) == "::error file=a%3Ab%2Cc.yaml,line=1,col=2,title=factcheck x::50%25 done%0Anext"
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import OTHER_YAML, make_tree
+
 from factcheck.cli import main
 from factcheck.problems import CODES, codes_table
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-
 from conftest import OTHER_YAML
+
 from factcheck import yamlio
 from factcheck.convert import structure
 from factcheck.fastcheck import fast_claim

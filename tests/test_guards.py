@@ -10,8 +10,8 @@ from pathlib import Path
 
 import attrs
 import pytest
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck import model
 from factcheck.cli import main
 from factcheck.problems import Problem
@@ -317,9 +317,10 @@ def test_file_names_cannot_forge_report_lines():
 
 
 def test_diff_markdown_escapes_control_characters():
-    from factcheck.provenance import RecordDiff, diff_markdown
-    from factcheck.convert import structure
     from ruamel.yaml import YAML
+
+    from factcheck.convert import structure
+    from factcheck.provenance import RecordDiff, diff_markdown
 
     data = YAML(typ="safe").load(OTHER_YAML)
     data["text"] = "Support \x1b[2J rose \u202e"

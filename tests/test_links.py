@@ -18,8 +18,8 @@ from pathlib import Path
 
 import attrs
 import pytest
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck.cli import main
 
 

@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck.cli import main
 
 NOW = dt.datetime(2024, 4, 6, 9, 0, tzinfo=dt.timezone.utc)

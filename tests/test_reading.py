@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck import cache, reading, yamlio
 from factcheck.cli import main
 from factcheck.validate import PARALLEL_THRESHOLD, check_tree
@@ -153,7 +153,7 @@ def conformance_cases() -> dict[str, bytes]:
         cases[f"top-{name}"] = encoded + CLAIM_YAML.encode()
         cases[f"nested-{name}"] = CLAIM_YAML.replace("sources: []\n", f"sources:\n  - url: https://example.org/x\n    extra:\n{body}\n").encode("utf-8", "surrogatepass")
     names = list(features)
-    for first, second in zip(names, names[1:] + names[:1]):  # features in pairs
+    for first, second in zip(names, names[1:] + names[:1], strict=True):  # features in pairs
         cases[f"pair-{first}-{second}"] = (features[first] + features[second]).encode("utf-8", "surrogatepass")
     return cases
 

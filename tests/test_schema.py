@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
 from jsonschema import Draft202012Validator, FormatChecker
 
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
 from factcheck.cli import main
 from factcheck.model import ARTICLE_KEYS, CLAIM_KEYS, Article, Claim
 from factcheck.schema import json_schema

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-
 from conftest import CLAIM_YAML
+
 from factcheck import yamlio
 from factcheck.commands import canonical_bytes
-from factcheck.session import concluded
 from factcheck.convert import structure, unstructure
 from factcheck.model import Action, Claim, Source, Stance, Status, Verdict
+from factcheck.session import concluded
 from factcheck.store import ClaimStore, EditRefused, history_entry
 
 REPO = Path(__file__).resolve().parent.parent

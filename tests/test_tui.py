@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck.tui.app import FactcheckApp
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
 

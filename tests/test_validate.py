@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+
 from factcheck.validate import check_tree
 
 

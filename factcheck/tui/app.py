@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
-from factcheck.session import EditSession
 from factcheck.reading import fast_parser_here
+from factcheck.session import EditSession
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
@@ -256,7 +256,7 @@ class FactcheckApp(App[int]):
         words = self.query_text.lower().split()
         if self._ordered_for != (self.sort_column, self.reverse):
             self._resort()
-        pairs = zip(self._ordered, self._ordered_search)
+        pairs = zip(self._ordered, self._ordered_search, strict=True)
         if self.quick != "all":
             pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick))
         if len(words) == 1:
