@@ -11,8 +11,6 @@ import sys
 import textwrap
 from pathlib import Path as FsPath
 
-import attrs
-
 from factcheck import yamlio
 from factcheck.convert import unstructure
 from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
@@ -414,9 +412,10 @@ def _edit(args: argparse.Namespace, change) -> int:
 
 def build_source(args: argparse.Namespace) -> Source:
     """A Source from command-line fields, every field checked (raises EditRefused)."""
-    from factcheck.convert import field_errors
+    from factcheck.convert import field_errors, unvalidated
 
-    source = Source(
+    source = unvalidated(
+        Source,
         url=args.url,
         title=args.title,
         publisher=args.publisher,
@@ -438,8 +437,7 @@ def add_source(args: argparse.Namespace) -> int:
 
     by = editor_name(args.editor)
     try:
-        with attrs.validators.disabled():
-            source = build_source(args)
+        source = build_source(args)
     except EditRefused as exc:
         return _refused(exc)
     return _edit(args, lambda claim: with_source(claim, source, by, args.note))
@@ -539,14 +537,14 @@ def new(args: argparse.Namespace) -> int:
         claim_id, n = f"{base}-{n}", n + 1
     by = editor_name(args.editor)
     claimant = args.claimant or (", ".join(article.article.authors) if article.article.authors else f"{article.article.outlet or article.article.publisher} author")
-    from factcheck.convert import field_errors
+    from factcheck.convert import field_errors, unvalidated
 
-    with attrs.validators.disabled():
-        claim = Claim(
-            id=claim_id, text=args.text or args.quote, quote=args.quote, claimant=claimant,
-            kind=Kind(args.kind), status=Status.NEW,
-            history=[history_entry(Action.CREATED, by, after=Status.NEW, note="Scaffolded with factcheck new.")],
-        )
+    claim = unvalidated(
+        Claim,
+        id=claim_id, text=args.text or args.quote, quote=args.quote, claimant=claimant,
+        kind=Kind(args.kind), status=Status.NEW,
+        history=[history_entry(Action.CREATED, by, after=Status.NEW, note="Scaffolded with factcheck new.")],
+    )
     errors = field_errors(claim)
     if errors:
         return _refused(EditRefused("; ".join(e.message for e in errors)))

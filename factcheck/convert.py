@@ -177,6 +177,20 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
     from factcheck.model import Correction, HistoryEntry, Source
 
+    def without_validators(cls):
+        inner = conv.get_structure_hook(_shadow(cls))
+        names = [f.name for f in attrs.fields(cls)]
+
+        def hook(value, _type):
+            made = inner(value, _shadow(cls))
+            return unvalidated(cls, **{name: getattr(made, name) for name in names})
+
+        return hook
+
+    if detailed:  # the detailed converter never runs validators; field_errors does, all at once
+        for cls in (Source, HistoryEntry, Correction):
+            conv.register_structure_hook(cls, without_validators(cls))
+
     # Order matters: a generated hook captures the hooks of its fields when made.
     for cls in (Source, HistoryEntry, Correction):
         conv.register_structure_hook(cls, must_be_mapping(cls))
@@ -195,6 +209,9 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
         for tp in typing.get_type_hints(cls).values():  # annotations are strings until resolved
             if typing.get_origin(tp) is list and tp != list[str]:
                 conv.register_structure_hook_func(lambda t, ft=tp: t == ft, must_be_list(tp))
+    if detailed:
+        for cls in (Claim, Article):
+            conv.register_structure_hook(cls, without_validators(cls))
     for cls in (Claim, Article):
         conv.register_structure_hook(cls, must_be_mapping(cls))
 
@@ -274,6 +291,7 @@ def _when_missing(cls: type | None, key: object) -> str:
     """The model's advice for a left-out key, as '; advice' (or '')."""
     from factcheck.model import when_missing
 
+    cls = _ORIGINAL.get(cls, cls) if cls is not None else None
     if cls is None or not attrs.has(cls) or key not in attrs.fields_dict(cls):
         return ""
     advice = when_missing(cls, key)
@@ -339,21 +357,67 @@ def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
     return out
 
 
+@functools.cache
+def _shadow(cls: type) -> type:
+    """An attrs class with ``cls``'s fields, types and defaults but no validators.
+
+    The detailed converter structures into it and copies the values over
+    (:func:`unvalidated`), so that collecting every error never needs the process-wide
+    ``attrs.validators.disabled()`` switch, which other threads would see too.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = {}
+    for field in attrs.fields(cls):
+        kw: dict = {"type": hints[field.name]}
+        if field.default is not attrs.NOTHING:
+            kw["default"] = field.default
+        fields[field.name] = attrs.field(**kw)
+    shadow = attrs.make_class(cls.__name__, fields, frozen=True, slots=True)
+    shadow.__module__ = cls.__module__
+    _ORIGINAL[shadow] = cls
+    return shadow
+
+
+#: Each shadow class and the model class it stands for.
+_ORIGINAL: dict[type, type] = {}
+
+
+def unvalidated(cls: type, **values: Any) -> Any:
+    """An instance of the attrs class ``cls`` with its field validators not run (they are
+    run afterwards with :func:`field_errors`, which reports all of them at once)."""
+    obj = object.__new__(cls)
+    for field in attrs.fields(cls):
+        if field.name in values:
+            value = values[field.name]
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            value = field.default.factory()
+        else:
+            value = field.default
+        object.__setattr__(obj, field.name, value)
+    return obj
+
+
+def evolve_unvalidated(obj: Any, **changes: Any) -> Any:
+    """:func:`attrs.evolve` without running the field validators."""
+    values = {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj))}
+    values.update(changes)
+    return unvalidated(type(obj), **values)
+
+
 def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
     """Structure plain data into ``cls``; return (object or None, all errors)."""
     try:  # the lean converter, with attrs validators on, accepts valid records quickly
         return converters()[1].structure(data, cls), []
     except Exception:  # any error at all: collect every one of them below
         pass
-    with attrs.validators.disabled():
-        try:
-            obj = converters()[0].structure(data, cls)
-        except Exception as exc:  # cattrs raises groups of everything it found
-            errors: list[FieldError] = []
-            _walk(exc, (), errors)
-            bad = {e.path for e in errors}
-            errors.extend(e for e in raw_field_errors(data, cls) if e.path not in bad)
-            return None, errors
+    try:  # the detailed converter builds without validators: field_errors runs them all
+        obj = converters()[0].structure(data, cls)
+    except Exception as exc:  # cattrs raises groups of everything it found
+        errors: list[FieldError] = []
+        _walk(exc, (), errors)
+        bad = {e.path for e in errors}
+        errors.extend(e for e in raw_field_errors(data, cls) if e.path not in bad)
+        return None, errors
     errors = field_errors(obj)
     return (obj if not errors else None), errors
 
@@ -364,11 +428,10 @@ def structure_lenient(data: Any, cls: type) -> Any | None:
     For the writer: a claim with a bad value (too long, say) can still be loaded so that
     a change that makes it no worse can be written.
     """
-    with attrs.validators.disabled():
-        try:
-            return converters()[0].structure(data, cls)
-        except Exception:  # noqa: BLE001 - any error: it cannot be loaded
-            return None
+    try:
+        return converters()[0].structure(data, cls)
+    except Exception:  # noqa: BLE001 - any error: it cannot be loaded
+        return None
 
 
 def unstructure(obj: Any) -> Any:

@@ -158,10 +158,9 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
         history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].{name}", before=getattr(source, name), after=value, note=note)
         for name, value in changed.items()
     ]
-    from factcheck.convert import field_errors
+    from factcheck.convert import evolve_unvalidated, field_errors
 
-    with attrs.validators.disabled():
-        new_source = attrs.evolve(source, **changed)
+    new_source = evolve_unvalidated(source, **changed)
     errors = field_errors(new_source)
     if errors:
         raise EditRefused("; ".join(e.message for e in errors))

@@ -79,3 +79,21 @@ def test_the_review_screen_marks_a_source_dated_after_the_article(tmp_path):
     console = Console(width=120, record=True)
     console.print(render_detail(store.find("support-rose")))
     assert "2024-04-01 (after the article)" in console.export_text()
+
+
+def test_collecting_errors_never_switches_validators_off_for_the_process(monkeypatch, tmp_path, capsys):
+    import attrs
+
+    from factcheck.convert import structure
+    from factcheck.model import Claim
+
+    def refuse(*_args, **_kw):
+        raise AssertionError("attrs.validators was switched process-wide")
+
+    monkeypatch.setattr(attrs.validators, "set_disabled", refuse)
+    bad = {"id": "Bad Id", "text": "", "quote": "q", "claimant": "c", "kind": "quantty", "status": "new", "history": []}
+    claim, errors = structure(bad, Claim)
+    assert claim is None and {e.code for e in errors} >= {"enum", "value"}
+    root = make_tree(tmp_path, {"support-rose": OTHER_YAML})
+    assert run(capsys, "add-source", "--root", str(root), "support-rose", "--url", "https://example.org/x", "--title", "T",
+               "--publisher", "P", "--stance", "context", "--excerpt", "x" * 500)[0] in (1, 2)

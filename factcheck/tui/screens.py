@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from factcheck.convert import field_errors
+from factcheck.convert import field_errors, unvalidated
 from factcheck.model import EXCERPT, Source, Stance
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord, today
@@ -186,13 +186,13 @@ def source_from_fields(values: dict[str, str], stance: str | None, existing_urls
         errors.setdefault("accessed", "before the published date")
     if parsed.get("url") and canonical_url(str(parsed["url"])) in {canonical_url(u) for u in existing_urls}:
         errors.setdefault("url", "this claim already cites this URL")
-    with attrs.validators.disabled():
-        source = Source(
-            url=parsed.get("url") or "", title=parsed.get("title") or "", publisher=parsed.get("publisher") or "",
-            published=parsed.get("published"), accessed=parsed.get("accessed") or today(),
-            excerpt=parsed.get("excerpt") or "", stance=Stance(stance) if stance in Stance.words() else Stance.CONTEXT,
-            archive_url=parsed.get("archive_url"), archived=parsed.get("archived"),
-        )
+    source = unvalidated(  # built without its validators: field_errors reports them all below
+        Source,
+        url=parsed.get("url") or "", title=parsed.get("title") or "", publisher=parsed.get("publisher") or "",
+        published=parsed.get("published"), accessed=parsed.get("accessed") or today(),
+        excerpt=parsed.get("excerpt") or "", stance=Stance(stance) if stance in Stance.words() else Stance.CONTEXT,
+        archive_url=parsed.get("archive_url"), archived=parsed.get("archived"),
+    )
     for error in field_errors(source):
         name = error.path[-1]
         if name not in errors and values.get(str(name), "").strip():
