@@ -594,7 +594,7 @@ def links(args: argparse.Namespace) -> int:
 
     if not args.timeout > 0:
         return _fail("--timeout must be more than 0 seconds")
-    store = _store(args)
+    store = _store(args, data=True)
     if store is None:
         return _fail(NO_ROOT)
     return check_links(store, args.check, args.timeout, args.ids, args.jobs, Policy(allow_private=args.allow_private))

@@ -122,3 +122,8 @@ def fast_claim(data: Any) -> Any | None:
 def encode_claim(record: Any) -> bytes:
     """A checked claim struct as JSON, the shape of ``unstructure`` (what ``export`` writes)."""
     return _ENCODER.encode(record)
+
+
+def decode_sources(encoded: bytes) -> list[Any]:
+    """The sources of a claim's JSON (as ``export`` writes it), as structs with the Source fields."""
+    return _decoder(model.Claim).decode(encoded).sources

@@ -794,10 +794,18 @@ def _unusable(record: ClaimRecord) -> list[Unusable]:
     return bad or [Unusable(record.id, None, "not a valid claim file; its sources are not checked")]
 
 
-def _sources(records: list[ClaimRecord]) -> tuple[list[tuple[str, Source]], list[Unusable]]:
-    out, unusable = [], []
+def _sources(records: list[ClaimRecord], data: dict[str, bytes | None] | None = None) -> tuple[list[tuple[str, Source]], list[Unusable]]:
+    """Every source of ``records``: from the cached JSON of each claim when there is one
+    (no file parsed again), else from the claim itself."""
+    from factcheck.fastcheck import decode_sources
+
+    out: list = []
+    unusable: list[Unusable] = []
     for record in sorted(records, key=lambda r: (r.id, r.path)):
-        if record.claim is not None:
+        blob = data.get(record.path) if data else None
+        if blob:
+            out += [(record.id, source) for source in decode_sources(blob)]
+        elif record.claim is not None:
             out += [(record.id, source) for source in record.claim.sources]
         else:
             unusable += _unusable(record)
@@ -833,7 +841,7 @@ def check_links(
     if isinstance(records, str):
         print(f"factcheck: {records}", file=sys.stderr)
         return 2
-    sources, unusable = _sources(records)
+    sources, unusable = _sources(records, store.data)
     missing = [(cid, s) for cid, s in sources if s.archive_url is None]
     if missing:
         print(f"{len(missing)} of {_plural(len(sources), 'source', 'sources')} {_has(missing)} no archive_url:")
