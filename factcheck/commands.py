@@ -8,7 +8,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 from pathlib import Path as FsPath
 
 from factcheck import yamlio
@@ -269,7 +268,8 @@ def list_(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def show(args: argparse.Namespace) -> int:
+def _one_claim(args: argparse.Namespace):
+    """The record of the claim ``args.id`` names (its file alone read), or the exit code of why not."""
     store = _claim_store(args)
     if store is None:
         return _fail(NO_ROOT)
@@ -278,57 +278,17 @@ def show(args: argparse.Namespace) -> int:
         from factcheck.problems import did_you_mean
 
         return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
+    return record
+
+
+def show(args: argparse.Namespace) -> int:
+    from factcheck.present import format_claim
+
+    record = _one_claim(args)
+    if isinstance(record, int):
+        return record
     print(escape(format_claim(record)))
     return EXIT_OK if record.claim is not None else EXIT_PROBLEMS
-
-
-def format_claim(record) -> str:
-    claim = record.claim
-    if claim is None:
-        lines = [f"{escape_line(record.id)}  (cannot be read as a claim)"]
-        lines += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
-        return "\n".join(lines)
-    wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
-    out = [
-        f"{claim.id}",
-        f"  status {claim.status.value}   verdict {claim.verdict.value if claim.verdict else '-'}   kind {claim.kind.value}",
-        f"  claimant {claim.claimant}",
-        f"  file {escape_line(record.path)}",
-        "",
-        wrap(claim.text),
-        "",
-        wrap(f"“{claim.quote}”"),
-    ]
-    if claim.summary:
-        out += ["", "Summary", wrap(claim.summary)]
-    if claim.tags:
-        out += ["", "Tags: " + ", ".join(claim.tags)]
-    if claim.related:
-        out += ["Related: " + ", ".join(claim.related)]
-    out += ["", f"Sources ({len(claim.sources)})"]
-    for i, s in enumerate(claim.sources, 1):
-        out.append(f"  {i}. [{s.stance.value}] {s.title} — {s.publisher}" + (f", {s.published.isoformat()}" if s.published else ""))
-        out.append(f"     {s.url}")
-        out.append(wrap(f"“{s.excerpt}”", "     "))
-    if claim.corrections:
-        out += ["", "Corrections"]
-        out += [f"  {c.date.isoformat()}  {c.change} — {c.reason}" for c in claim.corrections]
-    out += ["", "History"]
-    for h in claim.history:
-        out.append("  " + describe_entry(h))
-    if record.problems:
-        out += ["", "Problems"]
-        out += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
-    return "\n".join(out)
-
-
-def describe_entry(entry) -> str:
-    when = entry.at.strftime("%Y-%m-%d %H:%M")
-    what = entry.action.value
-    if entry.before is not None or entry.after is not None:
-        what += f" {entry.before or '-'} → {entry.after or '-'}"
-    note = f" — {entry.note}" if entry.note else ""
-    return f"{when}  {entry.by}: {what}{note}"
 
 
 def export(args: argparse.Namespace) -> int:
@@ -560,15 +520,11 @@ def new(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
-    from factcheck.problems import did_you_mean
     from factcheck.provenance import claim_log
 
-    store = _claim_store(args)
-    if store is None:
-        return _fail(NO_ROOT)
-    record = store.find(args.id)
-    if record is None:
-        return _fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
+    record = _one_claim(args)
+    if isinstance(record, int):
+        return record
     for line in claim_log(record):
         print(escape_line(line))
     return EXIT_OK

@@ -350,7 +350,7 @@ def file_history(path: str) -> FileHistory:
 
 def claim_log(record: ClaimRecord) -> Iterator[str]:
     """One timeline, oldest first: history entries and the commits of the claim's file."""
-    from factcheck.commands import describe_entry
+    from factcheck.present import describe_entry
 
     history = file_history(record.path)
     claim = record.claim

@@ -97,3 +97,23 @@ def test_collecting_errors_never_switches_validators_off_for_the_process(monkeyp
     root = make_tree(tmp_path, {"support-rose": OTHER_YAML})
     assert run(capsys, "add-source", "--root", str(root), "support-rose", "--url", "https://example.org/x", "--title", "T",
                "--publisher", "P", "--stance", "context", "--excerpt", "x" * 500)[0] in (1, 2)
+
+
+CORE = ["model", "convert", "fastcheck", "yamlio", "reading", "cache", "rules", "textsafe", "problems", "store",
+        "validate", "report", "session", "provenance", "netpolicy", "schema", "present"]
+
+
+def test_layers_run_one_way():
+    """The domain never imports the command line, the review screen or Textual."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, sys\n"
+        f"for name in {CORE!r}:\n"
+        "    importlib.import_module('factcheck.' + name)\n"
+        "bad = [m for m in sys.modules if m.startswith(('factcheck.commands', 'factcheck.cli', 'factcheck.tui', 'textual'))]\n"
+        "print(' '.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""

@@ -1,0 +1,56 @@
+"""How a claim reads as plain text: for `show`, `log` and other text outputs. No I/O."""
+
+from __future__ import annotations
+
+import textwrap
+
+from factcheck.textsafe import escape_line
+
+
+def format_claim(record) -> str:
+    claim = record.claim
+    if claim is None:
+        lines = [f"{escape_line(record.id)}  (cannot be read as a claim)"]
+        lines += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
+        return "\n".join(lines)
+    wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
+    out = [
+        f"{claim.id}",
+        f"  status {claim.status.value}   verdict {claim.verdict.value if claim.verdict else '-'}   kind {claim.kind.value}",
+        f"  claimant {claim.claimant}",
+        f"  file {escape_line(record.path)}",
+        "",
+        wrap(claim.text),
+        "",
+        wrap(f"“{claim.quote}”"),
+    ]
+    if claim.summary:
+        out += ["", "Summary", wrap(claim.summary)]
+    if claim.tags:
+        out += ["", "Tags: " + ", ".join(claim.tags)]
+    if claim.related:
+        out += ["Related: " + ", ".join(claim.related)]
+    out += ["", f"Sources ({len(claim.sources)})"]
+    for i, s in enumerate(claim.sources, 1):
+        out.append(f"  {i}. [{s.stance.value}] {s.title} — {s.publisher}" + (f", {s.published.isoformat()}" if s.published else ""))
+        out.append(f"     {s.url}")
+        out.append(wrap(f"“{s.excerpt}”", "     "))
+    if claim.corrections:
+        out += ["", "Corrections"]
+        out += [f"  {c.date.isoformat()}  {c.change} — {c.reason}" for c in claim.corrections]
+    out += ["", "History"]
+    for h in claim.history:
+        out.append("  " + describe_entry(h))
+    if record.problems:
+        out += ["", "Problems"]
+        out += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
+    return "\n".join(out)
+
+
+def describe_entry(entry) -> str:
+    when = entry.at.strftime("%Y-%m-%d %H:%M")
+    what = entry.action.value
+    if entry.before is not None or entry.after is not None:
+        what += f" {entry.before or '-'} → {entry.after or '-'}"
+    note = f" — {entry.note}" if entry.note else ""
+    return f"{when}  {entry.by}: {what}{note}"
