@@ -99,6 +99,23 @@ def read_bytes(files: list[str]) -> None:
             handle.read()
 
 
+def strict_reader_ms(repeat: int) -> tuple[int, float, float]:
+    """(size, strict check ms, round-trip load ms) for the largest built-in claim file."""
+    from factcheck import reading, yamlio
+    from factcheck.rules import QuoteIndex
+
+    path = max((p for p in (HERE.parent / "claims").rglob("*.yaml") if p.name != "article.yaml"), key=lambda p: p.stat().st_size)
+    raw = path.read_bytes()
+    article = QuoteIndex((path.parent / "article.txt").read_text(encoding="utf-8"))
+    reading.fast_parser_here(False)  # as a screen's process does: the strict reader only
+    try:
+        strict = median(lambda: reading.check_claim_bytes(str(path), raw, article, reading.today()), repeat * 10)
+    finally:
+        reading.fast_parser_here(True)
+    round_trip = median(lambda: yamlio.load_roundtrip(str(path), raw), repeat)
+    return len(raw), strict * 1000, round_trip * 1000
+
+
 def paths_taken(tree: Path) -> tuple[int, int]:
     from factcheck.validate import check_tree
 
@@ -166,6 +183,8 @@ def main() -> None:
 
     label = "synthetic text" if args.synthetic else "real text (copies of the built-in claims)"
     print(f"median of {args.repeat} runs; {os.cpu_count()} cores; Python {sys.version.split()[0]}; {label}")
+    size, strict, round_trip = strict_reader_ms(args.repeat)
+    print(f"strict reader, largest built-in claim file ({size:,} bytes): check {strict:.1f} ms; ruamel round-trip load alone {round_trip:.0f} ms")
     for size in args.sizes:
         tree = tree_for(size, args.synthetic)
         fast, strict = paths_taken(tree)
