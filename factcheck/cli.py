@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import typing
 from collections.abc import Sequence
 
 from factcheck import __version__
@@ -26,7 +27,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would print usage and exit 2 itself
+    def error(self, message: str) -> typing.NoReturn:  # argparse would print usage and exit 2 itself
         raise UsageError(f"{self.prog}: {message}", self.prog)
 
 

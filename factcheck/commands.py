@@ -234,7 +234,7 @@ def list_(args: argparse.Namespace) -> int:
     if root is None:
         return _fail(NO_ROOT)
     order = discover([root]).claims
-    known: dict[str, tuple] = {}
+    known: dict[str, tuple | None] = {}
     shown = 0
     printed = 0
 
@@ -366,7 +366,8 @@ def _edit(args: argparse.Namespace, change) -> int:
         record = store.edit(args.id, refusing(change), rebase=True)
     except EditRefused as exc:
         return _refused(exc)
-    print(f"{escape_line(record.path)}: {record.claim.history[-1].action.value} recorded")
+    written = record.claim
+    print(f"{escape_line(record.path)}: {written.history[-1].action.value if written else 'change'} recorded")
     return EXIT_OK
 
 

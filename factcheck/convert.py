@@ -134,6 +134,10 @@ def _structure_str_list(value: Any, _type: type) -> list[str]:
     return out
 
 
+def _same_type(wanted: Any) -> Any:
+    return lambda t: bool(t == wanted)
+
+
 def make_converter(detailed: bool = True) -> "cattrs.Converter":
     """The project's converter; never use cattrs' global one.
 
@@ -205,15 +209,16 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
         return hook
 
-    for cls in (Claim, Article):
-        for tp in typing.get_type_hints(cls).values():  # annotations are strings until resolved
+    records: tuple[type, ...] = (Claim, Article)
+    for record_cls in records:
+        for tp in typing.get_type_hints(record_cls).values():  # annotations are strings until resolved
             if typing.get_origin(tp) is list and tp != list[str]:
-                conv.register_structure_hook_func(lambda t, ft=tp: t == ft, must_be_list(tp))
+                conv.register_structure_hook_func(_same_type(tp), must_be_list(tp))
     if detailed:
-        for cls in (Claim, Article):
-            conv.register_structure_hook(cls, without_validators(cls))
-    for cls in (Claim, Article):
-        conv.register_structure_hook(cls, must_be_mapping(cls))
+        for record_cls in records:
+            conv.register_structure_hook(record_cls, without_validators(record_cls))
+    for record_cls in records:
+        conv.register_structure_hook(record_cls, must_be_mapping(record_cls))
 
     _unstructure_hooks(conv)
     return conv
@@ -228,7 +233,7 @@ def _unstructure_hooks(conv: "cattrs.Converter") -> None:
     for cls in (Source, HistoryEntry, Correction, Claim, Article):
         omit = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if omitted_if_default(f)}
         if omit:
-            conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **omit))
+            conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **omit))  # type: ignore[arg-type]
     conv.register_unstructure_hook(dt.date, lambda d: d)
     conv.register_unstructure_hook(dt.datetime, lambda d: d)
 
@@ -270,8 +275,8 @@ def _walk(exc: BaseException, path: Path, out: list[FieldError], cls: type | Non
             _walk(sub, path, out, here)
         return
     if isinstance(exc, BaseExceptionGroup):
-        for sub in exc.exceptions:
-            _walk(sub, path, out, cls)
+        for inner in exc.exceptions:
+            _walk(inner, path, out, cls)
         return
     if isinstance(exc, FieldError):
         out.append(FieldError(exc.code, exc.message, path + exc.path, exc.at_key))
@@ -351,7 +356,7 @@ def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
             except ValueError as exc:
                 out.append(FieldError(getattr(exc, "code", "value"), exc.args[0], path + (field.name,)))
         item_type = getattr(field.type, "__args__", (None,))[0]
-        if isinstance(value, list) and attrs.has(item_type):
+        if isinstance(value, list) and item_type is not None and attrs.has(item_type):
             for index, item in enumerate(value):
                 out.extend(raw_field_errors(item, item_type, path + (field.name, index)))
     return out
@@ -385,7 +390,7 @@ _ORIGINAL: dict[type, type] = {}
 def unvalidated(cls: type, **values: Any) -> Any:
     """An instance of the attrs class ``cls`` with its field validators not run (they are
     run afterwards with :func:`field_errors`, which reports all of them at once)."""
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     for field in attrs.fields(cls):
         if field.name in values:
             value = values[field.name]

@@ -34,8 +34,8 @@ def _struct_type(tp: Any, constraints: dict) -> Any:
     if origin is list:
         item = args[0]
         if "item_pattern" in constraints:
-            return list[_constrained(item, {k[len("item_"):]: v for k, v in constraints.items() if k.startswith("item_")})]
-        return list[_struct_type(item, {})]
+            return list[_constrained(item, {k[len("item_"):]: v for k, v in constraints.items() if k.startswith("item_")})]  # type: ignore[misc]
+        return list[_struct_type(item, {})]  # type: ignore[misc]
     if tp is dt.datetime:
         return Annotated[dt.datetime, msgspec.Meta(tz=True)]
     if tp is str:
@@ -56,7 +56,7 @@ def struct_for(cls: type) -> type[msgspec.Struct]:
     defaulted = {f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING}
     if omitted and omitted != defaulted:  # msgspec leaves out every default or none
         raise TypeError(f"{cls.__name__}: omit_if_default must be set on all or none of its optional fields")
-    fields = []
+    fields: list[tuple[Any, ...]] = []
     for field in attrs.fields(cls):
         tp = _struct_type(hints[field.name], model.field_constraints(field))
         if field.default is attrs.NOTHING:

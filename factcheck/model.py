@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from enum import Enum
 
+from typing import Any
+
 import attrs
 
 _SPACE = re.compile(r"\s")
@@ -145,6 +147,11 @@ class TooLong(ValueError):
     code = "too-long"
 
 
+def _all(*validators: Any) -> Any:
+    """Several field validators, for attrs (typed loosely: they are functions and objects)."""
+    return list(validators)
+
+
 @attrs.frozen
 class MaxLength:
     """A field validator: at most ``limit`` characters.
@@ -265,13 +272,13 @@ class Source:
     """A page that bears on a claim."""
 
     url: str = attrs.field(validator=_http_url)
-    title: str = attrs.field(validator=[_non_empty, TITLE])
-    publisher: str = attrs.field(validator=[_non_empty, PUBLISHER])
+    title: str = attrs.field(validator=_all(_non_empty, TITLE))
+    publisher: str = attrs.field(validator=_all(_non_empty, PUBLISHER))
     published: dt.date | None = attrs.field(
         metadata={"when_missing": "write 'published: null' when the page shows no date"}
     )
     accessed: dt.date
-    excerpt: str = attrs.field(validator=[_non_empty, EXCERPT])
+    excerpt: str = attrs.field(validator=_all(_non_empty, EXCERPT))
     stance: Stance
     archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata=OMIT_IF_DEFAULT)
     archived: dt.date | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
@@ -295,8 +302,8 @@ class Correction:
     """A change to a published claim, recorded as the IFCN code asks."""
 
     date: dt.date
-    change: str = attrs.field(validator=[_non_empty, CHANGE])
-    reason: str = attrs.field(validator=[_non_empty, REASON])
+    change: str = attrs.field(validator=_all(_non_empty, CHANGE))
+    reason: str = attrs.field(validator=_all(_non_empty, REASON))
 
 
 @attrs.frozen
@@ -304,14 +311,14 @@ class Claim:
     """One checkable assertion of an article."""
 
     id: str = attrs.field(validator=_slug)
-    text: str = attrs.field(validator=[_non_empty, CLAIM_TEXT])
-    quote: str = attrs.field(validator=[_non_empty, QUOTE])
-    claimant: str = attrs.field(validator=[_non_empty, CLAIMANT])
+    text: str = attrs.field(validator=_all(_non_empty, CLAIM_TEXT))
+    quote: str = attrs.field(validator=_all(_non_empty, QUOTE))
+    claimant: str = attrs.field(validator=_all(_non_empty, CLAIMANT))
     kind: Kind
     status: Status
     verdict: Verdict | None = None
     summary: str | None = attrs.field(default=None, validator=SUMMARY)
-    tags: list[str] = attrs.field(factory=list, validator=[_unique_items, _tag_words, TAG])
+    tags: list[str] = attrs.field(factory=list, validator=_all(_unique_items, _tag_words, TAG))
     related: list[str] = attrs.field(factory=list, validator=_unique_items)
     sources: list[Source] = attrs.field(factory=list)
     corrections: list[Correction] = attrs.field(factory=list)
@@ -332,8 +339,8 @@ def stance_counts(sources) -> dict[Stance, int]:
 class Article:
     """The article a folder of claims comes from."""
 
-    title: str = attrs.field(validator=[_non_empty, TITLE])
-    publisher: str = attrs.field(validator=[_non_empty, PUBLISHER])
+    title: str = attrs.field(validator=_all(_non_empty, TITLE))
+    publisher: str = attrs.field(validator=_all(_non_empty, PUBLISHER))
     url: str = attrs.field(validator=_http_url)
     published: dt.date
     language: str = attrs.field(validator=_non_empty)

@@ -273,7 +273,7 @@ def _deleted(claim: Claim, path: str, rev: str) -> Problem:
 
 def _uncorrected(now: Version, before: Claim) -> list[Problem]:
     after = now.claim
-    if added_corrections(before, after):
+    if after is None or added_corrections(before, after):
         return []
     findings = []
     if after.status is not Status.PUBLISHED:
@@ -444,13 +444,15 @@ def diff_claims(base: str, commit: str, before: dict[str, Version], after: dict[
     old_ids, new_ids = _by_id(before), _by_id(after)
     invalid = sorted(rel for rel, v in after.items() if v.claim is None)
     unreadable = {rel.rsplit("/", 1)[-1][: -len(".yaml")] for rel in invalid}
-    added = [(rel, v.claim) for cid, (rel, v) in sorted(new_ids.items()) if cid not in old_ids]
-    removed = [(rel, v.claim) for cid, (rel, v) in sorted(old_ids.items()) if cid not in new_ids and cid not in unreadable]
+    added = [(rel, v.claim) for cid, (rel, v) in sorted(new_ids.items()) if cid not in old_ids and v.claim is not None]
+    removed = [(rel, v.claim) for cid, (rel, v) in sorted(old_ids.items()) if cid not in new_ids and cid not in unreadable and v.claim is not None]
     changed = []
     for cid, (rel, new) in sorted(new_ids.items()):
         if cid not in old_ids:
             continue
         old_rel, old = old_ids[cid]
+        if old.claim is None or new.claim is None:
+            continue
         if old.claim != new.claim or old_rel != rel:
             changed.append(compare(rel, old.claim, new.claim, old_rel if old_rel != rel else None))
     return RecordDiff(base, commit, added, removed, changed, invalid)

@@ -58,6 +58,9 @@ class FileStat(NamedTuple):
     ino: int
     ctime_ns: int
 
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.mtime_ns, self.size, self.ino, self.ctime_ns)
+
     @classmethod
     def of(cls, st: os.stat_result) -> "FileStat":
         return cls(st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
@@ -191,7 +194,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
             article = os.path.join(folder, ARTICLE_FILE)
             if os.path.isfile(article):
                 articles.setdefault(folder, article)
-    claims, strays = [], []
+    claims: list[str] = []
+    strays: list[str] = []
     for path in sorted(set(yaml_files)):
         (claims if folder_of(path) in articles else strays).append(path)
     return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable)
@@ -497,7 +501,7 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     if record is None and claim is None:
         claim_id, related = _raw_id(parsed.data)
         return FileResult(path, parsed.locate(errors), claim_id, related, reader=reader)
-    checked = record if record is not None else claim
+    checked: Any = record if record is not None else claim
     findings = claim_rules(checked, stem(path), article, day, encoded)
     problems = parsed.locate(findings)
     # A date in the future stops being one: such a file is checked again every run.

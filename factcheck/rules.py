@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+from typing import Any
 import typing
 from collections.abc import Iterable, Mapping
 
@@ -144,10 +145,10 @@ def status_changes(claim: Claim) -> list[tuple[int, str]]:
 
 
 @functools.cache
-def _text_plan(cls: type) -> tuple[tuple[str, str, bool, type | None], ...]:
+def _text_plan(cls: type) -> tuple[tuple[str, str, bool, Any], ...]:
     """(name, "str" / "list" / "records", line breaks allowed, record class) of each text-bearing field."""
     hints = typing.get_type_hints(cls)
-    plan = []
+    plan: list[tuple[str, str, bool, Any]] = []
     for field in attrs.fields(cls):
         tp = hints[field.name]
         args = typing.get_args(tp)

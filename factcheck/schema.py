@@ -80,7 +80,7 @@ def _default(field: attrs.Attribute) -> tuple[bool, Any]:
     if default is attrs.NOTHING:
         return False, None
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        return True, default.factory()
+        return True, default.factory()  # type: ignore[union-attr]
     return True, default
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from typing import Any
+
 import attrs
 
 from factcheck.model import Action, Claim, Correction, Source, Status, Verdict
@@ -192,7 +194,8 @@ def with_list(claim: Claim, by: str, field: str, values: list[str]) -> Claim:
         raise EditRefused(f"the {field} are unchanged")
     action = Action.TAGS if field == "tags" else Action.RELATED
     entry = history_entry(action, by, field=field, before=", ".join(old) or None, after=", ".join(values) or None)
-    return attrs.evolve(claim, history=[*claim.history, entry], **{field: list(values)})
+    changes: dict[str, Any] = {field: list(values)}
+    return attrs.evolve(claim, history=[*claim.history, entry], **changes)
 
 
 

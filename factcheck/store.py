@@ -336,7 +336,8 @@ class ClaimStore:
         try:
             written = yamlio.write_merged(loaded, new_bytes)
         except yamlio.ConflictError as exc:
-            self._reload(record, read_file(record.path)[0] if not isinstance(read_file(record.path), Problem) else b"")
+            now = read_file(record.path, limit=False)
+            self._reload(record, now[0] if not isinstance(now, Problem) else b"")
             raise EditRefused(str(exc)) from None
         record.set_claim(updated, after)
         record.loaded_from(written)

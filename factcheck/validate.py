@@ -180,7 +180,7 @@ def _from_entry(path: str, entry: cache.Entry) -> FileResult:
 
 
 def check_tree(
-    paths: Iterable[str | os.PathLike],
+    given: Iterable[str | os.PathLike],
     *,
     use_cache: bool = True,
     keep_claims: bool = False,
@@ -199,7 +199,7 @@ def check_tree(
     ``on_rows`` is called with each batch of results as soon as it is known (cached
     ones first), so a screen can show rows before the last file is read.
     """
-    paths = [os.fspath(p) for p in paths]
+    paths: list[str] = [str(os.fspath(p)) for p in given]
     tree = discover(paths)
     day = today()
     problems: list[Problem] = list(tree.problems)
@@ -265,12 +265,12 @@ def check_tree(
             if result.cacheable and item.stat is not None:
                 folder = folder_of(result.path)
                 new_entries[result.path] = cache.Entry(
-                    tuple(item.stat), item.digest, article_digest.get(folder, b""),
+                    item.stat.key(), item.digest, article_digest.get(folder, b""),
                     [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),
                 )
-                new_rows[result.path] = cache.Extra(tuple(item.stat), item.digest, list(result.row) if result.row else None)
+                new_rows[result.path] = cache.Extra(item.stat.key(), item.digest, list(result.row) if result.row else None)
                 if data:
-                    new_data[result.path] = cache.Extra(tuple(item.stat), item.digest, result.data)
+                    new_data[result.path] = cache.Extra(item.stat.key(), item.digest, result.data)
         if progress:
             progress(len(results), len(tree.claims))
         if on_rows:

@@ -92,9 +92,9 @@ def precheck(path: str, raw: bytes, limit_size: bool = True) -> tuple[str | None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _pos_of_offset(raw, exc.start)
+        at_line, at_col = _pos_of_offset(raw, exc.start)
         return None, [
-            Problem(path, line, col, "encoding", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
+            Problem(path, at_line, at_col, "encoding", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -102,8 +102,8 @@ def precheck(path: str, raw: bytes, limit_size: bool = True) -> tuple[str | None
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         return None, [Problem(path, 1, 1, "empty-file", "file is empty; a claim file holds one mapping")]
-    for lineno, line in enumerate(text.splitlines(), 1):
-        col = line.find("\t")
+    for lineno, text_line in enumerate(text.splitlines(), 1):
+        col = text_line.find("\t")
         if col >= 0:
             problems.append(
                 Problem(path, lineno, col + 1, "tab", "tab character; indent and separate with spaces")
@@ -193,7 +193,7 @@ def _specific_problem(text: str, line: int, col: int, message: str) -> str | Non
     return None
 
 
-def _mark_problem(path: str, exc: Exception, code: str, text: str = "") -> Problem:
+def _mark_problem(path: str, exc: Any, code: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
@@ -319,6 +319,7 @@ _RYML_READS = (b"null", b"true", b"false")
 
 def _entries(value: Any) -> int:
     """Keys and items of plain data, counted through every level."""
+    items: Any
     if isinstance(value, dict):
         items = value.values()
     elif isinstance(value, list):
@@ -627,7 +628,8 @@ def _compose(path: str, events: Iterator[Any]) -> Strict:
                 values.append(value)
             return yaml.SequenceNode("", items, event.start_mark, event.end_mark), values
         if isinstance(event, ev.MappingStartEvent):
-            pairs, values = [], {}
+            pairs: list[tuple[Any, Any]] = []
+            mapping: dict[str, Any] = {}
             while True:
                 key_event = next(events)
                 if isinstance(key_event, ev.MappingEndEvent):
@@ -639,12 +641,12 @@ def _compose(path: str, events: Iterator[Any]) -> Strict:
                     continue
                 key = str(key)
                 key_node.value = key
-                if key in values:
+                if key in mapping:
                     problems.append(Problem(path, *at(key_event), "duplicate-key", f"this key appears twice in the same mapping ({key!r})"))
                     continue
-                values[key] = value
+                mapping[key] = value
                 pairs.append((key_node, value_node))
-            return yaml.MappingNode("", pairs, event.start_mark, event.end_mark), values
+            return yaml.MappingNode("", pairs, event.start_mark, event.end_mark), mapping
         raise _Found([Problem(path, *at(event), "syntax", f"unexpected {type(event).__name__}")])
 
     root = data = None
