@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-
 from typing import Any
 
 import attrs

@@ -11,9 +11,9 @@ import datetime as dt
 import difflib
 import functools
 import re
-from typing import Any
 import typing
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 

@@ -8,7 +8,6 @@ Used by the terminal UI; free of Textual. Every action goes through
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import Any
 
 import attrs
