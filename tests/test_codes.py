@@ -117,3 +117,15 @@ def test_layers_run_one_way():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+async def test_the_review_screen_counts_warnings_apart_from_problems(tmp_path):
+    from factcheck.tui.app import FactcheckApp
+
+    undated = PUBLISHED.replace("published: 2021-12-01", "published: null")
+    app = FactcheckApp(str(make_tree(tmp_path, {"support-rose": undated})), "tester")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = str(app.query_one("#summary-bar").render())
+        assert "0 with problems" in bar and "1 with warnings" in bar

@@ -137,6 +137,7 @@ class FactcheckApp(App[int]):
         self._ordered_for: tuple[str, bool] | None = None
         self._counts: Counter = Counter()
         self._problem_count = 0
+        self._warning_count = 0
         self.query_text = ""
         self.quick = "all"
         self.sort_column = "id"
@@ -282,7 +283,8 @@ class FactcheckApp(App[int]):
 
     def _count(self) -> None:
         self._counts = Counter(r.row.status if r.row else "unreadable" for r in self.all_records)
-        self._problem_count = sum(1 for r in self.all_records if r.problems)
+        self._problem_count = sum(1 for r in self.all_records if any(p.severity == "error" for p in r.problems))
+        self._warning_count = sum(1 for r in self.all_records if r.problems and all(p.severity != "error" for p in r.problems))
 
     def update_summary(self) -> None:
         counts, problems = self._counts, self._problem_count
@@ -295,6 +297,8 @@ class FactcheckApp(App[int]):
                 bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
         bar.append("  ·  ")
         bar.append(f"{problems} with problems", "bold red" if problems else "dim")
+        if self._warning_count:
+            bar.append(f"  ·  {self._warning_count} with warnings", "#d97706")
         bar.append(f"  ·  editing as {self.editor}", "dim")
         shown = []
         if self.quick != "all":
