@@ -284,6 +284,11 @@ class Parsed:
     def locate(self, findings: list[FieldError]) -> list[Problem]:
         if not findings:
             return []
+        if self._root is None and all(len(f.path) == 1 and isinstance(f.path[0], str) for f in findings):
+            quick = [yamlio.locate_top_level(self.raw, str(f.path[0]), f.at_key) for f in findings]
+            found = [q for q in quick if q is not None]
+            if len(found) == len(findings):  # top-level keys of a block mapping: found without a parse
+                return sorted(Problem(self.path, line, col, f.code, f.message) for (line, col), f in zip(found, findings, strict=True))
         if self._root is not None:
             return sorted(Problem(self.path, *yamlio._locate_node(self._root, f.path, f.at_key), f.code, f.message) for f in findings)
         return sorted(yamlio.locate_all(self.path, self.raw, findings))

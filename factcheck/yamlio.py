@@ -735,6 +735,29 @@ def locate_all(path: str, raw: bytes, findings: list) -> list[Problem]:
     return [Problem(path, *_locate_node(root, f.path, f.at_key), f.code, f.message) for f in findings]
 
 
+def locate_top_level(raw: bytes, key: str, at_key: bool = False) -> tuple[int, int] | None:
+    """Where :func:`locate_all` would put a top-level key of a block mapping, found in the bytes.
+
+    The key's own position for a collection (or with ``at_key``), its value's for a
+    scalar; None when the key is not written plainly at the start of a line (then the
+    caller composes the document).
+    """
+    match = re.search(rb"(?m)^" + re.escape(key.encode()) + rb":(?=[ \r\n])", raw)
+    if match is None:
+        return None
+    line = raw.count(b"\n", 0, match.start()) + 1
+    if at_key:
+        return line, 1
+    end = raw.find(b"\n", match.end())
+    rest = raw[match.end(): end if end >= 0 else len(raw)]
+    value = rest.lstrip(b" ")
+    if not value or value.startswith((b"#", b"\r")):
+        return line, 1  # a block collection (or an empty value) below: the key's position
+    if value.startswith((b"|", b">", b"&", b"!", b"*", b"[", b"{")) and not value.startswith((b"[]", b"{}")):
+        return None  # block scalars, properties and flow collections: let the composer decide
+    return line, len(key) + 1 + (len(rest) - len(value)) + 1
+
+
 def _locate_node(root: Any, path: Path, at_key: bool) -> tuple[int, int]:
     """The same answer as :func:`locate`, from a PyYAML node tree."""
     import yaml

@@ -480,3 +480,21 @@ def test_a_file_this_user_may_no_longer_read_is_not_taken_from_the_cache(tmp_pat
     os.chmod(path, 0o600)
     assert check_tree([root]).parsed == 1  # only the file others may not read: read again
     assert check_tree([root]).parsed == 1
+
+
+def test_top_level_positions_found_without_a_parse_agree_with_the_composer():
+    from factcheck.convert import FieldError
+
+    checked = 0
+    for path in sorted((REPO / "claims").rglob("*.yaml")):
+        raw = path.read_bytes()
+        data = yamlio.load_fast(raw)
+        for key in data:
+            for at_key in (False, True):
+                quick = yamlio.locate_top_level(raw, key, at_key)
+                if quick is None:
+                    continue
+                composed = yamlio.locate_all(str(path), raw, [FieldError("x", "m", (key,), at_key)])[0]
+                assert quick == (composed.line, composed.col), (path.name, key, at_key)
+                checked += 1
+    assert checked > 1000
