@@ -11,8 +11,9 @@ A claim is read in its export shape (the JSON the store keeps for it, decoded), 
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import msgspec
 
 from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Article, Status, Verdict
 from factcheck.problems import Problem
@@ -92,5 +93,5 @@ def document(reviews: list[dict]) -> dict:
 
 def script_json(data: dict) -> str:
     """JSON for a ``<script type="application/ld+json">`` element: no ``<``, ``>`` or ``&`` can end it."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=1)
+    text = msgspec.json.encode(data).decode("utf-8")
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -17,6 +17,7 @@ Problems are values: a config that cannot be read, an unknown key or a bad URL i
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 
 import attrs
@@ -27,18 +28,12 @@ CONFIG_FILE = "factcheck.toml"
 DEFAULT_ORGANIZATION = "factcheck"
 
 
+_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*")
+
+
 def is_http_url(value: object) -> bool:
     """Whether ``value`` is an http(s) URL with a host and no whitespace or control characters."""
-    if not isinstance(value, str):
-        return False
-    scheme, sep, rest = value.partition("://")
-    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    return (
-        scheme.lower() in ("http", "https")
-        and bool(sep)
-        and bool(host)
-        and not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value)
-    )
+    return isinstance(value, str) and _HTTP_URL.fullmatch(value) is not None
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -121,7 +122,8 @@ def describe_entry(entry: dict) -> tuple[str, str | None]:
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=64)
+def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each paragraph (blocks separated by blank lines), trimmed."""
     spans = []
     start = 0
@@ -136,7 +138,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         trail = len(chunk.rstrip())
         if trail > lead:
             out.append((a + lead, a + trail))
-    return out
+    return tuple(out)
 
 
 @attrs.frozen
@@ -204,7 +206,7 @@ class _Item:
     """A claim that goes on the site."""
 
     record: Any
-    blob: bytes
+    blob: bytes | None  # the claim as JSON, when the store was opened with its data
     article: Any  # ArticleRecord
     published: bool
     claim: dict | None = None
@@ -213,15 +215,56 @@ class _Item:
     def id(self) -> str:
         return self.record.id
 
+    @property
+    def row(self) -> Any:
+        return self.record.row
+
+    def key(self) -> str:
+        """What says the claim file is unchanged: its stat and content digest as the store read it."""
+        stat, content = self.record.signature
+        return _digest(tuple(stat) if stat else None, content)
+
     def data(self) -> dict:
+        """The claim in its export shape (the JSON the store keeps), decoded once."""
         if self.claim is None:
-            self.claim = msgspec.json.decode(self.blob)
+            if self.blob is not None:
+                self.claim = msgspec.json.decode(self.blob)
+            else:  # a store opened without data: read this claim alone
+                from factcheck.convert import unstructure
+
+                self.claim = msgspec.json.decode(msgspec.json.encode(unstructure(self.record.claim), enc_hook=_encode_date))
         return self.claim
+
+
+def _encode_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise NotImplementedError(type(value).__name__)
+
+
+class _Facts(msgspec.Struct, array_like=True):
+    """What the pages across claims need of a claim beyond its row, kept between builds."""
+
+    key: str
+    published_at: str | None
+    modified_at: str | None
+    related: list[str]
+    corrections: list[tuple[str, str, str]]  # date, change, reason
+
+    @classmethod
+    def of(cls, key: str, claim: dict) -> "_Facts":
+        return cls(
+            key, claimreview.published_at(claim), claimreview.modified_at(claim), list(claim.get("related") or ()),
+            [(c["date"], c["change"], c["reason"]) for c in claim.get("corrections") or ()],
+        )
 
 
 class _Manifest(msgspec.Struct):
     format: int
     pages: dict[str, tuple[str, int, int]]  # relative path -> (input key, size, mtime_ns)
+    facts: dict[str, _Facts] = {}  # claim file path -> facts
 
 
 def _digest(*parts: Any) -> str:
@@ -270,20 +313,20 @@ def _manifest_path(out: str) -> FsPath:
     return cache_dir() / f"site-{_digest(os.path.realpath(out))}.json"
 
 
-def _load_manifest(out: str) -> dict[str, tuple[str, int, int]]:
+def _load_manifest(out: str) -> _Manifest:
     try:
         manifest = msgspec.json.decode(_manifest_path(out).read_bytes(), type=_Manifest)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return {}
-    return manifest.pages if manifest.format == FORMAT else {}
+        return _Manifest(FORMAT, {}, {})
+    return manifest if manifest.format == FORMAT else _Manifest(FORMAT, {}, {})
 
 
-def _save_manifest(out: str, pages: dict[str, tuple[str, int, int]]) -> None:
+def _save_manifest(out: str, manifest: _Manifest) -> None:
     path = _manifest_path(out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        tmp.write_bytes(msgspec.json.encode(_Manifest(FORMAT, pages)))
+        tmp.write_bytes(msgspec.json.encode(manifest))
         os.replace(tmp, path)
     except OSError:
         pass  # the next build renders every page again; the output is the same
@@ -292,10 +335,10 @@ def _save_manifest(out: str, pages: dict[str, tuple[str, int, int]]) -> None:
 class _Writer:
     """Writes pages into the output folder, only those whose bytes differ from what is there."""
 
-    def __init__(self, out: str, result: BuildResult):
+    def __init__(self, out: str, result: BuildResult, previous: dict[str, tuple[str, int, int]]):
         self.out = out
         self.result = result
-        self.previous = _load_manifest(out)
+        self.previous = previous
         self.pages: dict[str, tuple[str, int, int]] = {}
 
     def fresh(self, rel: str, key: str) -> bool:
@@ -368,7 +411,6 @@ def build(
     base_url: str | None = None,
     drafts: bool = False,
     repo_url: str | None = None,
-    store: Any = None,
 ) -> BuildResult:
     """Build the site of the claims tree at ``root`` into ``out``. Raises BuildError on bad options only."""
     from factcheck.store import ClaimStore
@@ -382,7 +424,10 @@ def build(
     result = BuildResult(out=out, problems=list(problems))
     if base is None:
         result.problems.append(Problem(root, 1, 1, "no-base-url", "no base URL (--base-url or base_url in the config): ClaimReview and the feed carry relative URLs, which search engines ignore", "warning"))
-    store = store or ClaimStore.open(root, data=True)
+    previous = _load_manifest(out)
+    # A first build reads every claim's JSON from the store; later builds read rows only,
+    # and the few claims whose files changed one by one.
+    store = ClaimStore.open(root, data=not previous.facts)
     os.makedirs(out, exist_ok=True)
 
     # which claims go on the site
@@ -391,8 +436,8 @@ def build(
     unreadable = 0
     for record in sorted(store.all(), key=lambda r: r.path):
         row = record.row
-        blob = store.data.get(record.path)
-        if row is None or not blob or record.article is None or record.article.article is None:
+        blob = store.data.get(record.path) if store.data else None
+        if row is None or (store.data and not blob) or record.article is None or record.article.article is None:
             unreadable += 1
             continue
         published = row.status == Status.PUBLISHED.value
@@ -406,6 +451,12 @@ def build(
     if unreadable:
         result.problems.append(Problem(root, 1, 1, "unreadable-claims", f"{unreadable} claim file(s) cannot be read as claims and are left out; run factcheck validate", "warning"))
 
+    facts: dict[str, _Facts] = {}
+    for item in items:
+        key = item.key()
+        known = previous.facts.get(item.record.path)
+        facts[item.id] = known if known is not None and known.key == key else _Facts.of(key, item.data())
+
     by_id = {item.id: item for item in items}
     articles: dict[str, list[_Item]] = {}
     for item in items:
@@ -416,18 +467,16 @@ def build(
     )
 
     env = _environment()
-    code = _code_key()
     org = claimreview.organization(config.organization, config.organization_url)
-    options = (code, attrs.astuple(config), base, drafts, repo)
+    options = _digest(_code_key(), repr(config), base, drafts, repo)
     site = {
         "title": config.title,
         "organization": config.organization,
         "organization_url": link_url(config.organization_url),
         "drafts": drafts,
         "base": base,
-        "latest_feed": "feed.xml",
     }
-    writer = _Writer(out, result)
+    writer = _Writer(out, result, previous.pages)
     article_keys = {a.folder: _digest(repr(a.article), a.text or "") for a in article_records}
 
     def url_of(rel: str) -> str:
@@ -440,8 +489,8 @@ def build(
     # claim pages
     for item in items:
         rel = claim_page(item.id)
-        related = [(r, by_id[r].record.row.text, by_id[r].record.row.verdict, by_id[r].published) for r in _related_ids(item) if r in by_id]
-        key = _digest(options, item.blob, article_keys[item.article.folder], related)
+        related = [(r, by_id[r].row.text, by_id[r].row.verdict, by_id[r].published) for r in facts[item.id].related if r in by_id]
+        key = _digest(options, facts[item.id].key, article_keys[item.article.folder], related)
         if writer.fresh(rel, key):
             continue
         claim = item.data()
@@ -461,7 +510,7 @@ def build(
             article_slug=item.article.slug,
             passage=quote_in_paragraph(item.article.text, claim["quote"]),
             grade=VERDICT_SCALE.get(Verdict(claim["verdict"])) if claim.get("verdict") else None,
-            first_published=claimreview.published_at(claim),
+            first_published=facts[item.id].published_at,
             related=[{"id": r, "text": t, "verdict": v, "draft": not p} for r, t, v, p in related],
             jsonld=claimreview.script_json(review) if review else None,
             yaml_link=yaml_link,
@@ -471,7 +520,7 @@ def build(
     # warnings that ClaimReview asks for
     for item in items:
         if item.published:
-            warning = claimreview.long_claim(item.record.path, {"text": item.record.row.text})
+            warning = claimreview.long_claim(item.record.path, {"text": item.row.text})
             if warning:
                 result.problems.append(warning)
 
@@ -479,12 +528,12 @@ def build(
     for article in article_records:
         rel = f"articles/{article.slug}.html"
         members = sorted(articles[article.folder], key=lambda i: i.id)
-        key = _digest(options, article_keys[article.folder], [(i.id, i.record.row.status, i.record.row.verdict, i.record.row.text, i.record.row.quote) for i in members])
+        key = _digest(options, article_keys[article.folder], [(i.id, i.row.status, i.row.verdict, i.row.text, i.row.quote, i.row.claimant) for i in members])
         if writer.fresh(rel, key):
             continue
         marks, unmarked = [], []
         for item in members:
-            row = item.record.row
+            row = item.row
             span = find_quote(row.quote, article.text) if article.text else None
             mark = Mark(item.id, verdict_class(row.verdict), _mark_label(row, item.published), row.text, not item.published)
             if span is None:
@@ -504,17 +553,11 @@ def build(
         )
         writer.put(rel, page, key)
 
-    # pages across all claims
-    dated = []
-    corrections = []
-    for item in items:
-        claim = item.data()
-        when = claimreview.published_at(claim) or claimreview.modified_at(claim) or ""
-        dated.append((when, item))
-        for n, c in enumerate(claim.get("corrections") or ()):
-            corrections.append((c["date"], item.id, n, c, item))
-    dated.sort(key=lambda d: (d[0], d[1].id), reverse=True)
-    corrections.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
+    # pages across all claims: from rows and facts, no claim read
+    dated = sorted(
+        ((facts[i.id].published_at or facts[i.id].modified_at or "", i) for i in items),
+        key=lambda d: (d[0], d[1].id), reverse=True,
+    )
     latest = [dict(_row_view(i), when=w) for w, i in dated if i.published][:LATEST]
     home_articles = [
         {"slug": a.slug, "article": a.article, "counts": _counts(articles[a.folder]), "claims": len(articles[a.folder])}
@@ -522,36 +565,27 @@ def build(
     ]
     writer.put("index.html", render("home.html", "index.html", 0, articles=home_articles, latest=latest, drafts_list=[dict(_row_view(i), when=w) for w, i in dated if not i.published][:LATEST]))
     writer.put("methodology.html", render("methodology.html", "methodology.html", 0, **methodology()))
-    writer.put("corrections.html", render("corrections.html", "corrections.html", 0, corrections=[
-        {"date": d, "id": i, "change": c["change"], "reason": c["reason"], "text": item.record.row.text, "draft": not item.published}
-        for d, i, _, c, item in corrections
-    ]))
+    corrections = sorted(
+        ((date, i.id, n, change, reason, i.row.text, not i.published) for i in items for n, (date, change, reason) in enumerate(facts[i.id].corrections)),
+        key=lambda c: (c[0], c[1], c[2]), reverse=True,
+    )
+    key = _digest(options, corrections)
+    if not writer.fresh("corrections.html", key):
+        writer.put("corrections.html", render("corrections.html", "corrections.html", 0, corrections=[
+            {"date": d, "id": i, "change": change, "reason": reason, "text": text, "draft": draft}
+            for d, i, _, change, reason, text, draft in corrections
+        ]), key)
     feed = [(w, i) for w, i in dated if i.published][:FEED_ENTRIES]
     writer.put("feed.xml", render(
         "feed.xml", "feed.xml", 0,
         feed_id=url_of("feed.xml") if base else _urn("feed"),
-        updated=max((claimreview.modified_at(i.data()) or w for w, i in feed), default="1970-01-01T00:00:00Z"),
-        entries=[_feed_entry(i, w, url_of(claim_page(i.id)), base is not None) for w, i in feed],
+        updated=max((facts[i.id].modified_at or w for w, i in feed), default="1970-01-01T00:00:00Z"),
+        entries=[_feed_entry(i, w, facts[i.id], url_of(claim_page(i.id)), base is not None) for w, i in feed],
     ))
     writer.put("style.css", (HERE / "style.css").read_bytes())
     writer.remove_stale(("claims", "articles"))
-    _save_manifest(out, writer.pages)
+    _save_manifest(out, _Manifest(FORMAT, writer.pages, {i.record.path: facts[i.id] for i in items}))
     return result
-
-
-def _related_ids(item: _Item) -> list[str]:
-    return list(item.data().get("related") or ()) if item.claim is not None else _related_from_blob(item.blob)
-
-
-class _Related(msgspec.Struct):
-    related: list[str] = []
-
-
-_related_decoder = msgspec.json.Decoder(_Related)
-
-
-def _related_from_blob(blob: bytes) -> list[str]:
-    return _related_decoder.decode(blob).related
 
 
 def _mark_label(row: Any, published: bool) -> str:
@@ -581,16 +615,15 @@ def _urn(name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"factcheck:{name}").urn
 
 
-def _feed_entry(item: _Item, when: str, url: str, absolute: bool) -> dict:
-    claim = item.data()
+def _feed_entry(item: _Item, when: str, facts: _Facts, url: str, absolute: bool) -> dict:
     return {
         "id": url if absolute else _urn(f"claim:{item.id}"),
         "url": url,
-        "title": claim["text"],
+        "title": item.row.text,
         "published": when,
-        "updated": claimreview.modified_at(claim) or when,
-        "verdict": claim.get("verdict"),
-        "summary": claim.get("summary") or "",
+        "updated": facts.modified_at or when,
+        "verdict": item.row.verdict,
+        "summary": item.row.summary or "",
     }
 
 
