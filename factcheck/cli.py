@@ -189,9 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     _root_arg(p)
     p.add_argument("id", type=claim_id)
 
-    p = sub.add_parser("export", help="every claim as JSON")
+    p = sub.add_parser("export", help="every claim as JSON, or the published ones as ClaimReview JSON-LD")
     _root_arg(p)
-    p.add_argument("--format", choices=("json",), default="json")
+    p.add_argument("--format", choices=("json", "claimreview"), default="json")
+    p.add_argument("--base-url", help="claimreview: the site's URL, for each review's url (default: base_url of the config)")
+
+    p = sub.add_parser("build", help="build the static fact-check site")
+    p.add_argument("path", nargs="?", help="claims folder (default: claims/)")
+    p.add_argument("--out", default=None, help="output folder (default: site/ beside the claims folder)")
+    p.add_argument("--base-url", help="the URL the site is published at (default: base_url of the config)")
+    p.add_argument("--drafts", action="store_true", help="also show claims that are not published, marked as drafts")
+    p.add_argument("--repo-url", help="link each claim page to its YAML file under this URL (e.g. https://github.com/OWNER/REPO/blob/main)")
 
     p = sub.add_parser("review", help="open the review screen on a claims folder")
     p.add_argument("path", nargs="?", help="claims folder (default: claims/)")

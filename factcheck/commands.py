@@ -298,6 +298,8 @@ def export(args: argparse.Namespace) -> int:
     store = _store(args, data=True)
     if store is None:
         return _fail(NO_ROOT)
+    if args.format == "claimreview":
+        return _export_claimreview(store, args.base_url)
     out = sys.stdout.buffer
     records = sorted(store.all(), key=lambda r: r.path)
     out.write(b"[")
@@ -318,6 +320,37 @@ def export(args: argparse.Namespace) -> int:
         print(f"factcheck: {len(unreadable)} claim file(s) could not be read and are exported with id, article and path only: {names}; run factcheck validate", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _export_claimreview(store: ClaimStore, base_url: str | None) -> int:
+    from factcheck.site.build import BuildError, claim_reviews
+
+    try:
+        document, warnings = claim_reviews(store, base_url)
+    except BuildError as exc:
+        return _fail(str(exc))
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    for problem in warnings:
+        print(parsable(problem), file=sys.stderr)
+    return EXIT_OK
+
+
+def build(args: argparse.Namespace) -> int:
+    from factcheck.site import build as build_site
+    from factcheck.site.build import BuildError
+
+    root = args.path or (str(find_root()) if find_root() else None)
+    if root is None or not os.path.isdir(root):
+        return _fail(NO_ROOT if root is None else f"not a folder: {root}")
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(root)), "site")
+    try:
+        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url)
+    except BuildError as exc:
+        return _fail(str(exc))
+    for problem in result.problems:
+        print(parsable(problem), file=sys.stderr)
+    print(f"{_shown(out)}: {result.pages} pages, {len(result.written)} written, {len(result.removed)} removed")
+    return EXIT_PROBLEMS if any(p.severity == "error" for p in result.problems) else EXIT_OK
 
 
 def review(args: argparse.Namespace) -> int:

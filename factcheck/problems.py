@@ -63,6 +63,11 @@ CODES: dict[str, tuple[str, str]] = {
     "correction-missing": ("error", "with --base: a published claim changed (verdict, sources, status) with no new corrections entry"),
     "not-canonical": ("error", "fmt --check: the file is not in the canonical layout"),
     "invalid": ("error", "fmt: the file is not a valid claim, so it cannot be laid out"),
+    # factcheck build and ClaimReview
+    "config": ("error", "build: the site config (factcheck.toml or [tool.factcheck]) cannot be read, or has a bad key or value"),
+    "no-base-url": ("warning", "build: no base URL, so ClaimReview and the feed carry relative URLs"),
+    "unreadable-claims": ("warning", "build: claim files that cannot be read are left out of the site"),
+    "claim-reviewed-long": ("warning", "ClaimReview: the claim's text is over 75 characters (published whole)"),
 }
 
 

@@ -1,0 +1,182 @@
+"""Claims trees for the site tests: published claims, a draft, and a hostile tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import make_tree
+
+PUBLISHED_YAML = """\
+id: support-rose
+text: "Support for the plan rose from 57% in 2017 to 68% in 2021."
+quote: "Support for the plan rose from 57 percent in 2017 to 68 percent in 2021, according to the city's \\"annual survey.\\""
+claimant: "City survey"
+kind: quantity
+status: published
+verdict: mostly-accurate
+summary: "The 2021 survey shows 68 percent; the 2017 figure comes from an earlier poll."
+tags: []
+related:
+  - bridges-repaired
+sources:
+  - url: https://example.org/survey
+    title: "Annual survey 2021"
+    publisher: "City of Example"
+    published: 2021-12-01
+    accessed: 2024-04-02
+    excerpt: "68 percent support the plan"
+    stance: supports
+    archive_url: https://web.archive.org/web/2024/https://example.org/survey
+    archived: 2024-04-02
+corrections:
+  - date: 2024-04-05
+    change: "verdict changed from accurate to mostly-accurate"
+    reason: "The 2017 figure is from a different poll."
+history:
+  - at: 2024-04-01T09:00:00Z
+    by: ann
+    action: created
+    after: new
+  - at: 2024-04-02T10:00:00Z
+    by: ann
+    action: status
+    field: status
+    before: new
+    after: published
+    note: "Reviewed."
+  - at: 2024-04-05T10:00:00Z
+    by: bob
+    action: correction
+    field: corrections
+    note: "verdict changed"
+"""
+
+BRIDGES_PUBLISHED = """\
+id: bridges-repaired
+text: "The mayor said 24 bridges were repaired in 2023."
+quote: "The mayor said that 24 bridges were repaired in 2023."
+claimant: "The mayor"
+kind: quantity
+status: published
+verdict: inaccurate
+summary: "The city's report lists 12 repaired bridges."
+tags: []
+related: []
+sources:
+  - url: https://example.org/report
+    title: "Bridge report 2023"
+    publisher: "City of Example"
+    published: 2024-01-15
+    accessed: 2024-04-02
+    excerpt: "In 2023 the city repaired 12 bridges."
+    stance: refutes
+corrections: []
+history:
+  - at: 2024-04-01T09:00:00Z
+    by: ann
+    action: created
+    after: new
+  - at: 2024-04-03T10:00:00Z
+    by: ann
+    action: status
+    field: status
+    before: new
+    after: published
+"""
+
+DRAFT_YAML = """\
+id: critics-disagree
+text: "Critics disagree with the mayor."
+quote: "Critics disagree."
+claimant: "Test Article"
+kind: attribution
+status: researching
+verdict: null
+summary: null
+tags: []
+related: []
+sources: []
+corrections: []
+history:
+  - at: 2024-04-01T09:00:00Z
+    by: ann
+    action: created
+    after: new
+  - at: 2024-04-02T09:00:00Z
+    by: ann
+    action: status
+    field: status
+    before: new
+    after: researching
+"""
+
+
+def published_tree(root: Path) -> Path:
+    """Two published claims (one corrected) and one draft."""
+    return make_tree(root, {"bridges-repaired": BRIDGES_PUBLISHED, "support-rose": PUBLISHED_YAML, "critics-disagree": DRAFT_YAML})
+
+
+HOSTILE_TEXT = (
+    "Hostile Article\n\n"
+    'The council said <script>window.pwned = "quote"</script> and "><img src=x onerror="window.pwned=1"> happened.\n\n'
+    "A second paragraph with javascript:alert(1) in it.\n"
+)
+
+HOSTILE_CLAIM = """\
+id: hostile
+text: "</script><script>window.pwned = 'text'</script> \\"><img src=x onerror=\\"window.pwned='img'\\">"
+quote: "The council said <script>window.pwned = \\"quote\\"</script> and \\"><img src=x onerror=\\"window.pwned=1\\"> happened."
+claimant: "<b onmouseover=\\"window.pwned='claimant'\\">council</b>"
+kind: event
+status: published
+verdict: misleading
+summary: "javascript:window.pwned='summary' <iframe src=\\"javascript:window.pwned='iframe'\\"></iframe>"
+tags: []
+related: []
+sources:
+  - url: https://example.org/x?a=<script>
+    title: "<script>window.pwned='title'</script>"
+    publisher: "<svg onload=\\"window.pwned='publisher'\\">"
+    published: null
+    accessed: 2024-04-02
+    excerpt: "javascript:window.pwned='excerpt'"
+    stance: context
+corrections:
+  - date: 2024-04-05
+    change: "<a href=\\"javascript:window.pwned='change'\\">click</a>"
+    reason: "<script>window.pwned='reason'</script>"
+history:
+  - at: 2024-04-01T09:00:00Z
+    by: "<script>window.pwned='by'</script>"
+    action: created
+    after: new
+    note: "<img src=x onerror=\\"window.pwned='note'\\">"
+  - at: 2024-04-02T10:00:00Z
+    by: ann
+    action: status
+    field: status
+    before: new
+    after: published
+"""
+
+HOSTILE_ARTICLE = """\
+title: "</title><script>window.pwned='article'</script>"
+publisher: "<img src=x onerror=\\"window.pwned='pub'\\">"
+url: https://example.org/a?<script>
+published: 2024-03-28
+language: en
+text: article.txt
+outlet: null
+authors: []
+"""
+
+
+def hostile_tree(root: Path) -> Path:
+    claims = make_tree(root, {"hostile": HOSTILE_CLAIM})
+    folder = claims / "test-article"
+    (folder / "article.yaml").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    (folder / "article.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (root / "factcheck.toml").write_text(
+        'organization = "<script>window.pwned=\'org\'</script>"\norganization_url = "javascript:alert(1)"\n', encoding="utf-8"
+    )
+    return claims
