@@ -152,6 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=Kind.words(), default="event")
     p.add_argument("--id", help="claim id (default: derived from the quote)")
 
+    p = sub.add_parser("suggest", help="rank an article's sentences by check-worthiness; --write creates claims")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("article", nargs="?", help="article folder or its slug")
+    p.add_argument("--write", action="store_true", help="create claim files (status new) for the top candidates not yet claimed")
+    p.add_argument("--top", type=_positive, help="with --write: at most N claims (default 10 unless --min-score is given)")
+    p.add_argument("--min-score", type=float, help="with --write: only sentences scoring at least S (0 to 1)")
+    p.add_argument("--sentences", metavar="FILE", help="score the lines of FILE ('-': stdin) as given, one sentence a line, in input order")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
     p = sub.add_parser("log", help="a claim's recorded history merged with git history")
     _root_arg(p)
     p.add_argument("id")
