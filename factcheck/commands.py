@@ -504,6 +504,12 @@ def suggest(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def article(args: argparse.Namespace) -> int:
+    from factcheck.frontdoor import article_add
+
+    return article_add(args)
+
+
 # -- provenance (factcheck.provenance) ---------------------------------------------
 
 

@@ -128,3 +128,67 @@ def suggest(args: argparse.Namespace) -> int:
     skipped = sum(1 for c in found if c.claimed_by)
     print(f"{written} claims written; {skipped} sentences already claimed were left alone")
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+# -- article add -----------------------------------------------------------------------
+
+_OPTION_OF = {"title": "--title", "publisher": "--publisher", "url": "--url", "published": "--published", "language": "--language"}
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return not args.no_input and sys.stdin is not None and sys.stdin.isatty()
+
+
+def _ask(name: str, hint: str) -> str:
+    try:
+        return input(f"{name}{f' ({hint})' if hint else ''}: ")
+    except EOFError:
+        return ""
+
+
+def article_add(args: argparse.Namespace) -> int:
+    from factcheck import ingest
+    from factcheck.model import Article
+    from factcheck.netpolicy import Policy
+
+    if not args.timeout > 0:
+        return _usage("--timeout must be more than 0 seconds")
+    options: dict[str, object] = {"outlet": args.outlet, "authors": args.authors or []}
+    for name in ("title", "publisher", "url", "published", "language"):
+        given = getattr(args, name)
+        if given is not None:
+            value = ingest.parse_field(name, given)
+            if isinstance(value, str) and value.startswith("error:"):
+                return _usage(f"article add: {value[len('error: '):]}")
+            options[name] = value
+    page = ingest.read_source(args.source, args.timeout, args.max_bytes, Policy(allow_private=args.allow_private))
+    if isinstance(page, str):
+        print(f"factcheck: {page}")
+        return EXIT_PROBLEMS
+    extracted = ingest.extract(page)
+    if isinstance(extracted, str):
+        print(f"factcheck: {extracted}")
+        return EXIT_PROBLEMS
+    fields = ingest.resolve_fields(extracted.found, options, _ask if _interactive(args) else None)
+    if isinstance(fields, list):
+        needed = ", ".join(f"{name} ({_OPTION_OF[name]})" for name in fields)
+        print(f"factcheck: refused: not found in {args.source}: {needed}; give them as options (nothing is guessed)")
+        return EXIT_PROBLEMS
+    value = {name: found.value for name, found in fields.items()}
+    article = Article(
+        title=value["title"], publisher=value["publisher"], url=value["url"], published=value["published"],
+        language=value["language"], text=f"article{extracted.suffix}", outlet=value.get("outlet"), authors=list(value.get("authors") or []),
+    )
+    root = args.root or (str(find_root()) if find_root() else "claims")
+    slug = args.slug or ingest.slug_for(article.title)
+    written = ingest.write_article(root, slug, article, extracted.text)
+    if isinstance(written, str):
+        print(f"factcheck: refused: {written}")
+        return EXIT_PROBLEMS
+    print(f"created {written.folder}/ (article.yaml, {article.text}: {len(extracted.text.split())} words)")
+    for name in ingest.FIELDS:
+        if name in fields:
+            shown = ", ".join(fields[name].value) if name == "authors" else fields[name].value
+            print(f"  {name}: {shown}  ({fields[name].origin})")
+    print(f"next: factcheck suggest {slug}")
+    return EXIT_OK
