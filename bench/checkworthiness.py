@@ -148,11 +148,19 @@ def article_overlap(folder: Path, model: suggest.Model) -> str:
     k = len(quotes)
     top = suggest.ranked(found)[:k]
     covered_quotes = {cid for c in top for cid in c.claimed_by}
-    claimed_sentences = sum(1 for c in found if c.claimed_by)
+    claimed = sum(1 for c in found if c.claimed_by)
+    ap = average_precision([int(bool(c.claimed_by)) for c in suggest.ranked(found)])
+    rng = random.Random(SEED)
+    chance = statistics.fmean(
+        average_precision(rng.sample([int(bool(c.claimed_by)) for c in found], len(found))) for _ in range(RANDOM_RUNS)
+    )
+    top_n = suggest.ranked(found)[:claimed]
     return (
-        f"{record.slug}: {len(found)} sentences, {claimed_sentences} of them hold a claim's quote; "
-        f"{len(covered_quotes)} of the {k} claims' quotes fall in the top {k} suggestions "
-        f"({sum(1 for c in top if c.claimed_by)} of the top {k} sentences hold a claim)"
+        f"{record.slug}: {len(found)} sentences, {claimed} of them hold a claim's quote, {k} claims.\n"
+        f"  {len(covered_quotes)} of the {k} claims' quotes fall in the top {k} suggestions "
+        f"(K exceeds the number of sentences, so this says little);\n"
+        f"  {sum(1 for c in top_n if c.claimed_by)} of the top {claimed} sentences hold a claim; "
+        f"average precision of the ranking with 'holds a claim' as the label {ap:.3f} (random order {chance:.3f})"
     )
 
 
