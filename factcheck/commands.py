@@ -507,6 +507,23 @@ def slug_from(text: str, limit: int = 6) -> str:
     return "-".join(words[:limit]) or "claim"
 
 
+def find_article(store: ClaimStore, name: str):
+    """The readable article a folder path or slug names, or why there is none."""
+    article = store.articles.get(name) or store.articles.get(os.path.join(store.root, name))
+    if article is None:
+        matches = [a for a in store.articles.values() if a.slug == name.rstrip("/").split("/")[-1]]
+        article = matches[0] if matches else None
+    if article is None or article.article is None or article.text is None:
+        slugs = ", ".join(sorted(a.slug for a in store.articles.values())) or "none"
+        return f"no readable article {name!r} (articles: {slugs})"
+    return article
+
+
+def default_claimant(article) -> str:
+    """Who makes a claim when the article attributes it to nobody: its authors."""
+    return ", ".join(article.authors) if article.authors else f"{article.outlet or article.publisher} author"
+
+
 def new(args: argparse.Namespace) -> int:
     from factcheck.rules import QuoteIndex, closest_passage
 
@@ -514,13 +531,9 @@ def new(args: argparse.Namespace) -> int:
     store = ClaimStore.open_articles(root) if root else None
     if store is None:
         return _fail(NO_ROOT)
-    article = store.articles.get(args.article) or store.articles.get(os.path.join(store.root, args.article))
-    if article is None:
-        matches = [a for a in store.articles.values() if a.slug == args.article.rstrip("/").split("/")[-1]]
-        article = matches[0] if matches else None
-    if article is None or article.article is None or article.text is None:
-        slugs = ", ".join(sorted(a.slug for a in store.articles.values())) or "none"
-        print(escape_line(f"factcheck: refused: no readable article {args.article!r} (articles: {slugs})"))
+    article = find_article(store, args.article)
+    if isinstance(article, str):
+        print(escape_line(f"factcheck: refused: {article}"))
         return EXIT_PROBLEMS
     if not QuoteIndex(article.text).contains(args.quote):
         print(escape_line(f"factcheck: refused: the quote does not occur in the article; closest passage: \"{closest_passage(args.quote, article.text)}\""))
@@ -530,7 +543,7 @@ def new(args: argparse.Namespace) -> int:
     while args.id is None and claim_id in store.ids():
         claim_id, n = f"{base}-{n}", n + 1
     by = editor_name(args.editor)
-    claimant = args.claimant or (", ".join(article.article.authors) if article.article.authors else f"{article.article.outlet or article.article.publisher} author")
+    claimant = args.claimant or default_claimant(article.article)
     from factcheck.convert import field_errors, unvalidated
 
     claim = unvalidated(
@@ -548,6 +561,18 @@ def new(args: argparse.Namespace) -> int:
         return _refused(exc)
     print(f"created {escape_line(record.path)}")
     return EXIT_OK
+
+
+def suggest(args: argparse.Namespace) -> int:
+    from factcheck.frontdoor import suggest as run
+
+    return run(args)
+
+
+def article(args: argparse.Namespace) -> int:
+    from factcheck.frontdoor import article_add
+
+    return article_add(args)
 
 
 # -- provenance (factcheck.provenance) ---------------------------------------------

@@ -1,0 +1,487 @@
+"""Bringing an article in: read a saved page, a text file or a URL; extract its text and
+metadata; write its folder in one step.
+
+Metadata comes only from what the page states: JSON-LD (``NewsArticle`` and kin), then
+OpenGraph, then other meta tags, then ``<title>`` and ``<html lang>``. What is not found
+stays missing (the caller asks or refuses); nothing is guessed. The main text is
+extracted with trafilatura. A URL is fetched under the link check's address policy
+(:mod:`factcheck.netpolicy`): non-public addresses are refused unless allowed, checked
+again on every redirect. Failures are returned as strings, never raised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import ssl
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+
+import attrs
+
+from factcheck.model import ARTICLE_KEYS, SLUG_RE, Article
+from factcheck.netpolicy import Policy, parse_target, redact, resolve
+
+USER_AGENT = "Mozilla/5.0 (compatible; factcheck article add)"
+MAX_REDIRECTS = 5
+REDIRECTS = {301, 302, 303, 307, 308}
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+#: The fields of article.yaml a page can give, in the order they are asked for.
+FIELDS = ("title", "publisher", "url", "published", "language", "authors", "outlet")
+#: Fewer words than this extracted from a page is not an article (a menu, a cookie notice).
+MIN_WORDS = 10
+REQUIRED = ("title", "publisher", "url", "published", "language")
+
+
+@attrs.frozen
+class Page:
+    """What a source gave: its bytes, whether they are HTML, its URL (if fetched) and charset."""
+
+    body: bytes
+    html: bool
+    url: str | None = None
+    charset: str | None = None
+    name: str = ""  # a file's name, for messages and the text file's suffix
+
+
+# -- reading a source -------------------------------------------------------------------
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source))
+
+
+def read_source(source: str, timeout: float, max_bytes: int, policy: Policy) -> Page | str:
+    """The page a SOURCE names (a file or an http(s) URL), or why it cannot be read."""
+    if is_url(source):
+        return fetch_page(source, timeout, max_bytes, policy)
+    suffix = os.path.splitext(source)[1].lower()
+    if suffix not in HTML_SUFFIXES + TEXT_SUFFIXES:
+        return f"{source}: not a saved page (.html, .htm), a text file (.txt, .md) or an http(s) URL"
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return f"cannot read {source}: {exc.strerror}"
+    with os.fdopen(fd, "rb") as handle:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return f"{source} is not a regular file"
+        body = handle.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        return f"{source} is larger than {max_bytes} bytes (--max-bytes)"
+    return Page(body, suffix in HTML_SUFFIXES, name=os.path.basename(source))
+
+
+def _open(target, entries: list[tuple], deadline: float) -> socket.socket:
+    """A blocking socket to the first address that answers (TLS for https)."""
+    error: Exception = OSError("no address to connect to")
+    for family, kind, proto, _, sockaddr in entries:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(remaining)
+            sock.connect(sockaddr)
+            if target.scheme == "https":
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error
+
+
+class _Connection(http.client.HTTPConnection):
+    """An HTTP connection over a socket opened to an address the policy allowed."""
+
+    def __init__(self, sock: socket.socket, host: str):
+        super().__init__(host)
+        self.sock = sock
+
+    def connect(self) -> None:  # the socket is already connected
+        pass
+
+
+def _charset(content_type: str | None) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
+def _get(url: str, deadline: float, max_bytes: int, policy: Policy) -> tuple[int, str | None, str | None, bytes] | str:
+    """One GET, no redirect followed: (status, Location, Content-Type, body) or why not."""
+    target = parse_target(url)
+    if isinstance(target, str):
+        return f"refused: {target}"
+    entries = resolve(target, policy, deadline)
+    if isinstance(entries, str):
+        return entries
+    try:
+        sock = _open(target, entries, deadline)
+    except TimeoutError:
+        return "timed out"
+    except OSError as exc:
+        return f"cannot connect to {target.host}: {exc.strerror or exc}"
+    conn = _Connection(sock, target.host_header)
+    try:
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
+        conn.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in (("Host", target.host_header), ("User-Agent", USER_AGENT), ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"),
+                            ("Accept-Encoding", "identity"), ("Connection", "close")):
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        length = response.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            return f"the page is larger than {max_bytes} bytes (--max-bytes)"
+        body = b""
+        while True:  # each read waits at most the time that was left when the request was sent
+            if time.monotonic() >= deadline:
+                return "timed out"
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            body += chunk
+            if len(body) > max_bytes:
+                return f"the page is larger than {max_bytes} bytes (--max-bytes)"
+        return response.status, response.getheader("Location"), response.getheader("Content-Type"), body
+    except (TimeoutError, socket.timeout):
+        return "timed out"
+    except (OSError, http.client.HTTPException) as exc:
+        return f"the server's answer could not be read: {getattr(exc, 'strerror', None) or exc or type(exc).__name__}"
+    finally:
+        conn.close()
+
+
+def fetch_page(url: str, timeout: float, max_bytes: int, policy: Policy) -> Page | str:
+    """The page at ``url`` (redirects followed, each target checked), within ``timeout`` seconds in all."""
+    deadline = time.monotonic() + timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        got = _get(url, deadline, max_bytes, policy)
+        if isinstance(got, str):
+            return f"cannot fetch {redact(url)}: {got}"
+        status, location, content_type, body = got
+        if status in REDIRECTS and location:
+            url = urllib.parse.urljoin(url, location)
+            continue
+        if not 200 <= status < 300:
+            return f"cannot fetch {redact(url)}: HTTP {status}"
+        kind = (content_type or "text/html").split(";", 1)[0].strip().lower()
+        if kind not in ("text/html", "application/xhtml+xml", "text/plain", "text/markdown"):
+            return f"cannot use {redact(url)}: it is {kind}, not a web page or text"
+        return Page(body, kind != "text/plain" and kind != "text/markdown", url=url, charset=_charset(content_type))
+    return f"cannot fetch {redact(url)}: more than {MAX_REDIRECTS} redirects"
+
+
+# -- decoding ---------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
+
+
+def decode(page: Page) -> str | None:
+    """The page's text: the charset the server or the page states, else UTF-8; None if neither fits."""
+    body = page.body
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    stated = [page.charset] if page.charset else []
+    if page.html:
+        match = _META_CHARSET.search(body[:4096])
+        if match:
+            stated.append(match.group(1).decode("ascii", "ignore"))
+    for charset in [*stated, "utf-8"]:
+        try:
+            return body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return None
+
+
+# -- metadata ----------------------------------------------------------------------------
+
+ARTICLE_TYPES = ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
+                 "Article", "BlogPosting", "Report", "ScholarlyArticle", "SocialMediaPosting")
+
+
+@attrs.frozen
+class Found:
+    value: object
+    origin: str  # where it was found: "JSON-LD", "OpenGraph", "meta", "<title>", "option", ...
+
+
+def _text(value) -> str | None:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value or None
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return None
+
+
+def _names(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        name = _text(item)
+        if name and not is_url(name) and name not in out:
+            out.append(name)
+    return out
+
+
+def _date(value) -> dt.date | None:
+    text = _text(value)
+    match = re.match(r"^\s*(\d{4}-\d{2}-\d{2})", text or "")
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def _language(value) -> str | None:
+    text = _text(value)
+    match = re.match(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$", text or "")
+    return match.group(1).lower() if match else None
+
+
+def _http(value, base: str | None) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    url = urllib.parse.urljoin(base, text) if base else text
+    return url if re.match(r"^https?://[^\s/?#]+\S*$", url, re.I) else None
+
+
+def _json_ld_objects(tree) -> list[dict]:
+    found: list[dict] = []
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            found.append(node)
+            walk(node.get("@graph", []))
+
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            walk(json.loads(script.text_content() or "null"))
+        except ValueError:
+            continue
+    return found
+
+
+def _types(obj: dict) -> list[str]:
+    kind = obj.get("@type", [])
+    return [kind] if isinstance(kind, str) else [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else []
+
+
+def html_metadata(html: str, base: str | None) -> dict[str, Found]:
+    """What the page states about itself, field by field, each with where it was found."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception:  # lxml raises ParserError and ValueError on empty or odd documents
+        return {}
+    found: dict[str, Found] = {}
+
+    def put(field: str, value, origin: str) -> None:
+        if field not in found and value not in (None, "", []):
+            found[field] = Found(value, origin)
+
+    articles = [o for o in _json_ld_objects(tree) if set(_types(o)) & set(ARTICLE_TYPES)]
+    articles.sort(key=lambda o: min(ARTICLE_TYPES.index(t) for t in _types(o) if t in ARTICLE_TYPES))
+    for obj in articles:
+        put("title", _text(obj.get("headline")) or _text(obj.get("name")), "JSON-LD")
+        put("publisher", _text(obj.get("publisher")), "JSON-LD")
+        put("authors", _names(obj.get("author", [])), "JSON-LD")
+        put("published", _date(obj.get("datePublished")), "JSON-LD")
+        main = obj.get("mainEntityOfPage")
+        put("url", _http(obj.get("url"), base) or _http(main.get("@id") if isinstance(main, dict) else main, base), "JSON-LD")
+        put("language", _language(obj.get("inLanguage")), "JSON-LD")
+
+    meta: dict[str, list[str]] = {}
+    for node in tree.xpath("//meta[@content]"):
+        key = (node.get("property") or node.get("name") or node.get("http-equiv") or "").strip().lower()
+        if key:
+            meta.setdefault(key, []).append(node.get("content"))
+
+    def first(*keys: str) -> str | None:
+        for key in keys:
+            for value in meta.get(key, []):
+                if _text(value):
+                    return _text(value)
+        return None
+
+    put("title", first("og:title"), "OpenGraph")
+    put("publisher", first("og:site_name"), "OpenGraph")
+    put("url", _http(first("og:url"), base), "OpenGraph")
+    put("published", _date(first("article:published_time")), "OpenGraph")
+    put("authors", _names(meta.get("article:author", [])), "OpenGraph")
+    put("language", _language(first("og:locale")), "OpenGraph")
+
+    put("title", first("citation_title", "dc.title", "twitter:title"), "meta")
+    put("publisher", first("citation_publisher", "dc.publisher", "publisher", "application-name"), "meta")
+    put("authors", _names(meta.get("author", []) + meta.get("citation_author", []) + meta.get("dc.creator", [])), "meta")
+    put("published", _date(first("citation_publication_date", "dc.date", "date", "pubdate", "publish-date", "article.published")), "meta")
+    put("language", _language(first("content-language", "dc.language", "language")), "meta")
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    put("url", _http(canonical[0], base) if canonical else None, "canonical link")
+    titles = tree.xpath("//title")
+    put("title", _text(titles[0].text_content()) if titles else None, "<title>")
+    put("language", _language(tree.getroot().get("lang") if hasattr(tree, "getroot") else tree.get("lang")), "<html lang>")
+    if base:
+        put("url", _http(base, None), "the fetched URL")
+    return found
+
+
+def text_metadata(text: str, markdown: bool) -> dict[str, Found]:
+    """A Markdown file's title is its first-level heading, when it opens with one."""
+    match = re.match(r"\s*#\s+(.+?)\s*#*\s*$", text.split("\n", 1)[0]) if markdown else None
+    return {"title": Found(match.group(1), "the first heading")} if match else {}
+
+
+# -- the main text ---------------------------------------------------------------------
+
+
+def extract_text(html: str) -> str | None:
+    """The article's main text (boilerplate removed) with paragraphs apart, or None if there is none."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, include_images=False, deduplicate=False)
+    if not text:
+        return None
+    paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
+    return "\n\n".join(paragraphs) + "\n" if paragraphs else None
+
+
+@attrs.frozen
+class Extracted:
+    text: str
+    found: dict[str, Found]
+    suffix: str  # of the text file: ".txt" or ".md"
+
+
+def extract(page: Page) -> Extracted | str:
+    """The page's main text and metadata, or why there is none."""
+    decoded = decode(page)
+    where = page.url or page.name or "the page"
+    if decoded is None:
+        return f"{where}: the text is neither in the charset it states nor UTF-8"
+    if not decoded.strip():
+        return f"{where} is empty"
+    if not page.html:
+        markdown = page.name.lower().endswith((".md", ".markdown"))
+        plain = decoded.replace("\r\n", "\n")
+        return Extracted(plain if plain.endswith("\n") else plain + "\n", text_metadata(plain, markdown), ".md" if markdown else ".txt")
+    text = extract_text(decoded)
+    if text is None or len(text.split()) < MIN_WORDS:
+        return f"{where}: no article text found in the page"
+    return Extracted(text, html_metadata(decoded, page.url), ".txt")
+
+
+# -- the article folder ------------------------------------------------------------------
+
+
+def parse_field(field: str, value: str) -> object | str:
+    """An option's or answer's text as a field value, or why it is not one (a string starting 'error:')."""
+    value = value.strip()
+    if field == "published":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return f"error: published must be a date YYYY-MM-DD, got {value!r}"
+    if field == "authors":
+        return [a.strip() for a in value.split(";") if a.strip()]
+    if field == "language":
+        return _language(value) or f"error: language must be a language code such as en, got {value!r}"
+    if field == "url" and not _http(value, None):
+        return f"error: url must be an http(s) URL, got {value!r}"
+    return value or "error: must not be empty"
+
+
+def resolve_fields(found: dict[str, Found], options: dict[str, object], ask: Callable[[str, str], str] | None) -> dict[str, Found] | list[str]:
+    """The article's fields: options first, then what was found, then answers; or the missing fields."""
+    fields = dict(found)
+    for name, value in options.items():
+        if value not in (None, []):
+            fields[name] = Found(value, "option")
+    missing = [name for name in REQUIRED if name not in fields]
+    if missing and ask is None:
+        return missing
+    for name in missing:
+        assert ask is not None
+        while True:
+            got = parse_field(name, ask(name, "YYYY-MM-DD" if name == "published" else ""))
+            if isinstance(got, str) and got.startswith("error:"):
+                print(got[len("error: "):])
+                continue
+            fields[name] = Found(got, "answer")
+            break
+    return fields
+
+
+def slug_for(title: str) -> str:
+    from factcheck.commands import slug_from
+
+    return slug_from(title, limit=8)[:80].strip("-") or "article"
+
+
+@attrs.frozen
+class Written:
+    folder: str
+    article: Article
+
+
+def write_article(root: str, slug: str, article: Article, text: str) -> Written | str:
+    """Create ``root/slug`` with article.yaml and the text, all at once; refused if it exists or is invalid."""
+    from factcheck import yamlio
+    from factcheck.convert import unstructure
+    from factcheck.reading import ARTICLE_FILE, load_article
+
+    if not SLUG_RE.match(slug) or len(slug) > 80:
+        return f"{slug!r} is not a folder slug (lowercase letters, digits, single hyphens)"
+    final = os.path.join(root, slug)
+    if os.path.lexists(final):
+        return f"{final} already exists; an article folder is never overwritten (choose another --slug)"
+    os.makedirs(root, exist_ok=True)
+    temp = tempfile.mkdtemp(prefix=f".{slug}.", suffix=".new", dir=root)
+    try:
+        with open(os.path.join(temp, article.text), "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        data = {k: v for k, v in unstructure(article).items() if k in ARTICLE_KEYS}
+        with open(os.path.join(temp, ARTICLE_FILE), "wb") as handle:
+            handle.write(yamlio.render_new(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        checked = load_article(temp, os.path.join(temp, ARTICLE_FILE))
+        if checked.problems or checked.article is None:
+            return "the article would not be valid: " + "; ".join(f"[{p.code}] {p.message}" for p in checked.problems)
+        os.chmod(temp, 0o755)
+        with yamlio.folder_lock(root, 10.0):
+            if os.path.lexists(final):
+                return f"{final} already exists; an article folder is never overwritten (choose another --slug)"
+            os.rename(temp, final)
+        yamlio._sync_folder(root)
+        return Written(final, article)
+    except OSError as exc:
+        return f"cannot write {final}: {exc.strerror or exc}"
+    finally:
+        with contextlib.suppress(OSError):
+            if os.path.isdir(temp):
+                shutil.rmtree(temp)

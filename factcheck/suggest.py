@@ -1,0 +1,296 @@
+"""Check-worthy sentences of an article: split, score, guess kind and claimant.
+
+No Textual and no network here. The scorer is a logistic regression over named,
+readable features (numbers, dates, names, attribution, comparison, cause, prediction,
+hedges, first person) and word unigrams and bigrams. Its weights ship in
+``factcheck/data/checkworthiness.json``; ``bench/checkworthiness.py`` fits them with
+scikit-learn on the English training data of the CLEF 2019 CheckThat! Lab, Task 1
+(Atanasova et al., "Overview of the CLEF-2019 CheckThat! Lab: Automatic Identification
+and Verification of Claims. Task 1: Check-Worthiness", CEUR-WS Vol-2380), and measures
+it on held-out files. At run time scoring is plain Python: ``score(sentences)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+
+import attrs
+
+from factcheck.model import Kind
+from factcheck.rules import normalize
+
+MODEL_FILE = "checkworthiness.json"
+
+# -- sentences ----------------------------------------------------------------------
+
+#: Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "gov", "sen", "rep", "col", "lt", "sgt", "capt",
+    "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "approx", "fig", "al", "ca", "cf",
+}
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)|\n\s*\n|\n(?=\s*[-*•#])")
+
+
+@attrs.frozen
+class Span:
+    """A sentence of a text: where it starts and ends, and its words, verbatim."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Span]:
+    """The sentences of ``text`` as verbatim spans (paragraph breaks always end one)."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group().startswith((".",)) and not match.group().startswith(".."):
+            word = re.search(r"([\w.]+)\.$", text[start:match.start() + 1])
+            last = word.group(1).lower() if word else ""
+            following = text[end:end + 3].lstrip()[:1]
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or (following and following.islower()):
+                continue
+        _add(spans, text, start, end)
+        start = end
+    _add(spans, text, start, len(text))
+    return spans
+
+
+def _add(spans: list[Span], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece.rstrip())
+    if trail > lead:
+        spans.append(Span(start + lead, start + trail, piece[lead:trail]))
+
+
+# -- features -----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d[\d,.]*")
+_NUMBER = re.compile(r"\d")
+_NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
+    r"million|billion|trillion|dozens?|half|third|quarter|percent|per cent)\b", re.I,
+)
+_PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
+_MONEY = re.compile(r"[$€£¥]|\b(dollars?|euros?|pounds|rubles?|roubles?|budget|tax(es)?|deficit|debt|gdp|wages?|income)\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
+_DATE = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"yesterday|last (week|month|year)|this year|decade|century)\b", re.I,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(said|says|say|told|stated|claimed|claims|announced|reported|according to|estimates?|estimated|"
+    r"found|shows?|showed|survey|poll|study|data|statistics|figures?|report)\b", re.I,
+)
+_COMPARATIVE = re.compile(
+    r"\b(more|less|fewer|most|least|largest|biggest|highest|lowest|smallest|worst|best|only|first|last|"
+    r"increase[sd]?|decrease[sd]?|rose|risen|fell|fallen|doubled|tripled|grew|grown|record|than|since|ever|never)\b|"
+    r"\b\w+er than\b", re.I,
+)
+_CAUSAL = re.compile(r"\b(because|caused?|causes|led to|leads to|due to|result(ed|s)? in|as a result|therefore|thanks to|driven by|drives?)\b", re.I)
+_PREDICTION = re.compile(r"\b(will|won't|going to|would|likely|unlikely|expect(ed|s)?|forecast|predict(ed|s)?)\b", re.I)
+_HEDGE = re.compile(r"\b(maybe|perhaps|i think|i believe|i feel|might|could|possibly|probably|seems?|hope|should)\b", re.I)
+_FIRST = re.compile(r"\b(i|i'm|i've|i'll|me|my|we|we're|we've|we'll|us|our)\b", re.I)
+_SECOND = re.compile(r"\b(you|your|you're|you've)\b", re.I)
+_NEGATION = re.compile(r"\b(not|no|never|none|nobody|n't)\b|n't\b", re.I)
+_LAW = re.compile(r"\b(law|bill|act|voted?|votes|passed|signed|legislation|treaty|agreement|deal|policy|plan|program)\b", re.I)
+_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}(?:-[A-Z]+)?\b")
+
+
+def _bucket(n: int, edges: Sequence[int]) -> int:
+    for i, edge in enumerate(edges):
+        if n <= edge:
+            return i
+    return len(edges)
+
+
+def hand_features(sentence: str) -> dict[str, float]:
+    """The named features of a sentence (1.0 = present); readable on their own."""
+    words = _TOKEN.findall(sentence)
+    n = len(words)
+    out: dict[str, float] = {f"len:{_bucket(n, (3, 6, 10, 16, 25, 40))}": 1.0}
+    checks = (
+        ("number", _NUMBER.search(sentence)),
+        ("number-word", _NUMBER_WORDS.search(sentence)),
+        ("percent", _PERCENT.search(sentence)),
+        ("money", _MONEY.search(sentence)),
+        ("year", _YEAR.search(sentence)),
+        ("date", _DATE.search(sentence)),
+        ("attribution", _ATTRIBUTION.search(sentence)),
+        ("comparative", _COMPARATIVE.search(sentence)),
+        ("causal", _CAUSAL.search(sentence)),
+        ("prediction", _PREDICTION.search(sentence)),
+        ("hedge", _HEDGE.search(sentence)),
+        ("first-person", _FIRST.search(sentence)),
+        ("second-person", _SECOND.search(sentence)),
+        ("negation", _NEGATION.search(sentence)),
+        ("policy", _LAW.search(sentence)),
+        ("question", sentence.rstrip().endswith("?")),
+        ("acronym", _ACRONYM.search(sentence)),
+    )
+    for name, hit in checks:
+        if hit:
+            out[name] = 1.0
+    names = len(_CAPITAL.findall(sentence))
+    if names:
+        out[f"names:{_bucket(names, (1, 2, 4))}"] = 1.0
+    return out
+
+
+def _word(token: str) -> str:
+    return "<num>" if token[0].isdigit() else token.lower()
+
+
+def features(sentence: str) -> dict[str, float]:
+    """Every feature the model reads: the named ones, and ``w:`` words and ``b:`` word pairs."""
+    out = hand_features(sentence)
+    words = [_word(t) for t in _TOKEN.findall(sentence)]
+    for w in words:
+        out["w:" + w] = 1.0
+    for a, b in zip(words, words[1:], strict=False):
+        out[f"b:{a} {b}"] = 1.0
+    return out
+
+
+# -- the model ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Model:
+    intercept: float
+    weights: dict[str, float]
+
+    def score(self, sentence: str) -> float:
+        z = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features(sentence).items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Model":
+        return cls(float(data["intercept"]), {str(k): float(v) for k, v in data["weights"].items()})
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> Model:
+    """The model shipped in the package."""
+    raw = resources.files("factcheck").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+    return Model.from_json(json.loads(raw))
+
+
+def score(sentences: Iterable[str]) -> list[float]:
+    """Check-worthiness of each sentence, between 0 and 1 (higher: more worth checking)."""
+    m = model()
+    return [m.score(s) for s in sentences]
+
+
+# -- kind and claimant -------------------------------------------------------------
+
+_SAY = r"(?:said|says|say|told|stated|claimed|claims|announced|argued|argues|warned|insisted|noted|reported|wrote|added)"
+_NAME = r"((?:(?:[A-Z][\w’'.-]*|of|the|for|and|de|al)\s+){0,6}[A-Z][\w’'.-]*)"
+_ROLE = (
+    r"(?:mayor|president|prime minister|minister|ministry|spokes(?:man|woman|person)|government|police|officials?|"
+    r"authorities|embassy|report|survey|study|poll|agency|company|court|council)"
+)
+_CLAIMANT_PATTERNS = (
+    re.compile(r"\b[Aa]ccording to (?:[a-z]+\s+){0,6}" + _NAME),
+    re.compile(r"\b([Tt]he (?:[A-Z][\w-]* )*" + _ROLE + r"),?\s+(?:has |had |have )?" + _SAY + r"\b"),
+    re.compile(r"\b" + _NAME + r",?\s+(?:has |had |have )?" + _SAY + r"\b"),
+    re.compile(r"\b" + _SAY + r"\s+" + _NAME),
+)
+_NOT_CLAIMANTS = {"it", "this", "that", "he", "she", "they", "we", "i", "there", "the", "a", "but", "and"}
+
+
+def guess_claimant(sentence: str) -> str | None:
+    """Who the sentence attributes its claim to ("X said", "according to X"), if it names one."""
+    for pattern in _CLAIMANT_PATTERNS:
+        for match in pattern.finditer(sentence):
+            name = match.group(1).strip(" ,.")
+            first = name.split()[0].lower()
+            while first in ("the", "a", "and", "but", "of", "for") and " " in name:
+                name = name.split(" ", 1)[1]
+                first = name.split()[0].lower()
+            if first in _NOT_CLAIMANTS or (match.start(1) == 0 and " " not in name and name.lower() in _NOT_CLAIMANTS):
+                continue
+            return name if name[0].isupper() else f"The {name}"
+    return None
+
+
+def guess_kind(sentence: str) -> Kind:
+    """A first guess at the kind of claim; an editor corrects it."""
+    f = hand_features(sentence)
+    number_word = _NUMBER_WORDS.search(sentence)
+    if "number" in f or "percent" in f or ("number-word" in f and number_word is not None and number_word.group().lower() not in ("one", "half")):
+        return Kind.QUANTITY
+    if "causal" in f:
+        return Kind.CAUSAL
+    if re.search(r"\b(will|going to|is likely|are likely|unlikely|expected to)\b", sentence, re.I):
+        return Kind.PREDICTION
+    if guess_claimant(sentence):
+        return Kind.ATTRIBUTION
+    if "hedge" in f or "first-person" in f:
+        return Kind.OPINION
+    if re.search(r"\b(is|are|was|were|has been|remains?)\s+(?:\w+\s+){0,2}(the\s+)?(only|most|largest|worst|best|poorest|richest|main)\b", sentence, re.I):
+        return Kind.CHARACTERIZATION
+    return Kind.EVENT
+
+
+# -- candidates ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class Candidate:
+    """A sentence of an article, scored, with its guesses and the claims that cover it."""
+
+    line: int  # 1-based position in reading order
+    text: str  # verbatim
+    score: float
+    kind: Kind
+    claimant: str | None
+    claimed_by: tuple[str, ...] = ()
+
+
+def _covered(sentence: str, quotes: dict[str, str]) -> tuple[str, ...]:
+    norm = normalize(sentence)
+    return tuple(sorted(cid for cid, q in quotes.items() if q and (q in norm or norm in q)))
+
+
+MIN_WORDS = 2
+_ENDS = re.compile(r"[.!?…:;][\"'”’)\]]*$")  # a line without one is a heading
+
+
+def candidates(text: str, claimed: dict[str, str] | None = None, scorer=None) -> list[Candidate]:
+    """The sentences of an article in reading order, scored (``claimed``: claim id -> quote;
+    ``scorer``: another function like :func:`score`).
+
+    Headings (no closing punctuation) and fragments shorter than :data:`MIN_WORDS` words are left out.
+    """
+    quotes = {cid: normalize(q) for cid, q in (claimed or {}).items()}
+    spans = [s for s in split_sentences(text) if len(_TOKEN.findall(s.text)) >= MIN_WORDS and _ENDS.search(s.text)]
+    scores = (scorer or score)([s.text for s in spans])
+    return [
+        Candidate(i, s.text, round(sc, 4), guess_kind(s.text), guess_claimant(s.text), _covered(s.text, quotes))
+        for i, (s, sc) in enumerate(zip(spans, scores, strict=False), 1)
+    ]
+
+
+def ranked(found: list[Candidate]) -> list[Candidate]:
+    return sorted(found, key=lambda c: (-c.score, c.line))
+
+
+def average_precision(labels_in_rank_order: Sequence[int]) -> float:
+    """Average precision of one ranked list (0 if it has no positive), as CLEF CheckThat! 2019 computes it."""
+    hits, total = 0, 0.0
+    for rank, label in enumerate(labels_in_rank_order, 1):
+        if label:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else 0.0

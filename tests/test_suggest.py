@@ -1,0 +1,113 @@
+"""factcheck suggest: the scorer, the ranked candidates, and the claims --write creates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from factcheck import suggest
+from factcheck.cli import main
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_ranks_factual_sentences_above_small_talk():
+    scores = suggest.score([
+        "Unemployment fell from 9 percent in 2010 to 4 percent in 2016.",
+        "Thank you very much, it is great to be here.",
+    ])
+    assert len(scores) == 2 and all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[0] > 0.5 > scores[1]
+
+
+def test_split_keeps_sentences_verbatim():
+    text = "Mr. Smith said 3.5 percent of U.S. voters agree. Really?\n\nA heading\nNext one here."
+    spans = suggest.split_sentences(text)
+    assert [s.text for s in spans] == ["Mr. Smith said 3.5 percent of U.S. voters agree.", "Really?", "A heading\nNext one here."]
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_guesses_claimant_and_kind():
+    assert suggest.guess_claimant("According to surveys by the pollster Levada Center, support rose.") == "Levada Center"
+    assert suggest.guess_claimant("President Emomali Rahmon said that 24 Tajiks took part.") == "President Emomali Rahmon"
+    assert suggest.guess_claimant("The mayor said that 24 bridges were repaired.") == "The mayor"
+    assert suggest.guess_claimant("Prices rose sharply last year.") is None
+    assert suggest.guess_kind("About 70 percent of Tajiks live in rural areas.").value == "quantity"
+    assert suggest.guess_kind("Repression drives the problem underground because people fear it.").value == "causal"
+    assert suggest.guess_kind("Relations are unlikely to be impacted.").value == "prediction"
+
+
+def test_average_precision_as_the_lab_computes_it():
+    assert suggest.average_precision([1, 0, 1, 0]) == (1 / 1 + 2 / 3) / 2
+    assert suggest.average_precision([0, 0]) == 0.0
+
+
+def test_sentences_json_in_input_order(capsys, tmp_path):
+    f = tmp_path / "s.txt"
+    f.write_text("Thank you.\nTaxes rose by 40 percent in 2017, the highest since 1990.\n\nWe will win.\n", encoding="utf-8")
+    code, out, err = run(capsys, "suggest", "--sentences", f, "--format", "json")
+    items = json.loads(out)
+    assert code == 0 and err == ""
+    assert [(i["line"], i["text"]) for i in items] == [
+        (1, "Thank you."), (2, "Taxes rose by 40 percent in 2017, the highest since 1990."), (3, ""), (4, "We will win."),
+    ]
+    assert items[1]["score"] == max(i["score"] for i in items)
+
+
+def test_suggest_marks_claimed_sentences(capsys, tree):
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article")
+    lines = out.splitlines()
+    assert code == 0
+    assert any("The mayor said that 24 bridges were repaired in 2023." in line_ and "[claimed: bridges-repaired]" in line_ for line_ in lines)
+    assert any(line_.endswith("Critics disagree.") for line_ in lines)  # unclaimed: no mark
+    assert "A Test Article" not in out  # the heading is not a sentence
+    assert lines[-1] == "3 sentences, 2 already claimed"
+
+
+def test_write_creates_claims_once(capsys, tree):
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article", "--write", "--top", "5")
+    folder = tree / "test-article"
+    created = folder / "critics-disagree.yaml"
+    assert code == 0 and "1 claims written" in out and created.exists()
+    text = created.read_text(encoding="utf-8")
+    assert "\nquote: Critics disagree.\nclaimant: Ann Author\nkind: event\nstatus: new\n" in text
+    assert "action: created" in text and "check-worthiness score" in text
+    code, out, _ = run(capsys, "validate", tree)
+    assert code == 0, out
+    before = sorted(p.name for p in folder.iterdir())
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article", "--write")
+    assert code == 0 and "0 claims written" in out and sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_write_min_score_filters(capsys, tree):
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article", "--write", "--min-score", "0.99")
+    assert code == 0 and "0 claims written" in out
+
+
+def test_usage_errors(capsys, tree, tmp_path):
+    assert run(capsys, "suggest", "--root", tree, "test-article", "--top", "3")[0] == 2
+    assert run(capsys, "suggest", "--root", tree)[0] == 2
+    code, out, _ = run(capsys, "suggest", "--root", tree, "nope")
+    assert code == 1 and "no readable article 'nope'" in out
+    code, out, _ = run(capsys, "suggest", "--sentences", tmp_path / "missing.txt")
+    assert code == 1 and "cannot read" in out
+
+
+def test_speed_ten_thousand_sentences():
+    sentences = [f"In {1990 + i % 30} the deficit grew by {i} billion dollars, the senator said." for i in range(10000)]
+    suggest.score(["warm up"])
+    t0 = time.perf_counter()
+    suggest.score(sentences)
+    assert time.perf_counter() - t0 < 3.0
+
+
+def test_api_imports_without_textual():
+    code = "import sys, factcheck.suggest; factcheck.suggest.score(['x']); print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
