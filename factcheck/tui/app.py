@@ -381,10 +381,13 @@ class FactcheckApp(App[int]):
 
     @on(ClaimTable.Selected)
     def show_selected(self, event: ClaimTable.Selected) -> None:
-        if event.record is None and self.all_records:
-            self.query_one(DetailView).show(Text("No claim matches the filter (esc clears it, f → all claims).", style="dim"))
+        details = self.query(DetailView)
+        if not details:  # a selection that arrives while the screen closes or another is on top
             return
-        self.query_one(DetailView).show(render_detail(event.record))
+        if event.record is None and self.all_records:
+            details.first().show(Text("No claim matches the filter (esc clears it, f → all claims).", style="dim"))
+            return
+        details.first().show(render_detail(event.record))
 
     def select_claim(self, claim_id: str) -> None:
         record = self.store.find(claim_id) if self.store else None
