@@ -117,7 +117,7 @@ def validate(args: argparse.Namespace) -> int:
             problems += check_against_base(paths, args.base)
         except BaseError as exc:
             return _fail(str(exc))
-        problems.sort()
+        problems.sort(key=Problem.sort_key)
     sys.stdout.write(render(problems, args.format, result.files))
     failing = [p for p in problems if p.severity == "error" or args.strict]
     return EXIT_PROBLEMS if failing else EXIT_OK
@@ -233,7 +233,9 @@ def list_(args: argparse.Namespace) -> int:
     root = _root(args)
     if root is None:
         return _fail(NO_ROOT)
-    order = discover([root]).claims
+    from factcheck.reading import claim_names
+
+    order = sorted(claim_names([root]))  # names only: the checking below looks at each file
     known: dict[str, tuple | None] = {}
     shown = 0
     printed = 0
@@ -246,14 +248,20 @@ def list_(args: argparse.Namespace) -> int:
             return None
         return (row.id, row.status, row.verdict or "-", str(row.supports + row.refutes + row.context), escape_line(row.text))
 
-    def flush() -> None:
-        nonlocal shown, printed
-        while shown < len(order) and order[shown] in known:
-            entry = known.pop(order[shown])
-            if entry is not None:
-                print(f"{entry[0]:<40}  {entry[1]:<11}  {entry[2]:<17}  {entry[3]:>2}  {entry[4]}")
-                printed += 1
+    def show(entry: tuple | None) -> None:
+        nonlocal printed
+        if entry is not None:
+            print(f"{entry[0]:<40}  {entry[1]:<11}  {entry[2]:<17}  {entry[3]:>2}  {entry[4]}")
+            printed += 1
+
+    def flush(everything: bool = False) -> None:
+        nonlocal shown
+        while shown < len(order) and (everything or order[shown] in known):
+            show(known.pop(order[shown], None))
             shown += 1
+        if everything:  # anything not named at first (a file that appeared meanwhile)
+            for path in sorted(known):
+                show(known.pop(path))
         sys.stdout.flush()
 
     def arrived(results) -> None:
@@ -262,7 +270,7 @@ def list_(args: argparse.Namespace) -> int:
         flush()
 
     check_tree([root], rows=True, on_rows=arrived)
-    flush()
+    flush(everything=True)
     if not printed:
         print("no claims match")
     return EXIT_OK

@@ -93,6 +93,10 @@ class Problem:
     message: str
     severity: str = attrs.field(default=attrs.Factory(lambda self: severity_of(self.code), takes_self=True))
 
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """The order of ``<`` as a plain tuple: sorting thousands of problems by it is much faster."""
+        return (self.path, self.line, self.col, self.code, self.message, self.severity)
+
     def as_dict(self) -> dict[str, object]:
         return attrs.asdict(self)
 

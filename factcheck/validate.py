@@ -300,7 +300,7 @@ def check_tree(
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)
     return TreeResult(
-        sorted(set(problems)), len(tree.claims), len(to_parse), articles,
+        sorted(set(problems), key=Problem.sort_key), len(tree.claims), len(to_parse), articles,
         {p: r.claim for p, r in results.items()} if keep_claims else {},
         {p: r.row for p, r in results.items()} if rows else {},
         signatures,
