@@ -224,6 +224,9 @@ class FactcheckApp(App[int]):
             table.display = True
             table.focus()
             self.first_rows_seconds = time.perf_counter() - self._started
+            # Rows are up: from now on redraw once a second (each redraw sorts every row so far).
+            self._loading_timer.stop()
+            self._loading_timer = self.set_interval(1.0, self._poll_loading)
         self.apply_view()
 
     def _loaded(self, store: ClaimStore) -> None:
