@@ -159,3 +159,15 @@ def test_repo_link_and_config(tmp_path, capsys):
     (tmp_path / "factcheck.toml").write_text('organisation = "typo"\n')
     result = build(str(claims), str(out))
     assert [p.message for p in result.problems if p.code == "config"] == ["unknown key 'organisation' (did you mean 'organization'?)"]
+
+
+def test_a_source_dated_after_the_article_is_marked_on_the_claim_page(tmp_path):
+    from conftest import make_tree
+    from sitetrees import BRIDGES_PUBLISHED, PUBLISHED_YAML
+
+    later = BRIDGES_PUBLISHED.replace("published: 2024-01-15", "published: 2024-04-01")
+    claims = make_tree(tmp_path, {"bridges-repaired": later, "support-rose": PUBLISHED_YAML})
+    out = tmp_path / "out"
+    build(str(claims), str(out), base_url="https://checks.example.org/")
+    assert "(after the article)" in (out / "claims" / "bridges-repaired.html").read_text()
+    assert "(after the article)" not in (out / "claims" / "support-rose.html").read_text()
