@@ -13,7 +13,7 @@ import typing
 from collections.abc import Sequence
 
 from factcheck import __version__
-from factcheck.model import MAX_ID_LENGTH, SLUG_RE, Kind, Stance, Status, Verdict
+from factcheck.model import MAX_ID_LENGTH, SLUG_RE, Kind, Source, Stance, Status, Verdict
 from factcheck.report import FORMATS
 from factcheck.textsafe import escape_line, first_control
 
@@ -79,6 +79,38 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a whole number of 1 or more")
     return number
+
+
+def record_arguments(parser: argparse.ArgumentParser, cls: type) -> tuple[str, ...]:
+    """An option for each field of the attrs class ``cls``, made from the model: its type
+    (dates, URLs, vocabularies), whether it is required, and its help. Returns the fields
+    of long prose, which also read '-' and '@FILE'."""
+    import enum
+    import typing
+
+    import attrs
+
+    from factcheck.model import HTTP_URL_PATTERN, allows_line_breaks, defaults_to_today, field_constraints, help_text
+
+    prose = []
+    hints = typing.get_type_hints(cls)
+    for field in attrs.fields(cls):
+        tp = hints[field.name]
+        args = typing.get_args(tp)
+        base = next((a for a in args if a is not type(None)), tp) if args else tp
+        optional = type(None) in args or field.default is not attrs.NOTHING or defaults_to_today(field)
+        kw: dict = {"required": not optional, "help": help_text(field) or None}
+        if base in (dt.date,):
+            kw["type"] = date_arg
+        elif isinstance(base, type) and issubclass(base, enum.Enum):
+            kw["choices"] = [member.value for member in base]
+        elif field_constraints(field).get("pattern") == HTTP_URL_PATTERN:
+            kw["type"] = url_arg
+        if base is str and allows_line_breaks(cls, field.name):
+            prose.append(field.name)
+            kw["help"] = (kw["help"] or "") + FROM_FILE_HELP
+        parser.add_argument(f"--{field.name.replace('_', '-')}", **kw)
+    return tuple(prose)
 
 
 #: Text arguments that also read standard input ('-') or a file ('@FILE'), per command.
@@ -209,15 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
-    p.add_argument("--url", required=True, type=url_arg)
-    p.add_argument("--title", required=True)
-    p.add_argument("--publisher", required=True)
-    p.add_argument("--stance", required=True, choices=Stance.words())
-    p.add_argument("--published", type=date_arg, help="YYYY-MM-DD, if the page shows one")
-    p.add_argument("--accessed", type=date_arg, help="YYYY-MM-DD (default: today)")
-    p.add_argument("--excerpt", required=True, help="a short verbatim passage of the page (about 300 characters)" + FROM_FILE_HELP)
-    p.add_argument("--archive-url", type=url_arg)
-    p.add_argument("--archived", type=date_arg, help="YYYY-MM-DD of the archive copy")
+    FROM_FILE["add-source"] = (*record_arguments(p, Source), "note")  # every field of a source, from the model
     p.add_argument("--note", help="why this source" + FROM_FILE_HELP)
 
     p = sub.add_parser("remove-source", help="remove a source from a claim")

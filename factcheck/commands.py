@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path as FsPath
 
+import attrs
+
 from factcheck import yamlio
 from factcheck.convert import unstructure
 from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
@@ -412,22 +414,38 @@ def _edit(args: argparse.Namespace, change) -> int:
     return EXIT_OK
 
 
+def record_from_args(cls: type, args: argparse.Namespace):
+    """An ``cls`` record from the options :func:`factcheck.cli.record_arguments` made, built
+    without its validators (the caller runs ``field_errors``)."""
+    import enum
+    import typing
+
+    from factcheck.convert import unvalidated
+    from factcheck.model import defaults_to_today
+
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for field in attrs.fields(cls):
+        value = getattr(args, field.name, None)
+        tp_args = typing.get_args(hints[field.name])
+        base = next((a for a in tp_args if a is not type(None)), None) if tp_args else hints[field.name]
+        if value is None and defaults_to_today(field):
+            value = today()
+        elif isinstance(value, str) and isinstance(base, type) and issubclass(base, enum.Enum):
+            value = base(value)
+        elif isinstance(value, str) and base is dt.date:
+            value = _date(value, field.name)
+        if value is None and field.default is not attrs.NOTHING:
+            continue
+        values[field.name] = value
+    return unvalidated(cls, **values)
+
+
 def build_source(args: argparse.Namespace) -> Source:
     """A Source from command-line fields, every field checked (raises EditRefused)."""
-    from factcheck.convert import field_errors, unvalidated
+    from factcheck.convert import field_errors
 
-    source = unvalidated(
-        Source,
-        url=args.url,
-        title=args.title,
-        publisher=args.publisher,
-        published=_date(args.published, "published"),
-        accessed=_date(args.accessed, "accessed") or today(),
-        excerpt=args.excerpt,
-        stance=Stance(args.stance),
-        archive_url=args.archive_url,
-        archived=_date(args.archived, "archived"),
-    )
+    source = record_from_args(Source, args)
     errors = field_errors(source)
     if errors:
         raise EditRefused("; ".join(e.message for e in errors))

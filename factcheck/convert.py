@@ -179,7 +179,7 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
         return hook
 
-    from factcheck.model import Correction, HistoryEntry, Source
+    from cattrs.gen import make_dict_structure_fn
 
     def without_validators(cls):
         inner = conv.get_structure_hook(_shadow(cls))
@@ -191,13 +191,24 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
         return hook
 
-    if detailed:  # the detailed converter never runs validators; field_errors does, all at once
-        for cls in (Source, HistoryEntry, Correction):
-            conv.register_structure_hook(cls, without_validators(cls))
+    def record_hook(cls):
+        """Every record class of the model (and any attrs class like them): a mapping, no
+        unknown keys, and in the detailed converter no validators (field_errors runs them)."""
+        if detailed:
+            inner = without_validators(cls)
+        else:
+            inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
-    # Order matters: a generated hook captures the hooks of its fields when made.
-    for cls in (Source, HistoryEntry, Correction):
-        conv.register_structure_hook(cls, must_be_mapping(cls))
+        def hook(value, _type):
+            if not isinstance(value, dict):
+                raise FieldError("type", f"expected a mapping, got {_type_name(value)}")
+            return inner(value, _type)
+
+        return hook
+
+    # Any attrs class but the validator-free shadows, by exact type (a subclass of a
+    # record gets its own hook, with its own fields).
+    conv.register_structure_hook_factory(lambda t: attrs.has(t) and t not in _ORIGINAL, record_hook)
 
     def must_be_list(hook_type):
         inner = conv.get_structure_hook(hook_type)
@@ -209,16 +220,10 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
         return hook
 
-    records: tuple[type, ...] = (Claim, Article)
-    for record_cls in records:
+    for record_cls in (Claim, Article):
         for tp in typing.get_type_hints(record_cls).values():  # annotations are strings until resolved
             if typing.get_origin(tp) is list and tp != list[str]:
                 conv.register_structure_hook_func(_same_type(tp), must_be_list(tp))
-    if detailed:
-        for record_cls in records:
-            conv.register_structure_hook(record_cls, without_validators(record_cls))
-    for record_cls in records:
-        conv.register_structure_hook(record_cls, must_be_mapping(record_cls))
 
     _unstructure_hooks(conv)
     return conv
@@ -227,13 +232,15 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 def _unstructure_hooks(conv: "cattrs.Converter") -> None:
     from cattrs.gen import make_dict_unstructure_fn, override
 
-    from factcheck.model import Correction, HistoryEntry, Source, omitted_if_default
+    from factcheck.model import omitted_if_default
 
-    # Optional keys whose absence reads as well as null (model metadata): left out when unset.
-    for cls in (Source, HistoryEntry, Correction, Claim, Article):
+    # Optional keys whose absence reads as well as null (model metadata): left out when
+    # unset, for every attrs class, so a new field needs nothing here.
+    def unstructure_fn(cls: type) -> Any:
         omit = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if omitted_if_default(f)}
-        if omit:
-            conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **omit))  # type: ignore[arg-type]
+        return make_dict_unstructure_fn(cls, conv, **omit)  # type: ignore[arg-type]
+
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_fn)
     conv.register_unstructure_hook(dt.date, lambda d: d)
     conv.register_unstructure_hook(dt.datetime, lambda d: d)
 

@@ -304,6 +304,16 @@ def allows_line_breaks(cls: type, name: str) -> bool:
     return bool(limit and limit.lines)
 
 
+def help_text(field: attrs.Attribute) -> str:
+    """A field's one-line help for people (command-line options, forms)."""
+    return str(field.metadata.get("help", ""))
+
+
+def defaults_to_today(field: attrs.Attribute) -> bool:
+    """A date a person may leave out when adding a record: it is today."""
+    return field.metadata.get("default") == "today"
+
+
 def when_missing(cls: type, name: str) -> str:
     """What to write when a required key of ``cls`` is left out ('' if nothing to add)."""
     return attrs.fields_dict(cls)[name].metadata.get("when_missing", "")
@@ -313,17 +323,17 @@ def when_missing(cls: type, name: str) -> str:
 class Source:
     """A page that bears on a claim."""
 
-    url: str = attrs.field(validator=_http_url)
-    title: str = attrs.field(validator=_all(_non_empty, TITLE))
-    publisher: str = attrs.field(validator=_all(_non_empty, PUBLISHER))
+    url: str = attrs.field(validator=_http_url, metadata={"help": "the page's address, as you read it"})
+    title: str = attrs.field(validator=_all(_non_empty, TITLE), metadata={"help": "the page's own headline"})
+    publisher: str = attrs.field(validator=_all(_non_empty, PUBLISHER), metadata={"help": "who published the page (name a copy's original publisher too)"})
     published: dt.date | None = attrs.field(
-        metadata={"when_missing": "write 'published: null' when the page shows no date"}
+        metadata={"when_missing": "write 'published: null' when the page shows no date", "help": "YYYY-MM-DD, if the page shows one"}
     )
-    accessed: dt.date
-    excerpt: str = attrs.field(validator=_all(_non_empty, EXCERPT))
-    stance: Stance
-    archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata=OMIT_IF_DEFAULT)
-    archived: dt.date | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
+    accessed: dt.date = attrs.field(metadata={"help": "YYYY-MM-DD you read it (default: today)", "default": "today"})
+    excerpt: str = attrs.field(validator=_all(_non_empty, EXCERPT), metadata={"help": "a short verbatim passage of the page (about 300 characters)"})
+    stance: Stance = attrs.field(metadata={"help": "what the page does to the claim"})
+    archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata={**OMIT_IF_DEFAULT, "help": "an archived copy of the page"})
+    archived: dt.date | None = attrs.field(default=None, metadata={**OMIT_IF_DEFAULT, "help": "YYYY-MM-DD of the archived copy"})
 
 
 @attrs.frozen
