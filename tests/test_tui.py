@@ -459,3 +459,54 @@ async def test_rows_appear_and_filter_while_a_large_tree_loads(tmp_path, monkeyp
         assert app.store is not None and len(app.all_records) == 1200
         assert app.shown and all("tajik" in app._search[id(r)] for r in app.shown)
         assert app.first_rows_seconds < app.load_seconds
+
+
+# -- the desk: bugs found running a team's day in the screen ------------------------------------
+
+
+def _big_tree(tmp_path: Path, count: int) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate
+
+    generate.generate_real(count, tmp_path / "big", broken=0.0, per_article=400)
+    return tmp_path / "big"
+
+
+def _palette_settled(app, typed: str) -> bool:
+    from textual.command import CommandInput, CommandPalette
+
+    screen = app.screen
+    if not isinstance(screen, CommandPalette) or screen.query_one(CommandInput).value != typed:
+        return False
+    return not [w for w in app.workers if w.group == CommandPalette._GATHER_COMMANDS_GROUP and not w.is_finished]
+
+
+async def test_palette_answers_a_fast_typed_query_on_a_large_tree(tmp_path):
+    import asyncio
+    import time
+
+    from textual import events
+    from textual.command import CommandList
+
+    app = FactcheckApp(str(_big_tree(tmp_path, 3000)), "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("ctrl+p")
+        query = "tajik migrants"
+        start = time.perf_counter()
+        for char in query:  # typed quickly: each key cancels the search of the one before
+            app.post_message(events.Key("space" if char == " " else char, char))
+            await asyncio.sleep(0.005)
+        while not _palette_settled(app, query):
+            assert time.perf_counter() - start < 3.0, "the palette is still searching stale queries"
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt).lower() for i in range(options.option_count)]
+        assert shown and all("tajik" in s and "migrants" in s for s in shown)
+        await pilot.press("ctrl+u", "a")
+        while not _palette_settled(app, "a"):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        jumps = [i for i in range(options.option_count) if "jump to this claim" in str(options.get_option_at_index(i).prompt)]
+        assert 10 <= len(jumps) <= 40  # "a" is in nearly every claim: the hits are capped
