@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
 import time
@@ -116,10 +115,10 @@ async def watcher(app, tree: Path) -> dict[str, float]:
     return out
 
 
-async def run(tree: Path, query: str, repeat: int) -> None:
+async def run(tree: Path, query: str, repeat: int, polling: bool = False) -> None:
     keys, bursts, watch = [], [], {}
     for _ in range(repeat):
-        app = FactcheckApp(str(tree), "bench")
+        app = FactcheckApp(str(tree), "bench", force_polling=polling)
         async with app.run_test(size=(120, 40)) as pilot:
             start = time.perf_counter()
             await _until(lambda: app.store is not None, timeout=300)
@@ -145,11 +144,13 @@ def main() -> None:
     parser.add_argument("tree", type=Path)
     parser.add_argument("--query", default="tajik migrants")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--polling", action="store_true", help="the watcher's fallback: list the tree every second")
     args = parser.parse_args()
     if not args.tree.is_dir():
         raise SystemExit(f"no tree at {args.tree}: make one with bench/generate.py")
-    shutil.rmtree(args.tree / "test-watch", ignore_errors=True)
-    asyncio.run(run(args.tree, args.query, args.repeat))
+    for leftover in args.tree.glob("*/bench-watch-new.yaml"):
+        leftover.unlink()
+    asyncio.run(run(args.tree, args.query, args.repeat, args.polling))
 
 
 if __name__ == "__main__":

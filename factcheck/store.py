@@ -382,6 +382,65 @@ class ClaimStore:
                 changed.append(record)
         return changed
 
+    def changes_on_disk(self, paths: Iterable[str] | None = None) -> list["DiskChange"]:
+        """Claim files among ``paths`` (default: the whole tree) added, changed, emptied or
+        removed since they were loaded, each checked; nothing is applied yet.
+
+        Reads only: safe in a worker thread, while the screen keeps using the store.
+        """
+        known = {os.path.abspath(p): p for p in self.records}
+        if paths is None:
+            tree = discover([self.root])
+            wanted = {os.path.abspath(p) for p in tree.claims} | set(known)
+        else:
+            wanted = {os.path.abspath(p) for p in paths if p.endswith(".yaml") and not os.path.basename(p).startswith(".")}
+        articles = {os.path.abspath(folder): record for folder, record in self.articles.items()}
+        indexes: dict[str, QuoteIndex | None] = {}
+        out = []
+        for absolute in sorted(wanted):
+            path = known.get(absolute)
+            record = self.records.get(path) if path else None
+            article = articles.get(os.path.dirname(absolute))
+            if path is None:
+                path = os.path.join(self.root, os.path.relpath(absolute, os.path.abspath(self.root)))
+            if os.path.basename(absolute) == ARTICLE_FILE or (article is None and record is None):
+                continue
+            if not os.path.lexists(absolute):
+                if record is not None:
+                    out.append(DiskChange(path, None, (None, b"")))
+                continue
+            if record is not None and not record.changed_on_disk()[0]:
+                continue
+            article = article or record.article
+            folder = article.folder if article else ""
+            if folder not in indexes:
+                indexes[folder] = QuoteIndex(article.text) if article and article.text else None
+            result, raw, stat = check_claim_file(path, indexes[folder], today(), Want(claim=True, row=True))
+            out.append(DiskChange(path, result, (stat, digest(raw) if stat else b"")))
+        return out
+
+    def apply_disk_changes(self, changes: Iterable["DiskChange"]) -> list[ClaimRecord]:
+        """Take ``changes`` into the store: new records, reloaded ones, removed ones; returns those touched."""
+        touched = []
+        articles = {os.path.abspath(folder): record for folder, record in self.articles.items()}
+        for change in changes:
+            if change.result is None:
+                record = self.records.pop(change.path, None)
+            else:
+                record = self.records.get(change.path)
+                if record is None:
+                    record = ClaimRecord(change.path, articles.get(os.path.dirname(os.path.abspath(change.path))), None, [])
+                    self.records[change.path] = record
+                    self.others.pop(change.path, None)
+                record._claim = change.result.claim
+                record.row = change.result.row
+                record.problems = list(change.result.problems)
+                record.signature = change.signature
+            if record is not None:
+                touched.append(record)
+        self._by_id = None
+        return touched
+
     def create(self, article: ArticleRecord, claim: Claim) -> ClaimRecord:
         """Write a new claim file (refused if the id exists or the claim breaks a rule)."""
         path = os.path.join(article.folder, f"{claim.id}.yaml")
@@ -402,6 +461,15 @@ class ClaimStore:
         self.records[path] = record
         self._by_id = None
         return record
+
+
+@attrs.frozen
+class DiskChange:
+    """A claim file as found on disk now: checked (``result``), or gone (``result`` None)."""
+
+    path: str
+    result: FileResult | None
+    signature: tuple[FileStat | None, bytes]
 
 
 def _paths_with_id(root: str, claim_id: str) -> list[str]:

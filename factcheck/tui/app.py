@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import threading
 import time
 from collections import Counter
@@ -27,9 +28,6 @@ from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
-
-#: Trees up to this size are watched for changes on disk every few seconds.
-WATCH_ALL_LIMIT = 5000
 
 QUICK_FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "all claims (clear quick filter)"),
@@ -173,8 +171,10 @@ class FactcheckApp(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, root: str, editor: str):
+    def __init__(self, root: str, editor: str, force_polling: bool = False):
         super().__init__()
+        self.force_polling = force_polling
+        self._watcher = None
         self.root = root
         self.editor = editor
         self.store: ClaimStore | None = None
@@ -212,6 +212,8 @@ class FactcheckApp(App[int]):
         yield Footer()
 
     def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
         fast_parser_here(True)
 
     def on_mount(self) -> None:
@@ -224,7 +226,6 @@ class FactcheckApp(App[int]):
         self._started = time.perf_counter()
         self._loading_timer = self.set_interval(0.25, self._poll_loading)
         self.load()
-        self.set_interval(3.0, self.watch_disk)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -296,6 +297,7 @@ class FactcheckApp(App[int]):
             self.first_rows_seconds = time.perf_counter() - self._started
         self.apply_view(keep=store.records.get(selected) if selected else None)
         self.load_seconds = time.perf_counter() - self._started
+        self._start_watching()
         if store.general:
             self.notify(f"{len(store.general)} problems outside claim files: run factcheck validate", severity="warning")
 
@@ -690,26 +692,57 @@ class FactcheckApp(App[int]):
 
     # -- changes on disk ------------------------------------------------------------------------
 
-    def watch_disk(self, everything: bool = False) -> None:
-        if self.store is None:
+    def _start_watching(self) -> None:
+        """Watch the whole tree: files added, changed, emptied or removed reach the queue."""
+        from factcheck.watch import TreeWatcher
+
+        self._watcher = TreeWatcher(self.root, self._paths_changed, force_polling=self.force_polling).start()
+
+    def _paths_changed(self, paths: set[str] | None) -> None:
+        """In the watcher's thread: check what changed, then hand it to the screen."""
+        store = self.store
+        if store is None:
             return
-        if everything or len(self.all_records) <= WATCH_ALL_LIMIT:
-            self._check_disk(None)
-        elif self.current is not None:
-            self._check_disk([self.current])
+        changes = store.changes_on_disk(paths)
+        if changes:
+            self.call_from_thread(self._changed_on_disk, changes)
+
+    def watch_disk(self, everything: bool = False) -> None:
+        """Look at the whole tree now (ctrl+r); the watcher does this by itself."""
+        if self.store is not None:
+            self._check_disk()
 
     @work(thread=True, exclusive=True, group="disk")
-    def _check_disk(self, records: list[ClaimRecord] | None) -> None:
-        changed = self.store.reload_changed(records)
-        if changed:
-            self.call_from_thread(self._changed_on_disk, changed)
+    def _check_disk(self) -> None:
+        self._paths_changed(None)
 
-    def _changed_on_disk(self, changed: list[ClaimRecord]) -> None:
-        for record in changed:
-            self.refresh_current(record)
-        self.apply_view()  # a reloaded claim may now match the filters, or not
-        names = ", ".join(r.id for r in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-        self.notify(f"Changed on disk, reloaded: {names}", title="Reloaded", severity="warning", timeout=6)
+    def _changed_on_disk(self, changes: list) -> None:
+        store = self.store
+        shown_before = {r.path for r in self.all_records}
+        touched = store.apply_disk_changes(changes)
+        if not touched:
+            return
+        gone = [r for r in touched if r.path not in store.records]
+        new = [r for r in touched if r.path not in shown_before]
+        self.all_records = sorted(store.all(), key=lambda r: r.path)
+        for record in touched:
+            if record in gone:
+                self._search.pop(id(record), None)
+            else:
+                self._search[id(record)] = search_text(record)
+        self._ordered_for = None
+        self._count()
+        table = self.query_one("#table", ClaimTable)
+        selected = table.selected
+        self.apply_view(keep=selected if selected is not None and selected.path in store.records else None)
+        if table.selected is not None and table.selected in touched:
+            self.query_one(DetailView).show(render_detail(table.selected))
+        changed = [r for r in touched if r not in new and r not in gone]
+        parts = []
+        for label, names in (("added", [r.id for r in new]), ("removed", [r.id for r in gone]), ("reloaded", [r.id for r in changed])):
+            if names:
+                parts.append(f"{label}: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+        self.notify("; ".join(parts), title="Changed on disk", severity="warning", timeout=6)
 
 
 def _split(value: str) -> list[str]:
