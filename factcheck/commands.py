@@ -387,8 +387,13 @@ def _date(value: dt.date | str | None, name: str) -> dt.date | None:
         raise EditRefused(f"--{name} must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+#: What gives the core what a refused change needs, on the command line.
+NEED_FLAGS = {"correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source"}
+
+
 def _refused(exc: EditRefused) -> int:
-    print(f"factcheck: refused: {escape_line(exc.message)}")
+    hint = ", ".join(NEED_FLAGS[n] for n in exc.needs if n in NEED_FLAGS)
+    print(f"factcheck: refused: {escape_line(exc.message)}" + (f" ({hint})" if hint else ""))
     for p in exc.problems:
         if p.line:
             print(f"  {parsable(p)}")

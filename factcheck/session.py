@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import attrs
 
-from factcheck.model import Action, Claim, Correction, Source, Status, Verdict
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Correction, Source, Status, Verdict
 from factcheck.rules import canonical_url
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
 
@@ -55,6 +55,87 @@ def _why(note: str | None, correction: str | None) -> str | None:
     return note or correction
 
 
+@attrs.frozen
+class Need:
+    """One thing a change needs before it is made, and why.
+
+    ``what``: ``"correction"`` (recorded in ``corrections``, IFCN), ``"note"`` (a history
+    note saying why), or a field to fill first: ``"verdict"``, ``"summary"``, ``"source"``.
+    """
+
+    what: str
+    reason: str
+
+
+#: Needs that are fields to fill before the change, not texts to give with it.
+FIELD_NEEDS = ("verdict", "summary", "source")
+
+
+def needs(
+    claim: Claim,
+    *,
+    status: Status | _Keep = KEEP,
+    verdict: Verdict | None | _Keep = KEEP,
+    summary: str | None | _Keep = KEEP,
+    removes_source: bool = False,
+    source_fields: tuple[str, ...] = (),
+) -> list[Need]:
+    """What a change needs: a correction, a review note, a verdict, summary or source first.
+
+    The one place for the workflow's rules: the command line and the review screen ask
+    it before they act (and show its reasons), and the changes below enforce it.
+    """
+    out: list[Need] = []
+    published = claim.status is Status.PUBLISHED
+    new_status = claim.status if isinstance(status, _Keep) else status
+    new_verdict = claim.verdict if isinstance(verdict, _Keep) else verdict
+    new_summary = claim.summary if isinstance(summary, _Keep) else ((summary or "").strip() or None)
+    if published and claim.verdict is not None and new_verdict != claim.verdict:
+        out.append(Need("correction", "the verdict of a published claim changes only with a correction saying why"))
+    if published and new_status is not Status.PUBLISHED:
+        out.append(Need("correction", "a published claim leaves 'published' only with a correction saying why"))
+    if published and removes_source:
+        out.append(Need("correction", "a source of a published claim is removed only with a correction saying why"))
+    corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in source_fields]
+    if published and corrected:
+        out.append(Need("correction", f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why"))
+    if removes_source:
+        out.append(Need("note", "say why the source is removed"))
+    if new_status is Status.PUBLISHED and not published:
+        out.append(Need("note", "a review note: why the evidence is sufficient"))
+        if new_verdict is None:
+            out.append(Need("verdict", "a published claim needs a verdict"))
+        if not new_summary:
+            out.append(Need("summary", "a published claim needs a summary"))
+        if not claim.sources:
+            out.append(Need("source", "a published claim needs at least one source"))
+        if new_verdict in VERDICT_NEEDS_STANCE:
+            stance = VERDICT_NEEDS_STANCE[new_verdict]
+            if not any(s.stance is stance for s in claim.sources):
+                out.append(Need("source", f"verdict {new_verdict.value} needs at least one source that {stance.value.rstrip('s')}s it"))
+    return out
+
+
+def note_needed(found: list[Need]) -> Need | None:
+    return next((n for n in found if n.what == "note"), None)
+
+
+#: Problems the writer refuses a change for, and what would let the change through.
+PROBLEM_NEEDS = {"verdict-needs-source": "source"}
+
+
+def missing_fields(found: list[Need]) -> EditRefused | None:
+    """The refusal for needs that are fields to fill first, if there are any."""
+    missing = [n for n in found if n.what in FIELD_NEEDS]
+    if not missing:
+        return None
+    return EditRefused("; ".join(n.reason for n in missing), needs=tuple(dict.fromkeys(n.what for n in missing)))
+
+
+def correction_needed(found: list[Need]) -> Need | None:
+    return next((n for n in found if n.what == "correction"), None)
+
+
 def concluded(
     claim: Claim,
     by: str,
@@ -64,19 +145,28 @@ def concluded(
     summary: str | None | _Keep = KEEP,
     note: str | None = None,
     correction: str | None = None,
+    summary_was: str | None | _Keep = KEEP,
 ) -> Claim:
     """Status, verdict and summary changed together, each change a history entry.
 
     The verdict of a published claim changes only with a correction saying why,
     recorded in ``corrections`` (the IFCN code of principles asks for this).
+    ``summary_was``: the summary the editor started from; refused (:class:`FieldChanged`)
+    when the claim's summary is no longer that one, so nobody's text is overwritten.
     """
+    if not isinstance(summary_was, _Keep) and not isinstance(summary, _Keep) and (summary_was or None) != claim.summary:
+        raise FieldChanged("summary", claim.summary, summary)
+    refused = missing_fields(needs(claim, status=status, verdict=verdict, summary=summary))
+    if refused is not None:
+        raise refused
     entries = []
     updates: dict = {}
     corrections = list(claim.corrections)
     if not isinstance(verdict, _Keep) and verdict != claim.verdict:
-        if claim.status is Status.PUBLISHED and claim.verdict is not None:
+        need = correction_needed(needs(claim, verdict=verdict))
+        if need is not None:
             if not correction:
-                raise EditRefused("the verdict of a published claim changes only with a correction saying why (--correction)")
+                raise EditRefused(need.reason, needs=("correction",))
             change = f"verdict {claim.verdict.value} → {verdict.value if verdict else 'none'}"
             corrections.append(Correction(date=today(), change=change, reason=correction))
             entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=_why(note, correction)))
@@ -89,9 +179,10 @@ def concluded(
             entries.append(history_entry(Action.SUMMARY, by, field="summary", before=claim.summary, after=summary, note=note))
             updates["summary"] = summary
     if not isinstance(status, _Keep) and status != claim.status:
-        if claim.status is Status.PUBLISHED:
+        need = correction_needed(needs(claim, status=status))
+        if need is not None:
             if not correction:
-                raise EditRefused("a published claim leaves 'published' only with a correction saying why (--correction)")
+                raise EditRefused(need.reason, needs=("correction",))
             if "verdict" not in updates:  # one correction entry covers a verdict change made with it
                 corrections.append(Correction(date=today(), change=f"status published → {status.value}", reason=correction))
         entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note or correction))
@@ -101,6 +192,14 @@ def concluded(
     if (correction or "").strip() and len(corrections) == len(claim.corrections):
         raise EditRefused(UNNEEDED_CORRECTION)
     return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
+
+
+class FieldChanged(EditRefused):
+    """An edit started from a value that someone else has changed since: refused, both texts kept."""
+
+    def __init__(self, field: str, theirs: str | None, yours: str | None):
+        super().__init__(f"the {field} changed since you started editing it (someone else saved theirs); yours was not saved")
+        self.field, self.theirs, self.yours = field, theirs, yours
 
 
 def with_source(claim: Claim, source: Source, by: str, note: str | None = None) -> Claim:
@@ -116,9 +215,10 @@ def without_source(claim: Claim, url: str, by: str, note: str, correction: str |
     if len(keep) == len(claim.sources):
         raise EditRefused(f"claim {claim.id} has no source {url}")
     corrections = list(claim.corrections)
-    if claim.status is Status.PUBLISHED:
+    need = correction_needed(needs(claim, removes_source=True))
+    if need is not None:
         if not correction:
-            raise EditRefused("a source of a published claim is removed only with a correction saying why (--correction)")
+            raise EditRefused(need.reason, needs=("correction",))
         corrections.append(Correction(date=today(), change=f"source removed: {url}", reason=correction))
     elif (correction or "").strip():
         raise EditRefused(UNNEEDED_CORRECTION)
@@ -150,9 +250,10 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
         raise EditRefused(f"claim {claim.id} already cites {changed['url']}")
     corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in changed]
     corrections = list(claim.corrections)
-    if claim.status is Status.PUBLISHED and corrected:
+    need = correction_needed(needs(claim, source_fields=tuple(changed)))
+    if need is not None:
         if not correction:
-            raise EditRefused(f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why (--correction)")
+            raise EditRefused(need.reason, needs=("correction",))
         corrections.append(Correction(date=today(), change=f"source {url}: {', '.join(corrected)} changed", reason=correction))
     entries = [
         history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].{name}", before=getattr(source, name), after=value, note=note)
@@ -222,7 +323,12 @@ class EditSession:
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         before = record.claim
-        record = self.store.edit(claim_id, refusing(change))
+        try:
+            record = self.store.edit(claim_id, refusing(change))
+        except EditRefused as exc:
+            if not exc.needs:
+                exc.needs = tuple(dict.fromkeys(PROBLEM_NEEDS[p.code] for p in exc.problems if p.code in PROBLEM_NEEDS))
+            raise
         if before is not None:
             self.undo_stack.append(UndoStep(claim_id, before, description))
         return record
@@ -237,8 +343,9 @@ class EditSession:
         change = lambda c: concluded(c, self.editor, verdict=verdict, note=note, correction=correction)  # noqa: E731
         return self._apply(claim_id, change, f"verdict → {verdict.value if verdict else 'none'}")
 
-    def set_summary(self, claim_id: str, summary: str | None, note: str | None = None) -> ClaimRecord:
-        return self._apply(claim_id, lambda c: concluded(c, self.editor, summary=summary, note=note), "summary edited")
+    def set_summary(self, claim_id: str, summary: str | None, note: str | None = None, started_from: str | None | _Keep = KEEP) -> ClaimRecord:
+        """The summary replaced; with ``started_from``, only if the claim's summary is still that one."""
+        return self._apply(claim_id, lambda c: concluded(c, self.editor, summary=summary, note=note, summary_was=started_from), "summary edited")
 
     def add_source(self, claim_id: str, source: Source, note: str | None = None) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_source(c, source, self.editor, note), f"source added: {source.title}")

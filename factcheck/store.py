@@ -85,10 +85,13 @@ def editor_name(explicit: str | None = None) -> str:
 class EditRefused(Exception):
     """An edit that would break a rule, or that conflicts with a change on disk."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, needs: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        #: What would let the change through ("verdict", "summary", "source", "correction",
+        #: "note"): the CLI names the flag, the review screen the key.
+        self.needs = needs
 
 
 @attrs.define

@@ -218,3 +218,23 @@ def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
     assert [c.change for c in claim.corrections] == ["verdict accurate → mixed", "undone: verdict → mixed"]
     assert (claim.history[-1].action, claim.history[-1].field, claim.history[-1].before, claim.history[-1].after) == (Action.UNDO, "verdict", "mixed", "accurate")
     assert store.find("support-rose").problems == []
+
+
+def test_needs_is_the_one_answer_for_corrections_notes_and_fields():
+    from factcheck.session import needs
+
+    claim, _ = structure(yamlio.to_plain(yamlio.load_roundtrip("x.yaml", CLAIM_YAML.encode()).doc), Claim)
+    assert [(n.what, n.reason) for n in needs(claim, status=Status.PUBLISHED)] == [
+        ("note", "a review note: why the evidence is sufficient"),
+        ("verdict", "a published claim needs a verdict"),
+        ("summary", "a published claim needs a summary"),
+        ("source", "a published claim needs at least one source"),
+    ]
+    source = Source("https://example.org/a", "A", "B", None, dt.date(2024, 1, 1), "x", Stance.REFUTES)
+    published = attrs.evolve(claim, status=Status.PUBLISHED, verdict=Verdict.INACCURATE, summary="s", sources=[source])
+    assert [n.what for n in needs(published, verdict=Verdict.MIXED)] == ["correction"]
+    assert [n.what for n in needs(published, status=Status.IN_REVIEW)] == ["correction"]
+    assert [n.what for n in needs(published, removes_source=True)] == ["correction", "note"]
+    assert [n.what for n in needs(published, source_fields=("title",))] == []
+    assert [n.what for n in needs(published, source_fields=("stance",))] == ["correction"]
+    assert [n.what for n in needs(claim, verdict=Verdict.MIXED)] == []

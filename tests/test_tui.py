@@ -151,10 +151,8 @@ async def test_publish_without_verdict_is_refused(tree):
         await started(app, pilot)
         await pilot.press("down", "s")
         await choose(pilot, "published")
-        assert isinstance(app.screen, TextScreen)  # publishing asks for the review note first
-        await pilot.press(*"Looks right", "ctrl+s")
-        await pilot.pause()
-        assert any("a published claim needs a verdict" in m for m in notifications(app))
+        assert not isinstance(app.screen, TextScreen)  # refused before a review note is typed
+        assert any("a published claim needs a verdict" in m and "press v to set a verdict" in m and "press e to write a summary" in m for m in notifications(app))
     assert path.read_bytes() == before
 
 
@@ -552,3 +550,71 @@ async def test_polling_notices_a_new_claim_where_events_are_missing(tree):
             if len(app.shown) == 3:
                 break
         assert app._watcher.mode == "polling" and [r.id for r in app.shown][0] == "bridges-closed"
+
+
+async def test_a_refused_review_note_is_kept_in_the_dialog(tree):
+    path = path_of(tree, "support-rose")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "v")
+        await choose(pilot, "accurate")
+        await pilot.press("e", *"The survey says 68%.", "ctrl+s")
+        await pilot.pause()
+        app._watcher.stop()  # the writer's own guard, before the watcher reloads
+        await pilot.pause(0.2)
+        await pilot.press("s")
+        await choose(pilot, "published")
+        assert isinstance(app.screen, TextScreen)
+        await pilot.press(*"Checked twice")
+        theirs = path.read_text().replace("    note: \"Looking for the survey.\"\n", "    note: Looking for the survey, again.\n")
+        path.write_text(theirs)  # a colleague's edit lands meanwhile
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TextScreen) and screen.typed == "Checked twice"  # kept, with the reason
+        assert "changed on disk" in shown_text(screen, "#text-error")
+        assert path.read_text() == theirs
+        await pilot.press("ctrl+s")  # the claim was reloaded: the same note now goes through
+        await pilot.pause()
+        assert not isinstance(app.screen, TextScreen)
+    text = path.read_text()
+    assert "status: published\n" in text and "Looking for the survey, again." in text
+    assert "    before: researching\n    after: published\n    note: Checked twice\n" in text
+
+
+async def test_a_note_closed_unsaved_comes_back(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("N", *"Called the mayor", "escape")
+        await pilot.pause()
+        await pilot.press("N")
+        assert app.screen.typed == "Called the mayor"
+
+
+async def test_summary_edit_refused_when_a_colleague_changed_it(tree):
+    path = path_of(tree, "support-rose")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "e", *"Mine: the survey holds.")
+        theirs = path.read_text().replace("summary: null\n", "summary: Theirs, saved first.\n")
+        path.write_text(theirs)
+        for _ in range(100):  # the watcher reloads it; the screen says so
+            await pilot.pause(0.03)
+            if any("reloaded: support-rose" in m for m in notifications(app)):
+                break
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TextScreen) and screen.typed == "Mine: the survey holds."
+        error = shown_text(screen, "#text-error")
+        assert "changed since you started" in error and "Theirs, saved first." in error
+        assert path.read_text() == theirs
+        await pilot.press("ctrl+s")  # having seen theirs, saving again replaces it, recorded
+        await pilot.pause()
+        assert not isinstance(app.screen, TextScreen)
+    text = path.read_text()
+    assert "summary: 'Mine: the survey holds.'\n" in text
+    assert "    before: Theirs, saved first.\n    after: 'Mine: the survey holds.'\n" in text

@@ -21,9 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
-from factcheck.session import EditSession
+from factcheck.session import EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.reading import fast_parser_here
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
+from factcheck.textsafe import escape
 from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
 from factcheck.tui.style import STATUS_STYLE
@@ -179,6 +180,7 @@ class FactcheckApp(App[int]):
         self.editor = editor
         self.store: ClaimStore | None = None
         self.session: EditSession | None = None
+        self._drafts: dict[tuple, str] = {}
         self.all_records: list[ClaimRecord] = []
         self.shown: list[ClaimRecord] = []
         self._search: dict[int, str] = {}
@@ -480,22 +482,47 @@ class FactcheckApp(App[int]):
             return None
         return record
 
-    def run_edit(self, action, *args, done: str | None = None, **kw) -> bool:
-        """Run a session action; show what happened or why it was refused."""
+    def attempt(self, action, *args, done: str | None = None, **kw) -> str | None:
+        """Run a session action; None when it was made, else why not (with the key that fixes it)."""
         try:
             record = action(*args, **kw)
         except EditRefused as exc:
-            self.notify(exc.message, title="Refused", severity="error", timeout=8)
             current = self.current
             if current is not None:
                 self.refresh_current(current)
-            return False
+            return refusal(exc)
         if isinstance(record, tuple):
             record = record[0]
         self.refresh_current(record)
         if done:
             self.notify(done, timeout=3)
-        return True
+        return None
+
+    def run_edit(self, action, *args, done: str | None = None, **kw) -> bool:
+        """Run a session action; show what happened or why it was refused."""
+        reason = self.attempt(action, *args, done=done, **kw)
+        if reason is not None:
+            self.notify(reason, title="Refused", severity="error", timeout=8)
+        return reason is None
+
+    def edit_text(self, key: tuple, title: str, text: str, help_text: str, submit) -> None:
+        """A text dialog whose save is ``submit(text)`` (None when done, else why not).
+
+        A refused save keeps the dialog open with the text as typed; text closed
+        unsaved with esc is kept as a draft and comes back when the same dialog opens.
+        """
+        draft = self._drafts.get(key)
+        screen = TextScreen(title, draft if draft is not None else text, help_text + (" · your unsaved text from before" if draft is not None else ""), submit=submit)
+
+        def closed(result: str | None) -> None:
+            typed = screen.typed
+            if result is None and typed.strip() and typed != text:
+                self._drafts[key] = typed
+                self.notify("Not saved; your text is kept for the next time you open this", timeout=4)
+            else:
+                self._drafts.pop(key, None)
+
+        self.push_screen(screen, closed)
 
     def action_status(self) -> None:
         record = self._target()
@@ -508,35 +535,39 @@ class FactcheckApp(App[int]):
         if value is None:
             return
         record = self.store.find(claim_id)
-        current = record.claim.status if record and record.claim else None
-        if current is Status.PUBLISHED and value != "published":
+        if record is None or record.claim is None:
+            return
+        status = Status(value)
+        found = needs(record.claim, status=status)
+        missing = missing_fields(found)
+        if missing is not None:  # say what to do first, before asking for any text
+            self.notify(f"Cannot move {claim_id} to {value} yet: {refusal(missing)}", title="Refused", severity="error", timeout=8)
+            return
+        correction, note = correction_needed(found), note_needed(found)
+        if correction is not None:
             self._ask(
-                f"Correction: why does published {claim_id} go back to {value}?",
+                (claim_id, "correction"), f"Correction: why does published {claim_id} go to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
-                lambda why: self.run_edit(self.session.set_status, claim_id, Status(value), correction=why, done=f"{claim_id}: status {value}, correction recorded"),
+                lambda why: self.attempt(self.session.set_status, claim_id, status, correction=why, done=f"{claim_id}: status {value}, correction recorded"),
             )
-            return
-        if value == "published" and current is not Status.PUBLISHED:
+        elif note is not None:
             self._ask(
-                f"Publish {claim_id}: review note",
-                "Why the evidence is sufficient; recorded in the history with your name.",
-                lambda why: self.run_edit(self.session.set_status, claim_id, Status.PUBLISHED, note=why, done=f"{claim_id}: published"),
+                (claim_id, "note", value), f"{claim_id} → {value}: {note.reason}",
+                "Recorded in the history with your name.",
+                lambda why: self.attempt(self.session.set_status, claim_id, status, note=why, done=f"{claim_id}: {value}"),
             )
-            return
-        self.run_edit(self.session.set_status, claim_id, Status(value), done=f"{claim_id}: status {value}")
+        else:
+            self.run_edit(self.session.set_status, claim_id, status, done=f"{claim_id}: status {value}")
 
-    def _ask(self, title: str, help_text: str, then) -> None:
-        """Ask for a required text (a note, a correction), then act on it."""
+    def _ask(self, key: tuple, title: str, help_text: str, then) -> None:
+        """Ask for a required text (a note, a correction), then act on it (``then`` -> None or why not)."""
 
-        def answered(text: str | None) -> None:
-            if text is None:
-                return
+        def submit(text: str) -> str | None:
             if not text.strip():
-                self.notify("Nothing was changed: a reason is needed", severity="warning")
-                return
-            then(text.strip())
+                return "Write a reason first (esc cancels)"
+            return then(text.strip())
 
-        self.push_screen(TextScreen(title, help_text=help_text), answered)
+        self.edit_text(key, title, "", help_text, submit)
 
     def action_advance(self) -> None:
         record = self._target()
@@ -561,11 +592,15 @@ class FactcheckApp(App[int]):
             return
         verdict = None if value == "none" else Verdict(value)
         record = self.store.find(claim_id)
-        if record and record.claim and record.claim.status is Status.PUBLISHED and record.claim.verdict is not None:
+        if record is None or record.claim is None:
+            return
+        correction = correction_needed(needs(record.claim, verdict=verdict))
+        if correction is not None:
+            was = record.claim.verdict.value if record.claim.verdict else "none"
             self._ask(
-                f"Correction: why does the verdict of published {claim_id} change from {record.claim.verdict.value} to {value}?",
+                (claim_id, "correction"), f"Correction: why does the verdict of published {claim_id} change from {was} to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
-                lambda why: self.run_edit(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
+                lambda why: self.attempt(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
             )
             return
         self.run_edit(self.session.set_verdict, claim_id, verdict, done=f"{claim_id}: verdict {value}")
@@ -574,10 +609,28 @@ class FactcheckApp(App[int]):
         record = self._target()
         if record is None:
             return
-        self.push_screen(
-            TextScreen(f"Summary of {record.id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree."),
-            lambda text: text is not None and self.run_edit(self.session.set_summary, record.id, text, done=f"{record.id}: summary saved"),
-        )
+        claim_id = record.id
+        started = {"from": record.claim.summary}
+
+        def submit(text: str) -> str | None:
+            try:
+                self.session.set_summary(claim_id, text, started_from=started["from"])
+            except FieldChanged as exc:
+                started["from"] = exc.theirs  # they have seen it now: a second ctrl+s saves theirs over
+                self.refresh_current(self.store.find(claim_id))
+                return Text.assemble(
+                    ("Not saved: the summary changed since you started (someone else saved it). Theirs now:\n", "bold"),
+                    (f"  {escape(exc.theirs or '(none)')}\n", "italic"),
+                    "Yours is kept below: ctrl+s saves it over theirs, esc closes (yours is kept for next time).",
+                )
+            except EditRefused as exc:
+                self.refresh_current(self.store.find(claim_id))
+                return refusal(exc)
+            self.refresh_current(self.store.find(claim_id))
+            self.notify(f"{claim_id}: summary saved", timeout=3)
+            return None
+
+        self.edit_text((claim_id, "summary"), f"Summary of {claim_id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit)
 
     def action_add_source(self) -> None:
         record = self._target()
@@ -603,21 +656,22 @@ class FactcheckApp(App[int]):
         if url is None:
             return
         record = self.store.find(claim_id)
-        published = record is not None and record.claim is not None and record.claim.status is Status.PUBLISHED
-        title = f"Why remove this source from {claim_id}?" + (" (published: recorded as a correction)" if published else "")
-
+        if record is None or record.claim is None:
+            return
+        correction = correction_needed(needs(record.claim, removes_source=True))
+        title = f"Why remove this source from {claim_id}?" + (f" ({correction.reason}: recorded as one)" if correction else "")
         self._ask(
-            title, "Recorded in the claim's history" + (" and corrections." if published else "."),
-            lambda why: self.run_edit(self.session.remove_source, claim_id, url, why, correction=why if published else None, done=f"{claim_id}: source removed"),
+            (claim_id, "remove", url), title, "Recorded in the claim's history" + (" and corrections." if correction else "."),
+            lambda why: self.attempt(self.session.remove_source, claim_id, url, why, correction=why if correction else None, done=f"{claim_id}: source removed"),
         )
 
     def action_note(self) -> None:
         record = self._target()
         if record is None:
             return
-        self.push_screen(
-            TextScreen(f"Note on {record.id}", help_text="Recorded in the claim's history with your name and the time."),
-            lambda text: text is not None and self.run_edit(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
+        self.edit_text(
+            (record.id, "note"), f"Note on {record.id}", "", "Recorded in the claim's history with your name and the time.",
+            lambda text: self.attempt(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
         )
 
     def action_tags(self) -> None:
@@ -743,6 +797,22 @@ class FactcheckApp(App[int]):
             if names:
                 parts.append(f"{label}: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
         self.notify("; ".join(parts), title="Changed on disk", severity="warning", timeout=6)
+
+
+#: The key that gives the core what a refused change needs.
+NEED_KEYS = {
+    "verdict": "press v to set a verdict",
+    "summary": "press e to write a summary",
+    "source": "press a to add a source",
+    "correction": "say why in the correction",
+    "note": "say why in the note",
+}
+
+
+def refusal(exc: EditRefused) -> str:
+    """Why a change was refused, and the keys that fix it."""
+    keys = [NEED_KEYS[n] for n in exc.needs if n in NEED_KEYS]
+    return exc.message + (f" ({'; '.join(keys)})" if keys else "")
 
 
 def _split(value: str) -> list[str]:

@@ -66,31 +66,52 @@ class ChooseScreen(ModalScreen[str | None]):
 
 
 class TextScreen(ModalScreen[str | None]):
-    """Edit a multi-line text; ctrl+s saves, escape cancels."""
+    """Edit a multi-line text; ctrl+s saves, escape cancels.
+
+    With ``submit`` (text -> None when done, else why not), a refused save keeps the
+    dialog open with the text as typed and the reason shown above it.
+    """
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, text: str = "", help_text: str = ""):
+    def __init__(self, title: str, text: str = "", help_text: str = "", submit=None):
         super().__init__()
         self.title_text = title
         self.initial = text
         self.help_text = help_text
+        self.submit = submit
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title")
             if self.help_text:
                 yield Label(self.help_text, classes="dialog-help")
+            yield Static("", id="text-error", classes="field-error")
             yield TextArea(self.initial, id="text", soft_wrap=True)
             yield Label("ctrl+s save · esc cancel", classes="dialog-help")
 
     def on_mount(self) -> None:
+        self.query_one("#text-error").display = False
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
 
+    @property
+    def typed(self) -> str:
+        return self.query_one(TextArea).text
+
+    def refused(self, reason) -> None:
+        error = self.query_one("#text-error", Static)
+        error.update(reason)
+        error.display = True
+
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.typed
+        reason = self.submit(text) if self.submit is not None else None
+        if reason is None:
+            self.dismiss(text)
+        else:
+            self.refused(reason)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
