@@ -310,11 +310,19 @@ class UndoStep:
 _RESTORED = ("status", "verdict", "summary", "tags", "related", "sources")
 
 
+def _committed_claim(path: str) -> Claim | None:
+    from factcheck.provenance import committed_claim
+
+    return committed_claim(path)
+
+
 class EditSession:
-    def __init__(self, store: ClaimStore, editor: str):
+    def __init__(self, store: ClaimStore, editor: str, committed: Callable[[str], Claim | None] | None = None):
         self.store = store
         self.editor = editor
         self.undo_stack: list[UndoStep] = []
+        #: The claim in a file as last committed (git HEAD), None if never: who has seen what.
+        self.committed = committed or _committed_claim
 
     # -- the one way every action is applied ----------------------------------------
 
@@ -365,10 +373,18 @@ class EditSession:
     # -- undo ------------------------------------------------------------------------------
 
     def undo(self) -> tuple[ClaimRecord, str]:
-        """Take back the last change of this session; the undo itself is recorded."""
+        """Take back the last change of this session; the undo itself is recorded.
+
+        A correction is recorded only when the undone change is part of a published
+        record others have seen: the claim as git's ``HEAD`` has it is published and
+        holds the changed value. A change made and taken back before any commit is
+        history only.
+        """
         if not self.undo_stack:
             raise EditRefused("nothing to undo in this session")
         step = self.undo_stack[-1]
+        record = self.store.find(step.claim_id)
+        public = self.committed(record.path) if record is not None else None
 
         def change(claim: Claim) -> Claim:
             restored = {name: getattr(step.before, name) for name in _RESTORED}
@@ -377,7 +393,8 @@ class EditSession:
             before, after = (getattr(claim, field), restored[field]) if field in ("status", "verdict", "summary") else (None, None)
             entry = history_entry(Action.UNDO, self.editor, field=field, before=before, after=after, note=f"Undid: {step.description}")
             corrections = list(claim.corrections)
-            if Status.PUBLISHED in (claim.status, step.before.status) and changed:
+            seen = public is not None and public.status is Status.PUBLISHED and any(getattr(public, n) == getattr(claim, n) for n in changed)
+            if seen:
                 corrections.append(Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session."))
             return attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
 

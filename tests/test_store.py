@@ -212,6 +212,8 @@ def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
     session.set_status("support-rose", Status.IN_REVIEW)
     session.set_status("support-rose", Status.PUBLISHED, note="Reviewed.")
     session.set_verdict("support-rose", Verdict.MIXED, correction="The 2017 figure is from another poll.")
+    committed = store.find("support-rose").claim  # as if committed: others have seen "mixed"
+    session.committed = lambda path: committed
     record, what = session.undo()
     claim = record.claim
     assert what == "verdict → mixed" and claim.verdict is Verdict.ACCURATE

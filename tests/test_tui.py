@@ -618,3 +618,47 @@ async def test_summary_edit_refused_when_a_colleague_changed_it(tree):
     text = path.read_text()
     assert "summary: 'Mine: the survey holds.'\n" in text
     assert "    before: Theirs, saved first.\n    after: 'Mine: the survey holds.'\n" in text
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args], cwd=cwd, check=True, capture_output=True)
+
+
+async def _publish_then_undo(tree: Path, commit_between: bool) -> str:
+    path = path_of(tree, "support-rose")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "v")
+        await choose(pilot, "accurate")
+        await pilot.press("e", *"The survey says 68%.", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("s")
+        await choose(pilot, "published")
+        await pilot.press(*"Checked", "ctrl+s")
+        await pilot.pause()
+        assert "status: published\n" in path.read_text()
+        if commit_between:
+            _git(tree.parent, "commit", "-qam", "Publish support-rose")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert any("Undid status → published" in m for m in notifications(app))
+    return path.read_text()
+
+
+async def test_undo_of_an_uncommitted_publication_is_history_not_a_correction(tree):
+    _git(tree.parent, "init", "-q")
+    _git(tree.parent, "add", "-A")
+    _git(tree.parent, "commit", "-qm", "Claims")
+    text = await _publish_then_undo(tree, commit_between=False)
+    assert "status: researching\n" in text and "corrections: []\n" in text
+    assert "    action: undo\n    field: status\n    before: published\n    after: researching\n" in text
+
+
+async def test_undo_of_a_committed_publication_is_a_correction(tree):
+    _git(tree.parent, "init", "-q")
+    _git(tree.parent, "add", "-A")
+    _git(tree.parent, "commit", "-qm", "Claims")
+    text = await _publish_then_undo(tree, commit_between=True)
+    assert "status: researching\n" in text
+    assert re.search(r"corrections:\n  - date: \d{4}-\d\d-\d\d\n    change: 'undone: status → published'\n", text)
