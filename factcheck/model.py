@@ -78,6 +78,7 @@ class Action(Vocabulary):
     RELATED = "related"
     CORRECTION = "correction"
     UNDO = "undo"
+    EDITED = "edited"
 
 
 #: Verdicts that need a source of a given stance.
@@ -265,16 +266,16 @@ class Source:
     """A page that bears on a claim."""
 
     url: str = attrs.field(validator=_http_url)
-    title: str = attrs.field(validator=[_non_empty, TITLE])
-    publisher: str = attrs.field(validator=[_non_empty, PUBLISHER])
+    title: str = attrs.field(validator=[_non_empty, TITLE], metadata={"help": "the page's headline"})
+    publisher: str = attrs.field(validator=[_non_empty, PUBLISHER], metadata={"help": "who published it"})
     published: dt.date | None = attrs.field(
-        metadata={"when_missing": "write 'published: null' when the page shows no date"}
+        metadata={"when_missing": "write 'published: null' when the page shows no date", "help": "YYYY-MM-DD, if the page shows a date"}
     )
     accessed: dt.date
-    excerpt: str = attrs.field(validator=[_non_empty, EXCERPT])
+    excerpt: str = attrs.field(validator=[_non_empty, EXCERPT], metadata={"help": "a short passage copied from the page, verbatim"})
     stance: Stance
-    archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata=OMIT_IF_DEFAULT)
-    archived: dt.date | None = attrs.field(default=None, metadata=OMIT_IF_DEFAULT)
+    archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata={**OMIT_IF_DEFAULT, "help": "https://web.archive.org/…"})
+    archived: dt.date | None = attrs.field(default=None, metadata={**OMIT_IF_DEFAULT, "help": "YYYY-MM-DD of the archive copy"})
 
 
 @attrs.frozen
@@ -304,9 +305,9 @@ class Claim:
     """One checkable assertion of an article."""
 
     id: str = attrs.field(validator=_slug)
-    text: str = attrs.field(validator=[_non_empty, CLAIM_TEXT])
-    quote: str = attrs.field(validator=[_non_empty, QUOTE])
-    claimant: str = attrs.field(validator=[_non_empty, CLAIMANT])
+    text: str = attrs.field(validator=[_non_empty, CLAIM_TEXT], metadata={"help": "the assertion as one checkable proposition", "label": "Claim"})
+    quote: str = attrs.field(validator=[_non_empty, QUOTE], metadata={"help": "the article's words that make the claim, verbatim"})
+    claimant: str = attrs.field(validator=[_non_empty, CLAIMANT], metadata={"help": "the author, or who the article says asserts it"})
     kind: Kind
     status: Status
     verdict: Verdict | None = None

@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from factcheck.convert import field_errors
-from factcheck.model import EXCERPT, Source, Stance
+from factcheck.forms import build, check, form_fields
+from factcheck.model import Source
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord, today
 from factcheck.textsafe import escape_line, escape_mapped
@@ -160,19 +160,9 @@ class LineScreen(ModalScreen[str | None]):
 
 # -- the add-source form ---------------------------------------------------------------
 
-FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("url", "URL", "https://…"),
-    ("title", "Title", "the page's headline"),
-    ("publisher", "Publisher", "who published it"),
-    ("published", "Published", "YYYY-MM-DD, if the page shows a date"),
-    ("accessed", "Accessed", "YYYY-MM-DD"),
-    ("excerpt", "Excerpt", f"a short passage copied from the page, verbatim (about {EXCERPT.about} characters)"),
-    ("archive_url", "Archive URL", "optional: https://web.archive.org/…"),
-    ("archived", "Archived", "optional: YYYY-MM-DD of the archive copy"),
-)
-
-_DATES = ("published", "accessed", "archived")
-_OPTIONAL = ("published", "archive_url", "archived")
+#: The add-source form's fields, read from the model (labels, hints, limits, kinds).
+SOURCE_FIELDS = form_fields(Source)
+FORM_FIELDS = [f for f in SOURCE_FIELDS if f.kind != "choice"]
 
 
 def source_from_fields(values: dict[str, str], stance: str | None, existing_urls: Sequence[str] = ()) -> tuple[Source | None, dict[str, str]]:
@@ -181,44 +171,17 @@ def source_from_fields(values: dict[str, str], stance: str | None, existing_urls
 
     errors: dict[str, str] = {}
     parsed: dict[str, object] = {}
-    for name, _, _ in FORM_FIELDS:
-        value = values.get(name, "").strip()
-        if not value:
-            if name in _OPTIONAL:
-                parsed[name] = None
-                continue
-            errors[name] = "required"
-            parsed[name] = None
-            continue
-        if name in _DATES:
-            try:
-                date = dt.date.fromisoformat(value)
-            except ValueError:
-                errors[name] = "a date: YYYY-MM-DD"
-                continue
-            if date > today():
-                errors[name] = "in the future"
-            parsed[name] = date
-        else:
-            parsed[name] = value
-    if stance not in Stance.words():
-        errors["stance"] = "choose supports, refutes or context"
+    for field in SOURCE_FIELDS:
+        parsed[field.name], error = check(Source, field, stance or "" if field.kind == "choice" else values.get(field.name, ""), today())
+        if error:
+            errors[field.name] = "choose supports, refutes or context" if field.kind == "choice" else error
     if isinstance(parsed.get("published"), dt.date) and isinstance(parsed.get("accessed"), dt.date) and parsed["accessed"] < parsed["published"]:
         errors.setdefault("accessed", "before the published date")
     if parsed.get("url") and canonical_url(str(parsed["url"])) in {canonical_url(u) for u in existing_urls}:
         errors.setdefault("url", "this claim already cites this URL")
-    with attrs.validators.disabled():
-        source = Source(
-            url=parsed.get("url") or "", title=parsed.get("title") or "", publisher=parsed.get("publisher") or "",
-            published=parsed.get("published"), accessed=parsed.get("accessed") or today(),
-            excerpt=parsed.get("excerpt") or "", stance=Stance(stance) if stance in Stance.words() else Stance.CONTEXT,
-            archive_url=parsed.get("archive_url"), archived=parsed.get("archived"),
-        )
-    for error in field_errors(source):
-        name = error.path[-1]
-        if name not in errors and values.get(str(name), "").strip():
-            errors[str(name)] = error.message
-    return (None if errors else source), errors
+    if errors:
+        return None, errors
+    return build(Source, SOURCE_FIELDS, {**values, "stance": stance or ""}, today())
 
 
 class SourceForm(ModalScreen[Source | None]):
@@ -235,15 +198,14 @@ class SourceForm(ModalScreen[Source | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide form"):
             yield Label(f"Add a source to {self.claim_id}", classes="dialog-title")
-            for name, label, placeholder in FORM_FIELDS:
+            for field in SOURCE_FIELDS:
                 with Horizontal(classes="form-row"):
-                    yield Label(label, classes="form-label")
-                    yield Input(today().isoformat() if name == "accessed" else "", placeholder=placeholder, id=f"f-{name}", compact=True)
-                yield Label("", id=f"e-{name}", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Stance", classes="form-label")
-                yield Select([(w, w) for w in Stance.words()], prompt="choose…", id="f-stance", compact=True)
-            yield Label("", id="e-stance", classes="field-error")
+                    yield Label(field.label, classes="form-label")
+                    if field.kind == "choice":
+                        yield Select([(w, w) for w in field.choices], prompt="choose…", id=f"f-{field.name}", compact=True)
+                    else:
+                        yield Input(today().isoformat() if field.name == "accessed" else "", placeholder=field.hint, id=f"f-{field.name}", compact=True)
+                yield Label("", id=f"e-{field.name}", classes="field-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
@@ -252,12 +214,12 @@ class SourceForm(ModalScreen[Source | None]):
         self.query_one("#f-url", Input).focus()
 
     def _values(self) -> tuple[dict[str, str], str | None]:
-        values = {name: self.query_one(f"#f-{name}", Input).value for name, _, _ in FORM_FIELDS}
+        values = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in FORM_FIELDS}
         stance = self.query_one("#f-stance", Select).value
         return values, (stance if isinstance(stance, str) else None)
 
     def _show(self, errors: dict[str, str], only: set[str] | None = None) -> None:
-        for name in [f[0] for f in FORM_FIELDS] + ["stance"]:
+        for name in [f.name for f in SOURCE_FIELDS]:
             if only is not None and name not in only:
                 continue
             self.query_one(f"#e-{name}", Label).update(errors.get(name, ""))
