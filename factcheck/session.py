@@ -79,6 +79,7 @@ def needs(
     summary: str | None | _Keep = KEEP,
     removes_source: bool = False,
     source_fields: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
 ) -> list[Need]:
     """What a change needs: a correction, a review note, a verdict, summary or source first.
 
@@ -99,6 +100,8 @@ def needs(
     corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in source_fields]
     if published and corrected:
         out.append(Need("correction", f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why"))
+    if published and fields:
+        out.append(Need("correction", f"the {', '.join(fields)} of a published claim changes only with a correction saying why"))
     if removes_source:
         out.append(Need("note", "say why the source is removed"))
     if new_status is Status.PUBLISHED and not published:
@@ -307,7 +310,11 @@ class UndoStep:
 
 
 #: Fields an undo puts back. History and corrections stay: they only ever grow.
-_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources")
+_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources", "text", "quote", "claimant", "kind")
+
+#: Fields the editor sets from text with :meth:`EditSession.set_fields`, also on a claim
+#: whose file does not validate (a wrong word, an empty text).
+FIXABLE = ("text", "quote", "claimant", "kind")
 
 
 def _committed_claim(path: str) -> Claim | None:
@@ -369,6 +376,60 @@ class EditSession:
 
     def set_related(self, claim_id: str, related: list[str]) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_list(c, self.editor, "related", related), "related claims changed")
+
+    def set_fields(self, claim_id: str, values: dict[str, str], started_from: dict | None = None, note: str | None = None, correction: str | None = None) -> ClaimRecord:
+        """Set fields of :data:`FIXABLE` from text, each change a history entry.
+
+        Works on a claim that does not validate too: the values are set in the file's
+        data before it is read as a claim, so ``kind: quantty`` can be repaired.
+        ``started_from`` (field -> value as the editor first saw it): refused
+        (:class:`FieldChanged`) when one of them changed since.
+        """
+        from factcheck.forms import check, form_fields
+
+        for field in form_fields(Claim, values):
+            if field.name not in FIXABLE:
+                raise EditRefused(f"{field.name} is not set this way")
+            _, error = check(Claim, field, values[field.name], today())
+            if error:
+                raise EditRefused(f"{field.label.lower()}: {error}")
+        values = {name: (value.strip("\n") if name in ("text", "quote") else value.strip()) for name, value in values.items()}
+        was: dict = {}
+
+        def fix(plain: dict) -> dict:
+            for name in values:
+                now = plain.get(name)
+                if started_from is not None and name in started_from and now != started_from[name]:
+                    raise FieldChanged(name, None if now is None else str(now), values[name])
+                was[name] = now
+            return {**plain, **values}
+
+        def change(claim: Claim) -> Claim:
+            changed = tuple(name for name in values if was.get(name) != values[name])
+            if not changed:
+                raise EditRefused(f"nothing to change: {claim.id} is already like that")
+            corrections = list(claim.corrections)
+            need = correction_needed(needs(claim, fields=changed))
+            if need is not None:
+                if not (correction or "").strip():
+                    raise EditRefused(need.reason, needs=("correction",))
+                corrections.append(Correction(date=today(), change=f"{', '.join(changed)} changed", reason=correction.strip()))
+            elif (correction or "").strip():
+                raise EditRefused(UNNEEDED_CORRECTION)
+            entries = [
+                history_entry(Action.EDITED, self.editor, field=name, before=None if was.get(name) is None else str(was[name]), after=values[name], note=_why(note, correction))
+                for name in changed
+            ]
+            return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries])
+
+        record = self.store.find(claim_id)
+        if record is None:
+            raise EditRefused(f"no claim with id {claim_id!r}")
+        before = record.claim
+        record = self.store.edit(claim_id, refusing(change), fix=fix)
+        if before is not None:
+            self.undo_stack.append(UndoStep(claim_id, before, f"{', '.join(values)} edited"))
+        return record
 
     # -- undo ------------------------------------------------------------------------------
 

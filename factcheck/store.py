@@ -283,6 +283,7 @@ class ClaimStore:
         *,
         allow_new_problems: bool = False,
         rebase: bool = False,
+        fix: Callable[[dict], dict] | None = None,
     ) -> ClaimRecord:
         """Apply ``change`` to a claim and write it through the one writer.
 
@@ -293,17 +294,21 @@ class ClaimStore:
         ``rebase``: then the change is applied to what is on disk now, as a command
         line edit wants), when it cannot be read as a claim, or when the change adds a
         problem the claim did not have.
+
+        ``fix`` changes the file's plain data before it is read as a claim: a field whose
+        value cannot be read (``kind: quantty``) is set that way, so a claim that does not
+        validate can still be repaired.
         """
         record = self.find(claim_id)
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         try:
             with yamlio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
-                return self._write(record, change, allow_new_problems, rebase)
+                return self._write(record, change, allow_new_problems, rebase, fix)
         except yamlio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
 
-    def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool) -> ClaimRecord:
+    def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool, fix: Callable[[dict], dict] | None = None) -> ClaimRecord:
         changed, raw = record.changed_on_disk()
         if changed:
             if not raw:
@@ -319,6 +324,8 @@ class ClaimStore:
         if loaded.problems:
             raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", loaded.problems)
         plain = yamlio.to_plain(loaded.doc)
+        if fix is not None:
+            plain = fix(plain)
         current, errors = structure(plain, Claim)
         if current is None and all(e.code not in ("type", "enum", "missing-key", "unknown-key") for e in errors):
             current = structure_lenient(plain, Claim)  # bad values only: a change may fix them
@@ -384,6 +391,16 @@ class ClaimStore:
                 self._reload(record, raw)
                 changed.append(record)
         return changed
+
+    def plain_data(self, claim_id: str) -> dict:
+        """A claim file's data as written, also when it does not validate ({} if unreadable)."""
+        record = self.find(claim_id)
+        got = read_file(record.path, limit=False) if record is not None else None
+        if got is None or isinstance(got, Problem):
+            return {}
+        loaded = yamlio.load_roundtrip(record.path, got[0], limit_size=False)
+        plain = yamlio.to_plain(loaded.doc) if not loaded.problems else None
+        return plain if isinstance(plain, dict) else {}
 
     def changes_on_disk(self, paths: Iterable[str] | None = None) -> list["DiskChange"]:
         """Claim files among ``paths`` (default: the whole tree) added, changed, emptied or

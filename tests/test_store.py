@@ -240,3 +240,23 @@ def test_needs_is_the_one_answer_for_corrections_notes_and_fields():
     assert [n.what for n in needs(published, source_fields=("title",))] == []
     assert [n.what for n in needs(published, source_fields=("stance",))] == ["correction"]
     assert [n.what for n in needs(claim, verdict=Verdict.MIXED)] == []
+
+
+def test_set_fields_repairs_a_bad_word_and_refuses_a_stale_start(tmp_path):
+    from conftest import OTHER_YAML, make_tree
+    from factcheck.session import EditSession, FieldChanged
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("kind: quantity", "kind: quantty"), "support-rose": OTHER_YAML})
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    store = ClaimStore.open(tree)
+    session = EditSession(store, "tester")
+    assert store.find("bridges-repaired").claim is None
+    with pytest.raises(EditRefused, match="kind: one of quantity"):
+        session.set_fields("bridges-repaired", {"kind": "quantityy"})
+    before = path.read_bytes()
+    with pytest.raises(FieldChanged) as info:
+        session.set_fields("bridges-repaired", {"kind": "event"}, started_from={"kind": "quantity"})
+    assert (info.value.theirs, info.value.yours) == ("quantty", "event") and path.read_bytes() == before
+    record = session.set_fields("bridges-repaired", {"kind": "quantity"}, started_from={"kind": "quantty"})
+    assert record.claim.kind.value == "quantity" and record.problems == []
+    assert path.read_text().startswith(CLAIM_YAML.rstrip("\n"))

@@ -383,7 +383,7 @@ async def test_unreadable_claim_is_listed_with_its_problem(tmp_path):
         detail = app.query_one("#detail").plain
         assert "line 6, column 7" in detail and "quantty" in detail
         await pilot.press("s")
-        assert any("fix it first" in m for m in notifications(app))
+        assert any("press E to fix" in m for m in notifications(app))
 
 
 def test_domain_imports_without_textual():
@@ -662,3 +662,37 @@ async def test_undo_of_a_committed_publication_is_a_correction(tree):
     text = await _publish_then_undo(tree, commit_between=True)
     assert "status: researching\n" in text
     assert re.search(r"corrections:\n  - date: \d{4}-\d\d-\d\d\n    change: 'undone: status → published'\n", text)
+
+
+async def test_a_claim_with_one_bad_value_is_fixed_from_the_screen(tmp_path):
+    from factcheck.tui.screens import ClaimForm
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("kind: quantity", "kind: quantty"), "support-rose": OTHER_YAML})
+    path = path_of(tree, "bridges-repaired")
+    before = path.read_text()
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert app.current.claim is None and "press E" in app.query_one("#detail").plain
+        await pilot.press("E")
+        form = app.screen
+        assert isinstance(form, ClaimForm)
+        assert "now: quantty" in str(form.query_one("#f-kind").prompt)
+        assert "found in the article" in shown_text(form, "#e-quote")
+        form.query_one("#f-quote").value = "The mayor said that 42 bridges"
+        await pilot.pause()
+        assert "not in the article; closest:" in shown_text(form, "#e-quote")  # checked as you type
+        form.query_one("#f-quote").value = "The mayor said that 24 bridges were repaired in 2023."
+        form.query_one("#f-kind").value = "quantity"
+        form.query_one("#f-claimant").value = "The mayor of Example"
+        await pilot.pause()
+        form.action_save()
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimForm)
+        assert app.current.claim is not None and app.current.problems == []
+        assert "0 with problems" in shown_text(app, "#summary-bar")
+    after = path.read_text()
+    assert after.startswith(before.replace("kind: quantty", "kind: quantity").replace('claimant: "The mayor"', 'claimant: "The mayor of Example"'))
+    assert re.search(
+        rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: claimant\n    before: The mayor\n    after: The mayor of Example\n"
+        rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: kind\n    before: quantty\n    after: quantity\n$", after)

@@ -21,12 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
-from factcheck.session import EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
+from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.reading import fast_parser_here
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
-from factcheck.textsafe import escape
+from factcheck.textsafe import escape, escape_line
 from factcheck.tui.detail import DetailView, render_detail
-from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
+from factcheck.tui.screens import ArticleScreen, ChooseScreen, ClaimForm, HelpScreen, LineScreen, SourceForm, TextScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
 
@@ -157,6 +157,7 @@ class FactcheckApp(App[int]):
         Binding("right_square_bracket", "advance", "Next status", show=False, id="advance"),
         Binding("v", "verdict", "Verdict", id="verdict"),
         Binding("e", "summary", "Summary", id="summary"),
+        Binding("E", "fix_fields", "Fix fields", show=False, id="fix-fields"),
         Binding("a", "add_source", "Add source", id="add-source"),
         Binding("x", "remove_source", "Remove source", show=False, id="remove-source"),
         Binding("N", "note", "Note", id="note"),
@@ -478,7 +479,7 @@ class FactcheckApp(App[int]):
             self.notify("No claim selected", severity="warning")
             return None
         if record.claim is None:
-            self.notify("This file cannot be read as a claim; fix it first (see its problems)", severity="error")
+            self.notify("This claim does not validate: press E to fix its text, quote, claimant or kind (see its problems)", severity="error")
             return None
         return record
 
@@ -631,6 +632,37 @@ class FactcheckApp(App[int]):
             return None
 
         self.edit_text((claim_id, "summary"), f"Summary of {claim_id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit)
+
+    def action_fix_fields(self) -> None:
+        """Fix text, quote, claimant and kind: also on a claim that does not validate."""
+        record = self.current
+        if record is None or self.session is None:
+            self.notify("No claim selected", severity="warning")
+            return
+        plain = self.store.plain_data(record.id)
+        if not plain:
+            self.notify("This file cannot be read as YAML: fix it in an editor (see its problems)", severity="error")
+            return
+        claim_id = record.id
+        started = {name: plain.get(name) for name in FIXABLE}
+
+        def submit(values: dict[str, str], correction: str | None) -> str | None:
+            if not values:
+                return "Nothing changed"
+            try:
+                self.session.set_fields(claim_id, values, started_from=started, correction=correction)
+            except FieldChanged as exc:
+                return f"Not saved: the {exc.field} changed since you opened this form; now: {escape_line(exc.theirs or '')[:200]} (esc, then E again)"
+            except EditRefused as exc:
+                return refusal(exc)
+            fixed = self.store.find(claim_id)
+            self.refresh_current(fixed)
+            self.apply_view(keep=fixed)
+            self.notify(f"{claim_id}: {', '.join(values)} saved", timeout=3)
+            return None
+
+        article = record.article.text if record.article else None
+        self.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=plain.get("status") == "published"))
 
     def action_add_source(self) -> None:
         record = self._target()

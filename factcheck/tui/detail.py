@@ -46,6 +46,7 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     if claim is None:
         parts.append(Text(escape_line(record.id), style="bold"))
         parts.append(Text("This file cannot be read as a claim:", style="red"))
+        parts.append(Text("press E to fix its text, quote, claimant or kind", style="dim"))
         for p in record.problems:
             parts.append(Text(f"  line {p.line}, column {p.col}: {escape_line(p.message)} [{p.code}]"))
         return Group(*parts)
