@@ -424,6 +424,29 @@ def test_snapshot_add_source_form(tree, snap_compare, fixed_today):
     assert snap_compare(FactcheckApp(str(tree), "tester"), press=["a", *"ftp://x"], terminal_size=(120, 45), run_before=_wait)
 
 
+def test_snapshot_80x24_filtered_queue(tree, snap_compare):
+    async def run_before(pilot):
+        await _wait(pilot)
+        pilot.app.quick = "status:researching"
+        pilot.app.apply_view()
+        await pilot.pause()
+
+    assert snap_compare(FactcheckApp(str(tree), "tester"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_80x24_add_source_form_save_reachable(tree, snap_compare, fixed_today):
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["a"], terminal_size=(80, 24), run_before=_wait)
+
+
+def test_snapshot_120x40_queue(tree, snap_compare):
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["down"], terminal_size=(120, 40), run_before=_wait)
+
+
+def test_snapshot_120x40_fix_fields_form(tmp_path, snap_compare):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("kind: quantity", "kind: quantty"), "support-rose": OTHER_YAML})
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["E"], terminal_size=(120, 40), run_before=_wait)
+
+
 async def test_rows_appear_and_filter_while_a_large_tree_loads(tmp_path, monkeypatch):
     import asyncio
     import time

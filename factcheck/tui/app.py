@@ -348,24 +348,27 @@ class FactcheckApp(App[int]):
         self._problem_count = sum(1 for r in self.all_records if r.problems)
 
     def update_summary(self) -> None:
+        """Counts per status; the active filter first and the problems next, so that a
+        narrow terminal cuts only the least needed part."""
         counts, problems = self._counts, self._problem_count
         total = len(self.all_records)
         bar = Text()
-        bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
-        for status in ("in-review", "researching", "to-check", "new", "dismissed"):
-            if counts[status]:
-                bar.append("  ·  ")
-                bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
-        bar.append("  ·  ")
-        bar.append(f"{problems} with problems", "bold red" if problems else "dim")
-        bar.append(f"  ·  editing as {self.editor}", "dim")
         shown = []
         if self.quick != "all":
             shown.append(self.quick)
         if self.query_text:
             shown.append(f'"{self.query_text}"')
         if shown:
-            bar.append(f"   showing {len(self.shown)} ({', '.join(shown)})", "italic")
+            bar.append(f"showing {len(self.shown)} ({', '.join(shown)})", "bold italic")
+            bar.append("  ·  ")
+        bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
+        bar.append("  ·  ")
+        bar.append(f"{problems} with problems", "bold red" if problems else "dim")
+        for status in ("in-review", "researching", "to-check", "new", "dismissed"):
+            if counts[status]:
+                bar.append("  ·  ")
+                bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
+        bar.append(f"  ·  editing as {self.editor}", "dim")
         self.query_one("#summary-bar", Static).update(bar)
 
     @on(Input.Changed, "#filter")

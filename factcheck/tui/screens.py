@@ -196,19 +196,23 @@ class SourceForm(ModalScreen[Source | None]):
         self._discard_warned = False
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide form"):
+        with Vertical(classes="dialog wide form"):
             yield Label(f"Add a source to {self.claim_id}", classes="dialog-title")
-            for field in SOURCE_FIELDS:
-                with Horizontal(classes="form-row"):
-                    yield Label(field.label, classes="form-label")
-                    if field.kind == "choice":
-                        yield Select([(w, w) for w in field.choices], prompt="choose…", id=f"f-{field.name}", compact=True)
-                    else:
-                        yield Input(today().isoformat() if field.name == "accessed" else "", placeholder=field.hint, id=f"f-{field.name}", compact=True)
-                yield Label("", id=f"e-{field.name}", classes="field-error")
+            with VerticalScroll(classes="form-fields"):
+                yield from self._fields()
             with Horizontal(classes="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        for field in SOURCE_FIELDS:
+            with Horizontal(classes="form-row"):
+                yield Label(field.label, classes="form-label")
+                if field.kind == "choice":
+                    yield Select([(w, w) for w in field.choices], prompt="choose…", id=f"f-{field.name}", compact=True)
+                else:
+                    yield Input(today().isoformat() if field.name == "accessed" else "", placeholder=field.hint, id=f"f-{field.name}", compact=True)
+            yield Label("", id=f"e-{field.name}", classes="field-error")
 
     def on_mount(self) -> None:
         self.query_one("#f-url", Input).focus()
@@ -288,26 +292,30 @@ class ClaimForm(ModalScreen[bool | None]):
         return value if isinstance(value, str) else ""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide form"):
+        with Vertical(classes="dialog wide form"):
             yield Label(f"Fix the fields of {self.claim_id}", classes="dialog-title")
-            for field in self.fields:
-                with Horizontal(classes="form-row"):
-                    yield Label(field.label, classes="form-label")
-                    if field.kind == "choice":
-                        now = self._start(field.name)
-                        prompt = "choose…" if now in field.choices or not now else f"choose… (now: {escape_line(now)})"
-                        yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=now if now in field.choices else Select.NULL)
-                    else:
-                        yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True)
-                yield Label("", id=f"e-{field.name}", classes="field-error")
-            if self.published:
-                with Horizontal(classes="form-row"):
-                    yield Label("Correction", classes="form-label")
-                    yield Input("", placeholder="published: why it changes (recorded in corrections)", id="f-correction", compact=True)
+            with VerticalScroll(classes="form-fields"):
+                yield from self._fields()
             yield Static("", id="form-refused", classes="field-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        for field in self.fields:
+            with Horizontal(classes="form-row"):
+                yield Label(field.label, classes="form-label")
+                if field.kind == "choice":
+                    now = self._start(field.name)
+                    prompt = "choose…" if now in field.choices or not now else f"choose… (now: {escape_line(now)})"
+                    yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=now if now in field.choices else Select.NULL)
+                else:
+                    yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True)
+            yield Label("", id=f"e-{field.name}", classes="field-error")
+        if self.published:
+            with Horizontal(classes="form-row"):
+                yield Label("Correction", classes="form-label")
+                yield Input("", placeholder="published: why it changes (recorded in corrections)", id="f-correction", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#form-refused").display = False
@@ -375,15 +383,11 @@ class ClaimForm(ModalScreen[bool | None]):
 HELP_TEXT = """\
 [b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.
 
-[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed
-(not check-worthy). A published claim needs a verdict, a summary and a source;
-accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate
-a refuting one. An action that would break a rule is refused, and the reason shown.
+[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A published claim needs a verdict, a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is refused, with the reason and the key that fixes it.
 
-Every change is written to the claim's file at once (only the lines it must change),
-with a history entry naming you and the time. ctrl+z takes back the last change
-of this session, and that is recorded too. If a file changed on disk (git pull,
-another editor), the claim is reloaded and you are told; nothing is overwritten.
+Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the time. ctrl+z takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git pull, another editor) reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text kept.
+
+[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back
 
 [b]Keys[/b]
 """

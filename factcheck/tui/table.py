@@ -45,8 +45,10 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     while True:
         fixed = sum(c[2] for c in columns) + len(columns)
         has_text = any(c[0] == "text" for c in columns)
-        if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 1 for c in columns):
+        if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 0 for c in columns):
             break
+        if all(c[3] <= 1 for c in columns) and fixed + MIN_TEXT - 10 <= width:
+            break  # keep the claim text while the id can give way for it
         drop = max(columns, key=lambda c: c[3])
         columns.remove(drop)
     spare = width - sum(c[2] for c in columns) - len(columns)
@@ -57,6 +59,8 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     if spare > 3 * MIN_TEXT:  # wide screen: long ids show whole, up to 44 cells
         grow = min(44 - id_width, spare - 3 * MIN_TEXT)
         id_width, spare = id_width + grow, spare - grow
+    if not has_text:  # narrow: the id takes the room left, or gives way so that the verdict is never cut
+        id_width = max(10, min(44, id_width + spare))
     rest = max(12, spare)
     return [(key, title, id_width if key == "id" else (w or rest)) for key, title, w, _ in columns]
 
