@@ -507,6 +507,13 @@ def note(args: argparse.Namespace) -> int:
     return _edit(args, lambda claim: with_note(claim, by, args.text))
 
 
+def assign(args: argparse.Namespace) -> int:
+    from factcheck.session import with_assignee
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: with_assignee(claim, by, None if args.clear else args.handle))
+
+
 _STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}
 
 

@@ -79,6 +79,7 @@ class Action(Vocabulary):
     CORRECTION = "correction"
     UNDO = "undo"
     EDITED = "edited"
+    ASSIGNED = "assigned"
 
 
 #: Verdicts that need a source of a given stance.
@@ -320,6 +321,18 @@ class Claim:
 
     def stance_counts(self) -> dict[Stance, int]:
         return stance_counts(self.sources)
+
+
+def assignee_of(history) -> str | None:
+    """Who a claim is assigned to: the last ``assigned`` entry of its history (None: nobody).
+
+    Kept in the history rather than as a key of its own, so that every file's layout and
+    the fast checker stay as they are, and each assignment says who made it and when.
+    """
+    for entry in reversed(history):
+        if entry.action is Action.ASSIGNED:
+            return entry.after
+    return None
 
 
 def stance_counts(sources) -> dict[Stance, int]:

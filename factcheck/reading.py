@@ -28,7 +28,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError, structure
-from factcheck.model import Article, Claim, Stance, stance_counts
+from factcheck.model import Article, Claim, Stance, assignee_of, stance_counts
 from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
@@ -393,6 +393,7 @@ class ClaimRow(NamedTuple):
     context: int
     sources: str  # titles and publishers, for search
     tags: tuple[str, ...]
+    assignee: str | None = None
 
     @classmethod
     def of(cls, claim: Any) -> "ClaimRow":
@@ -402,6 +403,7 @@ class ClaimRow(NamedTuple):
             claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
             counts[Stance.SUPPORTS], counts[Stance.REFUTES], counts[Stance.CONTEXT],
             " | ".join(f"{s.title} — {s.publisher}" for s in claim.sources), tuple(claim.tags),
+            assignee_of(claim.history),
         )
 
 

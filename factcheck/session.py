@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import attrs
 
-from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Correction, Source, Status, Verdict
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, assignee_of, Claim, Correction, Source, Status, Verdict
 from factcheck.rules import canonical_url
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
 
@@ -290,6 +290,18 @@ def with_correction(claim: Claim, by: str, change: str, reason: str) -> Claim:
     return attrs.evolve(claim, corrections=[*claim.corrections, correction], history=[*claim.history, entry])
 
 
+def with_assignee(claim: Claim, by: str, handle: str | None, note: str | None = None) -> Claim:
+    """The claim assigned to ``handle`` (None: to nobody), recorded in the history."""
+    handle = (handle or "").strip() or None
+    if handle is not None and (len(handle) > 100 or any(c in handle for c in "\n\r\t")):
+        raise EditRefused("an assignee is an editor handle: one line, at most 100 characters")
+    was = assignee_of(claim.history)
+    if handle == was:
+        raise EditRefused(f"nothing to change: {claim.id} is " + (f"already assigned to {handle}" if handle else "assigned to nobody"))
+    entry = history_entry(Action.ASSIGNED, by, field="assignee", before=was, after=handle, note=note)
+    return attrs.evolve(claim, history=[*claim.history, entry])
+
+
 def with_list(claim: Claim, by: str, field: str, values: list[str]) -> Claim:
     """``tags`` or ``related`` replaced, the change recorded."""
     old = getattr(claim, field)
@@ -370,6 +382,9 @@ class EditSession:
 
     def add_note(self, claim_id: str, text: str) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_note(c, self.editor, text), "note added")
+
+    def assign(self, claim_id: str, handle: str | None) -> ClaimRecord:
+        return self._apply(claim_id, lambda c: with_assignee(c, self.editor, handle), f"assigned to {handle or 'nobody'}")
 
     def set_tags(self, claim_id: str, tags: list[str]) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_list(c, self.editor, "tags", tags), "tags changed")

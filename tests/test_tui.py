@@ -719,3 +719,34 @@ async def test_a_claim_with_one_bad_value_is_fixed_from_the_screen(tmp_path):
     assert re.search(
         rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: claimant\n    before: The mayor\n    after: The mayor of Example\n"
         rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: kind\n    before: quantty\n    after: quantity\n$", after)
+
+
+async def test_assign_from_the_screen_shows_in_the_queue_and_mine_filters(tree):
+    path = path_of(tree, "support-rose")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "at")
+        assert isinstance(app.screen, LineScreen)
+        await pilot.press("enter")  # the editor's own handle is offered
+        await pilot.pause()
+        assert app.current.row.assignee == "tester" and "assigned to tester" in app.query_one("#detail").plain
+        await pilot.press("f")
+        await choose(pilot, "mine")
+        assert [r.id for r in app.shown] == ["support-rose"]
+        assert "showing 1 (mine)" in shown_text(app, "#summary-bar")
+    assert path.read_text().endswith("    by: tester\n    action: assigned\n    field: assignee\n    after: tester\n")
+
+
+def test_assign_command_records_who_assigned_whom(capsys, tree):
+    from factcheck.cli import main
+
+    path = path_of(tree, "bridges-repaired")
+    assert main(["assign", "--root", str(tree), "bridges-repaired", "bob", "--editor", "ann"]) == 0
+    assert main(["assign", "--root", str(tree), "bridges-repaired", "bob", "--editor", "ann"]) == 1
+    assert "already assigned to bob" in capsys.readouterr().out
+    assert main(["assign", "--root", str(tree), "bridges-repaired", "--clear", "--editor", "ann"]) == 0
+    text = path.read_text()
+    assert "    by: ann\n    action: assigned\n    field: assignee\n    after: bob\n" in text
+    assert text.endswith("    by: ann\n    action: assigned\n    field: assignee\n    before: bob\n")
+    assert main(["list", "--root", str(tree)]) == 0

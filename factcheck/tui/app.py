@@ -32,6 +32,8 @@ from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
 
 QUICK_FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "all claims (clear quick filter)"),
+    ("mine", "mine: assigned to me"),
+    ("unassigned", "assigned to nobody"),
     *((f"status:{s}", f"status: {s}") for s in Status.words()),
     ("open", "open: not published or dismissed"),
     *((f"verdict:{v}", f"verdict: {v}") for v in Verdict.words()),
@@ -49,10 +51,12 @@ def search_text(record: ClaimRecord) -> str:
     return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags))).lower()
 
 
-def matches_quick(record: ClaimRecord, quick: str) -> bool:
+def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
     row = record.row
     if quick == "all":
         return True
+    if quick in ("mine", "unassigned"):
+        return row is not None and row.assignee == (editor if quick == "mine" else None)
     if quick == "problems":
         return bool(record.problems)
     if row is None:
@@ -162,6 +166,7 @@ class FactcheckApp(App[int]):
         Binding("x", "remove_source", "Remove source", show=False, id="remove-source"),
         Binding("N", "note", "Note", id="note"),
         Binding("t", "tags", "Tags", show=False, id="tags"),
+        Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
         Binding("A", "article", "Article", id="article"),
         Binding("z,enter", "zoom", "Detail", id="zoom"),
@@ -314,7 +319,7 @@ class FactcheckApp(App[int]):
             self._resort()
         pairs = zip(self._ordered, self._ordered_search)
         if self.quick != "all":
-            pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick))
+            pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick, self.editor))
         if len(words) == 1:
             word = words[0]
             pairs = ((r, s) for r, s in pairs if word in s)
@@ -709,6 +714,17 @@ class FactcheckApp(App[int]):
             lambda text: self.attempt(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
         )
 
+    def action_assign(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        now = record.row.assignee if record.row else None
+        known = sorted({r.row.assignee for r in self.all_records if r.row and r.row.assignee} | {self.editor})
+        self.push_screen(
+            LineScreen(f"Assign {record.id} to", now or self.editor, f"an editor's handle; empty: nobody. Known: {', '.join(known)[:200]}"),
+            lambda value: value is not None and self.run_edit(self.session.assign, record.id, value.strip() or None, done=f"{record.id}: assigned to {value.strip() or 'nobody'}"),
+        )
+
     def action_tags(self) -> None:
         record = self._target()
         if record is None:
@@ -768,7 +784,8 @@ class FactcheckApp(App[int]):
         self.watch_disk(everything=True)
 
     def action_help(self) -> None:
-        keys = [(b.key.replace("right_square_bracket", "]").replace("slash", "/").replace("question_mark", "?"), b.description) for b in self.BINDINGS]
+        shown = {"right_square_bracket": "]", "slash": "/", "question_mark": "?", "at": "@"}
+        keys = [(shown.get(b.key, b.key), b.description) for b in self.BINDINGS]
         keys += [("up/down, j/k", "Move"), ("enter", "(in lists) choose"), ("ctrl+p", "Command palette: jump to a claim, run any action"), ("esc", "Close a dialog or the filter")]
         self.push_screen(HelpScreen(keys))
 

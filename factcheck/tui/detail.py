@@ -61,6 +61,8 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     else:
         meta.append("no verdict", DIM)
     meta.append(f"  ·  {claim.kind.value}  ·  claimant: {escape_line(claim.claimant)}")
+    assignee = record.row.assignee if record.row else None
+    meta.append(f"  ·  assigned to {escape_line(assignee)}" if assignee else "  ·  unassigned", None if assignee else DIM)
     parts.append(meta)
     parts.append(Text(""))
     parts.append(Text(escape(claim.text), style="bold"))

@@ -32,6 +32,7 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("status", "status", 11, 0),
     ("verdict", "verdict", 17, 0),
     ("sources", "sources", 10, 2),
+    ("assignee", "assignee", 12, 2),
     ("kind", "kind", 16, 3),
     ("claimant", "claimant", 20, 4),
     ("text", "claim", 0, 1),
@@ -47,8 +48,9 @@ def layout(width: int) -> list[tuple[str, str, int]]:
         has_text = any(c[0] == "text" for c in columns)
         if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 0 for c in columns):
             break
-        if all(c[3] <= 1 for c in columns) and fixed + MIN_TEXT - 10 <= width:
-            break  # keep the claim text while the id can give way for it
+        id_room = next(c[2] for c in columns if c[0] == "id") - 18
+        if all(c[3] <= 1 for c in columns) and fixed - id_room + 12 <= width:
+            break  # keep the claim text while the id can give way for it (down to 18 cells)
         drop = max(columns, key=lambda c: c[3])
         columns.remove(drop)
     spare = width - sum(c[2] for c in columns) - len(columns)
@@ -83,7 +85,7 @@ def sort_key(column: str) -> Callable[[ClaimRecord], object]:
             return (0, row.supports + row.refutes + row.context)
         if column == "problems":
             return (0, -len(record.problems))
-        return (0, str(getattr(row, column, "")).lower())
+        return (0, str(getattr(row, column, "") or "").lower())
 
     return key
 
@@ -100,6 +102,7 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
         "verdict": (row.verdict or "—", VERDICT_STYLE.get(row.verdict) if row.verdict else Style(dim=True)),
         "sources": (f"{row.supports}/{row.refutes}/{row.context}", None if (row.supports + row.refutes + row.context) else Style(dim=True)),
         "kind": (row.kind, None),
+        "assignee": (escape_line(row.assignee or ""), None),
         "claimant": (escape_line(row.claimant), None),
         "text": (escape_line(row.text), None),
     }
