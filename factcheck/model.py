@@ -323,6 +323,14 @@ class Claim:
         return stance_counts(self.sources)
 
 
+def slugged(text: str) -> str:
+    """``text`` as a lowercase slug: 'Crocus City attack' → 'crocus-city-attack', 'ISIS-K' → 'isis-k'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))
+
+
 def assignee_of(history) -> str | None:
     """Who a claim is assigned to: the last ``assigned`` entry of its history (None: nobody).
 

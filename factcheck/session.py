@@ -104,6 +104,8 @@ def needs(
         out.append(Need("correction", f"the {', '.join(fields)} of a published claim changes only with a correction saying why"))
     if removes_source:
         out.append(Need("note", "say why the source is removed"))
+    if new_status is Status.DISMISSED and claim.status is not Status.DISMISSED:
+        out.append(Need("note", "why it is not check-worthy"))
     if new_status is Status.PUBLISHED and not published:
         out.append(Need("note", "a review note: why the evidence is sufficient"))
         if new_verdict is None:

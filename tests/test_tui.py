@@ -233,20 +233,19 @@ async def test_note_tags_and_related(tree):
         await pilot.pause()
         await pilot.press("t")
         assert isinstance(app.screen, LineScreen)
-        await pilot.press("ctrl+u", *"roads, Bad Tag", "enter")
+        await pilot.press("ctrl+u", *"roads, Crocus City attack, ISIS-K")
         await pilot.pause()
-        assert isinstance(app.screen, LineScreen)  # refused: not a slug
-        assert "not a lowercase slug: Bad Tag" in shown_text(app.screen, "#line-error")
-        await pilot.press("ctrl+u", *"roads, budget", "enter")
+        assert "saved as slugs: Crocus City attack → crocus-city-attack, ISIS-K → isis-k" in shown_text(app.screen, "#line-error")
+        await pilot.press("ctrl+u", *"roads, budget, infra", "right", "enter")  # right arrow completes a known tag
         await pilot.pause()
         await pilot.press("r", "ctrl+u", *"nope", "enter")
         await pilot.pause()
         assert "no such claim: nope" in shown_text(app.screen, "#line-error")
         await pilot.press("escape")
     text = path.read_text()
-    assert "tags:\n  - roads\n  - budget\nrelated:\n  - support-rose\n" in text
+    assert "tags:\n  - roads\n  - budget\n  - infrastructure\nrelated:\n  - support-rose\n" in text
     assert "    action: note\n    note: Called the mayor\n" in text
-    assert "    action: tags\n    field: tags\n    before: infrastructure\n    after: roads, budget\n" in text
+    assert "    action: tags\n    field: tags\n    before: infrastructure\n    after: roads, budget, infrastructure\n" in text
 
 
 async def test_undo_takes_back_the_last_change_and_records_it(tree):
@@ -256,6 +255,8 @@ async def test_undo_takes_back_the_last_change_and_records_it(tree):
         await started(app, pilot)
         await pilot.press("s")
         await choose(pilot, "dismissed")
+        await pilot.press(*"Not checkable", "ctrl+s")
+        await pilot.pause()
         assert "status: dismissed\n" in path.read_text()
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -750,3 +751,16 @@ def test_assign_command_records_who_assigned_whom(capsys, tree):
     assert "    by: ann\n    action: assigned\n    field: assignee\n    after: bob\n" in text
     assert text.endswith("    by: ann\n    action: assigned\n    field: assignee\n    before: bob\n")
     assert main(["list", "--root", str(tree)]) == 0
+
+
+async def test_dismissing_asks_why(tree):
+    path = path_of(tree, "bridges-repaired")
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("s")
+        await choose(pilot, "dismissed")
+        assert isinstance(app.screen, TextScreen) and "why it is not check-worthy" in app.screen.title_text
+        await pilot.press(*"An opinion, not checkable", "ctrl+s")
+        await pilot.pause()
+    assert "    before: new\n    after: dismissed\n    note: An opinion, not checkable\n" in path.read_text()

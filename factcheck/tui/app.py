@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
-from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
+from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict, slugged
 from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.reading import fast_parser_here
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
@@ -729,14 +729,19 @@ class FactcheckApp(App[int]):
         record = self._target()
         if record is None:
             return
+        known = sorted({t for r in self.all_records if r.row for t in r.row.tags})
+
+        def tags(value: str) -> list[str]:
+            return list(dict.fromkeys(t for t in (slugged(part) for part in _split(value)) if t))
 
         def check(value: str) -> str | None:
-            bad = [t for t in _split(value) if not SLUG_RE.match(t)]
-            return f"not a lowercase slug: {', '.join(bad)}" if bad else None
+            typed = _split(value)
+            changed = [f"{t} → {slugged(t)}" for t in typed if not SLUG_RE.match(t) and slugged(t)]
+            return f"saved as slugs: {', '.join(changed)}" if changed else None
 
         self.push_screen(
-            LineScreen(f"Tags of {record.id}", ", ".join(record.claim.tags), "comma-separated lowercase words, e.g. migration, polls", check),
-            lambda value: value is not None and self.run_edit(self.session.set_tags, record.id, _split(value), done=f"{record.id}: tags saved"),
+            LineScreen(f"Tags of {record.id}", ", ".join(record.claim.tags), "comma-separated; right arrow completes a known tag; 'Crocus City attack' is saved as crocus-city-attack", check, words=known, notes=True),
+            lambda value: value is not None and self.run_edit(self.session.set_tags, record.id, tags(value), done=f"{record.id}: tags saved"),
         )
 
     def action_related(self) -> None:
@@ -753,7 +758,7 @@ class FactcheckApp(App[int]):
             return f"no such claim: {', '.join(missing)}" if missing else None
 
         self.push_screen(
-            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids, e.g. levada-support-migration-limits-57-to-68", check),
+            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids; right arrow completes an id", check, words=sorted(known - {record.id})),
             lambda value: value is not None and self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved"),
         )
 
