@@ -764,3 +764,15 @@ async def test_dismissing_asks_why(tree):
         await pilot.press(*"An opinion, not checkable", "ctrl+s")
         await pilot.pause()
     assert "    before: new\n    after: dismissed\n    note: An opinion, not checkable\n" in path.read_text()
+
+
+async def test_detail_shows_every_source_field_of_the_model(tmp_path):
+    archived = OTHER_YAML.replace("    stance: supports\n", "    stance: supports\n    archive_url: https://web.archive.org/web/2024/https://example.org/survey\n    archived: 2024-04-02\n")
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": archived})
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down")
+        detail = app.query_one("#detail").plain
+        assert "Archive URL:" in detail and "https://web.archive.org/web/2024/" in detail  # wrapped in the pane
+        assert "Archived: 2024-04-02" in detail

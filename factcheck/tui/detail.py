@@ -11,13 +11,19 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from factcheck.model import Stance
+from factcheck.forms import form_fields
+from factcheck.model import Source, Stance
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape, escape_line, escape_mapped
 from factcheck.tui.style import STANCE_STYLE, STATUS_STYLE, VERDICT_STYLE, highlight_style
 
 HEADING = Style(bold=True, underline=True)
+
+#: Source fields the detail view lays out itself; any other field of the model (a new
+#: one included) is shown after them as "label: value".
+SOURCE_LAID_OUT = ("url", "title", "publisher", "published", "accessed", "excerpt", "stance")
+SOURCE_MORE = [f for f in form_fields(Source) if f.name not in SOURCE_LAID_OUT]
 DIM = Style(dim=True)
 
 
@@ -98,8 +104,11 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
             line2.append(f", {source.published.isoformat()}")
         line2.append(f" · read {source.accessed.isoformat()}", DIM)
         body = [head, Padding(line2, (0, 0, 0, 3)), Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)), Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3))]
-        if source.archive_url:
-            body.append(Padding(Text(f"archive: {escape_line(source.archive_url)}", style=DIM), (0, 0, 0, 3)))
+        for field in SOURCE_MORE:  # every other field of the model, as label: value
+            value = getattr(source, field.name)
+            if value is not None and value != "":
+                shown = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
+                body.append(Padding(Text(f"{field.label}: {escape_line(shown)}", style=DIM), (0, 0, 0, 3)))
         parts.append(Group(*body))
 
     if claim.corrections:
