@@ -289,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=claim_id)
     p.add_argument("text", help="the note" + FROM_FILE_HELP)
 
+    p = sub.add_parser("assign", help="assign a claim to an editor (recorded in its history)")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("handle", nargs="?", help="the editor's handle, as they edit (FACTCHECK_EDITOR, git user.name)")
+    who.add_argument("--clear", action="store_true", help="assign it to nobody")
+
     p = sub.add_parser("new", help="scaffold a claim from a verbatim quote of an article")
     _root_arg(p)
     _editor_arg(p)

@@ -389,8 +389,13 @@ def _date(value: dt.date | str | None, name: str) -> dt.date | None:
         raise EditRefused(f"--{name} must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+#: What gives the core what a refused change needs, on the command line.
+NEED_FLAGS = {"correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source"}
+
+
 def _refused(exc: EditRefused) -> int:
-    print(f"factcheck: refused: {escape_line(exc.message)}")
+    hint = ", ".join(NEED_FLAGS[n] for n in exc.needs if n in NEED_FLAGS)
+    print(f"factcheck: refused: {escape_line(exc.message)}" + (f" ({hint})" if hint else ""))
     for p in exc.problems:
         if p.line:
             print(f"  {parsable(p)}")
@@ -519,6 +524,13 @@ def note(args: argparse.Namespace) -> int:
 
     by = editor_name(args.editor)
     return _edit(args, lambda claim: with_note(claim, by, args.text))
+
+
+def assign(args: argparse.Namespace) -> int:
+    from factcheck.session import with_assignee
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: with_assignee(claim, by, None if args.clear else args.handle))
 
 
 _STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}

@@ -122,6 +122,8 @@ class Action(Vocabulary):
     RELATED = "related"
     CORRECTION = "correction"
     UNDO = "undo"
+    EDITED = "edited"
+    ASSIGNED = "assigned"
 
 
 #: Verdicts that need a source of a given stance.
@@ -363,9 +365,9 @@ class Claim:
     """One checkable assertion of an article."""
 
     id: str = attrs.field(validator=_slug)
-    text: str = attrs.field(validator=_all(_non_empty, CLAIM_TEXT))
-    quote: str = attrs.field(validator=_all(_non_empty, QUOTE))
-    claimant: str = attrs.field(validator=_all(_non_empty, CLAIMANT))
+    text: str = attrs.field(validator=_all(_non_empty, CLAIM_TEXT), metadata={"help": "the assertion as one checkable proposition", "label": "Claim"})
+    quote: str = attrs.field(validator=_all(_non_empty, QUOTE), metadata={"help": "the article's words that make the claim, verbatim"})
+    claimant: str = attrs.field(validator=_all(_non_empty, CLAIMANT), metadata={"help": "the author, or who the article says asserts it"})
     kind: Kind
     status: Status
     verdict: Verdict | None = None
@@ -378,6 +380,26 @@ class Claim:
 
     def stance_counts(self) -> dict[Stance, int]:
         return stance_counts(self.sources)
+
+
+def slugged(text: str) -> str:
+    """``text`` as a lowercase slug: 'Crocus City attack' → 'crocus-city-attack', 'ISIS-K' → 'isis-k'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def assignee_of(history) -> str | None:
+    """Who a claim is assigned to: the last ``assigned`` entry of its history (None: nobody).
+
+    Kept in the history rather than as a key of its own, so that every file's layout and
+    the fast checker stay as they are, and each assignment says who made it and when.
+    """
+    for entry in reversed(history):
+        if entry.action is Action.ASSIGNED:
+            return entry.after
+    return None
 
 
 def stance_counts(sources) -> dict[Stance, int]:

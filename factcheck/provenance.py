@@ -152,6 +152,18 @@ class Repo:
         return blobs
 
 
+def committed_claim(path: str | os.PathLike) -> Claim | None:
+    """The claim in ``path`` as git's ``HEAD`` has it; None when it has none (not in a
+    repository, not committed yet, or not a valid claim there)."""
+    try:
+        repo = Repo.of(path)
+        raw = repo.blobs("HEAD", [repo.rel(path)])
+    except (BaseError, ValueError):
+        return None
+    rel = repo.rel(path)
+    return read_claim(rel, raw[rel]).claim if rel in raw else None
+
+
 # -- claims at a revision and now ---------------------------------------------------
 
 

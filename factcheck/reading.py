@@ -28,7 +28,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError, structure
-from factcheck.model import Article, Claim, Stance, stance_counts
+from factcheck.model import Article, Claim, Stance, assignee_of, stance_counts
 from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
@@ -305,6 +305,10 @@ def fast_parser_here(allowed: bool) -> None:
     _FAST_HERE = allowed
 
 
+def fast_parser_allowed() -> bool:
+    return _FAST_HERE
+
+
 def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
     """Parse once: rapidyaml for a plain file, the strict reader for the rest.
 
@@ -428,6 +432,7 @@ class ClaimRow(NamedTuple):
     context: int
     sources: str  # titles and publishers, for search
     tags: tuple[str, ...]
+    assignee: str | None = None
 
     @classmethod
     def of(cls, claim: Any) -> "ClaimRow":
@@ -437,6 +442,7 @@ class ClaimRow(NamedTuple):
             claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
             counts[Stance.SUPPORTS], counts[Stance.REFUTES], counts[Stance.CONTEXT],
             " | ".join(f"{s.title} — {s.publisher}" for s in claim.sources), tuple(claim.tags),
+            assignee_of(claim.history),
         )
 
 

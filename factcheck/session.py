@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from factcheck.model import Action, Claim, Correction, Source, Status, Verdict
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Correction, Source, Status, Verdict, assignee_of
 from factcheck.rules import canonical_url
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
 
@@ -56,6 +56,92 @@ def _why(note: str | None, correction: str | None) -> str | None:
     return note or correction
 
 
+@attrs.frozen
+class Need:
+    """One thing a change needs before it is made, and why.
+
+    ``what``: ``"correction"`` (recorded in ``corrections``, IFCN), ``"note"`` (a history
+    note saying why), or a field to fill first: ``"verdict"``, ``"summary"``, ``"source"``.
+    """
+
+    what: str
+    reason: str
+
+
+#: Needs that are fields to fill before the change, not texts to give with it.
+FIELD_NEEDS = ("verdict", "summary", "source")
+
+
+def needs(
+    claim: Claim,
+    *,
+    status: Status | _Keep = KEEP,
+    verdict: Verdict | None | _Keep = KEEP,
+    summary: str | None | _Keep = KEEP,
+    removes_source: bool = False,
+    source_fields: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
+) -> list[Need]:
+    """What a change needs: a correction, a review note, a verdict, summary or source first.
+
+    The one place for the workflow's rules: the command line and the review screen ask
+    it before they act (and show its reasons), and the changes below enforce it.
+    """
+    out: list[Need] = []
+    published = claim.status is Status.PUBLISHED
+    new_status = claim.status if isinstance(status, _Keep) else status
+    new_verdict = claim.verdict if isinstance(verdict, _Keep) else verdict
+    new_summary = claim.summary if isinstance(summary, _Keep) else ((summary or "").strip() or None)
+    if published and claim.verdict is not None and new_verdict != claim.verdict:
+        out.append(Need("correction", "the verdict of a published claim changes only with a correction saying why"))
+    if published and new_status is not Status.PUBLISHED:
+        out.append(Need("correction", "a published claim leaves 'published' only with a correction saying why"))
+    if published and removes_source:
+        out.append(Need("correction", "a source of a published claim is removed only with a correction saying why"))
+    corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in source_fields]
+    if published and corrected:
+        out.append(Need("correction", f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why"))
+    if published and fields:
+        out.append(Need("correction", f"the {', '.join(fields)} of a published claim changes only with a correction saying why"))
+    if removes_source:
+        out.append(Need("note", "say why the source is removed"))
+    if new_status is Status.DISMISSED and claim.status is not Status.DISMISSED:
+        out.append(Need("note", "why it is not check-worthy"))
+    if new_status is Status.PUBLISHED and not published:
+        out.append(Need("note", "a review note: why the evidence is sufficient"))
+        if new_verdict is None:
+            out.append(Need("verdict", "a published claim needs a verdict"))
+        if not new_summary:
+            out.append(Need("summary", "a published claim needs a summary"))
+        if not claim.sources:
+            out.append(Need("source", "a published claim needs at least one source"))
+        if new_verdict in VERDICT_NEEDS_STANCE:
+            stance = VERDICT_NEEDS_STANCE[new_verdict]
+            if not any(s.stance is stance for s in claim.sources):
+                out.append(Need("source", f"verdict {new_verdict.value} needs at least one source that {stance.value.rstrip('s')}s it"))
+    return out
+
+
+def note_needed(found: list[Need]) -> Need | None:
+    return next((n for n in found if n.what == "note"), None)
+
+
+#: Problems the writer refuses a change for, and what would let the change through.
+PROBLEM_NEEDS = {"verdict-needs-source": "source"}
+
+
+def missing_fields(found: list[Need]) -> EditRefused | None:
+    """The refusal for needs that are fields to fill first, if there are any."""
+    missing = [n for n in found if n.what in FIELD_NEEDS]
+    if not missing:
+        return None
+    return EditRefused("; ".join(n.reason for n in missing), needs=tuple(dict.fromkeys(n.what for n in missing)))
+
+
+def correction_needed(found: list[Need]) -> Need | None:
+    return next((n for n in found if n.what == "correction"), None)
+
+
 def concluded(
     claim: Claim,
     by: str,
@@ -65,20 +151,29 @@ def concluded(
     summary: str | None | _Keep = KEEP,
     note: str | None = None,
     correction: str | None = None,
+    summary_was: str | None | _Keep = KEEP,
 ) -> Claim:
     """Status, verdict and summary changed together, each change a history entry.
 
     The verdict of a published claim changes only with a correction saying why,
     recorded in ``corrections`` (the IFCN code of principles asks for this).
+    ``summary_was``: the summary the editor started from; refused (:class:`FieldChanged`)
+    when the claim's summary is no longer that one, so nobody's text is overwritten.
     """
+    if not isinstance(summary_was, _Keep) and not isinstance(summary, _Keep) and (summary_was or None) != claim.summary:
+        raise FieldChanged("summary", claim.summary, summary)
+    refused = missing_fields(needs(claim, status=status, verdict=verdict, summary=summary))
+    if refused is not None:
+        raise refused
     entries = []
     updates: dict = {}
     corrections = list(claim.corrections)
     if not isinstance(verdict, _Keep) and verdict != claim.verdict:
-        if claim.status is Status.PUBLISHED and claim.verdict is not None:
+        need = correction_needed(needs(claim, verdict=verdict))
+        if need is not None:
             if not correction:
-                raise EditRefused("the verdict of a published claim changes only with a correction saying why (--correction)")
-            change = f"verdict {claim.verdict.value} → {verdict.value if verdict else 'none'}"
+                raise EditRefused(need.reason, needs=("correction",))
+            change = f"verdict {claim.verdict.value if claim.verdict else 'none'} → {verdict.value if verdict else 'none'}"
             corrections.append(Correction(date=today(), change=change, reason=correction))
             entries.append(history_entry(Action.CORRECTION, by, field="verdict", before=claim.verdict, after=verdict, note=_why(note, correction)))
         else:
@@ -90,9 +185,10 @@ def concluded(
             entries.append(history_entry(Action.SUMMARY, by, field="summary", before=claim.summary, after=summary, note=note))
             updates["summary"] = summary
     if not isinstance(status, _Keep) and status != claim.status:
-        if claim.status is Status.PUBLISHED:
+        need = correction_needed(needs(claim, status=status))
+        if need is not None:
             if not correction:
-                raise EditRefused("a published claim leaves 'published' only with a correction saying why (--correction)")
+                raise EditRefused(need.reason, needs=("correction",))
             if "verdict" not in updates:  # one correction entry covers a verdict change made with it
                 corrections.append(Correction(date=today(), change=f"status published → {status.value}", reason=correction))
         entries.append(history_entry(Action.STATUS, by, field="status", before=claim.status, after=status, note=note or correction))
@@ -102,6 +198,14 @@ def concluded(
     if (correction or "").strip() and len(corrections) == len(claim.corrections):
         raise EditRefused(UNNEEDED_CORRECTION)
     return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries], **updates)
+
+
+class FieldChanged(EditRefused):
+    """An edit started from a value that someone else has changed since: refused, both texts kept."""
+
+    def __init__(self, field: str, theirs: str | None, yours: str | None):
+        super().__init__(f"the {field} changed since you started editing it (someone else saved theirs); yours was not saved")
+        self.field, self.theirs, self.yours = field, theirs, yours
 
 
 def with_source(claim: Claim, source: Source, by: str, note: str | None = None) -> Claim:
@@ -117,9 +221,10 @@ def without_source(claim: Claim, url: str, by: str, note: str, correction: str |
     if len(keep) == len(claim.sources):
         raise EditRefused(f"claim {claim.id} has no source {url}")
     corrections = list(claim.corrections)
-    if claim.status is Status.PUBLISHED:
+    need = correction_needed(needs(claim, removes_source=True))
+    if need is not None:
         if not correction:
-            raise EditRefused("a source of a published claim is removed only with a correction saying why (--correction)")
+            raise EditRefused(need.reason, needs=("correction",))
         corrections.append(Correction(date=today(), change=f"source removed: {url}", reason=correction))
     elif (correction or "").strip():
         raise EditRefused(UNNEEDED_CORRECTION)
@@ -151,9 +256,10 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
         raise EditRefused(f"claim {claim.id} already cites {changed['url']}")
     corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in changed]
     corrections = list(claim.corrections)
-    if claim.status is Status.PUBLISHED and corrected:
+    need = correction_needed(needs(claim, source_fields=tuple(changed)))
+    if need is not None:
         if not correction:
-            raise EditRefused(f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why (--correction)")
+            raise EditRefused(need.reason, needs=("correction",))
         corrections.append(Correction(date=today(), change=f"source {url}: {', '.join(corrected)} changed", reason=correction))
     entries = [
         history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].{name}", before=getattr(source, name), after=value, note=note)
@@ -186,6 +292,18 @@ def with_correction(claim: Claim, by: str, change: str, reason: str) -> Claim:
     return attrs.evolve(claim, corrections=[*claim.corrections, correction], history=[*claim.history, entry])
 
 
+def with_assignee(claim: Claim, by: str, handle: str | None, note: str | None = None) -> Claim:
+    """The claim assigned to ``handle`` (None: to nobody), recorded in the history."""
+    handle = (handle or "").strip() or None
+    if handle is not None and (len(handle) > 100 or any(c in handle for c in "\n\r\t")):
+        raise EditRefused("an assignee is an editor handle: one line, at most 100 characters")
+    was = assignee_of(claim.history)
+    if handle == was:
+        raise EditRefused(f"nothing to change: {claim.id} is " + (f"already assigned to {handle}" if handle else "assigned to nobody"))
+    entry = history_entry(Action.ASSIGNED, by, field="assignee", before=was, after=handle, note=note)
+    return attrs.evolve(claim, history=[*claim.history, entry])
+
+
 def with_list(claim: Claim, by: str, field: str, values: list[str]) -> Claim:
     """``tags`` or ``related`` replaced, the change recorded."""
     old = getattr(claim, field)
@@ -207,14 +325,26 @@ class UndoStep:
 
 
 #: Fields an undo puts back. History and corrections stay: they only ever grow.
-_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources")
+_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources", "text", "quote", "claimant", "kind")
+
+#: Fields the editor sets from text with :meth:`EditSession.set_fields`, also on a claim
+#: whose file does not validate (a wrong word, an empty text).
+FIXABLE = ("text", "quote", "claimant", "kind")
+
+
+def _committed_claim(path: str) -> Claim | None:
+    from factcheck.provenance import committed_claim
+
+    return committed_claim(path)
 
 
 class EditSession:
-    def __init__(self, store: ClaimStore, editor: str):
+    def __init__(self, store: ClaimStore, editor: str, committed: Callable[[str], Claim | None] | None = None):
         self.store = store
         self.editor = editor
         self.undo_stack: list[UndoStep] = []
+        #: The claim in a file as last committed (git HEAD), None if never: who has seen what.
+        self.committed = committed or _committed_claim
 
     # -- the one way every action is applied ----------------------------------------
 
@@ -223,7 +353,12 @@ class EditSession:
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         before = record.claim
-        record = self.store.edit(claim_id, refusing(change))
+        try:
+            record = self.store.edit(claim_id, refusing(change))
+        except EditRefused as exc:
+            if not exc.needs:
+                exc.needs = tuple(dict.fromkeys(PROBLEM_NEEDS[p.code] for p in exc.problems if p.code in PROBLEM_NEEDS))
+            raise
         if before is not None:
             self.undo_stack.append(UndoStep(claim_id, before, description))
         return record
@@ -238,8 +373,9 @@ class EditSession:
         change = lambda c: concluded(c, self.editor, verdict=verdict, note=note, correction=correction)  # noqa: E731
         return self._apply(claim_id, change, f"verdict → {verdict.value if verdict else 'none'}")
 
-    def set_summary(self, claim_id: str, summary: str | None, note: str | None = None) -> ClaimRecord:
-        return self._apply(claim_id, lambda c: concluded(c, self.editor, summary=summary, note=note), "summary edited")
+    def set_summary(self, claim_id: str, summary: str | None, note: str | None = None, started_from: str | None | _Keep = KEEP) -> ClaimRecord:
+        """The summary replaced; with ``started_from``, only if the claim's summary is still that one."""
+        return self._apply(claim_id, lambda c: concluded(c, self.editor, summary=summary, note=note, summary_was=started_from), "summary edited")
 
     def add_source(self, claim_id: str, source: Source, note: str | None = None) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_source(c, source, self.editor, note), f"source added: {source.title}")
@@ -250,19 +386,84 @@ class EditSession:
     def add_note(self, claim_id: str, text: str) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_note(c, self.editor, text), "note added")
 
+    def assign(self, claim_id: str, handle: str | None) -> ClaimRecord:
+        return self._apply(claim_id, lambda c: with_assignee(c, self.editor, handle), f"assigned to {handle or 'nobody'}")
+
     def set_tags(self, claim_id: str, tags: list[str]) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_list(c, self.editor, "tags", tags), "tags changed")
 
     def set_related(self, claim_id: str, related: list[str]) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_list(c, self.editor, "related", related), "related claims changed")
 
+    def set_fields(self, claim_id: str, values: dict[str, str], started_from: dict | None = None, note: str | None = None, correction: str | None = None) -> ClaimRecord:
+        """Set fields of :data:`FIXABLE` from text, each change a history entry.
+
+        Works on a claim that does not validate too: the values are set in the file's
+        data before it is read as a claim, so ``kind: quantty`` can be repaired.
+        ``started_from`` (field -> value as the editor first saw it): refused
+        (:class:`FieldChanged`) when one of them changed since.
+        """
+        from factcheck.forms import check, form_fields
+
+        for field in form_fields(Claim, values):
+            if field.name not in FIXABLE:
+                raise EditRefused(f"{field.name} is not set this way")
+            _, error = check(Claim, field, values[field.name], today())
+            if error:
+                raise EditRefused(f"{field.label.lower()}: {error}")
+        values = {name: (value.strip("\n") if name in ("text", "quote") else value.strip()) for name, value in values.items()}
+        was: dict = {}
+
+        def fix(plain: dict) -> dict:
+            for name in values:
+                now = plain.get(name)
+                if started_from is not None and name in started_from and now != started_from[name]:
+                    raise FieldChanged(name, None if now is None else str(now), values[name])
+                was[name] = now
+            return {**plain, **values}
+
+        def change(claim: Claim) -> Claim:
+            changed = tuple(name for name in values if was.get(name) != values[name])
+            if not changed:
+                raise EditRefused(f"nothing to change: {claim.id} is already like that")
+            corrections = list(claim.corrections)
+            need = correction_needed(needs(claim, fields=changed))
+            if need is not None:
+                if not (correction or "").strip():
+                    raise EditRefused(need.reason, needs=("correction",))
+                corrections.append(Correction(date=today(), change=f"{', '.join(changed)} changed", reason=(correction or "").strip()))
+            elif (correction or "").strip():
+                raise EditRefused(UNNEEDED_CORRECTION)
+            entries = [
+                history_entry(Action.EDITED, self.editor, field=name, before=None if was.get(name) is None else str(was[name]), after=values[name], note=_why(note, correction))
+                for name in changed
+            ]
+            return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries])
+
+        record = self.store.find(claim_id)
+        if record is None:
+            raise EditRefused(f"no claim with id {claim_id!r}")
+        before = record.claim
+        record = self.store.edit(claim_id, refusing(change), fix=fix)
+        if before is not None:
+            self.undo_stack.append(UndoStep(claim_id, before, f"{', '.join(values)} edited"))
+        return record
+
     # -- undo ------------------------------------------------------------------------------
 
     def undo(self) -> tuple[ClaimRecord, str]:
-        """Take back the last change of this session; the undo itself is recorded."""
+        """Take back the last change of this session; the undo itself is recorded.
+
+        A correction is recorded only when the undone change is part of a published
+        record others have seen: the claim as git's ``HEAD`` has it is published and
+        holds the changed value. A change made and taken back before any commit is
+        history only.
+        """
         if not self.undo_stack:
             raise EditRefused("nothing to undo in this session")
         step = self.undo_stack[-1]
+        record = self.store.find(step.claim_id)
+        public = self.committed(record.path) if record is not None else None
 
         def change(claim: Claim) -> Claim:
             restored = {name: getattr(step.before, name) for name in _RESTORED}
@@ -271,7 +472,8 @@ class EditSession:
             before, after = (getattr(claim, field), restored[field]) if field in ("status", "verdict", "summary") else (None, None)
             entry = history_entry(Action.UNDO, self.editor, field=field, before=before, after=after, note=f"Undid: {step.description}")
             corrections = list(claim.corrections)
-            if Status.PUBLISHED in (claim.status, step.before.status) and changed:
+            seen = public is not None and public.status is Status.PUBLISHED and any(getattr(public, n) == getattr(claim, n) for n in changed)
+            if seen:
                 corrections.append(Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session."))
             return attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
 

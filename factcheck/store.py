@@ -86,10 +86,13 @@ def editor_name(explicit: str | None = None) -> str:
 class EditRefused(Exception):
     """An edit that would break a rule, or that conflicts with a change on disk."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, needs: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        #: What would let the change through ("verdict", "summary", "source", "correction",
+        #: "note"): the CLI names the flag, the review screen the key.
+        self.needs = needs
 
 
 @attrs.define
@@ -283,6 +286,7 @@ class ClaimStore:
         *,
         allow_new_problems: bool = False,
         rebase: bool = False,
+        fix: Callable[[dict], dict] | None = None,
     ) -> ClaimRecord:
         """Apply ``change`` to a claim and write it through the one writer.
 
@@ -293,17 +297,21 @@ class ClaimStore:
         ``rebase``: then the change is applied to what is on disk now, as a command
         line edit wants), when it cannot be read as a claim, or when the change adds a
         problem the claim did not have.
+
+        ``fix`` changes the file's plain data before it is read as a claim: a field whose
+        value cannot be read (``kind: quantty``) is set that way, so a claim that does not
+        validate can still be repaired.
         """
         record = self.find(claim_id)
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         try:
             with yamlio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
-                return self._write(record, change, allow_new_problems, rebase)
+                return self._write(record, change, allow_new_problems, rebase, fix)
         except yamlio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
 
-    def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool) -> ClaimRecord:
+    def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool, fix: Callable[[dict], dict] | None = None) -> ClaimRecord:
         changed, raw = record.changed_on_disk()
         if changed:
             if not raw:
@@ -319,6 +327,8 @@ class ClaimStore:
         if loaded.problems:
             raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", loaded.problems)
         plain = yamlio.to_plain(loaded.doc)
+        if fix is not None:
+            plain = fix(plain)
         current, errors = structure(plain, Claim)
         if current is None and all(e.code not in ("type", "enum", "missing-key", "unknown-key") for e in errors):
             current = structure_lenient(plain, Claim)  # bad values only: a change may fix them
@@ -391,6 +401,77 @@ class ClaimStore:
                 changed.append(record)
         return changed
 
+    def plain_data(self, claim_id: str) -> dict:
+        """A claim file's data as written, also when it does not validate ({} if unreadable)."""
+        record = self.find(claim_id)
+        if record is None:
+            return {}
+        got = read_file(record.path, limit=False)
+        if isinstance(got, Problem):
+            return {}
+        loaded = yamlio.load_roundtrip(record.path, got[0], limit_size=False)
+        plain = yamlio.to_plain(loaded.doc) if not loaded.problems else None
+        return plain if isinstance(plain, dict) else {}
+
+    def changes_on_disk(self, paths: Iterable[str] | None = None) -> list["DiskChange"]:
+        """Claim files among ``paths`` (default: the whole tree) added, changed, emptied or
+        removed since they were loaded, each checked; nothing is applied yet.
+
+        Reads only: safe in a worker thread, while the screen keeps using the store.
+        """
+        known = {os.path.abspath(p): p for p in self.records}
+        if paths is None:
+            tree = discover([self.root])
+            wanted = {os.path.abspath(p) for p in tree.claims} | set(known)
+        else:
+            wanted = {os.path.abspath(p) for p in paths if p.endswith(".yaml") and not os.path.basename(p).startswith(".")}
+        articles = {os.path.abspath(folder): record for folder, record in self.articles.items()}
+        indexes: dict[str, QuoteIndex | None] = {}
+        out = []
+        for absolute in sorted(wanted):
+            path = known.get(absolute)
+            record = self.records.get(path) if path else None
+            article = articles.get(os.path.dirname(absolute))
+            if path is None:
+                path = os.path.join(self.root, os.path.relpath(absolute, os.path.abspath(self.root)))
+            if os.path.basename(absolute) == ARTICLE_FILE or (article is None and record is None):
+                continue
+            if not os.path.lexists(absolute):
+                if record is not None:
+                    out.append(DiskChange(path, None, (None, b"")))
+                continue
+            if record is not None and not record.changed_on_disk()[0]:
+                continue
+            article = article or (record.article if record is not None else None)
+            folder = article.folder if article else ""
+            if folder not in indexes:
+                indexes[folder] = QuoteIndex(article.text) if article and article.text else None
+            result, raw, stat = check_claim_file(path, indexes[folder], today(), Want(claim=True, row=True))
+            out.append(DiskChange(path, result, (stat, digest(raw) if stat else b"")))
+        return out
+
+    def apply_disk_changes(self, changes: Iterable["DiskChange"]) -> list[ClaimRecord]:
+        """Take ``changes`` into the store: new records, reloaded ones, removed ones; returns those touched."""
+        touched = []
+        articles = {os.path.abspath(folder): record for folder, record in self.articles.items()}
+        for change in changes:
+            if change.result is None:
+                record = self.records.pop(change.path, None)
+            else:
+                record = self.records.get(change.path)
+                if record is None:
+                    record = ClaimRecord(change.path, articles.get(os.path.dirname(os.path.abspath(change.path))), None, [])
+                    self.records[change.path] = record
+                    self.others.pop(change.path, None)
+                record._claim = change.result.claim
+                record.row = change.result.row
+                record.problems = list(change.result.problems)
+                record.signature = change.signature
+            if record is not None:
+                touched.append(record)
+        self._by_id = None
+        return touched
+
     def create(self, article: ArticleRecord, claim: Claim) -> ClaimRecord:
         """Write a new claim file (refused if the id exists or the claim breaks a rule)."""
         path = os.path.join(article.folder, f"{claim.id}.yaml")
@@ -411,6 +492,15 @@ class ClaimStore:
         self.records[path] = record
         self._by_id = None
         return record
+
+
+@attrs.frozen
+class DiskChange:
+    """A claim file as found on disk now: checked (``result``), or gone (``result`` None)."""
+
+    path: str
+    result: FileResult | None
+    signature: tuple[FileStat | None, bytes]
 
 
 def _paths_with_id(root: str, claim_id: str) -> list[str]:

@@ -8,6 +8,7 @@ related ids) always run over every id of the tree, which is cheap.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -28,6 +29,7 @@ from factcheck.reading import (
     check_claim_file,
     claim_names,
     discover,
+    fast_parser_allowed,
     fast_parser_here,
     folder_of,
     load_article,
@@ -134,13 +136,15 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
         if on_batch:
             on_batch(batch)
 
-    if isolate:
+    if isolate and len(paths) >= PARALLEL_THRESHOLD:
         _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False)
         return results
     collecting = gc.isenabled()
     gc.disable()  # many small objects, no cycles worth collecting while checking
     try:
-        with yamlio.quiet_stderr():
+        # rapidyaml's messages are silenced only where it runs: a screen's process leaves
+        # descriptor 2 alone (it reads with the strict reader, see reading.fast_parser_here).
+        with yamlio.quiet_stderr() if fast_parser_allowed() else contextlib.nullcontext():
             if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
                 while batches:
                     done(_check_batch(batches.pop(), want))

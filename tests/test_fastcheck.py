@@ -68,7 +68,7 @@ MUTATIONS = {
     "source not a mapping": _set(("sources", 0), "https://example.org"),
     "missing source key": _drop(("sources", 0, "title")),
     "empty history by": _set(("history", 0, "by"), ""),
-    "bad action": _set(("history", 0, "action"), "edited"),
+    "bad action": _set(("history", 0, "action"), "renamed"),
     "history note number": _set(("history", 1, "note"), 5),
     "corrections not a list": _set(("corrections",), {}),
     "correction without reason": _set(("corrections",), [{"date": "2024-01-01", "change": "x"}]),

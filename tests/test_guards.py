@@ -108,7 +108,7 @@ def test_source_form_uses_the_model_limit():
     assert errors == {"excerpt": "excerpt is 401 characters long; at most 400 (aim for about 300)"}
     source, errors = source_from_fields({**values, "excerpt": "e" * 400}, "supports")
     assert errors == {} and source is not None
-    assert "about 300 characters" in dict((n, p) for n, _, p in FORM_FIELDS)["excerpt"]
+    assert "about 300 characters" in {f.name: f.hint for f in FORM_FIELDS}["excerpt"]
 
 
 # -- 2. '-' and '@FILE' ---------------------------------------------------------------------

@@ -212,9 +212,52 @@ def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
     session.set_status("support-rose", Status.IN_REVIEW)
     session.set_status("support-rose", Status.PUBLISHED, note="Reviewed.")
     session.set_verdict("support-rose", Verdict.MIXED, correction="The 2017 figure is from another poll.")
+    committed = store.find("support-rose").claim  # as if committed: others have seen "mixed"
+    session.committed = lambda path: committed
     record, what = session.undo()
     claim = record.claim
     assert what == "verdict → mixed" and claim.verdict is Verdict.ACCURATE
     assert [c.change for c in claim.corrections] == ["verdict accurate → mixed", "undone: verdict → mixed"]
     assert (claim.history[-1].action, claim.history[-1].field, claim.history[-1].before, claim.history[-1].after) == (Action.UNDO, "verdict", "mixed", "accurate")
     assert store.find("support-rose").problems == []
+
+
+def test_needs_is_the_one_answer_for_corrections_notes_and_fields():
+    from factcheck.session import needs
+
+    claim, _ = structure(yamlio.to_plain(yamlio.load_roundtrip("x.yaml", CLAIM_YAML.encode()).doc), Claim)
+    assert [(n.what, n.reason) for n in needs(claim, status=Status.PUBLISHED)] == [
+        ("note", "a review note: why the evidence is sufficient"),
+        ("verdict", "a published claim needs a verdict"),
+        ("summary", "a published claim needs a summary"),
+        ("source", "a published claim needs at least one source"),
+    ]
+    source = Source("https://example.org/a", "A", "B", None, dt.date(2024, 1, 1), "x", Stance.REFUTES)
+    published = attrs.evolve(claim, status=Status.PUBLISHED, verdict=Verdict.INACCURATE, summary="s", sources=[source])
+    assert [n.what for n in needs(published, verdict=Verdict.MIXED)] == ["correction"]
+    assert [n.what for n in needs(published, status=Status.IN_REVIEW)] == ["correction"]
+    assert [n.what for n in needs(published, removes_source=True)] == ["correction", "note"]
+    assert [n.what for n in needs(published, source_fields=("title",))] == []
+    assert [n.what for n in needs(published, source_fields=("stance",))] == ["correction"]
+    assert [n.what for n in needs(claim, verdict=Verdict.MIXED)] == []
+
+
+def test_set_fields_repairs_a_bad_word_and_refuses_a_stale_start(tmp_path):
+    from conftest import OTHER_YAML, make_tree
+
+    from factcheck.session import EditSession, FieldChanged
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("kind: quantity", "kind: quantty"), "support-rose": OTHER_YAML})
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    store = ClaimStore.open(tree)
+    session = EditSession(store, "tester")
+    assert store.find("bridges-repaired").claim is None
+    with pytest.raises(EditRefused, match="kind: one of quantity"):
+        session.set_fields("bridges-repaired", {"kind": "quantityy"})
+    before = path.read_bytes()
+    with pytest.raises(FieldChanged) as info:
+        session.set_fields("bridges-repaired", {"kind": "event"}, started_from={"kind": "quantity"})
+    assert (info.value.theirs, info.value.yours) == ("quantty", "event") and path.read_bytes() == before
+    record = session.set_fields("bridges-repaired", {"kind": "quantity"}, started_from={"kind": "quantty"})
+    assert record.claim.kind.value == "quantity" and record.problems == []
+    assert path.read_text().startswith(CLAIM_YAML.rstrip("\n"))

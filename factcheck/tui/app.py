@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 import time
@@ -18,20 +19,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
-from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict
+from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict, slugged
 from factcheck.reading import fast_parser_here
-from factcheck.session import EditSession
+from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
+from factcheck.textsafe import escape, escape_line
 from factcheck.tui.detail import DetailView, render_detail
-from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
+from factcheck.tui.screens import ArticleScreen, ChooseScreen, ClaimForm, HelpScreen, LineScreen, SourceForm, TextScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
 
-#: Trees up to this size are watched for changes on disk every few seconds.
-WATCH_ALL_LIMIT = 5000
-
 QUICK_FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "all claims (clear quick filter)"),
+    ("mine", "mine: assigned to me"),
+    ("unassigned", "assigned to nobody"),
     *((f"status:{s}", f"status: {s}") for s in Status.words()),
     ("open", "open: not published or dismissed"),
     *((f"verdict:{v}", f"verdict: {v}") for v in Verdict.words()),
@@ -49,10 +50,12 @@ def search_text(record: ClaimRecord) -> str:
     return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags))).lower()
 
 
-def matches_quick(record: ClaimRecord, quick: str) -> bool:
+def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
     row = record.row
     if quick == "all":
         return True
+    if quick in ("mine", "unassigned"):
+        return row is not None and row.assignee == (editor if quick == "mine" else None)
     if quick == "problems":
         return bool(record.problems)
     if row is None:
@@ -67,24 +70,73 @@ def matches_quick(record: ClaimRecord, quick: str) -> bool:
     return getattr(row, field, None) == value
 
 
+#: The palette shows at most this many claims; more words narrow them down.
+PALETTE_HITS = 40
+#: Labels looked at between two chances for a newer keystroke to cancel the search.
+PALETTE_CHUNK = 2000
+
+
+class PaletteIndex:
+    """The palette's index: one lowercase ``id  text`` label per claim, in id order.
+
+    Built once for a set of records (a few ms at 20,000 claims) and kept until the
+    records change; a search is then a substring scan of short strings.
+    """
+
+    def __init__(self, records: list[ClaimRecord]):
+        self.records = sorted(records, key=lambda r: r.id)
+        self.labels = [f"{r.id}  {r.row.text if r.row else ''}" for r in self.records]
+        self.lower = [label.lower() for label in self.labels]
+
+    def ranked(self, words: list[str], indices: list[int]) -> list[int]:
+        """Matches in order: id starts with the first word, id holds it, the text holds it."""
+        first = words[0]
+
+        def rank(i: int) -> int:
+            claim_id = self.records[i].id
+            return 0 if claim_id.startswith(first) else 1 if first in claim_id else 2
+
+        return sorted(indices, key=rank)
+
+
+def highlighted(label: str, words: list[str]) -> Text:
+    text = Text(label)
+    lower = label.lower()
+    for word in words:
+        start = lower.find(word)
+        while start >= 0:
+            text.stylize("bold underline", start, start + len(word))
+            start = lower.find(word, start + len(word))
+    return text
+
+
 class ClaimCommands(Provider):
-    """Command palette: jump to a claim by id or words."""
+    """Command palette: jump to a claim by id or words.
+
+    Every word must occur in the claim's id or text. The scan yields to the event loop
+    every :data:`PALETTE_CHUNK` claims, so the search of a stale query is cancelled as
+    soon as the next key arrives; at most :data:`PALETTE_HITS` hits are shown.
+    """
 
     async def search(self, query: str) -> Hits:
         app = self.app
         if not isinstance(app, FactcheckApp) or app.store is None:
             return
-        matcher = self.matcher(query)
-        shown = 0
-        for record in app.all_records:
-            row = record.row
-            label = f"{record.id}  {row.text if row else ''}"
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(app.select_claim, record.id), help=f"{row.status if row else 'unreadable'} · jump to this claim")
-                shown += 1
-                if shown >= 200:
-                    return
+        words = query.lower().split()
+        if not words:
+            return
+        index = app.palette_index()
+        lower = index.lower
+        found: list[int] = []
+        for start in range(0, len(lower), PALETTE_CHUNK):
+            found += [i for i in range(start, min(start + PALETTE_CHUNK, len(lower))) if all(w in lower[i] for w in words)]
+            await asyncio.sleep(0)  # a newer keystroke cancels this search here
+        ranked = index.ranked(words, found)
+        for place, i in enumerate(ranked[:PALETTE_HITS]):
+            record = index.records[i]
+            more = f" · {len(ranked) - PALETTE_HITS} more: type more words" if place == PALETTE_HITS - 1 and len(ranked) > PALETTE_HITS else ""
+            label = index.labels[i]
+            yield Hit(1.0 - place / (PALETTE_HITS + 1), highlighted(label[:200], words), partial(app.select_claim, record.id), text=label, help=f"{record.row.status if record.row else 'unreadable'} · jump to this claim{more}")
 
     async def discover(self) -> Hits:
         app = self.app
@@ -108,10 +160,12 @@ class FactcheckApp(App[int]):
         Binding("right_square_bracket", "advance", "Next status", show=False, id="advance"),
         Binding("v", "verdict", "Verdict", id="verdict"),
         Binding("e", "summary", "Summary", id="summary"),
+        Binding("E", "fix_fields", "Fix fields", show=False, id="fix-fields"),
         Binding("a", "add_source", "Add source", id="add-source"),
         Binding("x", "remove_source", "Remove source", show=False, id="remove-source"),
         Binding("N", "note", "Note", id="note"),
         Binding("t", "tags", "Tags", show=False, id="tags"),
+        Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
         Binding("A", "article", "Article", id="article"),
         Binding("z,enter", "zoom", "Detail", id="zoom"),
@@ -123,12 +177,15 @@ class FactcheckApp(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, root: str, editor: str):
+    def __init__(self, root: str, editor: str, force_polling: bool = False):
         super().__init__()
+        self.force_polling = force_polling
+        self._watcher = None
         self.root = root
         self.editor = editor
         self.store: ClaimStore | None = None
         self.session: EditSession | None = None
+        self._drafts: dict[tuple, str] = {}
         self.all_records: list[ClaimRecord] = []
         self.shown: list[ClaimRecord] = []
         self._search: dict[int, str] = {}
@@ -145,6 +202,7 @@ class FactcheckApp(App[int]):
         self.load_seconds: float | None = None
         self.first_rows_seconds: float | None = None
         self._loading: dict = {"lock": threading.Lock(), "pending": [], "done": 0, "total": 0}
+        self._palette: PaletteIndex | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -162,6 +220,8 @@ class FactcheckApp(App[int]):
         yield Footer()
 
     def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
         fast_parser_here(True)
 
     def on_mount(self) -> None:
@@ -174,7 +234,6 @@ class FactcheckApp(App[int]):
         self._started = time.perf_counter()
         self._loading_timer = self.set_interval(0.25, self._poll_loading)
         self.load()
-        self.set_interval(3.0, self.watch_disk)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -249,6 +308,7 @@ class FactcheckApp(App[int]):
             self.first_rows_seconds = time.perf_counter() - self._started
         self.apply_view(keep=store.records.get(selected) if selected else None)
         self.load_seconds = time.perf_counter() - self._started
+        self._start_watching()
         if store.general:
             self.notify(f"{len(store.general)} problems outside claim files: run factcheck validate", severity="warning")
 
@@ -262,7 +322,7 @@ class FactcheckApp(App[int]):
             self._resort()
         pairs = zip(self._ordered, self._ordered_search, strict=True)
         if self.quick != "all":
-            pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick))
+            pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick, self.editor))
         if len(words) == 1:
             word = words[0]
             pairs = ((r, s) for r, s in pairs if word in s)
@@ -284,32 +344,42 @@ class FactcheckApp(App[int]):
         self._ordered_search = [self._search[id(r)] for r in self._ordered]
         self._ordered_for = (self.sort_column, self.reverse)
 
+    def palette_index(self) -> PaletteIndex:
+        """The palette's index of the loaded claims (built again after records change)."""
+        if self._palette is None:
+            self._palette = PaletteIndex(self.all_records)
+        return self._palette
+
     def _count(self) -> None:
+        self._palette = None  # records or their rows changed
         self._counts = Counter(r.row.status if r.row else "unreadable" for r in self.all_records)
         self._problem_count = sum(1 for r in self.all_records if any(p.severity == "error" for p in r.problems))
         self._warning_count = sum(1 for r in self.all_records if r.problems and all(p.severity != "error" for p in r.problems))
 
     def update_summary(self) -> None:
+        """Counts per status; the active filter first and the problems next, so that a
+        narrow terminal cuts only the least needed part."""
         counts, problems = self._counts, self._problem_count
         total = len(self.all_records)
         bar = Text()
-        bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
-        for status in ("in-review", "researching", "to-check", "new", "dismissed"):
-            if counts[status]:
-                bar.append("  ·  ")
-                bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
-        bar.append("  ·  ")
-        bar.append(f"{problems} with problems", "bold red" if problems else "dim")
-        if self._warning_count:
-            bar.append(f"  ·  {self._warning_count} with warnings", "#d97706")
-        bar.append(f"  ·  editing as {self.editor}", "dim")
         shown = []
         if self.quick != "all":
             shown.append(self.quick)
         if self.query_text:
             shown.append(f'"{self.query_text}"')
         if shown:
-            bar.append(f"   showing {len(self.shown)} ({', '.join(shown)})", "italic")
+            bar.append(f"showing {len(self.shown)} ({', '.join(shown)})", "bold italic")
+            bar.append("  ·  ")
+        bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
+        bar.append("  ·  ")
+        bar.append(f"{problems} with problems", "bold red" if problems else "dim")
+        if self._warning_count:
+            bar.append(f"  ·  {self._warning_count} with warnings", "#d97706")
+        for status in ("in-review", "researching", "to-check", "new", "dismissed"):
+            if counts[status]:
+                bar.append("  ·  ")
+                bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
+        bar.append(f"  ·  editing as {self.editor}", "dim")
         self.query_one("#summary-bar", Static).update(bar)
 
     @on(Input.Changed, "#filter")
@@ -426,26 +496,51 @@ class FactcheckApp(App[int]):
             self.notify("No claim selected", severity="warning")
             return None
         if record.claim is None:
-            self.notify("This file cannot be read as a claim; fix it first (see its problems)", severity="error")
+            self.notify("This claim does not validate: press E to fix its text, quote, claimant or kind (see its problems)", severity="error")
             return None
         return record
 
-    def run_edit(self, action, *args, done: str | None = None, **kw) -> bool:
-        """Run a session action; show what happened or why it was refused."""
+    def attempt(self, action, *args, done: str | None = None, **kw) -> str | None:
+        """Run a session action; None when it was made, else why not (with the key that fixes it)."""
         try:
             record = action(*args, **kw)
         except EditRefused as exc:
-            self.notify(exc.message, title="Refused", severity="error", timeout=8)
             current = self.current
             if current is not None:
                 self.refresh_current(current)
-            return False
+            return refusal(exc)
         if isinstance(record, tuple):
             record = record[0]
         self.refresh_current(record)
         if done:
             self.notify(done, timeout=3)
-        return True
+        return None
+
+    def run_edit(self, action, *args, done: str | None = None, **kw) -> bool:
+        """Run a session action; show what happened or why it was refused."""
+        reason = self.attempt(action, *args, done=done, **kw)
+        if reason is not None:
+            self.notify(reason, title="Refused", severity="error", timeout=8)
+        return reason is None
+
+    def edit_text(self, key: tuple, title: str, text: str, help_text: str, submit) -> None:
+        """A text dialog whose save is ``submit(text)`` (None when done, else why not).
+
+        A refused save keeps the dialog open with the text as typed; text closed
+        unsaved with esc is kept as a draft and comes back when the same dialog opens.
+        """
+        draft = self._drafts.get(key)
+        screen = TextScreen(title, draft if draft is not None else text, help_text + (" · your unsaved text from before" if draft is not None else ""), submit=submit)
+
+        def closed(result: str | None) -> None:
+            typed = screen.typed
+            if result is None and typed.strip() and typed != text:
+                self._drafts[key] = typed
+                self.notify("Not saved; your text is kept for the next time you open this", timeout=4)
+            else:
+                self._drafts.pop(key, None)
+
+        self.push_screen(screen, closed)
 
     def action_status(self) -> None:
         record = self._target()
@@ -458,35 +553,39 @@ class FactcheckApp(App[int]):
         if value is None:
             return
         record = self.store.find(claim_id)
-        current = record.claim.status if record and record.claim else None
-        if current is Status.PUBLISHED and value != "published":
+        if record is None or record.claim is None:
+            return
+        status = Status(value)
+        found = needs(record.claim, status=status)
+        missing = missing_fields(found)
+        if missing is not None:  # say what to do first, before asking for any text
+            self.notify(f"Cannot move {claim_id} to {value} yet: {refusal(missing)}", title="Refused", severity="error", timeout=8)
+            return
+        correction, note = correction_needed(found), note_needed(found)
+        if correction is not None:
             self._ask(
-                f"Correction: why does published {claim_id} go back to {value}?",
+                (claim_id, "correction"), f"Correction: why does published {claim_id} go to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
-                lambda why: self.run_edit(self.session.set_status, claim_id, Status(value), correction=why, done=f"{claim_id}: status {value}, correction recorded"),
+                lambda why: self.attempt(self.session.set_status, claim_id, status, correction=why, done=f"{claim_id}: status {value}, correction recorded"),
             )
-            return
-        if value == "published" and current is not Status.PUBLISHED:
+        elif note is not None:
             self._ask(
-                f"Publish {claim_id}: review note",
-                "Why the evidence is sufficient; recorded in the history with your name.",
-                lambda why: self.run_edit(self.session.set_status, claim_id, Status.PUBLISHED, note=why, done=f"{claim_id}: published"),
+                (claim_id, "note", value), f"{claim_id} → {value}: {note.reason}",
+                "Recorded in the history with your name.",
+                lambda why: self.attempt(self.session.set_status, claim_id, status, note=why, done=f"{claim_id}: {value}"),
             )
-            return
-        self.run_edit(self.session.set_status, claim_id, Status(value), done=f"{claim_id}: status {value}")
+        else:
+            self.run_edit(self.session.set_status, claim_id, status, done=f"{claim_id}: status {value}")
 
-    def _ask(self, title: str, help_text: str, then) -> None:
-        """Ask for a required text (a note, a correction), then act on it."""
+    def _ask(self, key: tuple, title: str, help_text: str, then) -> None:
+        """Ask for a required text (a note, a correction), then act on it (``then`` -> None or why not)."""
 
-        def answered(text: str | None) -> None:
-            if text is None:
-                return
+        def submit(text: str) -> str | None:
             if not text.strip():
-                self.notify("Nothing was changed: a reason is needed", severity="warning")
-                return
-            then(text.strip())
+                return "Write a reason first (esc cancels)"
+            return then(text.strip())
 
-        self.push_screen(TextScreen(title, help_text=help_text), answered)
+        self.edit_text(key, title, "", help_text, submit)
 
     def action_advance(self) -> None:
         record = self._target()
@@ -511,11 +610,15 @@ class FactcheckApp(App[int]):
             return
         verdict = None if value == "none" else Verdict(value)
         record = self.store.find(claim_id)
-        if record and record.claim and record.claim.status is Status.PUBLISHED and record.claim.verdict is not None:
+        if record is None or record.claim is None:
+            return
+        correction = correction_needed(needs(record.claim, verdict=verdict))
+        if correction is not None:
+            was = record.claim.verdict.value if record.claim.verdict else "none"
             self._ask(
-                f"Correction: why does the verdict of published {claim_id} change from {record.claim.verdict.value} to {value}?",
+                (claim_id, "correction"), f"Correction: why does the verdict of published {claim_id} change from {was} to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
-                lambda why: self.run_edit(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
+                lambda why: self.attempt(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
             )
             return
         self.run_edit(self.session.set_verdict, claim_id, verdict, done=f"{claim_id}: verdict {value}")
@@ -524,10 +627,59 @@ class FactcheckApp(App[int]):
         record = self._target()
         if record is None:
             return
-        self.push_screen(
-            TextScreen(f"Summary of {record.id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree."),
-            lambda text: text is not None and self.run_edit(self.session.set_summary, record.id, text, done=f"{record.id}: summary saved"),
-        )
+        claim_id = record.id
+        started = {"from": record.claim.summary}
+
+        def submit(text: str) -> str | None:
+            try:
+                self.session.set_summary(claim_id, text, started_from=started["from"])
+            except FieldChanged as exc:
+                started["from"] = exc.theirs  # they have seen it now: a second ctrl+s saves theirs over
+                self.refresh_current(self.store.find(claim_id))
+                return Text.assemble(
+                    ("Not saved: the summary changed since you started (someone else saved it). Theirs now:\n", "bold"),
+                    (f"  {escape(exc.theirs or '(none)')}\n", "italic"),
+                    "Yours is kept below: ctrl+s saves it over theirs, esc closes (yours is kept for next time).",
+                )
+            except EditRefused as exc:
+                self.refresh_current(self.store.find(claim_id))
+                return refusal(exc)
+            self.refresh_current(self.store.find(claim_id))
+            self.notify(f"{claim_id}: summary saved", timeout=3)
+            return None
+
+        self.edit_text((claim_id, "summary"), f"Summary of {claim_id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit)
+
+    def action_fix_fields(self) -> None:
+        """Fix text, quote, claimant and kind: also on a claim that does not validate."""
+        record = self.current
+        if record is None or self.session is None:
+            self.notify("No claim selected", severity="warning")
+            return
+        plain = self.store.plain_data(record.id)
+        if not plain:
+            self.notify("This file cannot be read as YAML: fix it in an editor (see its problems)", severity="error")
+            return
+        claim_id = record.id
+        started = {name: plain.get(name) for name in FIXABLE}
+
+        def submit(values: dict[str, str], correction: str | None) -> str | None:
+            if not values:
+                return "Nothing changed"
+            try:
+                self.session.set_fields(claim_id, values, started_from=started, correction=correction)
+            except FieldChanged as exc:
+                return f"Not saved: the {exc.field} changed since you opened this form; now: {escape_line(exc.theirs or '')[:200]} (esc, then E again)"
+            except EditRefused as exc:
+                return refusal(exc)
+            fixed = self.store.find(claim_id)
+            self.refresh_current(fixed)
+            self.apply_view(keep=fixed)
+            self.notify(f"{claim_id}: {', '.join(values)} saved", timeout=3)
+            return None
+
+        article = record.article.text if record.article else None
+        self.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=plain.get("status") == "published"))
 
     def action_add_source(self) -> None:
         record = self._target()
@@ -553,35 +705,52 @@ class FactcheckApp(App[int]):
         if url is None:
             return
         record = self.store.find(claim_id)
-        published = record is not None and record.claim is not None and record.claim.status is Status.PUBLISHED
-        title = f"Why remove this source from {claim_id}?" + (" (published: recorded as a correction)" if published else "")
-
+        if record is None or record.claim is None:
+            return
+        correction = correction_needed(needs(record.claim, removes_source=True))
+        title = f"Why remove this source from {claim_id}?" + (f" ({correction.reason}: recorded as one)" if correction else "")
         self._ask(
-            title, "Recorded in the claim's history" + (" and corrections." if published else "."),
-            lambda why: self.run_edit(self.session.remove_source, claim_id, url, why, correction=why if published else None, done=f"{claim_id}: source removed"),
+            (claim_id, "remove", url), title, "Recorded in the claim's history" + (" and corrections." if correction else "."),
+            lambda why: self.attempt(self.session.remove_source, claim_id, url, why, correction=why if correction else None, done=f"{claim_id}: source removed"),
         )
 
     def action_note(self) -> None:
         record = self._target()
         if record is None:
             return
+        self.edit_text(
+            (record.id, "note"), f"Note on {record.id}", "", "Recorded in the claim's history with your name and the time.",
+            lambda text: self.attempt(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
+        )
+
+    def action_assign(self) -> None:
+        record = self._target()
+        if record is None:
+            return
+        now = record.row.assignee if record.row else None
+        known = sorted({r.row.assignee for r in self.all_records if r.row and r.row.assignee} | {self.editor})
         self.push_screen(
-            TextScreen(f"Note on {record.id}", help_text="Recorded in the claim's history with your name and the time."),
-            lambda text: text is not None and self.run_edit(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
+            LineScreen(f"Assign {record.id} to", now or self.editor, f"an editor's handle; empty: nobody. Known: {', '.join(known)[:200]}"),
+            lambda value: value is not None and self.run_edit(self.session.assign, record.id, value.strip() or None, done=f"{record.id}: assigned to {value.strip() or 'nobody'}"),
         )
 
     def action_tags(self) -> None:
         record = self._target()
         if record is None:
             return
+        known = sorted({t for r in self.all_records if r.row for t in r.row.tags})
+
+        def tags(value: str) -> list[str]:
+            return list(dict.fromkeys(t for t in (slugged(part) for part in _split(value)) if t))
 
         def check(value: str) -> str | None:
-            bad = [t for t in _split(value) if not SLUG_RE.match(t)]
-            return f"not a lowercase slug: {', '.join(bad)}" if bad else None
+            typed = _split(value)
+            changed = [f"{t} → {slugged(t)}" for t in typed if not SLUG_RE.match(t) and slugged(t)]
+            return f"saved as slugs: {', '.join(changed)}" if changed else None
 
         self.push_screen(
-            LineScreen(f"Tags of {record.id}", ", ".join(record.claim.tags), "comma-separated lowercase words, e.g. migration, polls", check),
-            lambda value: value is not None and self.run_edit(self.session.set_tags, record.id, _split(value), done=f"{record.id}: tags saved"),
+            LineScreen(f"Tags of {record.id}", ", ".join(record.claim.tags), "comma-separated; right arrow completes a known tag; 'Crocus City attack' is saved as crocus-city-attack", check, words=known, notes=True),
+            lambda value: value is not None and self.run_edit(self.session.set_tags, record.id, tags(value), done=f"{record.id}: tags saved"),
         )
 
     def action_related(self) -> None:
@@ -598,7 +767,7 @@ class FactcheckApp(App[int]):
             return f"no such claim: {', '.join(missing)}" if missing else None
 
         self.push_screen(
-            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids, e.g. levada-support-migration-limits-57-to-68", check),
+            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids; right arrow completes an id", check, words=sorted(known - {record.id})),
             lambda value: value is not None and self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved"),
         )
 
@@ -629,7 +798,8 @@ class FactcheckApp(App[int]):
         self.watch_disk(everything=True)
 
     def action_help(self) -> None:
-        keys = [(b.key.replace("right_square_bracket", "]").replace("slash", "/").replace("question_mark", "?"), b.description) for b in self.BINDINGS]
+        shown = {"right_square_bracket": "]", "slash": "/", "question_mark": "?", "at": "@"}
+        keys = [(shown.get(b.key, b.key), b.description) for b in self.BINDINGS]
         keys += [("up/down, j/k", "Move"), ("enter", "(in lists) choose"), ("ctrl+p", "Command palette: jump to a claim, run any action"), ("esc", "Close a dialog or the filter")]
         self.push_screen(HelpScreen(keys))
 
@@ -642,26 +812,73 @@ class FactcheckApp(App[int]):
 
     # -- changes on disk ------------------------------------------------------------------------
 
-    def watch_disk(self, everything: bool = False) -> None:
-        if self.store is None:
+    def _start_watching(self) -> None:
+        """Watch the whole tree: files added, changed, emptied or removed reach the queue."""
+        from factcheck.watch import TreeWatcher
+
+        self._watcher = TreeWatcher(self.root, self._paths_changed, force_polling=self.force_polling).start()
+
+    def _paths_changed(self, paths: set[str] | None) -> None:
+        """In the watcher's thread: check what changed, then hand it to the screen."""
+        store = self.store
+        if store is None:
             return
-        if everything or len(self.all_records) <= WATCH_ALL_LIMIT:
-            self._check_disk(None)
-        elif self.current is not None:
-            self._check_disk([self.current])
+        changes = store.changes_on_disk(paths)
+        if changes:
+            self.call_from_thread(self._changed_on_disk, changes)
+
+    def watch_disk(self, everything: bool = False) -> None:
+        """Look at the whole tree now (ctrl+r); the watcher does this by itself."""
+        if self.store is not None:
+            self._check_disk()
 
     @work(thread=True, exclusive=True, group="disk")
-    def _check_disk(self, records: list[ClaimRecord] | None) -> None:
-        changed = self.store.reload_changed(records)
-        if changed:
-            self.call_from_thread(self._changed_on_disk, changed)
+    def _check_disk(self) -> None:
+        self._paths_changed(None)
 
-    def _changed_on_disk(self, changed: list[ClaimRecord]) -> None:
-        for record in changed:
-            self.refresh_current(record)
-        self.apply_view()  # a reloaded claim may now match the filters, or not
-        names = ", ".join(r.id for r in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-        self.notify(f"Changed on disk, reloaded: {names}", title="Reloaded", severity="warning", timeout=6)
+    def _changed_on_disk(self, changes: list) -> None:
+        store = self.store
+        shown_before = {r.path for r in self.all_records}
+        touched = store.apply_disk_changes(changes)
+        if not touched:
+            return
+        gone = [r for r in touched if r.path not in store.records]
+        new = [r for r in touched if r.path not in shown_before]
+        self.all_records = sorted(store.all(), key=lambda r: r.path)
+        for record in touched:
+            if record in gone:
+                self._search.pop(id(record), None)
+            else:
+                self._search[id(record)] = search_text(record)
+        self._ordered_for = None
+        self._count()
+        table = self.query_one("#table", ClaimTable)
+        selected = table.selected
+        self.apply_view(keep=selected if selected is not None and selected.path in store.records else None)
+        if table.selected is not None and table.selected in touched:
+            self.query_one(DetailView).show(render_detail(table.selected))
+        changed = [r for r in touched if r not in new and r not in gone]
+        parts = []
+        for label, names in (("added", [r.id for r in new]), ("removed", [r.id for r in gone]), ("reloaded", [r.id for r in changed])):
+            if names:
+                parts.append(f"{label}: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+        self.notify("; ".join(parts), title="Changed on disk", severity="warning", timeout=6)
+
+
+#: The key that gives the core what a refused change needs.
+NEED_KEYS = {
+    "verdict": "press v to set a verdict",
+    "summary": "press e to write a summary",
+    "source": "press a to add a source",
+    "correction": "say why in the correction",
+    "note": "say why in the note",
+}
+
+
+def refusal(exc: EditRefused) -> str:
+    """Why a change was refused, and the keys that fix it."""
+    keys = [NEED_KEYS[n] for n in exc.needs if n in NEED_KEYS]
+    return exc.message + (f" ({'; '.join(keys)})" if keys else "")
 
 
 def _split(value: str) -> list[str]:

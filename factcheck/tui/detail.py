@@ -11,13 +11,19 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from factcheck.model import Stance
+from factcheck.forms import form_fields
+from factcheck.model import Source, Stance
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape, escape_line, escape_mapped
 from factcheck.tui.style import STANCE_STYLE, STATUS_STYLE, VERDICT_STYLE, highlight_style
 
 HEADING = Style(bold=True, underline=True)
+
+#: Source fields the detail view lays out itself; any other field of the model (a new
+#: one included) is shown after them as "label: value".
+SOURCE_LAID_OUT = ("url", "title", "publisher", "published", "accessed", "excerpt", "stance")
+SOURCE_MORE = [f for f in form_fields(Source) if f.name not in SOURCE_LAID_OUT]
 DIM = Style(dim=True)
 
 
@@ -46,6 +52,7 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     if claim is None:
         parts.append(Text(escape_line(record.id), style="bold"))
         parts.append(Text("This file cannot be read as a claim:", style="red"))
+        parts.append(Text("press E to fix its text, quote, claimant or kind", style="dim"))
         for p in record.problems:
             parts.append(Text(f"  line {p.line}, column {p.col}: {escape_line(p.message)} [{p.code}]"))
         return Group(*parts)
@@ -60,6 +67,8 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     else:
         meta.append("no verdict", DIM)
     meta.append(f"  ·  {claim.kind.value}  ·  claimant: {escape_line(claim.claimant)}")
+    assignee = record.row.assignee if record.row else None
+    meta.append(f"  ·  assigned to {escape_line(assignee)}" if assignee else "  ·  unassigned", None if assignee else DIM)
     parts.append(meta)
     parts.append(Text(""))
     parts.append(Text(escape(claim.text), style="bold"))
@@ -98,8 +107,11 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
                 line2.append(" (after the article)", "bold #d97706")
         line2.append(f" · read {source.accessed.isoformat()}", DIM)
         body = [head, Padding(line2, (0, 0, 0, 3)), Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)), Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3))]
-        if source.archive_url:
-            body.append(Padding(Text(f"archive: {escape_line(source.archive_url)}", style=DIM), (0, 0, 0, 3)))
+        for field in SOURCE_MORE:  # every other field of the model, as label: value
+            value = getattr(source, field.name)
+            if value is not None and value != "":
+                shown = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
+                body.append(Padding(Text(f"{field.label}: {escape_line(shown)}", style=DIM), (0, 0, 0, 3)))
         parts.append(Group(*body))
 
     if claim.corrections:

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from factcheck.convert import field_errors, unvalidated
-from factcheck.model import EXCERPT, Source, Stance
-from factcheck.rules import find_quote
+from factcheck.forms import build, check, form_fields
+from factcheck.model import Source
+from factcheck.rules import closest_passage, find_quote
 from factcheck.store import ClaimRecord, today
 from factcheck.textsafe import escape_line, escape_mapped
 from factcheck.tui.style import highlight_style
@@ -66,54 +67,96 @@ class ChooseScreen(ModalScreen[str | None]):
 
 
 class TextScreen(ModalScreen[str | None]):
-    """Edit a multi-line text; ctrl+s saves, escape cancels."""
+    """Edit a multi-line text; ctrl+s saves, escape cancels.
+
+    With ``submit`` (text -> None when done, else why not), a refused save keeps the
+    dialog open with the text as typed and the reason shown above it.
+    """
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, text: str = "", help_text: str = ""):
+    def __init__(self, title: str, text: str = "", help_text: str = "", submit=None):
         super().__init__()
         self.title_text = title
         self.initial = text
         self.help_text = help_text
+        self.submit = submit
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title")
             if self.help_text:
                 yield Label(self.help_text, classes="dialog-help")
+            yield Static("", id="text-error", classes="field-error")
             yield TextArea(self.initial, id="text", soft_wrap=True)
             yield Label("ctrl+s save · esc cancel", classes="dialog-help")
 
     def on_mount(self) -> None:
+        self.query_one("#text-error").display = False
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
 
+    @property
+    def typed(self) -> str:
+        return self.query_one(TextArea).text
+
+    def refused(self, reason) -> None:
+        error = self.query_one("#text-error", Static)
+        error.update(reason)
+        error.display = True
+
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.typed
+        reason = self.submit(text) if self.submit is not None else None
+        if reason is None:
+            self.dismiss(text)
+        else:
+            self.refused(reason)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
+class ListSuggester(Suggester):
+    """Completes the last item of a comma-separated list from known words."""
+
+    def __init__(self, words: Sequence[str]):
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.words = sorted(set(words))
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        typed = last.lstrip()
+        if not typed:
+            return None
+        taken = {w.strip() for w in head.split(",")}
+        for word in self.words:
+            if word.startswith(typed.lower()) and word != typed and word not in taken:
+                return value[: len(value) - len(typed)] + word
+        return None
+
+
 class LineScreen(ModalScreen[str | None]):
-    """Edit one line (tags, related ids); enter saves, escape cancels."""
+    """Edit one line (tags, related ids); enter saves, escape cancels; right arrow completes."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", help_text: str = "", check=None):
+    def __init__(self, title: str, value: str = "", help_text: str = "", check=None, words: Sequence[str] = (), notes: bool = False):
         super().__init__()
+        self.notes = notes  # check gives notes (shown), not errors (that block saving)
         self.title_text = title
         self.value = value
         self.help_text = help_text
         self.check = check  # str -> error message or None
+        self.words = words
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title")
             if self.help_text:
                 yield Label(self.help_text, classes="dialog-help")
-            yield Input(self.value, id="line", select_on_focus=False)
+            yield Input(self.value, id="line", select_on_focus=False, suggester=ListSuggester(self.words) if self.words else None)
             yield Label("", id="line-error", classes="field-error")
             yield Label("enter save · esc cancel", classes="dialog-help")
 
@@ -128,7 +171,7 @@ class LineScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         error = self.check(event.value) if self.check else None
-        if error:
+        if error and not self.notes:
             self.query_one("#line-error", Label).update(error)
             return
         self.dismiss(event.value)
@@ -139,19 +182,9 @@ class LineScreen(ModalScreen[str | None]):
 
 # -- the add-source form ---------------------------------------------------------------
 
-FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("url", "URL", "https://…"),
-    ("title", "Title", "the page's headline"),
-    ("publisher", "Publisher", "who published it"),
-    ("published", "Published", "YYYY-MM-DD, if the page shows a date"),
-    ("accessed", "Accessed", "YYYY-MM-DD"),
-    ("excerpt", "Excerpt", f"a short passage copied from the page, verbatim (about {EXCERPT.about} characters)"),
-    ("archive_url", "Archive URL", "optional: https://web.archive.org/…"),
-    ("archived", "Archived", "optional: YYYY-MM-DD of the archive copy"),
-)
-
-_DATES = ("published", "accessed", "archived")
-_OPTIONAL = ("published", "archive_url", "archived")
+#: The add-source form's fields, read from the model (labels, hints, limits, kinds).
+SOURCE_FIELDS = form_fields(Source)
+FORM_FIELDS = [f for f in SOURCE_FIELDS if f.kind != "choice"]
 
 
 def source_from_fields(values: dict[str, str], stance: str | None, existing_urls: Sequence[str] = ()) -> tuple[Source | None, dict[str, str]]:
@@ -160,44 +193,17 @@ def source_from_fields(values: dict[str, str], stance: str | None, existing_urls
 
     errors: dict[str, str] = {}
     parsed: dict[str, object] = {}
-    for name, _, _ in FORM_FIELDS:
-        value = values.get(name, "").strip()
-        if not value:
-            if name in _OPTIONAL:
-                parsed[name] = None
-                continue
-            errors[name] = "required"
-            parsed[name] = None
-            continue
-        if name in _DATES:
-            try:
-                date = dt.date.fromisoformat(value)
-            except ValueError:
-                errors[name] = "a date: YYYY-MM-DD"
-                continue
-            if date > today():
-                errors[name] = "in the future"
-            parsed[name] = date
-        else:
-            parsed[name] = value
-    if stance not in Stance.words():
-        errors["stance"] = "choose supports, refutes or context"
+    for field in SOURCE_FIELDS:
+        parsed[field.name], error = check(Source, field, stance or "" if field.kind == "choice" else values.get(field.name, ""), today())
+        if error:
+            errors[field.name] = "choose supports, refutes or context" if field.kind == "choice" else error
     if isinstance(parsed.get("published"), dt.date) and isinstance(parsed.get("accessed"), dt.date) and parsed["accessed"] < parsed["published"]:
         errors.setdefault("accessed", "before the published date")
     if parsed.get("url") and canonical_url(str(parsed["url"])) in {canonical_url(u) for u in existing_urls}:
         errors.setdefault("url", "this claim already cites this URL")
-    source = unvalidated(  # built without its validators: field_errors reports them all below
-        Source,
-        url=parsed.get("url") or "", title=parsed.get("title") or "", publisher=parsed.get("publisher") or "",
-        published=parsed.get("published"), accessed=parsed.get("accessed") or today(),
-        excerpt=parsed.get("excerpt") or "", stance=Stance(stance) if stance in Stance.words() else Stance.CONTEXT,
-        archive_url=parsed.get("archive_url"), archived=parsed.get("archived"),
-    )
-    for error in field_errors(source):
-        name = error.path[-1]
-        if name not in errors and values.get(str(name), "").strip():
-            errors[str(name)] = error.message
-    return (None if errors else source), errors
+    if errors:
+        return None, errors
+    return build(Source, SOURCE_FIELDS, {**values, "stance": stance or ""}, today())
 
 
 class SourceForm(ModalScreen[Source | None]):
@@ -212,31 +218,34 @@ class SourceForm(ModalScreen[Source | None]):
         self._discard_warned = False
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide form"):
+        with Vertical(classes="dialog wide form"):
             yield Label(f"Add a source to {self.claim_id}", classes="dialog-title")
-            for name, label, placeholder in FORM_FIELDS:
-                with Horizontal(classes="form-row"):
-                    yield Label(label, classes="form-label")
-                    yield Input(today().isoformat() if name == "accessed" else "", placeholder=placeholder, id=f"f-{name}", compact=True)
-                yield Label("", id=f"e-{name}", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Stance", classes="form-label")
-                yield Select([(w, w) for w in Stance.words()], prompt="choose…", id="f-stance", compact=True)
-            yield Label("", id="e-stance", classes="field-error")
+            with VerticalScroll(classes="form-fields"):
+                yield from self._fields()
             with Horizontal(classes="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        for field in SOURCE_FIELDS:
+            with Horizontal(classes="form-row"):
+                yield Label(field.label, classes="form-label")
+                if field.kind == "choice":
+                    yield Select([(w, w) for w in field.choices], prompt="choose…", id=f"f-{field.name}", compact=True)
+                else:
+                    yield Input(today().isoformat() if field.name == "accessed" else "", placeholder=field.hint, id=f"f-{field.name}", compact=True)
+            yield Label("", id=f"e-{field.name}", classes="field-error")
 
     def on_mount(self) -> None:
         self.query_one("#f-url", Input).focus()
 
     def _values(self) -> tuple[dict[str, str], str | None]:
-        values = {name: self.query_one(f"#f-{name}", Input).value for name, _, _ in FORM_FIELDS}
+        values = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in FORM_FIELDS}
         stance = self.query_one("#f-stance", Select).value
         return values, (stance if isinstance(stance, str) else None)
 
     def _show(self, errors: dict[str, str], only: set[str] | None = None) -> None:
-        for name in [f[0] for f in FORM_FIELDS] + ["stance"]:
+        for name in [f.name for f in SOURCE_FIELDS]:
             if only is not None and name not in only:
                 continue
             self.query_one(f"#e-{name}", Label).update(errors.get(name, ""))
@@ -276,20 +285,131 @@ class SourceForm(ModalScreen[Source | None]):
         self.dismiss(None)
 
 
+# -- the claim's own fields ---------------------------------------------------------------
+
+
+class ClaimForm(ModalScreen[bool | None]):
+    """Fix a claim's text, quote, claimant and kind, also when the claim does not validate.
+
+    Fields come from the model (:func:`factcheck.forms.form_fields`), each checked as you
+    type; the quote is looked up in the article as you type. ``submit(values)`` (only the
+    changed fields) returns None when saved, else why not: the form then stays open.
+    """
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, claim_id: str, names: Sequence[str], current: dict, article_text: str | None, submit, published: bool = False):
+        from factcheck.model import Claim
+
+        super().__init__()
+        self.claim_id = claim_id
+        self.fields = form_fields(Claim, names)
+        self.current = current  # field -> value as in the file (may be a bad value)
+        self.article_text = article_text
+        self.submit = submit
+        self.published = published
+
+    def _start(self, name: str) -> str:
+        value = self.current.get(name)
+        return value if isinstance(value, str) else ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide form"):
+            yield Label(f"Fix the fields of {self.claim_id}", classes="dialog-title")
+            with VerticalScroll(classes="form-fields"):
+                yield from self._fields()
+            yield Static("", id="form-refused", classes="field-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        for field in self.fields:
+            with Horizontal(classes="form-row"):
+                yield Label(field.label, classes="form-label")
+                if field.kind == "choice":
+                    now = self._start(field.name)
+                    prompt = "choose…" if now in field.choices or not now else f"choose… (now: {escape_line(now)})"
+                    yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=now if now in field.choices else Select.NULL)
+                else:
+                    yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True)
+            yield Label("", id=f"e-{field.name}", classes="field-error")
+        if self.published:
+            with Horizontal(classes="form-row"):
+                yield Label("Correction", classes="form-label")
+                yield Input("", placeholder="published: why it changes (recorded in corrections)", id="f-correction", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#form-refused").display = False
+        self.query_one(f"#f-{self.fields[0].name}").focus()
+        for field in self.fields:
+            self._check(field.name)
+
+    def _value(self, name: str) -> str:
+        widget = self.query_one(f"#f-{name}")
+        if isinstance(widget, Select):
+            return widget.value if isinstance(widget.value, str) else ""
+        return widget.value
+
+    def _check(self, name: str) -> str | None:
+        from factcheck.model import Claim
+
+        field = next((f for f in self.fields if f.name == name), None)
+        if field is None:
+            return None
+        _, error = check(Claim, field, self._value(name), today())
+        label = self.query_one(f"#e-{name}", Label)
+        if error is None and name == "quote" and self.article_text is not None:
+            if find_quote(self._value(name), self.article_text) is None:
+                error = f"not in the article; closest: “{escape_line(closest_passage(self._value(name), self.article_text))[:160]}”"
+            else:
+                label.update(Text("found in the article", style="green"))
+                return None
+        label.update(error or "")
+        return error
+
+    @on(Input.Changed)
+    def field_changed(self, event: Input.Changed) -> None:
+        self._check((event.input.id or "f-").removeprefix("f-"))
+
+    @on(Select.Changed)
+    def choice_changed(self, event: Select.Changed) -> None:
+        self._check((event.select.id or "f-").removeprefix("f-"))
+
+    def changed_values(self) -> dict[str, str]:
+        return {f.name: self._value(f.name) for f in self.fields if self._value(f.name) != self._start(f.name)}
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        errors = [e for e in (self._check(f.name) for f in self.fields) if e]
+        refused = self.query_one("#form-refused", Static)
+        if errors:
+            refused.update(f"Not saved: {len(errors)} field{'s' if len(errors) != 1 else ''} to fix")
+            refused.display = True
+            return
+        correction = self.query_one("#f-correction", Input).value if self.published else None
+        reason = self.submit(self.changed_values(), correction)
+        if reason is None:
+            self.dismiss(True)
+            return
+        refused.update(reason)
+        refused.display = True
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 # -- help ------------------------------------------------------------------------------
 
 HELP_TEXT = """\
 [b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.
 
-[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed
-(not check-worthy). A published claim needs a verdict, a summary and a source;
-accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate
-a refuting one. An action that would break a rule is refused, and the reason shown.
+[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A published claim needs a verdict, a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is refused, with the reason and the key that fixes it.
 
-Every change is written to the claim's file at once (only the lines it must change),
-with a history entry naming you and the time. ctrl+z takes back the last change
-of this session, and that is recorded too. If a file changed on disk (git pull,
-another editor), the claim is reloaded and you are told; nothing is overwritten.
+Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the time. ctrl+z takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git pull, another editor) reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text kept.
+
+[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back
 
 [b]Keys[/b]
 """

@@ -32,6 +32,7 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("status", "status", 11, 0),
     ("verdict", "verdict", 17, 0),
     ("sources", "sources", 10, 2),
+    ("assignee", "assignee", 12, 2),
     ("kind", "kind", 16, 3),
     ("claimant", "claimant", 20, 4),
     ("text", "claim", 0, 1),
@@ -45,8 +46,11 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     while True:
         fixed = sum(c[2] for c in columns) + len(columns)
         has_text = any(c[0] == "text" for c in columns)
-        if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 1 for c in columns):
+        if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 0 for c in columns):
             break
+        id_room = next(c[2] for c in columns if c[0] == "id") - 18
+        if all(c[3] <= 1 for c in columns) and fixed - id_room + 12 <= width:
+            break  # keep the claim text while the id can give way for it (down to 18 cells)
         drop = max(columns, key=lambda c: c[3])
         columns.remove(drop)
     spare = width - sum(c[2] for c in columns) - len(columns)
@@ -57,6 +61,8 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     if spare > 3 * MIN_TEXT:  # wide screen: long ids show whole, up to 44 cells
         grow = min(44 - id_width, spare - 3 * MIN_TEXT)
         id_width, spare = id_width + grow, spare - grow
+    if not has_text:  # narrow: the id takes the room left, or gives way so that the verdict is never cut
+        id_width = max(10, min(44, id_width + spare))
     rest = max(12, spare)
     return [(key, title, id_width if key == "id" else (w or rest)) for key, title, w, _ in columns]
 
@@ -79,7 +85,7 @@ def sort_key(column: str) -> Callable[[ClaimRecord], object]:
             return (0, row.supports + row.refutes + row.context)
         if column == "problems":
             return (0, -len(record.problems))
-        return (0, str(getattr(row, column, "")).lower())
+        return (0, str(getattr(row, column, "") or "").lower())
 
     return key
 
@@ -97,6 +103,7 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
         "verdict": (row.verdict or "—", VERDICT_STYLE.get(row.verdict) if row.verdict else Style(dim=True)),
         "sources": (f"{row.supports}/{row.refutes}/{row.context}", None if (row.supports + row.refutes + row.context) else Style(dim=True)),
         "kind": (row.kind, None),
+        "assignee": (escape_line(row.assignee or ""), None),
         "claimant": (escape_line(row.claimant), None),
         "text": (escape_line(row.text), None),
     }

@@ -1,0 +1,130 @@
+"""Editing forms read from the model: each field's label, input kind, hint and checks.
+
+The review screen's forms (add a source, fix a claim's fields) are built from this,
+so a new field with its metadata in :mod:`factcheck.model` shows up in them with its
+limits and help. No Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from factcheck.convert import field_errors, unvalidated
+from factcheck.model import HTTP_URL_PATTERN, MaxLength, Vocabulary, field_constraints, omitted_if_default, text_limit
+
+
+@attrs.frozen
+class FormField:
+    """One input of a form."""
+
+    name: str
+    label: str
+    kind: str  # "text", "prose" (may hold line breaks), "date", "url" or "choice"
+    required: bool
+    hint: str
+    limit: MaxLength | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _parts(tp: Any) -> tuple[Any, bool]:
+    """(the type without None, whether None is allowed)."""
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return (args[0] if len(args) == 1 else tp), len(args) < len(typing.get_args(tp))
+    return tp, False
+
+
+def _label(name: str) -> str:
+    text = " ".join("URL" if w == "url" else w for w in name.split("_"))
+    return text[:1].upper() + text[1:]
+
+
+def form_fields(cls: type, names: Iterable[str] | None = None) -> list[FormField]:
+    """The form fields of ``cls`` (or of the named fields, in that order)."""
+    hints = typing.get_type_hints(cls)
+    by_name = attrs.fields_dict(cls)
+    out = []
+    for name in names if names is not None else by_name:
+        field = by_name[name]
+        tp, optional = _parts(hints[name])
+        optional = optional or omitted_if_default(field)
+        limit = text_limit(cls, name)
+        help_text = field.metadata.get("help", "")
+        if isinstance(tp, type) and issubclass(tp, Vocabulary):
+            kind, choices = "choice", tuple(tp.words())
+        elif tp is dt.date:
+            kind, choices = "date", ()
+            help_text = help_text or "YYYY-MM-DD"
+        elif field.validator is not None and field_constraints(field).get("pattern") == HTTP_URL_PATTERN:
+            kind, choices = "url", ()
+            help_text = help_text or "https://…"
+        else:
+            kind, choices = ("prose" if limit and limit.lines else "text"), ()
+        if limit and limit.about:
+            help_text += f" (about {limit.about} characters)"
+        if omitted_if_default(field):
+            help_text = f"optional: {help_text}"
+        out.append(FormField(name, field.metadata.get("label", _label(name)), kind, not optional, help_text, limit, choices))
+    return out
+
+
+def parse(field: FormField, text: str, today: dt.date) -> tuple[Any, str | None]:
+    """The value typed into ``field``, or why it is not one."""
+    value = text.strip()
+    if not value:
+        return None, ("required" if field.required else None)
+    if field.kind == "date":
+        try:
+            date = dt.date.fromisoformat(value)
+        except ValueError:
+            return None, "a date: YYYY-MM-DD"
+        return date, ("in the future" if date > today else None)
+    if field.kind == "choice":
+        return value, (None if value in field.choices else f"one of {', '.join(field.choices)}")
+    if field.kind == "prose":
+        return text.strip("\n"), None
+    return value, None
+
+
+def check(cls: type, field: FormField, text: str, today: dt.date) -> tuple[Any, str | None]:
+    """The value typed into one field of ``cls``, checked by the model's validators for it."""
+    value, error = parse(field, text, today)
+    if error or value is None:
+        return value, error
+    attribute = attrs.fields_dict(cls)[field.name]
+    if attribute.validator is not None:
+        try:
+            attribute.validator(None, attribute, value)
+        except ValueError as exc:
+            return value, str(exc.args[0]) if exc.args else str(exc)
+    return value, None
+
+
+def build(cls: type, fields: list[FormField], values: Mapping[str, str], today: dt.date, fixed: Mapping[str, Any] | None = None) -> tuple[Any, dict[str, str]]:
+    """An instance of ``cls`` from form text (with ``fixed`` values for fields not on the
+    form), or the error of each bad field (name -> message). Every model check runs."""
+    errors: dict[str, str] = {}
+    parsed: dict[str, Any] = dict(fixed or {})
+    for field in fields:
+        value, problem = check(cls, field, values.get(field.name, ""), today)
+        if problem:
+            errors[field.name] = problem
+        parsed[field.name] = value
+    if errors:
+        return None, errors
+    hints = typing.get_type_hints(cls)
+    for field in fields:
+        tp, _ = _parts(hints[field.name])
+        if field.kind == "choice" and parsed[field.name] is not None:
+            parsed[field.name] = tp(parsed[field.name])
+    obj = unvalidated(cls, **parsed)  # field_errors below runs every validator
+    for error in field_errors(obj):
+        name = str(error.path[-1])
+        errors.setdefault(name, error.message)
+    return (None if errors else obj), errors
