@@ -776,3 +776,32 @@ async def test_detail_shows_every_source_field_of_the_model(tmp_path):
         detail = app.query_one("#detail").plain
         assert "Archive URL:" in detail and "https://web.archive.org/web/2024/" in detail  # wrapped in the pane
         assert "Archived: 2024-04-02" in detail
+
+
+async def test_bulk_status_assign_and_tags_each_claim_its_own_entry_refusals_per_claim(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("space", "down", "space")
+        assert "2 marked" in shown_text(app, "#summary-bar")
+        await pilot.press("s")
+        await choose(pilot, "published")
+        assert isinstance(app.screen, TextScreen)  # one review note for all
+        await pilot.press(*"Reviewed", "ctrl+s")
+        await pilot.pause()
+        message = notifications(app)[-1]
+        assert "0 of 2 claims changed" in message and "bridges-repaired: a published claim needs a verdict" in message and "support-rose:" in message
+        await pilot.press("s")
+        await choose(pilot, "to-check")
+        assert "2 of 2 claims changed" in notifications(app)[-1]
+        await pilot.press("at", "ctrl+u", *"bob", "enter")
+        await pilot.pause()
+        await pilot.press("t", *"Crocus City attack", "enter")
+        await pilot.pause()
+        assert "2 of 2 claims changed" in notifications(app)[-1]
+        await pilot.press("escape")
+        assert "marked" not in shown_text(app, "#summary-bar")
+    for name in ("bridges-repaired", "support-rose"):
+        text = path_of(tree, name).read_text()
+        assert "status: to-check\n" in text and "  - crocus-city-attack\n" in text
+        assert text.count("    action: assigned\n    field: assignee\n    after: bob\n") == 1
