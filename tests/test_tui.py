@@ -805,3 +805,15 @@ async def test_bulk_status_assign_and_tags_each_claim_its_own_entry_refusals_per
         text = path_of(tree, name).read_text()
         assert "status: to-check\n" in text and "  - crocus-city-attack\n" in text
         assert text.count("    action: assigned\n    field: assignee\n    after: bob\n") == 1
+
+
+async def test_filter_searches_urls_domains_excerpts_and_history_notes(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        for words in ("example.org/survey", "68 percent support", "looking for the survey"):
+            await pilot.press("slash", "ctrl+u", *words)
+            assert [r.id for r in app.shown] == ["support-rose"], words
+            await pilot.press("escape")
+        await pilot.press("slash", *"extracted from the article")  # a history note of the other claim
+        assert [r.id for r in app.shown] == ["bridges-repaired"]

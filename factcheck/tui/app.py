@@ -48,7 +48,7 @@ def search_text(record: ClaimRecord) -> str:
     row = record.row
     if row is None:
         return record.id.lower()
-    return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags))).lower()
+    return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags), row.assignee or "", row.more)).lower()
 
 
 def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
@@ -208,7 +208,7 @@ class FactcheckApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-bar")
-        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (esc to close)", id="filter")
+        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (titles, URLs, excerpts), history notes (esc to close)", id="filter")
         with Horizontal(id="main"):
             with Vertical(id="queue"):
                 yield ClaimHeader(id="columns")
