@@ -576,15 +576,20 @@ async def test_polling_notices_a_new_claim_where_events_are_missing(tree):
         assert app._watcher.mode == "polling" and [r.id for r in app.shown][0] == "bridges-closed"
 
 
+async def _verdict_and_summary(pilot) -> None:
+    """support-rose (the second row) gets a verdict and a summary: ready to publish."""
+    await pilot.press("down", "v")
+    await choose(pilot, "accurate")
+    await pilot.press("e", *"The survey says 68%.", "ctrl+s")
+    await pilot.pause()
+
+
 async def test_a_refused_review_note_is_kept_in_the_dialog(tree):
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        await pilot.press("down", "v")
-        await choose(pilot, "accurate")
-        await pilot.press("e", *"The survey says 68%.", "ctrl+s")
-        await pilot.pause()
+        await _verdict_and_summary(pilot)
         app._watcher.stop()  # the writer's own guard, before the watcher reloads
         await pilot.pause(0.2)
         await pilot.press("s")
@@ -653,10 +658,7 @@ async def _publish_then_undo(tree: Path, commit_between: bool) -> str:
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        await pilot.press("down", "v")
-        await choose(pilot, "accurate")
-        await pilot.press("e", *"The survey says 68%.", "ctrl+s")
-        await pilot.pause()
+        await _verdict_and_summary(pilot)
         await pilot.press("s")
         await choose(pilot, "published")
         await pilot.press(*"Checked", "ctrl+s")
