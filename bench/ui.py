@@ -10,6 +10,7 @@ Runs the app headless (Textual's pilot, 120×40) in this process and prints, as 
   the list was refreshed), one key at a time at a person's pace;
 - *palette burst*: the whole query typed at once (one key every 10 ms), until the
   list shows the hits for the whole query: stale searches must not pile up;
+- *filter keystroke*: from a key typed into the ``/`` filter until the queue is filtered;
 - *watcher*: from a claim file added, changed, emptied or removed on disk until the
   queue and the counts show it.
 """
@@ -82,6 +83,22 @@ async def palette(app, pilot, query: str) -> tuple[list[float], float]:
     return per_key, burst
 
 
+async def filter_keys(app, pilot, query: str) -> list[float]:
+    """Seconds from a key typed into the ``/`` filter until the queue is filtered by it."""
+    await pilot.press("slash")
+    times = []
+    typed = ""
+    for char in query:
+        typed += char
+        start = time.perf_counter()
+        send(app, char)
+        await _until(lambda: app.query_text == typed)
+        times.append(time.perf_counter() - start)
+        await asyncio.sleep(0.1)
+    await pilot.press("escape")
+    return times
+
+
 async def watcher(app, tree: Path) -> dict[str, float]:
     """Seconds until each kind of change on disk shows in the queue and the counts."""
     records = {r.path: r for r in app.all_records}
@@ -116,7 +133,7 @@ async def watcher(app, tree: Path) -> dict[str, float]:
 
 
 async def run(tree: Path, query: str, repeat: int, polling: bool = False) -> None:
-    keys, bursts, watch = [], [], {}
+    keys, bursts, watch, filters = [], [], {}, []
     for _ in range(repeat):
         app = FactcheckApp(str(tree), "bench", force_polling=polling)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -129,12 +146,16 @@ async def run(tree: Path, query: str, repeat: int, polling: bool = False) -> Non
             keys += per_key
             bursts.append(burst)
             print(f"  palette: burst {burst * 1000:.0f} ms", flush=True)
+            filtered = await filter_keys(app, pilot, query)
+            filters += filtered
+            print(f"  filter: keystroke median {statistics.median(filtered) * 1000:.0f} ms", flush=True)
             got = await watcher(app, tree)
             for kind, seconds in got.items():
                 watch.setdefault(kind, []).append(seconds)
             print("  watcher: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in got.items()), flush=True)
     print(f"palette keystroke: median {statistics.median(keys) * 1000:.0f} ms, p90 {statistics.quantiles(keys, n=10)[-1] * 1000:.0f} ms, max {max(keys) * 1000:.0f} ms ({len(keys)} keys)")
     print(f"palette burst ({len(query)} keys, 10 ms apart): median {statistics.median(bursts) * 1000:.0f} ms")
+    print(f"filter keystroke: median {statistics.median(filters) * 1000:.0f} ms, max {max(filters) * 1000:.0f} ms ({len(filters)} keys)")
     for kind, values in watch.items():
         print(f"watcher {kind}: median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms")
 

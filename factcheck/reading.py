@@ -433,6 +433,7 @@ class ClaimRow(NamedTuple):
     sources: str  # titles and publishers, for search
     tags: tuple[str, ...]
     assignee: str | None = None
+    more: str = ""  # source URLs, excerpts and history notes, for search
 
     @classmethod
     def of(cls, claim: Any) -> "ClaimRow":
@@ -443,6 +444,11 @@ class ClaimRow(NamedTuple):
             counts[Stance.SUPPORTS], counts[Stance.REFUTES], counts[Stance.CONTEXT],
             " | ".join(f"{s.title} — {s.publisher}" for s in claim.sources), tuple(claim.tags),
             assignee_of(claim.history),
+            "\n".join([
+                *(u for s in claim.sources for u in (s.url, s.archive_url) if u),
+                *(s.excerpt for s in claim.sources),
+                *(h.note for h in claim.history if h.note),
+            ]),
         )
 
 

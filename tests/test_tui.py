@@ -576,15 +576,20 @@ async def test_polling_notices_a_new_claim_where_events_are_missing(tree):
         assert app._watcher.mode == "polling" and [r.id for r in app.shown][0] == "bridges-closed"
 
 
+async def _verdict_and_summary(pilot) -> None:
+    """support-rose (the second row) gets a verdict and a summary: ready to publish."""
+    await pilot.press("down", "v")
+    await choose(pilot, "accurate")
+    await pilot.press("e", *"The survey says 68%.", "ctrl+s")
+    await pilot.pause()
+
+
 async def test_a_refused_review_note_is_kept_in_the_dialog(tree):
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        await pilot.press("down", "v")
-        await choose(pilot, "accurate")
-        await pilot.press("e", *"The survey says 68%.", "ctrl+s")
-        await pilot.pause()
+        await _verdict_and_summary(pilot)
         app._watcher.stop()  # the writer's own guard, before the watcher reloads
         await pilot.pause(0.2)
         await pilot.press("s")
@@ -653,10 +658,7 @@ async def _publish_then_undo(tree: Path, commit_between: bool) -> str:
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        await pilot.press("down", "v")
-        await choose(pilot, "accurate")
-        await pilot.press("e", *"The survey says 68%.", "ctrl+s")
-        await pilot.pause()
+        await _verdict_and_summary(pilot)
         await pilot.press("s")
         await choose(pilot, "published")
         await pilot.press(*"Checked", "ctrl+s")
@@ -776,3 +778,44 @@ async def test_detail_shows_every_source_field_of_the_model(tmp_path):
         detail = app.query_one("#detail").plain
         assert "Archive URL:" in detail and "https://web.archive.org/web/2024/" in detail  # wrapped in the pane
         assert "Archived: 2024-04-02" in detail
+
+
+async def test_bulk_status_assign_and_tags_each_claim_its_own_entry_refusals_per_claim(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("space", "down", "space")
+        assert "2 marked" in shown_text(app, "#summary-bar")
+        await pilot.press("s")
+        await choose(pilot, "published")
+        assert isinstance(app.screen, TextScreen)  # one review note for all
+        await pilot.press(*"Reviewed", "ctrl+s")
+        await pilot.pause()
+        message = notifications(app)[-1]
+        assert "0 of 2 claims changed" in message and "bridges-repaired: a published claim needs a verdict" in message and "support-rose:" in message
+        await pilot.press("s")
+        await choose(pilot, "to-check")
+        assert "2 of 2 claims changed" in notifications(app)[-1]
+        await pilot.press("at", "ctrl+u", *"bob", "enter")
+        await pilot.pause()
+        await pilot.press("t", *"Crocus City attack", "enter")
+        await pilot.pause()
+        assert "2 of 2 claims changed" in notifications(app)[-1]
+        await pilot.press("escape")
+        assert "marked" not in shown_text(app, "#summary-bar")
+    for name in ("bridges-repaired", "support-rose"):
+        text = path_of(tree, name).read_text()
+        assert "status: to-check\n" in text and "  - crocus-city-attack\n" in text
+        assert text.count("    action: assigned\n    field: assignee\n    after: bob\n") == 1
+
+
+async def test_filter_searches_urls_domains_excerpts_and_history_notes(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        for words in ("example.org/survey", "68 percent support", "looking for the survey"):
+            await pilot.press("slash", "ctrl+u", *words)
+            assert [r.id for r in app.shown] == ["support-rose"], words
+            await pilot.press("escape")
+        await pilot.press("slash", *"extracted from the article")  # a history note of the other claim
+        assert [r.id for r in app.shown] == ["bridges-repaired"]

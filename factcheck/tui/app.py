@@ -47,7 +47,7 @@ def search_text(record: ClaimRecord) -> str:
     row = record.row
     if row is None:
         return record.id.lower()
-    return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags))).lower()
+    return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags), row.assignee or "", row.more)).lower()
 
 
 def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
@@ -208,7 +208,7 @@ class FactcheckApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-bar")
-        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (esc to close)", id="filter")
+        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (titles, URLs, excerpts), history notes (esc to close)", id="filter")
         with Horizontal(id="main"):
             with Vertical(id="queue"):
                 yield ClaimHeader(id="columns")
@@ -370,6 +370,10 @@ class FactcheckApp(App[int]):
         if shown:
             bar.append(f"showing {len(self.shown)} ({', '.join(shown)})", "bold italic")
             bar.append("  ·  ")
+        marked = len(self.query_one("#table", ClaimTable).marked)
+        if marked:
+            bar.append(f"{marked} marked (s, @, t act on all; esc unmarks)", "bold cyan")
+            bar.append("  ·  ")
         bar.append(f"{counts['published']} of {total} published", STATUS_STYLE["published"])
         bar.append("  ·  ")
         bar.append(f"{problems} with problems", "bold red" if problems else "dim")
@@ -398,8 +402,56 @@ class FactcheckApp(App[int]):
         main.set_class(not zoomed, "zoom")
         self.query_one(DetailView if not zoomed else ClaimTable).focus()
 
+    @on(ClaimTable.MarksChanged)
+    def marks_changed(self) -> None:
+        self.update_summary()
+
+    def marked_records(self) -> list[ClaimRecord]:
+        marked = self.query_one("#table", ClaimTable).marked
+        return [r for r in self.all_records if r.path in marked] if self.store else []
+
+    def run_bulk(self, what: str, records: list[ClaimRecord], act) -> None:
+        """``act(record)`` for each claim (one history entry each); refusals reported per claim."""
+        done, refused = [], []
+        for record in records:
+            reason = act(record)
+            (done if reason is None else refused).append((record.id, reason))
+        self.apply_view()
+        message = f"{what}: {len(done)} of {len(records)} claims changed"
+        if refused:
+            message += "; refused: " + "; ".join(f"{claim_id}: {reason}" for claim_id, reason in refused[:5])
+            message += f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        self.notify(message, title="Bulk change", severity="error" if refused else "information", timeout=10)
+
+    def _bulk_status(self, records: list[ClaimRecord], value: str | None) -> None:
+        if value is None:
+            return
+        status = Status(value)
+        asked = [n for r in records if r.claim is not None for n in needs(r.claim, status=status) if n.what in ("note", "correction")]
+
+        def apply(text: str | None) -> str | None:
+            def act(record: ClaimRecord) -> str | None:
+                if record.claim is None:
+                    return "does not validate (press E on it)"
+                correction = text if correction_needed(needs(record.claim, status=status)) else None
+                return self.attempt(self.session.set_status, record.id, status, note=text, correction=correction)
+
+            self.run_bulk(f"status {value}", records, act)
+            return None
+
+        if asked:
+            reasons = sorted({n.reason for n in asked})
+            self._ask(("bulk", value), f"{len(records)} claims → {value}: {'; '.join(reasons)}", "One text for every claim; each gets its own history entry.", apply)
+        else:
+            apply(None)
+
     def on_key(self, event) -> None:
         if len(self.screen_stack) > 1:  # a dialog is open: its own escape closes it
+            return
+        table = self.query_one("#table", ClaimTable)
+        if event.key == "escape" and table.marked and not self.query_one("#filter", Input).has_focus:
+            table.clear_marks()
+            event.stop()
             return
         if event.key == "escape" and self.query_one("#main").has_class("zoom"):
             self.action_zoom()
@@ -543,6 +595,11 @@ class FactcheckApp(App[int]):
         self.push_screen(screen, closed)
 
     def action_status(self) -> None:
+        marked = self.marked_records()
+        if marked:
+            choices = [(s, s) for s in Status.words()]
+            self.push_screen(ChooseScreen(f"Status of {len(marked)} marked claims", choices), partial(self._bulk_status, marked))
+            return
         record = self._target()
         if record is None:
             return
@@ -724,6 +781,15 @@ class FactcheckApp(App[int]):
         )
 
     def action_assign(self) -> None:
+        marked = self.marked_records()
+        if marked:
+            def chosen(value: str | None) -> None:
+                if value is not None:
+                    handle = value.strip() or None
+                    self.run_bulk(f"assigned to {handle or 'nobody'}", marked, lambda r: self.attempt(self.session.assign, r.id, handle))
+
+            self.push_screen(LineScreen(f"Assign {len(marked)} marked claims to", self.editor, "an editor's handle; empty: nobody"), chosen)
+            return
         record = self._target()
         if record is None:
             return
@@ -735,6 +801,24 @@ class FactcheckApp(App[int]):
         )
 
     def action_tags(self) -> None:
+        marked = self.marked_records()
+        if marked:
+            known = sorted({t for r in self.all_records if r.row for t in r.row.tags})
+
+            def add(value: str | None) -> None:
+                if value is None:
+                    return
+                new = [t for t in (slugged(part) for part in _split(value)) if t]
+
+                def act(record: ClaimRecord) -> str | None:
+                    if record.claim is None:
+                        return "does not validate (press E on it)"
+                    return self.attempt(self.session.set_tags, record.id, list(dict.fromkeys([*record.claim.tags, *new])))
+
+                self.run_bulk(f"tags + {', '.join(new)}", marked, act)
+
+            self.push_screen(LineScreen(f"Add tags to {len(marked)} marked claims", "", "comma-separated; added to each claim's tags", words=known), add)
+            return
         record = self._target()
         if record is None:
             return

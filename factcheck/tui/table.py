@@ -151,6 +151,9 @@ class ClaimTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("shift+down", "mark_move(1)", "Mark and move down", show=False),
+        Binding("shift+up", "mark_move(-1)", "Mark and move up", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -173,6 +176,33 @@ class ClaimTable(ScrollView, can_focus=True):
         super().__init__(**kw)
         self.records: list[ClaimRecord] = []
         self._strips: dict[tuple[int, int, bool], Strip] = {}
+        self.marked: set[str] = set()  # paths of the rows marked for a bulk action
+
+    class MarksChanged(Message):
+        pass
+
+    def action_mark(self) -> None:
+        record = self.selected
+        if record is not None:
+            self.marked ^= {record.path}
+            self._strips.clear()
+            self.refresh()
+            self.post_message(self.MarksChanged())
+
+    def action_mark_move(self, step: int) -> None:
+        record = self.selected
+        if record is not None and record.path not in self.marked:
+            self.action_mark()
+        self.action_cursor(step)
+        record = self.selected
+        if record is not None and record.path not in self.marked:
+            self.action_mark()
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self._strips.clear()
+        self.refresh()
+        self.post_message(self.MarksChanged())
 
     # -- data -------------------------------------------------------------------------
 
@@ -279,6 +309,8 @@ class ClaimTable(ScrollView, can_focus=True):
         if selected:
             base = base + Style(reverse=True) if self.has_focus else base + Style(bgcolor="grey35", color="white")
         values = cell_values(record)
+        if record.path in self.marked:
+            values["problems"] = ("●", Style(color="cyan", bold=True))
         segments = []
         for key, _, w in layout(width):
             text, style = values.get(key, ("", None))
