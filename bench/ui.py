@@ -92,7 +92,7 @@ async def filter_keys(app, pilot, query: str) -> list[float]:
         typed += char
         start = time.perf_counter()
         send(app, char)
-        await _until(lambda: app.query_text == typed)
+        await _until(lambda typed=typed: app.query_text == typed)
         times.append(time.perf_counter() - start)
         await asyncio.sleep(0.1)
     await pilot.press("escape")
