@@ -84,22 +84,16 @@ def read_source(source: str, timeout: float, max_bytes: int, policy: Policy) -> 
 
 def _open(target, entries: list[tuple], deadline: float) -> socket.socket:
     """A blocking socket to the first address that answers (TLS for https)."""
-    error: Exception = OSError("no address to connect to")
-    for family, kind, proto, _, sockaddr in entries:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(remaining)
-            sock.connect(sockaddr)
-            if target.scheme == "https":
-                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
-            return sock
-        except OSError as exc:
-            sock.close()
-            error = exc
-    raise error
+    from factcheck.netpolicy import connect_first
+
+    sock = connect_first(entries, deadline)
+    if target.scheme != "https":
+        return sock
+    try:
+        return ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
+    except BaseException:
+        sock.close()
+        raise
 
 
 class _Connection(http.client.HTTPConnection):

@@ -192,3 +192,25 @@ def redact(url: str) -> str:
     if not sep or not at or ":" not in user:
         return url
     return f"{scheme}{sep}{user.split(':', 1)[0]}:***@{host}{slash}{tail}"
+
+
+def connect_first(entries: list[tuple], deadline: float) -> "socket.socket":
+    """A socket connected to the first of ``entries`` (``getaddrinfo`` rows the policy
+    allowed) that answers before ``deadline`` (``time.monotonic``); the last error if none does."""
+    import socket
+    import time
+
+    error: OSError = OSError("no address to connect to")
+    for family, kind, proto, _, sockaddr in entries:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(remaining)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error

@@ -653,34 +653,23 @@ def _io(sock: socket.socket, op, write: bool, deadline: float):
 
 def _connect(target: Target, entries: list[tuple], deadline: float) -> socket.socket:
     """A non-blocking socket connected to the first of ``entries`` that answers (TLS for https)."""
-    error: OSError = OSError("no address to connect to")
-    for family, kind, proto, _, sockaddr in entries:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(remaining)
-            sock.connect(sockaddr)
-            sock.settimeout(0)
-        except OSError as exc:
-            sock.close()
-            error = exc
-            continue
-        if target.scheme == "http":
-            return sock
-        try:
-            tls = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host, do_handshake_on_connect=False)
-        except BaseException:
-            sock.close()
-            raise
-        try:
-            _io(tls, tls.do_handshake, False, deadline)
-        except BaseException:
-            tls.close()
-            raise
-        return tls
-    raise error
+    from factcheck.netpolicy import connect_first
+
+    sock = connect_first(entries, deadline)
+    sock.settimeout(0)
+    if target.scheme == "http":
+        return sock
+    try:
+        tls = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host, do_handshake_on_connect=False)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        _io(tls, tls.do_handshake, False, deadline)
+    except BaseException:
+        tls.close()
+        raise
+    return tls
 
 
 _STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)?[ \t]+(\d{3})(?:[ \t]+([^\r\n]*))?")
