@@ -498,3 +498,21 @@ def test_top_level_positions_found_without_a_parse_agree_with_the_composer():
                 assert quick == (composed.line, composed.col), (path.name, key, at_key)
                 checked += 1
     assert checked > 1000
+
+
+def test_a_claim_created_by_someone_else_meanwhile_is_never_overwritten(capsys, tree, monkeypatch):
+    """Another `factcheck new --id same` writes the file after this one looked and before it writes."""
+    import tempfile
+
+    target = tree / "test-article" / "critics-disagree.yaml"
+    real_mkstemp = tempfile.mkstemp
+
+    def rival_first(*args, **kwargs):
+        if str(kwargs.get("dir")) == str(target.parent) and not target.exists():  # the claim's own temp file
+            target.write_text("# the other creator's claim\n")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", rival_first)
+    code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--id", "critics-disagree")
+    assert code == 1 and "already exists" in out
+    assert target.read_text() == "# the other creator's claim\n"
