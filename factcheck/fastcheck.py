@@ -95,21 +95,52 @@ def _decoder(cls: type) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(struct_for(cls))
 
 
+@functools.cache
+def _checking(cls: type) -> tuple[msgspec.json.Decoder, tuple[str, ...]]:
+    """A decoder for files of ``cls``, and the fields a file may leave out.
+
+    Where the struct would fill in a default that it also writes back (no
+    ``omit_if_default``), the field a file leaves out stays ``UNSET`` instead, so that
+    the struct written back holds exactly the keys the file gave.
+    """
+    base = struct_for(cls)
+    if base.__struct_config__.omit_defaults:
+        return msgspec.json.Decoder(base), ()
+    hints = typing.get_type_hints(base)
+    fields: list[tuple[Any, ...]] = []
+    optional: list[str] = []
+    for name in base.__struct_fields__:
+        field = attrs.fields_dict(cls)[name]
+        if field.default is attrs.NOTHING:
+            fields.append((name, hints[name]))
+        else:
+            fields.append((name, hints[name] | msgspec.UnsetType, msgspec.UNSET))
+            optional.append(name)
+    struct = msgspec.defstruct(f"Checked{cls.__name__}", fields, forbid_unknown_fields=True)
+    return msgspec.json.Decoder(struct), tuple(optional)
+
+
 def decode_record(emitted: bytes, cls: type) -> tuple[Any, bytes] | None:
     """(struct, its JSON) straight from a file's JSON when it is certainly a valid ``cls`` record
     written out in full, else None.
 
-    Certainly: the struct written back holds as many keys as the file (so no key was
-    given twice and none was left to its default), and list items are unique.
+    Certainly: every field is given, the struct written back holds as many keys as the
+    file (so no key was given twice), and list items are unique.
     """
-    from factcheck.yamlio import json_keys
-
+    decoder, optional = _checking(cls)
     try:
-        record = _decoder(cls).decode(emitted)
+        record = decoder.decode(emitted)
     except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError):
         return None
+    for name in optional:
+        if getattr(record, name) is msgspec.UNSET:
+            return None  # left to its default: the converter fills it in
     encoded = _ENCODER.encode(record)
-    if json_keys(encoded) != json_keys(emitted) or not _unique_lists(record, cls):
+    keys, written = emitted.count(b'":'), encoded.count(b'":')
+    if b'\\"' in emitted:  # a quote inside a string: not the end of a key
+        keys -= emitted.count(b'\\":')
+        written -= encoded.count(b'\\":')
+    if keys != written or not _unique_lists(record, cls):
         return None
     return record, encoded
 

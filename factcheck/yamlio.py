@@ -427,14 +427,6 @@ def decode_fast(emitted: str | bytes, nodes: int) -> dict | None:
     return data
 
 
-def json_keys(encoded: str | bytes) -> int:
-    """How many keys a JSON text holds (a quote inside a string is always escaped)."""
-    if isinstance(encoded, str):
-        encoded = encoded.encode()
-    keys = encoded.count(b'":')
-    return keys - encoded.count(b'\\":') if b'\\"' in encoded else keys
-
-
 def load_fast(raw: bytes) -> dict | None:
     """Plain data of a well-formed plain file, or None: "use the strict reader"."""
     parsed = parse_fast(raw)
@@ -444,6 +436,25 @@ def load_fast(raw: bytes) -> dict | None:
 _QUIET_LOCK = threading.Lock()
 _QUIET_DEPTH = 0
 _QUIET_SAVED = -1
+
+
+#: How deep this thread is inside :func:`quiet_stderr` (while it is, descriptor 2 stays away).
+_QUIET_HERE = threading.local()
+
+
+def stderr_is_quiet() -> bool:
+    """Whether descriptor 2 is sent away for this thread now: it is inside :func:`quiet_stderr`,
+    or this is a helper process whose descriptor 2 is /dev/null for good."""
+    return _STDERR_DISCARDED or getattr(_QUIET_HERE, "depth", 0) > 0
+
+
+def stderr_discarded() -> None:
+    """Note that this process's descriptor 2 leads to /dev/null for good (a helper process)."""
+    global _STDERR_DISCARDED
+    _STDERR_DISCARDED = True
+
+
+_STDERR_DISCARDED = False
 
 
 @contextlib.contextmanager
@@ -461,9 +472,11 @@ def quiet_stderr() -> Iterator[None]:
             os.dup2(devnull, 2)
             os.close(devnull)
         _QUIET_DEPTH += 1
+    _QUIET_HERE.depth = getattr(_QUIET_HERE, "depth", 0) + 1
     try:
         yield
     finally:
+        _QUIET_HERE.depth -= 1
         with _QUIET_LOCK:
             _QUIET_DEPTH -= 1
             if _QUIET_DEPTH == 0:

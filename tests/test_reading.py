@@ -83,6 +83,15 @@ def test_duplicate_key_is_found_on_the_fast_path(tmp_path):
     assert [(p.line, p.code) for p in result.problems] == [(7, "duplicate-key")]
 
 
+def test_duplicate_key_is_found_when_another_key_is_left_out(tmp_path):
+    # One key too many and one key too few: the file holds as many keys as a complete claim.
+    text = CLAIM_YAML.replace("kind: quantity\n", "kind: quantity\nkind: event\n").replace("corrections: []\n", "")
+    assert text.count("\n") == CLAIM_YAML.count("\n")
+    root = make_tree(tmp_path, {"bridges-repaired": text, "support-rose": OTHER_YAML})
+    result = check_tree([root], use_cache=False)
+    assert [(p.line, p.code) for p in result.problems] == [(7, "duplicate-key")]
+
+
 # -- no file can take the run down ------------------------------------------------
 
 
