@@ -106,7 +106,7 @@ def _checking(cls: type) -> tuple[msgspec.json.Decoder, tuple[str, ...]]:
     base = struct_for(cls)
     if base.__struct_config__.omit_defaults:
         return msgspec.json.Decoder(base), ()
-    hints = typing.get_type_hints(base)
+    hints = typing.get_type_hints(base, include_extras=True)  # keep the constraints
     fields: list[tuple[Any, ...]] = []
     optional: list[str] = []
     for name in base.__struct_fields__:

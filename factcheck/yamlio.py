@@ -286,14 +286,24 @@ _RISKY_LINE = re.compile(rb"\n(?:---|\.\.\.|%)")
 #: Bytes after which a node may begin, so that an ``&``, ``*`` or ``!`` there may be an
 #: anchor, alias or tag: a line start, ``key:``, ``- ``, ``? `` or a flow collection.
 _NODE_START = frozenset(b"\n:-?,[{")
+#: Of those, the ones that stand before a node only inside a flow collection.
+_FLOW_NODE_START = frozenset(b",[{")
+
+
+def _flow_holds_nodes(raw: bytes) -> bool:
+    """Whether some ``[`` or ``{`` of ``raw`` may open a flow collection with something in it
+    (not when every one is an empty ``[]`` or ``{}``)."""
+    return raw.count(b"[") != raw.count(b"[]") or raw.count(b"{") != raw.count(b"{}")
 
 
 def _may_have_properties(raw: bytes) -> bool:
     """Whether an ``&``, ``*`` or ``!`` of ``raw`` stands where a node may begin.
 
-    Inside prose ("Task & Purpose", "?a=1&b=2", "5 * 3") these bytes are text and the
-    answer is no; a yes only means "look at the parsed nodes" (:func:`_plain_nodes`).
+    Inside prose ("Task & Purpose", "?a=1&b=2", "5 * 3", "European, & Eurasian") these
+    bytes are text and the answer is no; a yes only means "look at the parsed nodes"
+    (:func:`_plain_nodes`). A ``,`` comes before a node only inside a flow collection.
     """
+    flow: bool | None = None
     for indicator in (b"&", b"*", b"!"):
         found = raw.find(indicator)
         while found >= 0:
@@ -301,9 +311,15 @@ def _may_have_properties(raw: bytes) -> bool:
             while at >= 0 and raw[at] == 0x20:
                 at -= 1
             if at < 0 or raw[at] in _NODE_START:
-                return True
+                if raw[at] not in _FLOW_NODE_START or at < 0:
+                    return True
+                if flow is None:
+                    flow = _flow_holds_nodes(raw)
+                if flow:
+                    return True
             found = raw.find(indicator, found + 1)
     return False
+
 
 #: Plain scalars that YAML 1.2 reads as something other than text (rapidyaml keeps
 #: them as text): null and boolean spellings, octal and hex numbers, infinities.

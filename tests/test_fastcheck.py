@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 
+import msgspec
 import pytest
 from conftest import OTHER_YAML
 
 from factcheck import yamlio
 from factcheck.convert import structure
-from factcheck.fastcheck import fast_claim
+from factcheck.fastcheck import decode_record, fast_claim
 from factcheck.model import Claim
 
 
@@ -53,6 +54,8 @@ MUTATIONS = {
     "bad tag": _set(("tags",), ["Bad Tag"]),
     "tags not a list": _set(("tags",), "a"),
     "duplicate tags": _set(("tags",), ["a", "a"]),
+    "long tag": _set(("tags",), ["a" * 41]),
+    "long excerpt": _set(("sources", 0, "excerpt"), "a" * 401),
     "duplicate related": _set(("related",), ["x", "x"]),
     "related item number": _set(("related",), [1]),
     "ftp url": _set(("sources", 0, "url"), "ftp://example.org"),
@@ -89,7 +92,9 @@ def test_fast_checker_rejects_what_the_converter_rejects(name):
     data = MUTATIONS[name](base())
     claim, errors = structure(copy.deepcopy(data), Claim)
     assert errors, f"the converter should reject: {name}"
-    assert fast_claim(data) is None
+    assert fast_claim(copy.deepcopy(data)) is None
+    # The file's own path: its JSON decoded straight into the struct.
+    assert decode_record(msgspec.json.encode(data), Claim) is None
 
 
 @pytest.mark.parametrize("kind", ["real", "synthetic"])
@@ -109,5 +114,6 @@ def test_whole_tree_gives_the_same_problems_with_and_without_the_fast_checker(tm
         generate.generate_synthetic(200, tmp_path / "tree", broken=0.2, per_article=20)
     fast = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     monkeypatch.setattr(fastcheck, "fast_record", lambda data, cls: None)
+    monkeypatch.setattr(fastcheck, "decode_record", lambda emitted, cls: None)
     slow = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     assert len(fast) > 20 and fast == slow
