@@ -392,6 +392,7 @@ def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
             "id": "support-rose", "path": "claims/test-article/support-rose.yaml", "moved_from": None,
             "status": None, "verdict": {"before": "accurate", "after": "mixed"},
             "sources_added": [], "sources_removed": [], "corrections_added": [],
+            "quantities_added": [], "quantities_removed": [],
             "history_added": 0, "other_fields": [], "summary": "The survey shows it.",
         }],
         "invalid": [],
