@@ -257,7 +257,7 @@ def _unstructure_hooks(conv: "cattrs.Converter") -> None:
     # unset, for every attrs class, so a new field needs nothing here.
     def unstructure_fn(cls: type) -> Any:
         omit = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if omitted_if_default(f)}
-        made = make_dict_unstructure_fn(cls, conv, **omit)  # type: ignore[arg-type]
+        made: Any = make_dict_unstructure_fn(cls, conv, **omit)  # type: ignore[arg-type]
         names = [f.name for f in attrs.fields(cls)]
         if not omit or set(names[-len(omit):]) == set(omit):
             return made
