@@ -244,3 +244,12 @@ def test_suggest_write_fills_quantities(capsys, tmp_path):
     critics = (folder / "critics-disagree.yaml").read_text()
     assert "quantities" not in critics
     assert run(capsys, "validate", root)[0] == 0 and run(capsys, "fmt", "--check", root)[0] == 0
+
+
+def test_control_characters_in_a_quantity_are_found_and_never_shown_raw(capsys, tmp_path):
+    text = OTHER_WITH_QUANTITIES.replace("label: support for the plan", 'label: "support\\e[31m for the plan"')
+    root = make_tree(tmp_path, {"support-rose": text})
+    code, out, _ = run(capsys, "validate", "--format", "parsable", root)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "label:" in row)
+    assert code == 1 and f"support-rose.yaml:{line}:12: error [control-char] label holds the control character" in out
+    assert "\x1b" not in out
