@@ -919,10 +919,10 @@ def reorder(doc: CommentedMap) -> None:
     """Put the keys of a claim document (and its list items) in canonical order, in place."""
     from ruamel.yaml.comments import CommentedMap
 
-    from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, SOURCE_KEYS
+    from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, QUANTITY_KEYS, SOURCE_KEYS
 
     _reorder_map(doc, CLAIM_KEYS)
-    for key, order in (("sources", SOURCE_KEYS), ("history", HISTORY_KEYS), ("corrections", CORRECTION_KEYS)):
+    for key, order in (("quantities", QUANTITY_KEYS), ("sources", SOURCE_KEYS), ("history", HISTORY_KEYS), ("corrections", CORRECTION_KEYS)):
         for item in doc.get(key) or []:
             if isinstance(item, CommentedMap):
                 _reorder_map(item, order)
