@@ -104,28 +104,19 @@ def _decoder(cls: type) -> msgspec.json.Decoder:
 
 
 @functools.cache
-def _checking(cls: type) -> tuple[msgspec.json.Decoder, tuple[str, ...]]:
-    """A decoder for files of ``cls``, and the fields a file may leave out.
+def _checking(cls: type) -> msgspec.json.Decoder:
+    """A decoder for files of ``cls`` that requires every key the struct writes back.
 
-    Where the struct would fill in a default that it also writes back (no
-    ``omit_if_default``), the field a file leaves out stays ``UNSET`` instead, so that
-    the struct written back holds exactly the keys the file gave.
+    A struct that leaves out defaults (:func:`struct_for`) already requires the rest; in
+    one that writes every field, a defaulted key becomes required here, so that the
+    struct written back holds exactly the keys the file gave.
     """
     base = struct_for(cls)
     if base.__struct_config__.omit_defaults:
-        return msgspec.json.Decoder(base), ()
+        return msgspec.json.Decoder(base)
     hints = typing.get_type_hints(base, include_extras=True)  # keep the constraints
-    fields: list[tuple[Any, ...]] = []
-    optional: list[str] = []
-    for name in base.__struct_fields__:
-        field = attrs.fields_dict(cls)[name]
-        if field.default is attrs.NOTHING:
-            fields.append((name, hints[name]))
-        else:
-            fields.append((name, hints[name] | msgspec.UnsetType, msgspec.UNSET))
-            optional.append(name)
-    struct = msgspec.defstruct(f"Checked{cls.__name__}", fields, forbid_unknown_fields=True)
-    return msgspec.json.Decoder(struct), tuple(optional)
+    struct = msgspec.defstruct(f"Checked{cls.__name__}", [(name, hints[name]) for name in base.__struct_fields__], forbid_unknown_fields=True)
+    return msgspec.json.Decoder(struct)
 
 
 def decode_record(emitted: bytes, cls: type) -> tuple[Any, bytes] | None:
@@ -135,14 +126,10 @@ def decode_record(emitted: bytes, cls: type) -> tuple[Any, bytes] | None:
     Certainly: every field is given, the struct written back holds as many keys as the
     file (so no key was given twice), and list items are unique.
     """
-    decoder, optional = _checking(cls)
     try:
-        record = decoder.decode(emitted)
+        record = _checking(cls).decode(emitted)
     except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError):
-        return None
-    for name in optional:
-        if getattr(record, name) is msgspec.UNSET:
-            return None  # left to its default: the converter fills it in
+        return None  # not valid, or not written out in full: the converter decides
     encoded = _ENCODER.encode(record)
     keys, written = emitted.count(b'":'), encoded.count(b'":')
     if b'\\"' in emitted:  # a quote inside a string: not the end of a key
