@@ -112,8 +112,10 @@ def path_for(roots: Iterable[str], kind: str) -> FsPath:
 _TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra], "data": dict[str, Extra]}
 
 
-def _mac(key: bytes, version: str, body: bytes) -> bytes:
-    return hmac.new(key, version.encode() + b"\0" + body, hashlib.blake2b).digest()
+def _mac(key: bytes, version: str, body: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, version.encode() + b"\0", hashlib.blake2b)
+    mac.update(body)
+    return mac.digest()
 
 
 def load(path: FsPath, kind: str, version: str) -> dict:
@@ -129,7 +131,7 @@ def load(path: FsPath, kind: str, version: str) -> dict:
     size = len(MAGIC) + 64
     if not blob.startswith(MAGIC) or len(blob) < size:
         return {}
-    mac, body = blob[len(MAGIC):size], blob[size:]
+    mac, body = blob[len(MAGIC):size], memoryview(blob)[size:]
     if not hmac.compare_digest(mac, _mac(key, version, body)):
         return {}
     try:
@@ -139,6 +141,7 @@ def load(path: FsPath, kind: str, version: str) -> dict:
 
 
 def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
+    """Write ``entries`` (values of the kind's type, or already encoded as ``msgspec.Raw``)."""
     key = _key()
     if key is None:
         return
@@ -147,7 +150,8 @@ def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + _mac(key, version, body) + body)
+            handle.write(MAGIC + _mac(key, version, body))
+            handle.write(body)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):

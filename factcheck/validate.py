@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 import attrs
+import msgspec
 
 from factcheck import cache, yamlio
 from factcheck.model import Claim
@@ -46,11 +47,25 @@ BATCH = 250
 
 @attrs.frozen
 class Checked:
-    """One claim file as checked: the result, and what says its bytes are unchanged."""
+    """One claim file as checked: the result, and what says its bytes are unchanged.
+
+    ``row_entry``: its list row as an entry of the rows cache, already encoded (where it
+    was checked, so that this process only copies it into the cache file).
+    """
 
     result: FileResult
     stat: FileStat | None
     digest: bytes
+    row_entry: bytes = b""
+
+
+@attrs.frozen
+class Job:
+    """What one run wants from each file besides its problems."""
+
+    want: Want
+    rows_back: bool  # the rows, as objects, for the caller
+    row_entries: bool  # the rows, encoded for the cache
 
 
 @attrs.define
@@ -74,6 +89,7 @@ digest = cache.digest
 
 _ARTICLES: dict[str, QuoteIndex | None] = {}
 _DAY: dt.date = dt.date.min
+_ENTRY_ENCODER = msgspec.msgpack.Encoder()
 
 
 def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True) -> None:
@@ -90,35 +106,41 @@ def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], da
         gc.disable()
 
 
-def _check_batch(paths: list[str], want: Want) -> list[Checked]:
+def _check_batch(paths: list[str], job: Job) -> list[Checked]:
     """Check files; their bytes are hashed only for callers that watch them for changes."""
     out = []
+    want = job.want
     hashed = want.digest
     for path in paths:
         folder = folder_of(path)
         result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want)
-        out.append(Checked(result, stat, cache.digest(raw) if stat and hashed else b""))
+        file_digest = cache.digest(raw) if stat and hashed else b""
+        row_entry = b""
+        if job.row_entries and result.cacheable and stat is not None:
+            row = list(result.row) if result.row is not None else None
+            row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, row))
+        if not job.rows_back:
+            result.row = None
+        out.append(Checked(result, stat, file_digest, row_entry))
     return out
-
-
 def _pack(item: Checked) -> tuple:
     """A result as plain tuples: pickling attrs objects costs more than checking them."""
     r = item.result
     return (r.path, tuple(p.as_tuple() for p in r.problems), r.claim_id, tuple(r.related), r.claim,
-            r.cacheable, r.row, r.data, r.reader, tuple(item.stat) if item.stat else None, item.digest)
+            r.cacheable, r.row, r.data, r.reader, tuple(item.stat) if item.stat else None, item.digest, item.row_entry)
 
 
 def _unpack(packed: tuple) -> Checked:
-    path, problems, claim_id, related, claim, cacheable, row, data, reader, stat, file_digest = packed
+    path, problems, claim_id, related, claim, cacheable, row, data, reader, stat, file_digest, row_entry = packed
     result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row, data, reader)
-    return Checked(result, FileStat(*stat) if stat else None, file_digest)
+    return Checked(result, FileStat(*stat) if stat else None, file_digest, row_entry)
 
 
-def _check_packed(paths: list[str], want: Want) -> list[tuple]:
-    return [_pack(item) for item in _check_batch(paths, want)]
+def _check_packed(paths: list[str], job: Job) -> list[tuple]:
+    return [_pack(item) for item in _check_batch(paths, job)]
 
 
-def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, want: Want, jobs: int,
+def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, want: Job, jobs: int,
          on_batch: Callable[[list[Checked]], None] | None, isolate: bool = False) -> list[Checked]:
     """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up.
 
@@ -157,7 +179,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     return results
 
 
-def _run_parallel(batches: list, done: Callable, want: Want, helpers: int, article_texts, day, local: bool = True) -> None:
+def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, article_texts, day, local: bool = True) -> None:
     """Helpers take batches; this process takes one too whenever they are all a batch ahead (if ``local``)."""
     pending: list[Future] = []
     with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day)) as pool:
@@ -230,7 +252,7 @@ def check_tree(
     results: dict[str, FileResult] = {}
     signatures: dict[str, tuple[FileStat | None, bytes]] = {}
     new_entries: dict[str, cache.Entry] = {}
-    new_rows: dict[str, cache.Extra] = {}
+    new_rows: dict[str, cache.Extra | msgspec.Raw] = {}
     new_data: dict[str, cache.Extra] = {}
     to_parse: list[str] = []
     stats, unreadable = tree.stats, tree.unreadable
@@ -273,7 +295,8 @@ def check_tree(
                     item.stat.key(), item.digest, article_digest.get(folder, b""),
                     [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),
                 )
-                new_rows[result.path] = cache.Extra(item.stat.key(), item.digest, list(result.row) if result.row else None)
+                if item.row_entry:
+                    new_rows[result.path] = msgspec.Raw(item.row_entry)
                 if data:
                     new_data[result.path] = cache.Extra(item.stat.key(), item.digest, result.data)
         if progress:
@@ -285,7 +308,7 @@ def check_tree(
     # Rows are made for every file read (cheap next to reading it), so that `list` or the
     # review screen after a `validate` need not read those files again.
     want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
-    _run(to_parse, article_texts, day, want, workers, remember, isolate)
+    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse), workers, remember, isolate)
 
     for result in results.values():
         problems += result.problems
