@@ -119,6 +119,7 @@ FROM_FILE: dict[str, tuple[str, ...]] = {
     "set-status": ("summary", "note"),
     "remove-source": ("note",),
     "note": ("text",),
+    "set-quantities": ("note",),
 }
 #: Text arguments that may be left out but, when given, must say something.
 NOT_BLANK = ("excerpt", "note", "text", "title", "publisher", "quote", "claimant", "change", "reason", "correction")
@@ -296,6 +297,15 @@ def build_parser() -> argparse.ArgumentParser:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("handle", nargs="?", help="the editor's handle, as they edit (FACTCHECK_EDITOR, git user.name)")
     who.add_argument("--clear", action="store_true", help="assign it to nobody")
+
+    p = sub.add_parser("set-quantities", help="set a claim's quantities from the numbers its quote states (recorded in its history)")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--from-quote", action="store_true", help="read them from the quote (percentages, counts, money, years as as_of)")
+    how.add_argument("--clear", action="store_true", help="remove every quantity")
+    p.add_argument("--note", help="why (kept in the history)" + FROM_FILE_HELP)
 
     p = sub.add_parser("new", help="scaffold a claim from a verbatim quote of an article")
     _root_arg(p)

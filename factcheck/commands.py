@@ -536,6 +536,25 @@ def assign(args: argparse.Namespace) -> int:
     return _edit(args, lambda claim: with_assignee(claim, by, None if args.clear else args.handle))
 
 
+def set_quantities(args: argparse.Namespace) -> int:
+    from factcheck.present import quantity_line
+    from factcheck.quantities import extract
+    from factcheck.session import with_quantities
+
+    by = editor_name(args.editor)
+    chosen: list = []
+
+    def change(claim: Claim) -> Claim:
+        chosen[:] = [] if args.clear else extract(claim.quote)
+        return with_quantities(claim, by, chosen, args.note)
+
+    code = _edit(args, change)
+    if code == EXIT_OK:
+        for quantity in chosen:
+            print(escape_line(f"  {quantity_line(quantity)}"))
+    return code
+
+
 _STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}
 
 

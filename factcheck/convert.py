@@ -119,6 +119,23 @@ def _structure_enum(value: Any, enum_type: type[Vocabulary]) -> Vocabulary:
     raise FieldError("enum", f"{shown} is not one of: {', '.join(words)}{hint}")
 
 
+def _structure_number(value: Any, _type: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError("type", f"expected a number, got {_type_name(value)}")
+    return value
+
+
+def _structure_year_or_date(value: Any, _type: Any) -> int | dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, dt.date) or (isinstance(value, str) and DATE_RE.match(value)):
+        return _structure_date(value, dt.date)
+    hint = "; write a year unquoted" if isinstance(value, str) and value.strip().isdigit() else ""
+    raise FieldError("date", f"expected a year (YYYY) or a date (YYYY-MM-DD), got {_type_name(value)} {value!r}{hint}")
+
+
 def _structure_str_list(value: Any, _type: type) -> list[str]:
     if not isinstance(value, list):
         raise FieldError("type", f"expected a list of strings, got {_type_name(value)}")
@@ -151,6 +168,8 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
     conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
+    conv.register_structure_hook_func(lambda t: t == int | float, _structure_number)
+    conv.register_structure_hook_func(lambda t: t == int | dt.date | None, _structure_year_or_date)
 
     def optional(hook):
         return lambda value, _type: None if value is None else hook(value, _type)
@@ -238,7 +257,16 @@ def _unstructure_hooks(conv: "cattrs.Converter") -> None:
     # unset, for every attrs class, so a new field needs nothing here.
     def unstructure_fn(cls: type) -> Any:
         omit = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if omitted_if_default(f)}
-        return make_dict_unstructure_fn(cls, conv, **omit)  # type: ignore[arg-type]
+        made: Any = make_dict_unstructure_fn(cls, conv, **omit)  # type: ignore[arg-type]
+        names = [f.name for f in attrs.fields(cls)]
+        if not omit or set(names[-len(omit):]) == set(omit):
+            return made
+        def in_field_order(obj: Any) -> dict:
+            # cattrs appends the keys it may omit after the others: put them back in field order.
+            data = made(obj)
+            return {name: data[name] for name in names if name in data}
+
+        return in_field_order
 
     conv.register_unstructure_hook_factory(attrs.has, unstructure_fn)
     conv.register_unstructure_hook(dt.date, lambda d: d)

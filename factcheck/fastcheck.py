@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 import types
 import typing
 from typing import Annotated, Any
@@ -38,6 +39,10 @@ def _struct_type(tp: Any, constraints: dict) -> Any:
         return list[_struct_type(item, {})]  # type: ignore[misc]
     if tp is dt.datetime:
         return Annotated[dt.datetime, msgspec.Meta(tz=True)]
+    if tp is int and "minimum" in constraints:
+        return Annotated[int, msgspec.Meta(ge=constraints["minimum"], le=constraints["maximum"])]
+    if tp is float and constraints.get("finite"):  # NaN and the infinities fail both bounds
+        return Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)]
     if tp is str:
         return _constrained(str, constraints)
     if attrs.has(tp):
@@ -50,22 +55,25 @@ _ENCODER = msgspec.json.Encoder()
 
 @functools.cache
 def struct_for(cls: type) -> type[msgspec.Struct]:
-    """The msgspec struct of an attrs class: same fields, types, defaults and constraints."""
+    """The msgspec struct of an attrs class: same fields, types, defaults and constraints.
+
+    msgspec leaves out every default on encoding or none. A class with keys omitted
+    while unset (``OMIT_IF_DEFAULT``) gets a struct that leaves out defaults, and its
+    other defaulted keys are required in the struct: a file lacking one of those is not
+    written out in full, so it goes to the converter, as :func:`decode_record` wants.
+    """
     hints = typing.get_type_hints(cls)
     omitted = {f.name for f in attrs.fields(cls) if model.omitted_if_default(f)}
-    defaulted = {f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING}
-    if omitted and omitted != defaulted:  # msgspec leaves out every default or none
-        raise TypeError(f"{cls.__name__}: omit_if_default must be set on all or none of its optional fields")
     fields: list[tuple[Any, ...]] = []
     for field in attrs.fields(cls):
         tp = _struct_type(hints[field.name], model.field_constraints(field))
-        if field.default is attrs.NOTHING:
+        if field.default is attrs.NOTHING or (omitted and field.name not in omitted):
             fields.append((field.name, tp))
         elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
             fields.append((field.name, tp, msgspec.field(default_factory=field.default.factory)))
         else:
             fields.append((field.name, tp, field.default))
-    return msgspec.defstruct(f"Fast{cls.__name__}", fields, forbid_unknown_fields=True, omit_defaults=bool(omitted))
+    return msgspec.defstruct(f"Fast{cls.__name__}", fields, forbid_unknown_fields=True, omit_defaults=bool(omitted), kw_only=bool(omitted))
 
 
 @functools.cache
@@ -95,21 +103,39 @@ def _decoder(cls: type) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(struct_for(cls))
 
 
+@functools.cache
+def _checking(cls: type) -> msgspec.json.Decoder:
+    """A decoder for files of ``cls`` that requires every key the struct writes back.
+
+    A struct that leaves out defaults (:func:`struct_for`) already requires the rest; in
+    one that writes every field, a defaulted key becomes required here, so that the
+    struct written back holds exactly the keys the file gave.
+    """
+    base = struct_for(cls)
+    if base.__struct_config__.omit_defaults:
+        return msgspec.json.Decoder(base)
+    hints = typing.get_type_hints(base, include_extras=True)  # keep the constraints
+    struct = msgspec.defstruct(f"Checked{cls.__name__}", [(name, hints[name]) for name in base.__struct_fields__], forbid_unknown_fields=True)
+    return msgspec.json.Decoder(struct)
+
+
 def decode_record(emitted: bytes, cls: type) -> tuple[Any, bytes] | None:
     """(struct, its JSON) straight from a file's JSON when it is certainly a valid ``cls`` record
     written out in full, else None.
 
-    Certainly: the struct written back holds as many keys as the file (so no key was
-    given twice and none was left to its default), and list items are unique.
+    Certainly: every field is given, the struct written back holds as many keys as the
+    file (so no key was given twice), and list items are unique.
     """
-    from factcheck.yamlio import json_keys
-
     try:
-        record = _decoder(cls).decode(emitted)
+        record = _checking(cls).decode(emitted)
     except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError):
-        return None
+        return None  # not valid, or not written out in full: the converter decides
     encoded = _ENCODER.encode(record)
-    if json_keys(encoded) != json_keys(emitted) or not _unique_lists(record, cls):
+    keys, written = emitted.count(b'":'), encoded.count(b'":')
+    if b'\\"' in emitted:  # a quote inside a string: not the end of a key
+        keys -= emitted.count(b'\\":')
+        written -= encoded.count(b'\\":')
+    if keys != written or not _unique_lists(record, cls):
         return None
     return record, encoded
 

@@ -62,6 +62,7 @@ def suggest_sentences(args: argparse.Namespace) -> int:
 
 def suggest(args: argparse.Namespace) -> int:
     from factcheck.commands import NO_ROOT, default_claimant, find_article, slug_from
+    from factcheck.quantities import extract
     from factcheck.suggest import candidates, ranked
 
     if args.sentences:
@@ -113,10 +114,12 @@ def suggest(args: argparse.Namespace) -> int:
         base = claim_id
         while claim_id in store.ids():
             claim_id, n = f"{base}-{n}", n + 1
+        quantities = extract(c.text)
+        read = f"; {len(quantities)} {'quantity' if len(quantities) == 1 else 'quantities'} read from the quote" if quantities else ""
         claim = Claim(
             id=claim_id, text=c.text, quote=c.text, claimant=c.claimant or default_claimant(article.article),
-            kind=c.kind, status=Status.NEW,
-            history=[history_entry(Action.CREATED, by, after=Status.NEW, note=f"Suggested by factcheck suggest (check-worthiness score {c.score:.2f}).")],
+            kind=c.kind, status=Status.NEW, quantities=quantities,
+            history=[history_entry(Action.CREATED, by, after=Status.NEW, note=f"Suggested by factcheck suggest (check-worthiness score {c.score:.2f}{read}).")],
         )
         try:
             record = store.create(article, claim)

@@ -7,6 +7,7 @@ YAML keys are the attribute names, so a cattrs error path such as
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from enum import Enum
 from typing import Any
@@ -124,6 +125,7 @@ class Action(Vocabulary):
     UNDO = "undo"
     EDITED = "edited"
     ASSIGNED = "assigned"
+    QUANTITIES = "quantities"
 
 
 #: Verdicts that need a source of a given stance.
@@ -183,6 +185,34 @@ def _tag_words(instance, attribute, value) -> None:
             raise ValueError(
                 f"{attribute.name} entry {item!r} is not a lowercase slug", attribute.name
             )
+
+
+#: A unit: a short word such as ``percent``, ``people``, ``USD`` (letters, digits, hyphens).
+UNIT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+MAX_UNIT_LENGTH = 40
+#: The years an ``as_of`` may name.
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+
+
+def _unit(instance, attribute, value) -> None:
+    if not UNIT_RE.match(value) or len(value) > MAX_UNIT_LENGTH:
+        raise ValueError(
+            f"{attribute.name} {value!r} is not a unit word (letters, digits and single hyphens, "
+            f"at most {MAX_UNIT_LENGTH} characters, e.g. percent, people, USD)",
+            attribute.name,
+        )
+
+
+def _finite(instance, attribute, value) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be a finite number, got {value!r}", attribute.name)
+
+
+def _year_or_date(instance, attribute, value) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise ValueError(
+            f"{attribute.name} {value} is not a year: write a year (YYYY) or a date (YYYY-MM-DD)", attribute.name
+        )
 
 
 class TooLong(ValueError):
@@ -253,6 +283,8 @@ NOTE = MaxLength(2000, lines=True)
 CHANGE = MaxLength(600, lines=True)
 REASON = MaxLength(1000, lines=True)
 TAG = ItemMaxLength(40)
+QUANTITY_TEXT = MaxLength(200)
+LABEL = MaxLength(200)
 #: History ``before`` / ``after`` hold old and new values, summaries among them.
 VALUE = MaxLength(2 * SUMMARY.limit, lines=True)
 
@@ -268,6 +300,9 @@ VALIDATOR_CONSTRAINTS: dict = {
     _http_url: {"pattern": HTTP_URL_PATTERN},
     _unique_items: {"unique": True},
     _tag_words: {"item_pattern": SLUG_RE.pattern},
+    _unit: {"pattern": UNIT_RE.pattern, "max_length": MAX_UNIT_LENGTH},
+    _finite: {"finite": True},
+    _year_or_date: {"minimum": FIRST_YEAR, "maximum": LAST_YEAR},
 }
 
 
@@ -361,6 +396,17 @@ class Correction:
 
 
 @attrs.frozen
+class Quantity:
+    """A number a claim states, as the quote words it: what a checker compares with the sources."""
+
+    value: int | float = attrs.field(validator=_finite, metadata={"help": "the number, in full (5 billion: 5000000000; 57%: 57)"})
+    unit: str = attrs.field(validator=_unit, metadata={"help": "what is counted or measured, one word: percent, people, countries, USD, years"})
+    text: str = attrs.field(validator=_all(_non_empty, QUANTITY_TEXT), metadata={"help": "the words of the quote the number comes from, verbatim"})
+    as_of: int | dt.date | None = attrs.field(default=None, validator=_year_or_date, metadata={**OMIT_IF_DEFAULT, "help": "the year (YYYY) or date (YYYY-MM-DD) the number is for"})
+    label: str | None = attrs.field(default=None, validator=LABEL, metadata={**OMIT_IF_DEFAULT, "help": "what the number measures, when the unit alone does not say"})
+
+
+@attrs.frozen
 class Claim:
     """One checkable assertion of an article."""
 
@@ -374,6 +420,7 @@ class Claim:
     summary: str | None = attrs.field(default=None, validator=SUMMARY)
     tags: list[str] = attrs.field(factory=list, validator=_all(_unique_items, _tag_words, TAG))
     related: list[str] = attrs.field(factory=list, validator=_unique_items)
+    quantities: list[Quantity] = attrs.field(factory=list, metadata={**OMIT_IF_DEFAULT, "help": "the numbers the quote states"})
     sources: list[Source] = attrs.field(factory=list)
     corrections: list[Correction] = attrs.field(factory=list)
     history: list[HistoryEntry] = attrs.field(factory=list)
@@ -428,4 +475,5 @@ CLAIM_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Claim))
 SOURCE_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Source))
 HISTORY_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(HistoryEntry))
 CORRECTION_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Correction))
+QUANTITY_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Quantity))
 ARTICLE_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Article))

@@ -26,6 +26,9 @@ def format_claim(record) -> str:
     ]
     if claim.summary:
         out += ["", "Summary", wrap(claim.summary)]
+    if claim.quantities:
+        out += ["", f"Quantities ({len(claim.quantities)})"]
+        out += [f"  {quantity_line(q)}" for q in claim.quantities]
     if claim.tags:
         out += ["", "Tags: " + ", ".join(claim.tags)]
     if claim.related:
@@ -45,6 +48,31 @@ def format_claim(record) -> str:
         out += ["", "Problems"]
         out += [f"  {p.line}:{p.col} [{p.code}] {p.message}" for p in record.problems]
     return "\n".join(out)
+
+
+def number(value: int | float) -> str:
+    """A quantity's value as people read it: 5,000,000,000; 57.5."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.15g}" if abs(value) < 1e15 else repr(value)
+
+
+def quantity_short(quantity) -> str:
+    """'57 percent (as of 2017)': the value, its unit and its date."""
+    when = quantity.as_of.isoformat() if hasattr(quantity.as_of, "isoformat") else quantity.as_of
+    return f"{number(quantity.value)} {quantity.unit}" + (f" (as of {when})" if when is not None else "")
+
+
+def quantity_line(quantity) -> str:
+    """One quantity in full: value, unit, date, label and the quote's words it comes from."""
+    label = f", {quantity.label}" if quantity.label else ""
+    return f"{quantity_short(quantity)}{label} — “{quantity.text}”"
+
+
+def quantities_summary(quantities, limit: int | None = None) -> str | None:
+    """Quantities on one line ('57 percent (as of 2017); 68 percent (as of 2021)'), None if there are none."""
+    if not quantities:
+        return None
+    text = "; ".join(quantity_short(q) for q in quantities)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_entry(entry) -> str:

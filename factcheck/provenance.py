@@ -32,7 +32,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError, unstructure
-from factcheck.model import HTTP_URL_PATTERN, Claim, Correction, Source, Status
+from factcheck.model import HTTP_URL_PATTERN, Claim, Correction, Quantity, Source, Status
 from factcheck.netpolicy import Policy, Target, parse_target, redact, resolve
 from factcheck.problems import Problem
 from factcheck.rules import canonical_url
@@ -397,6 +397,8 @@ class ClaimChange:
     other: list[str]  # other keys that changed
     moved_from: str | None
     summary: str | None = None  # the new summary, when it changed
+    quantities_added: list[Quantity] = attrs.field(factory=list)
+    quantities_removed: list[Quantity] = attrs.field(factory=list)
 
 
 @attrs.frozen
@@ -423,7 +425,7 @@ class RecordDiff:
         return not (self.added or self.removed or self.changed or self.invalid)
 
 
-_SPECIAL = ("status", "verdict", "summary", "sources", "corrections", "history")
+_SPECIAL = ("status", "verdict", "summary", "quantities", "sources", "corrections", "history")
 
 
 def compare(rel: str, before: Claim, after: Claim, moved_from: str | None) -> ClaimChange:
@@ -437,6 +439,10 @@ def compare(rel: str, before: Claim, after: Claim, moved_from: str | None) -> Cl
     appended = after.history[: len(before.history)] == before.history
     if not appended:
         other.append("history")
+    quantities_added = [q for q in after.quantities if q not in before.quantities]
+    quantities_removed = [q for q in before.quantities if q not in after.quantities]
+    if before.quantities != after.quantities and not (quantities_added or quantities_removed):
+        other.append("quantities")  # the same quantities in another order
 
     def pair(name: str) -> tuple[str, str] | None:
         old, new = getattr(before, name), getattr(after, name)
@@ -449,6 +455,7 @@ def compare(rel: str, before: Claim, after: Claim, moved_from: str | None) -> Cl
         history_added=len(after.history) - len(before.history) if appended else 0,
         other=other, moved_from=moved_from,
         summary=(after.summary or "") if after.summary != before.summary else None,
+        quantities_added=quantities_added, quantities_removed=quantities_removed,
     )
 
 
@@ -514,6 +521,12 @@ def _correction_md(correction: Correction) -> str:
     return f"correction ({correction.date.isoformat()}): {_md(correction.change)}. Reason: {_md(correction.reason)}"
 
 
+def _quantity_md(quantity: Quantity) -> str:
+    from factcheck.present import quantity_line
+
+    return _md(quantity_line(quantity))
+
+
 def _change_md(change: ClaimChange) -> list[str]:
     lines = [f"- `{change.id}`"]
     if change.moved_from:
@@ -525,6 +538,8 @@ def _change_md(change: ClaimChange) -> list[str]:
     lines += [f"  - source added, {_source_md(s)}" for s in change.sources_added]
     lines += [f"  - source removed, {_source_md(s)}" for s in change.sources_removed]
     lines += [f"  - {_correction_md(c)}" for c in change.corrections_added]
+    lines += [f"  - quantity added: {_quantity_md(q)}" for q in change.quantities_added]
+    lines += [f"  - quantity removed: {_quantity_md(q)}" for q in change.quantities_removed]
     if change.summary is not None:
         lines.append(f"  - summary now: {_md(change.summary)}" if change.summary else "  - summary removed")
     if change.other:
@@ -542,6 +557,7 @@ def _claim_md(claim: Claim, sources: bool = False) -> list[str]:
     verdict = f", {claim.verdict.value}" if claim.verdict else ""
     lines = [f"- `{claim.id}` ({claim.status.value}{verdict}): {_md(claim.text)}"]
     if sources:
+        lines += [f"  - quantity: {_quantity_md(q)}" for q in claim.quantities]
         lines += [f"  - source, {_source_md(s)}" for s in claim.sources]
     return lines
 
@@ -586,7 +602,7 @@ def diff_json(diff: RecordDiff) -> dict:
         "base": diff.base,
         "commit": diff.commit,
         "counts": diff.counts(),
-        "added": [{**_claim_json(rel, c), "sources": _plain(c.sources)} for rel, c in diff.added],
+        "added": [{**_claim_json(rel, c), "quantities": _plain(c.quantities), "sources": _plain(c.sources)} for rel, c in diff.added],
         "removed": [_claim_json(rel, c) for rel, c in diff.removed],
         "changed": [
             {
@@ -594,6 +610,7 @@ def diff_json(diff: RecordDiff) -> dict:
                 "status": _pair_json(c.status), "verdict": _pair_json(c.verdict),
                 "sources_added": _plain(c.sources_added), "sources_removed": _plain(c.sources_removed),
                 "corrections_added": _plain(c.corrections_added),
+                "quantities_added": _plain(c.quantities_added), "quantities_removed": _plain(c.quantities_removed),
                 "history_added": c.history_added, "other_fields": c.other, "summary": c.summary,
             }
             for c in diff.changed

@@ -317,8 +317,11 @@ def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
     """
     emitted = None
     if _FAST_HERE:
-        with yamlio.quiet_stderr():
+        if yamlio.stderr_is_quiet():
             emitted = yamlio.parse_fast(raw)
+        else:
+            with yamlio.quiet_stderr():
+                emitted = yamlio.parse_fast(raw)
     if emitted is not None:
         if cls is not None:
             from factcheck.fastcheck import decode_record

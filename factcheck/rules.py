@@ -351,6 +351,22 @@ def evidence_warnings(claim: Claim, article_date: dt.date | None) -> list[FieldE
     return []
 
 
+def quantity_rules(claim: Claim) -> list[FieldError]:
+    """Each quantity's ``text`` occurs in the claim's quote (whitespace and curly quotes forgiven)."""
+    if not claim.quantities:
+        return []
+    quote = normalize(claim.quote)
+    out = []
+    for index, quantity in enumerate(claim.quantities):
+        if normalize(quantity.text) not in quote:
+            out.append(FieldError(
+                "quantity-not-in-quote",
+                f"quantity text {quantity.text!r} does not occur in the quote; copy the words the number comes from",
+                ("quantities", index, "text"),
+            ))
+    return out
+
+
 def claim_rules(
     claim: Claim,
     file_stem: str,
@@ -378,6 +394,8 @@ def claim_rules(
         passage = closest_passage(claim.quote, article.text)
         hint = f'; closest passage: "{passage}"' if passage else ""
         out.append(FieldError("quote-not-found", f"quote does not occur in the article text{hint}", ("quote",)))
+
+    out += quantity_rules(claim)
 
     if claim.status is Status.PUBLISHED:
         if claim.verdict is None:

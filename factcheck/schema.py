@@ -24,12 +24,20 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 #: The model's constraint names as JSON Schema keywords.
 _KEYWORDS = {"pattern": "pattern", "min_length": "minLength", "max_length": "maxLength", "unique": "uniqueItems"}
+#: Constraints a JSON Schema cannot state (YAML and JSON numbers are finite anyway).
+_UNSTATED = ("finite",)
+#: Constraints that bound a number: they go to the integer branch of a union.
+_NUMERIC = {"minimum": "minimum", "maximum": "maximum"}
 
 
 def _keywords(field: attrs.Attribute) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in model.field_constraints(field).items():
-        if name.startswith("item_"):
+        if name in _UNSTATED:
+            continue
+        if name in _NUMERIC:
+            out[_NUMERIC[name]] = value
+        elif name.startswith("item_"):
             items = out.setdefault("items", {"type": "string"})
             items[_KEYWORDS[name[len("item_"):]]] = value
         else:
@@ -50,6 +58,8 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string"}
     if tp is int:
         return {"type": "integer"}
+    if tp is float:
+        return {"type": "number"}
     if tp is bool:
         return {"type": "boolean"}
     if tp is dt.datetime:  # before date: a datetime is a date
@@ -67,11 +77,13 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_keywords(schema: dict[str, Any], keywords: dict[str, Any]) -> dict[str, Any]:
-    """Add a field's validator keywords to its non-null branch."""
+    """Add a field's validator keywords to its non-null branch (number bounds: to its integer branch)."""
     if not keywords:
         return schema
     if "anyOf" in schema:
         return {"anyOf": [_with_keywords(s, keywords) if s != {"type": "null"} else s for s in schema["anyOf"]]}
+    if schema.get("type") != "integer":
+        keywords = {k: v for k, v in keywords.items() if k not in _NUMERIC.values()}
     return {**schema, **keywords}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Correction, Source, Status, Verdict, assignee_of
+from factcheck.model import VALUE, VERDICT_NEEDS_STANCE, Action, Claim, Correction, Quantity, Source, Status, Verdict, assignee_of
 from factcheck.rules import canonical_url, review_refusal, review_round
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
 
@@ -328,6 +328,23 @@ def with_list(claim: Claim, by: str, field: str, values: list[str]) -> Claim:
 
 
 
+def with_quantities(claim: Claim, by: str, quantities: list[Quantity], note: str | None = None) -> Claim:
+    """``quantities`` replaced, the change recorded (before and after as one line each).
+
+    Quantities are what the quote states, not the verdict or its evidence: changing them
+    on a published claim needs no correction.
+    """
+    from factcheck.present import quantities_summary
+
+    if list(quantities) == claim.quantities:
+        raise EditRefused(f"nothing to change: {claim.id} already has these quantities")
+    entry = history_entry(
+        Action.QUANTITIES, by, field="quantities",
+        before=quantities_summary(claim.quantities, VALUE.limit), after=quantities_summary(quantities, VALUE.limit),
+        note=(note or "").strip() or None,
+    )
+    return attrs.evolve(claim, quantities=list(quantities), history=[*claim.history, entry])
+
 
 @attrs.frozen
 class UndoStep:
@@ -337,7 +354,7 @@ class UndoStep:
 
 
 #: Fields an undo puts back. History and corrections stay: they only ever grow.
-_RESTORED = ("status", "verdict", "summary", "tags", "related", "sources", "text", "quote", "claimant", "kind")
+_RESTORED = ("status", "verdict", "summary", "tags", "related", "quantities", "sources", "text", "quote", "claimant", "kind")
 
 #: Fields the editor sets from text with :meth:`EditSession.set_fields`, also on a claim
 #: whose file does not validate (a wrong word, an empty text).
@@ -406,6 +423,9 @@ class EditSession:
 
     def set_related(self, claim_id: str, related: list[str]) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_list(c, self.editor, "related", related), "related claims changed")
+
+    def set_quantities(self, claim_id: str, quantities: list[Quantity], note: str | None = None) -> ClaimRecord:
+        return self._apply(claim_id, lambda c: with_quantities(c, self.editor, quantities, note), "quantities changed")
 
     def set_fields(self, claim_id: str, values: dict[str, str], started_from: dict | None = None, note: str | None = None, correction: str | None = None) -> ClaimRecord:
         """Set fields of :data:`FIXABLE` from text, each change a history entry.

@@ -86,6 +86,7 @@ def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], da
     if helper:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
+        yamlio.stderr_discarded()
         fast_parser_here(True)  # a forked helper inherits a screen's "not here"; its fd 2 is quiet
         # Checking makes many small objects and no reference cycles worth collecting:
         # the cyclic collector would only cost time in this short-lived process.

@@ -286,14 +286,24 @@ _RISKY_LINE = re.compile(rb"\n(?:---|\.\.\.|%)")
 #: Bytes after which a node may begin, so that an ``&``, ``*`` or ``!`` there may be an
 #: anchor, alias or tag: a line start, ``key:``, ``- ``, ``? `` or a flow collection.
 _NODE_START = frozenset(b"\n:-?,[{")
+#: Of those, the ones that stand before a node only inside a flow collection.
+_FLOW_NODE_START = frozenset(b",[{")
+
+
+def _flow_holds_nodes(raw: bytes) -> bool:
+    """Whether some ``[`` or ``{`` of ``raw`` may open a flow collection with something in it
+    (not when every one is an empty ``[]`` or ``{}``)."""
+    return raw.count(b"[") != raw.count(b"[]") or raw.count(b"{") != raw.count(b"{}")
 
 
 def _may_have_properties(raw: bytes) -> bool:
     """Whether an ``&``, ``*`` or ``!`` of ``raw`` stands where a node may begin.
 
-    Inside prose ("Task & Purpose", "?a=1&b=2", "5 * 3") these bytes are text and the
-    answer is no; a yes only means "look at the parsed nodes" (:func:`_plain_nodes`).
+    Inside prose ("Task & Purpose", "?a=1&b=2", "5 * 3", "European, & Eurasian") these
+    bytes are text and the answer is no; a yes only means "look at the parsed nodes"
+    (:func:`_plain_nodes`). A ``,`` comes before a node only inside a flow collection.
     """
+    flow: bool | None = None
     for indicator in (b"&", b"*", b"!"):
         found = raw.find(indicator)
         while found >= 0:
@@ -301,9 +311,15 @@ def _may_have_properties(raw: bytes) -> bool:
             while at >= 0 and raw[at] == 0x20:
                 at -= 1
             if at < 0 or raw[at] in _NODE_START:
-                return True
+                if raw[at] not in _FLOW_NODE_START or at < 0:
+                    return True
+                if flow is None:
+                    flow = _flow_holds_nodes(raw)
+                if flow:
+                    return True
             found = raw.find(indicator, found + 1)
     return False
+
 
 #: Plain scalars that YAML 1.2 reads as something other than text (rapidyaml keeps
 #: them as text): null and boolean spellings, octal and hex numbers, infinities.
@@ -427,14 +443,6 @@ def decode_fast(emitted: str | bytes, nodes: int) -> dict | None:
     return data
 
 
-def json_keys(encoded: str | bytes) -> int:
-    """How many keys a JSON text holds (a quote inside a string is always escaped)."""
-    if isinstance(encoded, str):
-        encoded = encoded.encode()
-    keys = encoded.count(b'":')
-    return keys - encoded.count(b'\\":') if b'\\"' in encoded else keys
-
-
 def load_fast(raw: bytes) -> dict | None:
     """Plain data of a well-formed plain file, or None: "use the strict reader"."""
     parsed = parse_fast(raw)
@@ -444,6 +452,25 @@ def load_fast(raw: bytes) -> dict | None:
 _QUIET_LOCK = threading.Lock()
 _QUIET_DEPTH = 0
 _QUIET_SAVED = -1
+
+
+#: How deep this thread is inside :func:`quiet_stderr` (while it is, descriptor 2 stays away).
+_QUIET_HERE = threading.local()
+
+
+def stderr_is_quiet() -> bool:
+    """Whether descriptor 2 is sent away for this thread now: it is inside :func:`quiet_stderr`,
+    or this is a helper process whose descriptor 2 is /dev/null for good."""
+    return _STDERR_DISCARDED or getattr(_QUIET_HERE, "depth", 0) > 0
+
+
+def stderr_discarded() -> None:
+    """Note that this process's descriptor 2 leads to /dev/null for good (a helper process)."""
+    global _STDERR_DISCARDED
+    _STDERR_DISCARDED = True
+
+
+_STDERR_DISCARDED = False
 
 
 @contextlib.contextmanager
@@ -461,9 +488,11 @@ def quiet_stderr() -> Iterator[None]:
             os.dup2(devnull, 2)
             os.close(devnull)
         _QUIET_DEPTH += 1
+    _QUIET_HERE.depth = getattr(_QUIET_HERE, "depth", 0) + 1
     try:
         yield
     finally:
+        _QUIET_HERE.depth -= 1
         with _QUIET_LOCK:
             _QUIET_DEPTH -= 1
             if _QUIET_DEPTH == 0:
@@ -890,10 +919,10 @@ def reorder(doc: CommentedMap) -> None:
     """Put the keys of a claim document (and its list items) in canonical order, in place."""
     from ruamel.yaml.comments import CommentedMap
 
-    from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, SOURCE_KEYS
+    from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, QUANTITY_KEYS, SOURCE_KEYS
 
     _reorder_map(doc, CLAIM_KEYS)
-    for key, order in (("sources", SOURCE_KEYS), ("history", HISTORY_KEYS), ("corrections", CORRECTION_KEYS)):
+    for key, order in (("quantities", QUANTITY_KEYS), ("sources", SOURCE_KEYS), ("history", HISTORY_KEYS), ("corrections", CORRECTION_KEYS)):
         for item in doc.get(key) or []:
             if isinstance(item, CommentedMap):
                 _reorder_map(item, order)

@@ -136,3 +136,19 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / ".cache"))
     monkeypatch.setenv("FACTCHECK_EDITOR", "tester")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+#: The quantities of ``support-rose``, in the canonical layout (between related and sources).
+QUANTITIES_BLOCK = """\
+quantities:
+  - value: 57
+    unit: percent
+    text: 57 percent
+    as_of: 2017
+    label: support for the plan
+  - value: 68
+    unit: percent
+    text: 68 percent
+    as_of: 2021-12-01
+"""
+OTHER_WITH_QUANTITIES = OTHER_YAML.replace("related: []\n", "related: []\n" + QUANTITIES_BLOCK, 1)

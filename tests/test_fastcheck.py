@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import copy
 
+import msgspec
 import pytest
-from conftest import OTHER_YAML
+from conftest import OTHER_WITH_QUANTITIES, OTHER_YAML
 
 from factcheck import yamlio
 from factcheck.convert import structure
-from factcheck.fastcheck import fast_claim
+from factcheck.fastcheck import decode_record, fast_claim
 from factcheck.model import Claim
 
 
-def base() -> dict:
-    return yamlio.to_plain(yamlio.load_roundtrip("x.yaml", OTHER_YAML.encode()).doc)
+def base(text: str = OTHER_YAML) -> dict:
+    return yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text.encode()).doc)
 
 
 def _set(path, value):
@@ -53,6 +54,8 @@ MUTATIONS = {
     "bad tag": _set(("tags",), ["Bad Tag"]),
     "tags not a list": _set(("tags",), "a"),
     "duplicate tags": _set(("tags",), ["a", "a"]),
+    "long tag": _set(("tags",), ["a" * 41]),
+    "long excerpt": _set(("sources", 0, "excerpt"), "a" * 401),
     "duplicate related": _set(("related",), ["x", "x"]),
     "related item number": _set(("related",), [1]),
     "ftp url": _set(("sources", 0, "url"), "ftp://example.org"),
@@ -89,7 +92,71 @@ def test_fast_checker_rejects_what_the_converter_rejects(name):
     data = MUTATIONS[name](base())
     claim, errors = structure(copy.deepcopy(data), Claim)
     assert errors, f"the converter should reject: {name}"
+    assert fast_claim(copy.deepcopy(data)) is None
+    # The file's own path: its JSON decoded straight into the struct.
+    assert decode_record(msgspec.json.encode(data), Claim) is None
+
+
+QUANTITY_MUTATIONS = {
+    "bool value": _set(("quantities", 0, "value"), True),
+    "text value": _set(("quantities", 0, "value"), "57"),
+    "nan value": _set(("quantities", 0, "value"), float("nan")),
+    "infinite value": _set(("quantities", 0, "value"), float("-inf")),
+    "unit with a space": _set(("quantities", 0, "unit"), "per cent"),
+    "unit too long": _set(("quantities", 0, "unit"), "u" * 41),
+    "empty text": _set(("quantities", 0, "text"), " "),
+    "text too long": _set(("quantities", 0, "text"), "t" * 201),
+    "label too long": _set(("quantities", 0, "label"), "l" * 201),
+    "label number": _set(("quantities", 0, "label"), 5),
+    "year too small": _set(("quantities", 0, "as_of"), 999),
+    "year too large": _set(("quantities", 0, "as_of"), 10000),
+    "year as text": _set(("quantities", 0, "as_of"), "2017"),
+    "year as bool": _set(("quantities", 0, "as_of"), True),
+    "timestamp as_of": _set(("quantities", 0, "as_of"), "2017-01-01T00:00:00Z"),
+    "bad date as_of": _set(("quantities", 1, "as_of"), "2021-02-30"),
+    "unknown quantity key": _set(("quantities", 0, "source"), "x"),
+    "missing value": _drop(("quantities", 0, "value")),
+    "missing text": _drop(("quantities", 1, "text")),
+    "quantities not a list": _set(("quantities",), {"value": 1}),
+    "quantity not a mapping": _set(("quantities", 0), 57),
+}
+
+
+def test_valid_quantities_are_accepted_by_both():
+    data = base(OTHER_WITH_QUANTITIES)
+    claim, errors = structure(copy.deepcopy(data), Claim)
+    fast = fast_claim(data)
+    assert errors == [] and fast is not None
+    assert [(q.value, q.unit, q.text, q.as_of, q.label) for q in fast.quantities] == [
+        (q.value, q.unit, q.text, q.as_of, q.label) for q in claim.quantities
+    ]
+    for value in (0, -3, 57.5, 5_000_000_000, 1e-3):
+        changed = _set(("quantities", 0, "value"), value)(base(OTHER_WITH_QUANTITIES))
+        assert structure(copy.deepcopy(changed), Claim)[1] == [] and fast_claim(changed) is not None, value
+
+
+@pytest.mark.parametrize("name", sorted(QUANTITY_MUTATIONS))
+def test_fast_checker_rejects_the_quantities_the_converter_rejects(name):
+    data = QUANTITY_MUTATIONS[name](base(OTHER_WITH_QUANTITIES))
+    claim, errors = structure(copy.deepcopy(data), Claim)
+    assert errors, f"the converter should reject: {name}"
     assert fast_claim(data) is None
+
+
+def test_a_claim_read_straight_from_json_omits_no_key_but_an_empty_quantities_list():
+    """Decoded straight from a file's JSON only when written out in full: every key but
+    the ones left out while unset; a claim lacking ``verdict`` or holding ``quantities: []``
+    goes to the converter, which fills in or drops them."""
+    from factcheck import reading
+
+    for text, direct in (
+        (OTHER_YAML, True),
+        (OTHER_WITH_QUANTITIES, True),
+        (OTHER_YAML.replace("related: []\n", "related: []\nquantities: []\n"), False),
+        (OTHER_YAML.replace("verdict: null\n", ""), False),
+    ):
+        parsed = reading.parse("x.yaml", text.encode(), Claim)
+        assert (parsed.record is not None) is direct, text
 
 
 @pytest.mark.parametrize("kind", ["real", "synthetic"])
@@ -109,5 +176,6 @@ def test_whole_tree_gives_the_same_problems_with_and_without_the_fast_checker(tm
         generate.generate_synthetic(200, tmp_path / "tree", broken=0.2, per_article=20)
     fast = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     monkeypatch.setattr(fastcheck, "fast_record", lambda data, cls: None)
+    monkeypatch.setattr(fastcheck, "decode_record", lambda emitted, cls: None)
     slow = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     assert len(fast) > 20 and fast == slow

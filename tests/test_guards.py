@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck import model
 from factcheck.cli import main
@@ -209,14 +209,7 @@ def test_paths_that_are_files_say_what_was_given(capsys, tree):
 PUBLISHED = OTHER_YAML.replace(
     "status: researching\nverdict: null\nsummary: null\n",
     'status: published\nverdict: accurate\nsummary: "The survey shows it."\n',
-) + """\
-  - at: 2024-04-03T10:00:00Z
-    by: ann
-    action: status
-    field: status
-    before: researching
-    after: published
-"""
+) + REVIEWED
 
 
 def test_set_status_keeps_both_note_and_correction(capsys, tmp_path):
@@ -426,3 +419,19 @@ def test_a_correction_that_would_be_dropped_is_refused(capsys, tree):
     code, out, _ = run(capsys, "remove-source", "--root", tree, "support-rose", "https://example.org/survey", "--note", "ok", "--correction", "why")
     assert code == 1 and "this change needs no correction" in out
     assert path.read_bytes() == before
+
+
+def test_json_control_scan_misses_no_control_character():
+    """The quick scan of a claim's JSON says "may hold" for every string with a control or
+    bidi character (and says "no" for escaped backslashes and plain prose)."""
+    import msgspec
+
+    from factcheck.textsafe import BIDI, CONTROL_OR_BREAK, json_may_hold_controls
+
+    for code in [*range(0x0, 0x3000), *map(ord, BIDI), 0x2028, 0x2029, 0xFEFF]:
+        ch = chr(code)
+        for text in (ch, f"a “quote” — {ch}", f'say "{ch}"', f"\\{ch}", f"{ch}\\"):
+            encoded = msgspec.json.encode({"note": text, "tags": [text]})
+            if CONTROL_OR_BREAK.search(text):
+                assert json_may_hold_controls(encoded), repr(text)
+    assert not json_may_hold_controls(msgspec.json.encode({"note": 'a\\nb “c” — \\t "d"'}))

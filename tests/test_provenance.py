@@ -384,6 +384,7 @@ def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
             "id": "support-rose", "path": "claims/test-article/support-rose.yaml", "moved_from": None,
             "status": None, "verdict": {"before": "accurate", "after": "mixed"},
             "sources_added": [], "sources_removed": [], "corrections_added": [],
+            "quantities_added": [], "quantities_removed": [],
             "history_added": 0, "other_fields": [], "summary": "The survey shows it.",
         }],
         "invalid": [],
@@ -541,3 +542,35 @@ def test_links_check_all_alive(capsys, tmp_path, server):
 
 def test_links_rejects_a_timeout_of_zero(capsys, tree):
     assert run(capsys, "links", "--root", tree, "--timeout", "0") == (2, "", "factcheck: --timeout must be more than 0 seconds\n")
+
+
+def test_quantities_show_up_in_diff_and_need_no_correction(capsys, tmp_path):
+    root = make_repo(tmp_path)
+    repo = root.parent
+    base = git(repo, "rev-parse", "--short", "HEAD")
+    git(repo, "checkout", "-q", "-b", "work")
+    assert run(capsys, "set-quantities", "--root", root, "support-rose", "--from-quote")[0] == 0
+    code, out, _ = run(capsys, "validate", "--base", "main", root)
+    assert code == 0, out  # quantities are metadata of the quote: no correction needed
+    code, out, _ = run(capsys, "diff", "--root", root)
+    assert code == 0
+    assert out.splitlines()[6:] == [
+        "- `support-rose`",
+        "  - quantity added: 57 percent (as of 2017) — “57 percent”",
+        "  - quantity added: 68 percent (as of 2021) — “68 percent”",
+        "  - 1 history entry added",
+    ]
+    commit_all(repo, "Quantities", when="2024-04-06T10:00:00Z")
+    path = claim_path(root, "support-rose")
+    path.write_text(path.read_text().replace("  - value: 68\n    unit: percent\n    text: 68 percent\n    as_of: 2021\n", "").replace(
+        "text: 57 percent\n", "text: 57 percent\n    label: support for the plan\n"))
+    code, out, _ = run(capsys, "diff", "--root", root, "HEAD", "--format", "json")
+    changed = json.loads(out)["changed"][0]
+    assert code == 0 and changed["history_added"] == 0 and changed["other_fields"] == []
+    assert changed["quantities_added"] == [{"value": 57, "unit": "percent", "text": "57 percent", "as_of": 2017, "label": "support for the plan"}]
+    assert changed["quantities_removed"] == [
+        {"value": 57, "unit": "percent", "text": "57 percent", "as_of": 2017},
+        {"value": 68, "unit": "percent", "text": "68 percent", "as_of": 2021},
+    ]
+    code, out, _ = run(capsys, "diff", "--root", root, "main")
+    assert f"(`{base}`)" in out and "  - quantity added: 57 percent (as of 2017), support for the plan — “57 percent”" in out

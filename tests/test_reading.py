@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import ARTICLE_YAML, CLAIM_YAML, OTHER_YAML, make_tree
 
 from factcheck import cache, reading, yamlio
 from factcheck.cli import main
@@ -81,6 +81,24 @@ def test_duplicate_key_is_found_on_the_fast_path(tmp_path):
     root = make_tree(tmp_path, {"bridges-repaired": text, "support-rose": OTHER_YAML})
     result = check_tree([root], use_cache=False)
     assert [(p.line, p.code) for p in result.problems] == [(7, "duplicate-key")]
+
+
+def test_duplicate_key_is_found_when_another_key_is_left_out(tmp_path):
+    # One key too many and one key too few: the file holds as many keys as a complete claim.
+    text = CLAIM_YAML.replace("kind: quantity\n", "kind: quantity\nkind: event\n").replace("corrections: []\n", "")
+    assert text.count("\n") == CLAIM_YAML.count("\n")
+    root = make_tree(tmp_path, {"bridges-repaired": text, "support-rose": OTHER_YAML})
+    result = check_tree([root], use_cache=False)
+    assert [(p.line, p.code) for p in result.problems] == [(7, "duplicate-key")]
+
+
+def test_duplicate_key_of_an_article_is_found_when_another_key_is_left_out(tmp_path):
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_YAML})
+    article = root / "test-article" / "article.yaml"
+    text = ARTICLE_YAML.replace('outlet: "Test Outlet"\n', "").replace("language: en\n", "language: en\nlanguage: de\n")
+    article.write_text(text)
+    result = check_tree([root], use_cache=False)
+    assert [(p.line, p.code) for p in result.problems] == [(6, "duplicate-key")]
 
 
 # -- no file can take the run down ------------------------------------------------

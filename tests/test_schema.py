@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, make_tree
 from jsonschema import Draft202012Validator, FormatChecker
 
 from factcheck.cli import main
@@ -71,7 +71,14 @@ def test_schema_is_generated_from_the_models():
     assert source["properties"]["published"]["anyOf"] == [{"type": "string", "format": "date"}, {"type": "null"}]
     assert source["properties"]["archive_url"]["anyOf"][0]["pattern"] == r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
     assert schema["$defs"]["HistoryEntry"]["properties"]["at"] == {"type": "string", "format": "date-time"}
-    assert set(schema["$defs"]) == {"Source", "Correction", "HistoryEntry"}
+    assert set(schema["$defs"]) == {"Source", "Correction", "HistoryEntry", "Quantity"}
+    assert schema["properties"]["quantities"] == {"type": "array", "items": {"$ref": "#/$defs/Quantity"}, "default": []}
+    quantity = schema["$defs"]["Quantity"]
+    assert quantity["required"] == ["value", "unit", "text"]
+    assert quantity["properties"]["value"] == {"anyOf": [{"type": "integer"}, {"type": "number"}]}
+    assert quantity["properties"]["as_of"]["anyOf"] == [
+        {"type": "integer", "minimum": 1000, "maximum": 9999}, {"type": "string", "format": "date"}, {"type": "null"},
+    ]
 
 
 def test_schema_command_prints_the_generated_schema(capsys):
@@ -96,6 +103,7 @@ def test_every_built_in_claim_file_validates():
 
 def test_fixture_claims_validate():
     assert schema_errors(Claim, CLAIM_YAML) == [] and schema_errors(Claim, OTHER_YAML) == []
+    assert schema_errors(Claim, OTHER_WITH_QUANTITIES) == []
 
 
 CASES = {
@@ -107,6 +115,10 @@ CASES = {
     "empty text": (CLAIM_YAML.replace('text: "The mayor said 24 bridges were repaired in 2023."', 'text: "  "'), "value"),
     "tag not a slug": (CLAIM_YAML.replace("  - infrastructure", "  - Infra Structure"), "value"),
     "not a date": (OTHER_YAML.replace("accessed: 2024-04-02", "accessed: yesterday"), "date"),
+    "boolean quantity": (OTHER_WITH_QUANTITIES.replace("value: 57", "value: true"), "type"),
+    "quantity year out of range": (OTHER_WITH_QUANTITIES.replace("as_of: 2017", "as_of: 20170"), "value"),
+    "quantity unit of two words": (OTHER_WITH_QUANTITIES.replace("unit: percent", "unit: per cent", 1), "value"),
+    "quantity without text": (OTHER_WITH_QUANTITIES.replace("    text: 57 percent\n", ""), "missing-key"),
 }
 
 

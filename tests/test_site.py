@@ -40,7 +40,7 @@ def test_pages_of_a_published_tree(tmp_path):
     assert "The claim is correct in substance but needs a clarification" in claim  # the scale's definition
     assert '<a href="https://web.archive.org/web/2024/https://example.org/survey" rel="external nofollow">archived copy</a>' in claim
     assert "Support for the plan rose from 57 percent in 2017 to 68 percent in 2021" in claim
-    assert "Status: New → Published" in claim and "bob</span>: Correction recorded" in claim
+    assert "Status: New → In review" in claim and "bo</span>: Status: In review → Published" in claim and "bob</span>: Correction recorded" in claim
     corrections = (out / "corrections.html").read_text()
     assert "5 April 2024" in corrections and "The 2017 figure is from a different poll." in corrections
     feed = (out / "feed.xml").read_text()
@@ -171,3 +171,23 @@ def test_a_source_dated_after_the_article_is_marked_on_the_claim_page(tmp_path):
     build(str(claims), str(out), base_url="https://checks.example.org/")
     assert "(after the article)" in (out / "claims" / "bridges-repaired.html").read_text()
     assert "(after the article)" not in (out / "claims" / "support-rose.html").read_text()
+
+
+def test_claim_page_shows_its_quantities(tmp_path):
+    from conftest import QUANTITIES_BLOCK, make_tree
+    from sitetrees import BRIDGES_PUBLISHED, PUBLISHED_YAML
+
+    block = QUANTITIES_BLOCK.replace("support for the plan", "support <b>for</b> the plan")
+    with_quantities = PUBLISHED_YAML.replace("\nsources:\n", "\n" + block + "sources:\n", 1)
+    assert with_quantities != PUBLISHED_YAML
+    claims = make_tree(tmp_path, {"bridges-repaired": BRIDGES_PUBLISHED, "support-rose": with_quantities})
+    out = tmp_path / "out"
+    build(str(claims), str(out), base_url="https://checks.example.org/")
+    claim = (out / "claims" / "support-rose.html").read_text()
+    assert (
+        '<ul class="quantities">\n'
+        "<li><strong>57 percent</strong> (as of 2017), support &lt;b&gt;for&lt;/b&gt; the plan: “57 percent”</li>\n"
+        "<li><strong>68 percent</strong> (as of 2021-12-01): “68 percent”</li>\n</ul>"
+    ) in claim
+    assert claim.index("<blockquote>") < claim.index("The numbers in the claim") < claim.index("What we found")
+    assert "The numbers in the claim" not in (out / "claims" / "bridges-repaired.html").read_text()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_YAML, REVIEWED, make_tree
+from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_WITH_QUANTITIES, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck.tui.app import FactcheckApp
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
@@ -71,6 +71,18 @@ async def test_queue_shows_claims_counts_and_detail(tree):
         detail = app.query_one("#detail").plain
         assert "support-rose" in detail and "Annual survey 2021" in detail and "[supports]" in detail
         assert "Looking for the survey." in detail
+
+
+async def test_detail_shows_the_quantities_of_a_claim(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_WITH_QUANTITIES})
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert "Quantities" not in app.query_one("#detail").plain
+        await pilot.press("down")
+        detail = " ".join(app.query_one("#detail").plain.split())  # the pane wraps long lines
+        assert "Quantities (2) 57 percent (as of 2017), support for the plan — “57 percent” 68 percent (as of 2021-12-01) — “68 percent” Summary" in detail
+        assert detail.index("In the article") < detail.index("Quantities (2)") < detail.index("Summary")
 
 
 async def test_filter_narrows_as_you_type_and_escape_clears(tree):

@@ -27,6 +27,7 @@ from factcheck.model import (
     Status,
     Verdict,
 )
+from factcheck.present import number
 from factcheck.problems import Problem
 from factcheck.rules import find_quote
 
@@ -116,6 +117,8 @@ def describe_entry(entry: dict) -> tuple[str, str | None]:
         return "Change undone", None
     if action in ("tags", "related"):
         return f"{action.capitalize()} changed", None
+    if action == "quantities":
+        return ("Quantities recorded" if not before else "Quantities changed"), after
     return "Note", None
 
 
@@ -303,6 +306,7 @@ def _environment():
         status_label=status_label,
         long_date=long_date,
         stamp=stamp,
+        number=number,
     )
     env.globals.update(describe_entry=describe_entry)
     return env

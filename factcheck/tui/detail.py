@@ -13,6 +13,7 @@ from textual.strip import Strip
 
 from factcheck.forms import form_fields
 from factcheck.model import Source, Stance
+from factcheck.present import quantity_short
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape, escape_line, escape_mapped
@@ -78,6 +79,16 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     article_text = record.article.text if record.article else None
     para = paragraph_with_quote(article_text, claim.quote, claim.status.value, claim.verdict.value if claim.verdict else None) if article_text else None
     parts.append(Padding(para if para is not None else Text(f"“{escape(claim.quote)}”", style="italic"), (0, 0, 0, 2)))
+
+    if claim.quantities:
+        parts.append(Text(""))
+        parts.append(Text(f"Quantities ({len(claim.quantities)})", style=HEADING))
+        for quantity in claim.quantities:
+            line = Text(escape_line(quantity_short(quantity)), style="bold")
+            if quantity.label:
+                line.append(escape_line(f", {quantity.label}"))
+            line.append(escape_line(f" — “{quantity.text}”"), DIM)
+            parts.append(Padding(line, (0, 0, 0, 2)))
 
     parts.append(Text(""))
     parts.append(Text("Summary", style=HEADING))
