@@ -6,7 +6,8 @@
 By default the tree is made of **real text**: every claim file of a real tree (the
 built-in ``claims/``, or the one given with ``--from``) copied byte for byte with a
 new id until there are ``count`` claims; its punctuation (``&``, ``!``, ``*``, ``~``,
-quotes), its lengths and its long histories come along. Each copy keeps its article's
+quotes), its lengths and its long histories come along, and so does the source's review
+policy (``[review]`` of its config, written to the copy's ``factcheck.toml``). Each copy keeps its article's
 text beside it, and its ``related`` ids point at the copies made with it. A fraction
 of files (``--broken``) get one problem (an unknown ``kind`` word), so locating
 problems is part of what is measured.
@@ -71,6 +72,7 @@ def generate_real(count: int, out: Path, source: Path = REPO / "claims", broken:
     if out.exists():
         shutil.rmtree(out)
     articles = real_sources(source)
+    _copy_review_policy(source, out)
     made = copy = 0
     while made < count:
         for folder, claims in articles:
@@ -92,6 +94,17 @@ def generate_real(count: int, out: Path, source: Path = REPO / "claims", broken:
                 (target / f"{claim.stem}{suffix}.yaml").write_text(text, encoding="utf-8")
                 made += 1
             copy += 1
+
+
+def _copy_review_policy(source: Path, out: Path) -> None:
+    """The source tree's review policy, written to the copy: its histories were made under it."""
+    from factcheck.siteconfig import review_policy
+
+    policy, _ = review_policy(str(source), fresh=True)
+    if policy.since is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        since = policy.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        (out / "factcheck.toml").write_text(f"# The review policy of {source.name}/, whose claims these are copies of.\n[review]\nsecond_person_since = {since}\n", encoding="utf-8")
 
 
 WORDS = (

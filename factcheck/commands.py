@@ -390,11 +390,14 @@ def _date(value: dt.date | str | None, name: str) -> dt.date | None:
 
 
 #: What gives the core what a refused change needs, on the command line.
-NEED_FLAGS = {"correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source"}
+NEED_FLAGS = {
+    "correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source",
+    "in-review": "factcheck set-status {id} in-review",
+}
 
 
-def _refused(exc: EditRefused) -> int:
-    hint = ", ".join(NEED_FLAGS[n] for n in exc.needs if n in NEED_FLAGS)
+def _refused(exc: EditRefused, claim_id: str = "ID") -> int:
+    hint = ", ".join(NEED_FLAGS[n].format(id=claim_id) for n in exc.needs if n in NEED_FLAGS)
     print(f"factcheck: refused: {escape_line(exc.message)}" + (f" ({hint})" if hint else ""))
     for p in exc.problems:
         if p.line:
@@ -413,7 +416,7 @@ def _edit(args: argparse.Namespace, change) -> int:
         # the lock is taken, so two edits at once both land, one after the other.
         record = store.edit(args.id, refusing(change), rebase=True)
     except EditRefused as exc:
-        return _refused(exc)
+        return _refused(exc, args.id)
     written = record.claim
     print(f"{escape_line(record.path)}: {written.history[-1].action.value if written else 'change'} recorded")
     return EXIT_OK

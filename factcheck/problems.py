@@ -52,6 +52,10 @@ CODES: dict[str, tuple[str, str]] = {
     "history-missing": ("error", "an empty history (a claim starts with a 'created' entry)"),
     "history-order": ("error", "a history entry earlier than the one before it"),
     "history-status": ("error", "the last status change in the history differs from status"),
+    "not-reviewed": ("error", "a published claim whose publication did not come straight from in-review (the history entry that published it is named)"),
+    "self-published": ("error", "a published claim published by the editor who moved it to in-review; a second editor publishes"),
+    "not-reviewed-before-policy": ("warning", "not-reviewed, for a publication before [review] second_person_since of the config"),
+    "self-published-before-policy": ("warning", "self-published, for a publication before [review] second_person_since of the config"),
     "undated-evidence": ("warning", "a published claim whose every supports/refutes source has no published date"),
     "later-evidence": ("warning", "a published claim resting only on sources dated after its article, and its summary does not say so"),
     # rules across claims and files
@@ -65,7 +69,7 @@ CODES: dict[str, tuple[str, str]] = {
     "not-canonical": ("error", "fmt --check: the file is not in the canonical layout"),
     "invalid": ("error", "fmt: the file is not a valid claim, so it cannot be laid out"),
     # factcheck build and ClaimReview
-    "config": ("error", "build: the site config (factcheck.toml or [tool.factcheck]) cannot be read, or has a bad key or value"),
+    "config": ("error", "build, validate: the config (factcheck.toml or [tool.factcheck]) cannot be read, or has a bad key or value"),
     "no-base-url": ("warning", "build: no base URL, so ClaimReview and the feed carry relative URLs"),
     "unreadable-claims": ("warning", "build: claim files that cannot be read are left out of the site"),
     "claim-reviewed-long": ("warning", "ClaimReview: the claim's text is over 75 characters (published whole)"),

@@ -30,7 +30,7 @@ from factcheck import yamlio
 from factcheck.convert import FieldError, structure
 from factcheck.model import Article, Claim, Stance, assignee_of, stance_counts
 from factcheck.problems import Problem
-from factcheck.rules import QuoteIndex, claim_rules, control_chars
+from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
 
 ARTICLE_FILE = "article.yaml"
@@ -493,15 +493,18 @@ class Want:
     digest: bool = False  # a digest of the bytes (for callers that watch files for changes)
 
 
-def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want = Want()) -> FileResult:
-    """Schema and single-claim rules for one claim file; never raises."""
+def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None) -> FileResult:
+    """Schema and single-claim rules for one claim file; never raises.
+
+    ``review``: the review policy of the file's tree (None: looked up from its folder).
+    """
     try:
-        return _check_claim(path, raw, article, day, want)
+        return _check_claim(path, raw, article, day, want, review)
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - one file never takes the run down
         return FileResult(path, [internal_error(path, exc)], None, [], cacheable=False)
 
 
-def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want) -> FileResult:
+def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want, review: ReviewPolicy | None = None) -> FileResult:
     from factcheck.fastcheck import encode_claim, fast_claim
 
     parsed = parse(path, raw, Claim)
@@ -522,7 +525,11 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
         claim_id, related = _raw_id(parsed.data)
         return FileResult(path, parsed.locate(errors), claim_id, related, reader=reader)
     checked: Any = record if record is not None else claim
-    findings = claim_rules(checked, stem(path), article, day, encoded)
+    if review is None:
+        from factcheck.siteconfig import review_policy
+
+        review = review_policy(os.path.dirname(path) or ".")[0]
+    findings = claim_rules(checked, stem(path), article, day, encoded, review)
     problems = parsed.locate(findings)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)
@@ -535,10 +542,10 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     )
 
 
-def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want()) -> tuple[FileResult, bytes, FileStat | None]:
+def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None) -> tuple[FileResult, bytes, FileStat | None]:
     """Read and check one claim file: (result, the bytes read, their signature)."""
     got = read_file(path)
     if isinstance(got, Problem):
         return FileResult(path, [got], None, [], cacheable=False), b"", None
     raw, signature = got
-    return check_claim_bytes(path, raw, article, day, want), raw, signature
+    return check_claim_bytes(path, raw, article, day, want, review), raw, signature

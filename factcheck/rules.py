@@ -144,6 +144,132 @@ def status_changes(claim: Claim) -> list[tuple[int, str]]:
     return out
 
 
+# -- review by a second person --------------------------------------------------------
+
+_IN_REVIEW, _PUBLISHED = Status.IN_REVIEW.value, Status.PUBLISHED.value
+
+
+def same_editor(a: str | None, b: str | None) -> bool:
+    """Whether two editor handles name the same editor (case and spacing aside)."""
+    if a is None or b is None:
+        return False
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+@attrs.frozen
+class ReviewRound:
+    """Where a claim stands in the review workflow after (part of) its history.
+
+    ``sender``: who moved it into ``in-review`` for the round it is in (None when it is
+    in no round: before review, or sent back to research). ``published_at``: the index
+    of the history entry that published it, while it is published; ``fault``: why that
+    publication broke the second-person rule (``"not-reviewed"``, ``"self-published"``),
+    or None.
+    """
+
+    status: str | None = None
+    sender: str | None = None
+    published_at: int | None = None
+    fault: str | None = None
+
+
+def publish_fault(state: ReviewRound, by: str | None) -> str | None:
+    """Why publishing now by ``by`` would break the second-person rule, or None.
+
+    It must come straight from ``in-review`` (the current round), and ``by`` must not be
+    the editor who moved it there. ``by`` None checks only the first.
+    """
+    if state.status != _IN_REVIEW or state.sender is None:
+        return "not-reviewed"
+    if same_editor(state.sender, by):
+        return "self-published"
+    return None
+
+
+def review_round(history: Iterable[Any]) -> ReviewRound:
+    """The review round a history leaves a claim in (works on the fast checker's structs too).
+
+    The status changes are read in order:
+
+    * a move into ``in-review`` starts a round; its editor is the round's sender (a
+      published claim taken back to ``in-review`` starts a new round, sent by whoever
+      took it back);
+    * a move into ``published`` ends the round: valid when it came straight from
+      ``in-review`` and its editor is not the sender;
+    * a move to any other status (back to research, dismissed ...) ends the round
+      without a publication: publishing later needs a new round;
+    * an ``undo`` that sets the status back to what it was before the change it takes
+      back restores the round as it was then: undoing a publication reopens the same
+      round (same sender), undoing an unpublication restores the same publication.
+    """
+    states = [ReviewRound()]
+    for index, entry in enumerate(history):
+        if not (entry.action is Action.CREATED or entry.field == "status" or entry.action is Action.STATUS) or entry.after is None:
+            continue
+        last, after = states[-1], entry.after
+        if entry.action is Action.UNDO and len(states) >= 2 and states[-2].status == after:
+            state = states[-2]
+        elif after == _IN_REVIEW:
+            state = ReviewRound(_IN_REVIEW, entry.by)
+        elif after == _PUBLISHED:
+            state = last if last.status == _PUBLISHED else ReviewRound(_PUBLISHED, last.sender, index, publish_fault(last, entry.by))
+        else:
+            state = ReviewRound(after)
+        states.append(state)
+    return states[-1]
+
+
+def review_refusal(state: ReviewRound, by: str | None, claim_id: str = "it") -> tuple[str, str] | None:
+    """(what would let it through, why) when publishing now by ``by`` breaks the rule, else None.
+
+    ``what``: ``"in-review"`` (send it to review first) or ``"second-editor"``.
+    """
+    fault = publish_fault(state, by)
+    if fault == "not-reviewed":
+        return "in-review", f"{claim_id} must pass through in-review first; a second editor then publishes it"
+    if fault == "self-published":
+        return "second-editor", f"{claim_id} was moved to in-review by {state.sender}; a second editor must publish it"
+    return None
+
+
+@attrs.frozen
+class ReviewPolicy:
+    """Since when a publication that breaks the second-person rule is an error.
+
+    ``since`` None: always (no config). Publications before ``since`` are reported as
+    warnings, so records made before the rule stay visible without failing a run.
+    """
+
+    since: dt.datetime | None = None
+
+    def key(self) -> str:
+        """What the results of checking depend on, for the validation cache."""
+        return "review:" + (self.since.astimezone(dt.timezone.utc).isoformat() if self.since else "always")
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def review_findings(claim: Any, policy: ReviewPolicy) -> list[FieldError]:
+    """A published claim whose publication (its history entry) broke the second-person rule."""
+    if claim.status is not Status.PUBLISHED:
+        return []
+    state = review_round(claim.history)
+    if state.status != _PUBLISHED or state.published_at is None or state.fault is None:
+        return []
+    entry = claim.history[state.published_at]
+    if state.fault == "self-published":
+        message = f"published by {entry.by} at {_stamp(entry.at)}, who also moved it to in-review; a second editor must publish it"
+    else:
+        message = f"published by {entry.by} at {_stamp(entry.at)} without passing through in-review first"
+    code = state.fault
+    if policy.since is not None and entry.at < policy.since:
+        code += "-before-policy"
+        message += f" (before the second-person rule took effect at {_stamp(policy.since)})"
+    return [FieldError(code, message, ("history", state.published_at, "by"))]
+
+
 @functools.cache
 def _text_plan(cls: type) -> tuple[tuple[str, str, bool, Any], ...]:
     """(name, "str" / "list" / "records", line breaks allowed, record class) of each text-bearing field."""
@@ -247,11 +373,13 @@ def claim_rules(
     article: QuoteIndex | None,
     today: dt.date,
     encoded: bytes | None = None,
+    review: ReviewPolicy = ReviewPolicy(),
 ) -> list[FieldError]:
     """Every rule that looks at one claim (and its article's text).
 
     ``encoded``: the claim as msgspec JSON, when the caller has it; if it shows no
-    control or bidi character, the fields are not looked at one by one.
+    control or bidi character, the fields are not looked at one by one. ``review``:
+    since when the second-person rule fails a publication (default: always).
     """
     if encoded is not None and not json_may_hold_controls(encoded):
         out: list[FieldError] = []
@@ -319,6 +447,8 @@ def claim_rules(
     elif changes and changes[-1][1] != claim.status.value:
         index, after = changes[-1]
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
+    elif changes:
+        out += review_findings(claim, review)
     out += evidence_warnings(claim, article.published if article is not None else None)
     return out
 

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from factcheck.model import VALUE, VERDICT_NEEDS_STANCE, Action, Claim, Correction, Quantity, Source, Status, Verdict, assignee_of
-from factcheck.rules import canonical_url
+from factcheck.rules import canonical_url, review_refusal, review_round
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
 
 
@@ -61,7 +61,9 @@ class Need:
     """One thing a change needs before it is made, and why.
 
     ``what``: ``"correction"`` (recorded in ``corrections``, IFCN), ``"note"`` (a history
-    note saying why), or a field to fill first: ``"verdict"``, ``"summary"``, ``"source"``.
+    note saying why), a field to fill first: ``"verdict"``, ``"summary"``, ``"source"``,
+    or a step of the review first: ``"in-review"`` (send it to review),
+    ``"second-editor"`` (someone other than who sent it to review publishes it).
     """
 
     what: str
@@ -70,6 +72,8 @@ class Need:
 
 #: Needs that are fields to fill before the change, not texts to give with it.
 FIELD_NEEDS = ("verdict", "summary", "source")
+#: Needs of the second-person review: met by a step of the workflow, not by a text.
+REVIEW_NEEDS = ("in-review", "second-editor")
 
 
 def needs(
@@ -81,11 +85,16 @@ def needs(
     removes_source: bool = False,
     source_fields: tuple[str, ...] = (),
     fields: tuple[str, ...] = (),
+    by: str | None = None,
 ) -> list[Need]:
-    """What a change needs: a correction, a review note, a verdict, summary or source first.
+    """What a change by editor ``by`` needs: a correction, a review note, a verdict,
+    summary or source first, or the review by a second person.
 
     The one place for the workflow's rules: the command line and the review screen ask
-    it before they act (and show its reasons), and the changes below enforce it.
+    it before they act (and show its reasons), and the changes below enforce it. A move
+    to ``published`` needs the claim to come straight from ``in-review`` (see
+    :func:`factcheck.rules.review_round`) and ``by`` not to be the editor who moved it
+    there (``by`` None: only the first is asked).
     """
     out: list[Need] = []
     published = claim.status is Status.PUBLISHED
@@ -108,6 +117,9 @@ def needs(
     if new_status is Status.DISMISSED and claim.status is not Status.DISMISSED:
         out.append(Need("note", "why it is not check-worthy"))
     if new_status is Status.PUBLISHED and not published:
+        review = review_refusal(review_round(claim.history), by, claim.id)
+        if review is not None:
+            out.append(Need(*review))
         out.append(Need("note", "a review note: why the evidence is sufficient"))
         if new_verdict is None:
             out.append(Need("verdict", "a published claim needs a verdict"))
@@ -131,8 +143,8 @@ PROBLEM_NEEDS = {"verdict-needs-source": "source"}
 
 
 def missing_fields(found: list[Need]) -> EditRefused | None:
-    """The refusal for needs that are fields to fill first, if there are any."""
-    missing = [n for n in found if n.what in FIELD_NEEDS]
+    """The refusal for what must come first (a review step, fields to fill), if anything must."""
+    missing = [n for n in found if n.what in REVIEW_NEEDS + FIELD_NEEDS]
     if not missing:
         return None
     return EditRefused("; ".join(n.reason for n in missing), needs=tuple(dict.fromkeys(n.what for n in missing)))
@@ -162,7 +174,7 @@ def concluded(
     """
     if not isinstance(summary_was, _Keep) and not isinstance(summary, _Keep) and (summary_was or None) != claim.summary:
         raise FieldChanged("summary", claim.summary, summary)
-    refused = missing_fields(needs(claim, status=status, verdict=verdict, summary=summary))
+    refused = missing_fields(needs(claim, status=status, verdict=verdict, summary=summary, by=by))
     if refused is not None:
         raise refused
     entries = []
@@ -495,7 +507,15 @@ class EditSession:
             seen = public is not None and public.status is Status.PUBLISHED and any(getattr(public, n) == getattr(claim, n) for n in changed)
             if seen:
                 corrections.append(Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session."))
-            return attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
+            undone = attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
+            if undone.status is Status.PUBLISHED and claim.status is not Status.PUBLISHED:
+                # Back in 'published': a restored publication when it takes back the move out
+                # of it (see rules.review_round), else a new one, under the same rule as any.
+                state = review_round(undone.history)
+                if state.published_at == len(claim.history) and state.fault is not None:
+                    why = review_refusal(review_round(claim.history), self.editor, claim.id)
+                    raise EditRefused(f"cannot undo into 'published': {why[1] if why else state.fault}", needs=(why[0],) if why else ())
+            return undone
 
         record = self.store.edit(step.claim_id, refusing(change))
         self.undo_stack.pop()

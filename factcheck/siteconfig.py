@@ -1,4 +1,4 @@
-"""The publishing config: who publishes the fact-checks, and where. No I/O but reading it.
+"""The project config: who publishes the fact-checks and where, and the review policy.
 
 Read from ``factcheck.toml`` or from ``[tool.factcheck]`` of a ``pyproject.toml``, in
 the first folder at or above the claims tree that has either (a ``factcheck.toml``
@@ -10,19 +10,26 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     base_url = "https://example.org/checks/"     # optional, overridden by --base-url
     repo_url = "https://github.com/o/r/blob/main" # optional, overridden by --repo-url
 
-Problems are values: a config that cannot be read, an unknown key or a bad URL is a
-:class:`~factcheck.problems.Problem` and the default is used instead.
+    [review]
+    second_person_since = 2026-11-29T08:00:00Z   # optional: see review_policy
+
+Problems are values: a config that cannot be read, an unknown key or a bad value is a
+:class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
+reading it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
+from typing import Any
 
 import attrs
 
 from factcheck.problems import Problem, did_you_mean
+from factcheck.rules import ReviewPolicy
 
 CONFIG_FILE = "factcheck.toml"
 DEFAULT_ORGANIZATION = "factcheck"
@@ -81,27 +88,135 @@ def _has_tool_table(path: str) -> bool:
         return False
 
 
-def load(start: str) -> tuple[SiteConfig, list[Problem]]:
-    """The config for the claims tree at ``start``, and what was wrong with it."""
+@attrs.frozen
+class RawConfig:
+    """The config's data as read (``{}`` when there is none), where it was found, and what was wrong."""
+
+    data: dict[str, Any]
+    path: str | None  # the file read (a factcheck.toml or a pyproject.toml)
+    folder: str | None  # the folder holding it, else the repository root if known
+    problems: tuple[Problem, ...] = ()
+
+
+def read_config(start: str) -> RawConfig:
+    """The config for the claims tree at ``start``, as plain TOML data; the general reader."""
     folder, path = find_config(start)
     if path is None:
-        return SiteConfig(repo_root=folder), []
+        return RawConfig({}, None, folder)
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except (OSError, UnicodeDecodeError) as exc:
-        return SiteConfig(repo_root=folder), [Problem(path, 1, 1, "config", f"cannot read the config: {exc}")]
+        return RawConfig({}, path, folder, (Problem(path, 1, 1, "config", f"cannot read the config: {exc}"),))
     except tomllib.TOMLDecodeError as exc:
-        return SiteConfig(repo_root=folder), [Problem(path, 1, 1, "config", f"not valid TOML: {exc}")]
+        return RawConfig({}, path, folder, (Problem(path, 1, 1, "config", f"not valid TOML: {exc}"),))
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("factcheck", {})
-    return from_mapping(data, path, folder)
+    return RawConfig(data if isinstance(data, dict) else {}, path, folder)
+
+
+def load(start: str) -> tuple[SiteConfig, list[Problem]]:
+    """The publishing config for the claims tree at ``start``, and what was wrong with it."""
+    raw = read_config(start)
+    if raw.problems or raw.path is None:
+        return SiteConfig(repo_root=raw.folder), list(raw.problems)
+    return from_mapping(raw.data, raw.path, raw.folder)
+
+
+#: Tables of the config read elsewhere than the site's settings.
+TABLES = ("review",)
+REVIEW_KEYS = ("second_person_since",)
+
+
+def _line_of(path: str, key: str) -> int:
+    """The line where ``key`` is set in the file at ``path`` (1 if it cannot be found)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if re.match(rf"\s*{re.escape(key)}\s*=", line):
+                    return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return 1
+
+
+def _timestamp(value: object) -> dt.datetime | None:
+    """An RFC 3339 timestamp with its offset (TOML's offset date-time, or such a text), else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", text):
+            return None
+        try:
+            value = dt.datetime.fromisoformat(text.replace("z", "Z"))
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        return value.astimezone(dt.timezone.utc)
+    return None
+
+
+def review_from(raw: RawConfig) -> tuple[ReviewPolicy, list[Problem]]:
+    """The review policy of a config read by :func:`read_config`."""
+    if raw.path is None or "review" not in raw.data:
+        return ReviewPolicy(), list(raw.problems)
+    path, table = raw.path, raw.data["review"]
+    if not isinstance(table, dict):
+        return ReviewPolicy(), [Problem(path, _line_of(path, "review"), 1, "config", "review must be a table ([review])")]
+    problems: list[Problem] = []
+    since = None
+    for key, value in table.items():
+        if key not in REVIEW_KEYS:
+            problems.append(Problem(path, _line_of(path, key), 1, "config", f"unknown key {key!r} in [review]{did_you_mean(key, REVIEW_KEYS)}"))
+            continue
+        since = _timestamp(value)
+        if since is None:
+            problems.append(Problem(path, _line_of(path, key), 1, "config",
+                                    f"review.{key} must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}; the rule applies to every publication until it is fixed"))
+    return ReviewPolicy(since), problems
+
+
+_POLICIES: dict[str, tuple[str | None, tuple | None, float, ReviewPolicy, tuple[Problem, ...]]] = {}
+#: How long "no config here" is believed without looking again (a found config is
+#: looked at, with one stat, every time).
+_NONE_FOR = 2.0
+
+
+def _signature(path: str | None) -> tuple | None:
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino) if st else None
+
+
+def review_policy(start: str, fresh: bool = False) -> tuple[ReviewPolicy, list[Problem]]:
+    """Since when a publication by the editor who sent it to review is an error, for the
+    claims under ``start`` (``[review] second_person_since``); and the config's problems.
+
+    No config, or no such key: always (:class:`ReviewPolicy` with ``since`` None).
+    Unless ``fresh``, remembered per folder while the config file found for it is
+    unchanged (and, where none was found, for two seconds).
+    """
+    import time
+
+    folder = os.path.abspath(start)
+    known = _POLICIES.get(folder)
+    if not fresh and known is not None:
+        path, signature, when, policy, problems = known
+        if (path is not None and _signature(path) == signature) or (path is None and time.monotonic() - when < _NONE_FOR):
+            return policy, list(problems)
+    raw = read_config(start)
+    policy, found = review_from(raw)
+    _POLICIES[folder] = (raw.path, _signature(raw.path), time.monotonic(), policy, tuple(found))
+    return policy, found
 
 
 def from_mapping(data: dict, path: str, folder: str | None) -> tuple[SiteConfig, list[Problem]]:
     problems: list[Problem] = []
     values: dict[str, str] = {}
     for key, value in data.items():
+        if key in TABLES:
+            continue
         if key not in KEYS:
             problems.append(Problem(path, 1, 1, "config", f"unknown key {key!r}{did_you_mean(key, KEYS)}"))
         elif not isinstance(value, str) or not value.strip():

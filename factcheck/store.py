@@ -382,7 +382,9 @@ class ClaimStore:
         return cross_rules_for(path, claim_id, list(related), self._paths_by_id(path))
 
     def _problems_for(self, record: ClaimRecord, claim: Claim) -> list[Problem]:
-        errors = claim_rules(claim, stem(record.path), record.quote_index(), today())
+        from factcheck.siteconfig import review_policy
+
+        errors = claim_rules(claim, stem(record.path), record.quote_index(), today(), None, review_policy(os.path.dirname(record.path) or ".")[0])
         errors += self._cross(record.path, claim.id, claim.related)
         return [Problem(record.path, 0, 0, e.code, e.message) for e in errors]
 

@@ -38,7 +38,7 @@ from factcheck.reading import (
     today,
     tree_root,
 )
-from factcheck.rules import QuoteIndex, cross_rules
+from factcheck.rules import QuoteIndex, ReviewPolicy, cross_rules
 
 #: Below this many files to parse, one process is faster than starting a pool.
 PARALLEL_THRESHOLD = 400
@@ -88,14 +88,17 @@ digest = cache.digest
 # -- workers --------------------------------------------------------------------
 
 _ARTICLES: dict[str, QuoteIndex | None] = {}
+_POLICIES: dict[str, ReviewPolicy] = {}
 _DAY: dt.date = dt.date.min
 _ENTRY_ENCODER = msgspec.msgpack.Encoder()
 
 
-def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True) -> None:
-    global _ARTICLES, _DAY
+def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True,
+                 policies: dict[str, ReviewPolicy] | None = None) -> None:
+    global _ARTICLES, _DAY, _POLICIES
     _ARTICLES = {folder: (QuoteIndex(t, published) if t is not None else None) for folder, (t, published) in article_texts.items()}
     _DAY = day
+    _POLICIES = policies or {}
     if helper:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
@@ -113,7 +116,7 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
     hashed = want.digest
     for path in paths:
         folder = folder_of(path)
-        result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want)
+        result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want, _POLICIES.get(folder))
         file_digest = cache.digest(raw) if stat and hashed else b""
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
@@ -141,7 +144,8 @@ def _check_packed(paths: list[str], job: Job) -> list[tuple]:
 
 
 def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, want: Job, jobs: int,
-         on_batch: Callable[[list[Checked]], None] | None, isolate: bool = False) -> list[Checked]:
+         on_batch: Callable[[list[Checked]], None] | None, isolate: bool = False,
+         policies: dict[str, ReviewPolicy] | None = None) -> list[Checked]:
     """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up.
 
     With ``isolate`` only helper processes read files (this process stays free for a
@@ -149,7 +153,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     """
     if not paths:
         return []
-    _init_worker(article_texts, day, helper=False)
+    _init_worker(article_texts, day, helper=False, policies=policies)
     batches = [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
     batches.reverse()  # pop() from the end takes them in order
     results: list[Checked] = []
@@ -160,7 +164,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
             on_batch(batch)
 
     if isolate and len(paths) >= PARALLEL_THRESHOLD:
-        _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False)
+        _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False, policies=policies)
         return results
     collecting = gc.isenabled()
     gc.disable()  # many small objects, no cycles worth collecting while checking
@@ -172,17 +176,17 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
                 while batches:
                     done(_check_batch(batches.pop(), want))
             else:
-                _run_parallel(batches, done, want, jobs - 1, article_texts, day)
+                _run_parallel(batches, done, want, jobs - 1, article_texts, day, policies=policies)
     finally:
         if collecting:
             gc.enable()
     return results
 
 
-def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, article_texts, day, local: bool = True) -> None:
+def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, article_texts, day, local: bool = True, policies=None) -> None:
     """Helpers take batches; this process takes one too whenever they are all a batch ahead (if ``local``)."""
     pending: list[Future] = []
-    with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day)) as pool:
+    with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day, True, policies)) as pool:
         while batches or pending:
             still = []
             for future in pending:
@@ -240,7 +244,13 @@ def check_tree(
     for record in articles.values():
         problems += record.problems
     article_texts = {folder: (rec.text, rec.article.published if rec.article else None) for folder, rec in articles.items()}
-    article_digest = {folder: cache.digest(f"{published}\n{t or ''}".encode()) for folder, (t, published) in article_texts.items()}
+    policies = _review_policies(articles, problems)
+    # What a claim's results depend on besides its own bytes: its article's date and text,
+    # and the review policy of its tree (a changed policy checks the claims again).
+    article_digest = {
+        folder: cache.digest(f"{published}\n{policies[folder].key()}\n{t or ''}".encode())
+        for folder, (t, published) in article_texts.items()
+    }
 
     version = cache.code_version()
     reuse = use_cache and not keep_claims
@@ -308,7 +318,7 @@ def check_tree(
     # Rows are made for every file read (cheap next to reading it), so that `list` or the
     # review screen after a `validate` need not read those files again.
     want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
-    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse), workers, remember, isolate)
+    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse), workers, remember, isolate, policies)
 
     for result in results.values():
         problems += result.problems
@@ -336,6 +346,18 @@ def check_tree(
         fast=sum(1 for r in results.values() if r.reader == "fast"),
         strict=sum(1 for r in results.values() if r.reader == "strict"),
     )
+
+
+def _review_policies(articles: dict[str, ArticleRecord], problems: list[Problem]) -> dict[str, ReviewPolicy]:
+    """The review policy of each article folder (its config, read afresh), its problems added to ``problems``."""
+    from factcheck.siteconfig import review_policy
+
+    out = {}
+    for folder in articles:
+        policy, found = review_policy(folder, fresh=True)
+        out[folder] = policy
+        problems += [p for p in found if p not in problems]
+    return out
 
 
 def _cross_problems(paths: list[str], checked: list[str], results: dict[str, FileResult]) -> list[Problem]:

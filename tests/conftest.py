@@ -85,6 +85,33 @@ history:
 """
 
 
+#: A history entry sending a researching claim to review, by ann.
+SENT_TO_REVIEW = """\
+  - at: 2024-04-03T09:00:00Z
+    by: ann
+    action: status
+    field: status
+    before: researching
+    after: in-review
+    note: "Ready for review."
+"""
+
+#: The history entries of a publication by a second person: ann sends the claim to
+#: review, bo publishes it (append to a history whose last status is researching).
+REVIEWED = SENT_TO_REVIEW + """\
+  - at: 2024-04-03T10:00:00Z
+    by: bo
+    action: status
+    field: status
+    before: in-review
+    after: published
+    note: "Reviewed."
+"""
+
+#: support-rose sent to review by ann: any other editor may publish it once it has a verdict and summary.
+OTHER_IN_REVIEW = OTHER_YAML.replace("status: researching\n", "status: in-review\n") + SENT_TO_REVIEW
+
+
 def make_tree(root: Path, claims: dict[str, str] | None = None) -> Path:
     """A claims tree with one article and the given claim files (name -> YAML)."""
     folder = root / "claims" / "test-article"

@@ -42,6 +42,12 @@ history:
     action: status
     field: status
     before: new
+    after: in-review
+  - at: 2024-04-02T10:00:00Z
+    by: bo
+    action: status
+    field: status
+    before: in-review
     after: published
     note: "Reviewed."
   - at: 2024-04-05T10:00:00Z
@@ -81,6 +87,12 @@ history:
     action: status
     field: status
     before: new
+    after: in-review
+  - at: 2024-04-03T10:00:00Z
+    by: bo
+    action: status
+    field: status
+    before: in-review
     after: published
 """
 
@@ -156,6 +168,12 @@ history:
     action: status
     field: status
     before: new
+    after: in-review
+  - at: 2024-04-02T10:00:00Z
+    by: bo
+    action: status
+    field: status
+    before: in-review
     after: published
 """
 

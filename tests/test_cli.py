@@ -139,15 +139,18 @@ def test_add_source_refuses_bad_url_and_leaves_file(capsys, tree):
 def test_set_status_refuses_incomplete_publish(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--note", "go")
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "in-review", "--note", "go")
+    assert code == 0, out
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--editor", "bo", "--note", "go")
     assert code == 1 and path.read_bytes() == before
     assert out == "factcheck: refused: a published claim needs a verdict; a published claim needs a summary (--verdict, --summary)\n"
     code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--verdict", "accurate",
-                       "--summary", "The survey says so.", "--note", "checked")
+                       "--summary", "The survey says so.", "--note", "checked", "--editor", "bo")
     assert code == 0, out
     text = path.read_text()
     assert "status: published\nverdict: accurate\nsummary: The survey says so.\n" in text
-    assert text.count("action: ") == 5  # created, status, verdict, summary, status
+    assert text.count("action: ") == 6  # created, status, status, verdict, summary, status
     code, out, _ = run(capsys, "validate", str(tree))
     assert code == 0, out
 
@@ -237,8 +240,10 @@ def test_set_source_refuses_no_op_and_unknown_source(capsys, tree):
 
 def test_set_source_on_a_published_claim_needs_a_correction_for_stance(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
-    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--verdict", "mixed",
-                       "--summary", "The survey says so.", "--note", "checked")
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "in-review", "--verdict", "mixed",
+                       "--summary", "The survey says so.", "--note", "ready")
+    assert code == 0, out
+    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--note", "checked", "--editor", "bo")
     assert code == 0, out
     before = path.read_bytes()
     code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import OTHER_YAML, make_tree
+from conftest import OTHER_YAML, REVIEWED, make_tree
 
 from factcheck.cli import main
 from factcheck.problems import CODES, codes_table
@@ -43,7 +43,7 @@ def test_every_code_the_code_base_uses_is_registered():
 
 PUBLISHED = OTHER_YAML.replace("status: researching", "status: published").replace(
     "verdict: null\nsummary: null", "verdict: accurate\nsummary: \"The survey shows it.\""
-) + "  - at: 2024-04-03T10:00:00Z\n    by: ann\n    action: status\n    field: status\n    before: researching\n    after: published\n"
+) + REVIEWED
 
 
 def test_published_claim_with_undated_evidence_is_a_warning(capsys, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck import model
 from factcheck.cli import main
@@ -209,14 +209,7 @@ def test_paths_that_are_files_say_what_was_given(capsys, tree):
 PUBLISHED = OTHER_YAML.replace(
     "status: researching\nverdict: null\nsummary: null\n",
     'status: published\nverdict: accurate\nsummary: "The survey shows it."\n',
-) + """\
-  - at: 2024-04-03T10:00:00Z
-    by: ann
-    action: status
-    field: status
-    before: researching
-    after: published
-"""
+) + REVIEWED
 
 
 def test_set_status_keeps_both_note_and_correction(capsys, tmp_path):

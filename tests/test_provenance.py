@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck.cli import main
 
@@ -38,15 +38,7 @@ PUBLISHED = (
         "status: researching\nverdict: null\nsummary: null\n",
         'status: published\nverdict: accurate\nsummary: "The city\'s survey shows it."\n',
     ).replace("corrections: []\n", SECOND_SOURCE + "corrections: []\n")
-    + """\
-  - at: 2024-04-03T10:00:00Z
-    by: ann
-    action: status
-    field: status
-    before: researching
-    after: published
-    note: "Reviewed."
-"""
+    + REVIEWED
 )
 
 

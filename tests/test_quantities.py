@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, QUANTITIES_BLOCK, make_tree
+from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, QUANTITIES_BLOCK, REVIEWED, make_tree
 
 from factcheck import yamlio
 from factcheck.cli import main
@@ -173,9 +173,7 @@ def test_fmt_puts_quantities_and_their_keys_in_canonical_order_and_drops_an_empt
 
 
 def test_export_json_carries_quantities_and_claimreview_does_not(capsys, tmp_path):
-    published = OTHER_WITH_QUANTITIES.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."') + (
-        "  - at: 2024-04-03T10:00:00Z\n    by: ann\n    action: status\n    field: status\n    before: researching\n    after: published\n"
-    )
+    published = OTHER_WITH_QUANTITIES.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."') + REVIEWED
     root = make_tree(tmp_path, {"support-rose": published, "bridges-repaired": CLAIM_YAML})
     for attempt in ("cold", "cached"):
         code, out, _ = run(capsys, "export", "--format", "json", "--root", root)
@@ -202,9 +200,7 @@ def test_show_lists_quantities(capsys, tmp_path):
 
 
 def test_set_quantities_from_the_quote_records_history_and_needs_no_correction(capsys, tmp_path):
-    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."') + (
-        "  - at: 2024-04-03T10:00:00Z\n    by: ann\n    action: status\n    field: status\n    before: researching\n    after: published\n"
-    )
+    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."') + REVIEWED
     root = make_tree(tmp_path, {"support-rose": published})
     path = root / "test-article" / "support-rose.yaml"
     code, out, _ = run(capsys, "set-quantities", "--root", root, "support-rose", "--from-quote", "--note", "The poll's two figures.")

@@ -40,7 +40,7 @@ def test_pages_of_a_published_tree(tmp_path):
     assert "The claim is correct in substance but needs a clarification" in claim  # the scale's definition
     assert '<a href="https://web.archive.org/web/2024/https://example.org/survey" rel="external nofollow">archived copy</a>' in claim
     assert "Support for the plan rose from 57 percent in 2017 to 68 percent in 2021" in claim
-    assert "Status: New → Published" in claim and "bob</span>: Correction recorded" in claim
+    assert "Status: New → In review" in claim and "bo</span>: Status: In review → Published" in claim and "bob</span>: Correction recorded" in claim
     corrections = (out / "corrections.html").read_text()
     assert "5 April 2024" in corrections and "The 2017 figure is from a different poll." in corrections
     feed = (out / "feed.xml").read_text()

@@ -210,7 +210,7 @@ def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
     session.set_summary("support-rose", "It holds.")
     session.set_verdict("support-rose", Verdict.ACCURATE)
     session.set_status("support-rose", Status.IN_REVIEW)
-    session.set_status("support-rose", Status.PUBLISHED, note="Reviewed.")
+    EditSession(store, "bo").set_status("support-rose", Status.PUBLISHED, note="Reviewed.")  # a second editor
     session.set_verdict("support-rose", Verdict.MIXED, correction="The 2017 figure is from another poll.")
     committed = store.find("support-rose").claim  # as if committed: others have seen "mixed"
     session.committed = lambda path: committed
@@ -227,6 +227,7 @@ def test_needs_is_the_one_answer_for_corrections_notes_and_fields():
 
     claim, _ = structure(yamlio.to_plain(yamlio.load_roundtrip("x.yaml", CLAIM_YAML.encode()).doc), Claim)
     assert [(n.what, n.reason) for n in needs(claim, status=Status.PUBLISHED)] == [
+        ("in-review", "bridges-repaired must pass through in-review first; a second editor then publishes it"),
         ("note", "a review note: why the evidence is sufficient"),
         ("verdict", "a published claim needs a verdict"),
         ("summary", "a published claim needs a summary"),

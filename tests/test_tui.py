@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_WITH_QUANTITIES, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck.tui.app import FactcheckApp
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, HelpScreen, LineScreen, SourceForm, TextScreen
@@ -282,10 +282,7 @@ async def test_undo_takes_back_the_last_change_and_records_it(tree):
 
 
 async def test_unpublishing_asks_for_a_correction(tmp_path):
-    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: It holds.\n").replace(
-        "    note: \"Looking for the survey.\"\n",
-        "    note: \"Looking for the survey.\"\n  - at: 2024-04-03T10:00:00Z\n    by: ann\n    action: status\n    field: status\n    before: researching\n    after: published\n",
-    )
+    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: It holds.\n") + REVIEWED
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": published})
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")
@@ -596,7 +593,8 @@ async def _verdict_and_summary(pilot) -> None:
     await pilot.pause()
 
 
-async def test_a_refused_review_note_is_kept_in_the_dialog(tree):
+async def test_a_refused_review_note_is_kept_in_the_dialog(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_IN_REVIEW})
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
@@ -621,7 +619,7 @@ async def test_a_refused_review_note_is_kept_in_the_dialog(tree):
         assert not isinstance(app.screen, TextScreen)
     text = path.read_text()
     assert "status: published\n" in text and "Looking for the survey, again." in text
-    assert "    before: researching\n    after: published\n    note: Checked twice\n" in text
+    assert "    by: tester\n    action: status\n    field: status\n    before: in-review\n    after: published\n    note: Checked twice\n" in text
 
 
 async def test_a_note_closed_unsaved_comes_back(tree):
@@ -684,21 +682,23 @@ async def _publish_then_undo(tree: Path, commit_between: bool) -> str:
     return path.read_text()
 
 
-async def test_undo_of_an_uncommitted_publication_is_history_not_a_correction(tree):
+async def test_undo_of_an_uncommitted_publication_is_history_not_a_correction(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_IN_REVIEW})
     _git(tree.parent, "init", "-q")
     _git(tree.parent, "add", "-A")
     _git(tree.parent, "commit", "-qm", "Claims")
     text = await _publish_then_undo(tree, commit_between=False)
-    assert "status: researching\n" in text and "corrections: []\n" in text
-    assert "    action: undo\n    field: status\n    before: published\n    after: researching\n" in text
+    assert "status: in-review\n" in text and "corrections: []\n" in text
+    assert "    action: undo\n    field: status\n    before: published\n    after: in-review\n" in text
 
 
-async def test_undo_of_a_committed_publication_is_a_correction(tree):
+async def test_undo_of_a_committed_publication_is_a_correction(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_IN_REVIEW})
     _git(tree.parent, "init", "-q")
     _git(tree.parent, "add", "-A")
     _git(tree.parent, "commit", "-qm", "Claims")
     text = await _publish_then_undo(tree, commit_between=True)
-    assert "status: researching\n" in text
+    assert "status: in-review\n" in text
     assert re.search(r"corrections:\n  - date: \d{4}-\d\d-\d\d\n    change: 'undone: status → published'\n", text)
 
 
@@ -800,11 +800,11 @@ async def test_bulk_status_assign_and_tags_each_claim_its_own_entry_refusals_per
         assert "2 marked" in shown_text(app, "#summary-bar")
         await pilot.press("s")
         await choose(pilot, "published")
-        assert isinstance(app.screen, TextScreen)  # one review note for all
-        await pilot.press(*"Reviewed", "ctrl+s")
-        await pilot.pause()
+        assert not isinstance(app.screen, TextScreen)  # every claim is refused: no note is asked for
         message = notifications(app)[-1]
-        assert "0 of 2 claims changed" in message and "bridges-repaired: a published claim needs a verdict" in message and "support-rose:" in message
+        assert "0 of 2 claims changed" in message and "support-rose:" in message
+        assert "bridges-repaired: bridges-repaired must pass through in-review first; a second editor then publishes it; a published claim needs a verdict" in message
+        assert "(press s to move it to in-review; press v to set a verdict" in message
         await pilot.press("s")
         await choose(pilot, "to-check")
         assert "2 of 2 claims changed" in notifications(app)[-1]

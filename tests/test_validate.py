@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck.validate import check_tree
 
@@ -173,7 +173,7 @@ def test_quote_forgives_whitespace_and_curly_quotes(tmp_path):
 def test_published_needs_verdict_summary_and_source(tmp_path):
     text = CLAIM_YAML.replace("status: new", "status: published").replace(
         "    note: \"Extracted from the article.\"\n",
-        "    note: \"Extracted from the article.\"\n  - at: 2024-04-02T09:00:00Z\n    by: ann\n    action: status\n    before: new\n    after: published\n",
+        "    note: \"Extracted from the article.\"\n" + REVIEWED,
     )
     result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
     assert [(p.line, p.col, p.code) for p in result] == [(7, 9, "published-incomplete")] * 3

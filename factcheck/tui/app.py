@@ -427,12 +427,18 @@ class FactcheckApp(App[int]):
         if value is None:
             return
         status = Status(value)
-        asked = [n for r in records if r.claim is not None for n in needs(r.claim, status=status) if n.what in ("note", "correction")]
+        # What must come first (the review round, a verdict ...) refuses a claim before any text is asked for.
+        blocked = {r.path: missing_fields(needs(r.claim, status=status, by=self.editor)) for r in records if r.claim is not None}
+        asked = [n for r in records if r.claim is not None and blocked[r.path] is None
+                 for n in needs(r.claim, status=status, by=self.editor) if n.what in ("note", "correction")]
 
         def apply(text: str | None) -> str | None:
             def act(record: ClaimRecord) -> str | None:
                 if record.claim is None:
                     return "does not validate (press E on it)"
+                first = blocked.get(record.path)
+                if first is not None:
+                    return refusal(first)
                 correction = text if correction_needed(needs(record.claim, status=status)) else None
                 return self.attempt(self.session.set_status, record.id, status, note=text, correction=correction)
 
@@ -613,7 +619,7 @@ class FactcheckApp(App[int]):
         if record is None or record.claim is None:
             return
         status = Status(value)
-        found = needs(record.claim, status=status)
+        found = needs(record.claim, status=status, by=self.editor)
         missing = missing_fields(found)
         if missing is not None:  # say what to do first, before asking for any text
             self.notify(f"Cannot move {claim_id} to {value} yet: {refusal(missing)}", title="Refused", severity="error", timeout=8)
@@ -954,6 +960,7 @@ NEED_KEYS = {
     "verdict": "press v to set a verdict",
     "summary": "press e to write a summary",
     "source": "press a to add a source",
+    "in-review": "press s to move it to in-review",
     "correction": "say why in the correction",
     "note": "say why in the note",
 }

@@ -405,7 +405,7 @@ class ClaimForm(ModalScreen[bool | None]):
 HELP_TEXT = """\
 [b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.
 
-[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A published claim needs a verdict, a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is refused, with the reason and the key that fixes it.
+[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A claim is published from in-review, by an editor other than the one who moved it there; it needs a verdict, a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is refused, with the reason and the key that fixes it.
 
 Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the time. ctrl+z takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git pull, another editor) reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text kept.
 

@@ -1,0 +1,379 @@
+"""Review by a second person: the core rule, the command line, validate and its policy.
+
+A claim is published straight from ``in-review`` by an editor other than the one who
+moved it there (``factcheck.rules.review_round``); ``needs`` and ``concluded`` refuse
+anything else, undo included, and ``validate`` reports a published claim whose
+publication broke the rule: an error from ``[review] second_person_since`` on, a
+warning before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import attrs
+import pytest
+from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_YAML, REVIEWED, SENT_TO_REVIEW, make_tree
+
+from factcheck import yamlio
+from factcheck.cli import main
+from factcheck.convert import structure
+from factcheck.model import Action, Claim, HistoryEntry, Status, Verdict
+from factcheck.rules import review_round
+from factcheck.session import EditSession, concluded, missing_fields, needs
+from factcheck.store import ClaimStore, EditRefused
+
+T0 = dt.datetime(2024, 4, 3, 9, 0, tzinfo=dt.timezone.utc)
+
+READY = OTHER_IN_REVIEW.replace("verdict: null\nsummary: null\n", "verdict: accurate\nsummary: The survey shows it.\n")
+PUBLISHED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n") + REVIEWED
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def claim_of(text: str) -> Claim:
+    claim, errors = structure(yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text.encode()).doc), Claim)
+    assert claim is not None, errors
+    return claim
+
+
+def moves(*steps: tuple) -> Claim:
+    """A claim whose history is ``created`` then the status changes ``(by, after[, action])``."""
+    history = [HistoryEntry(at=T0, by="ann", action=Action.CREATED, after="new")]
+    status = "new"
+    for n, step in enumerate(steps, 1):
+        by, after = step[0], step[1]
+        action = step[2] if len(step) > 2 else Action.STATUS
+        history.append(HistoryEntry(at=T0 + dt.timedelta(minutes=n), by=by, action=action, field="status", before=status, after=after))
+        status = after
+    base = claim_of(READY)
+    return attrs.evolve(base, status=Status(status), history=history)
+
+
+def why_not(claim: Claim, by: str) -> list[str]:
+    """What the core says a move to published by ``by`` needs first."""
+    return [n.what for n in needs(claim, status=Status.PUBLISHED, by=by) if n.what in ("in-review", "second-editor")]
+
+
+# -- the core rule ------------------------------------------------------------------------
+
+
+def test_the_editor_who_sent_it_to_review_cannot_publish_it_another_can():
+    claim = moves(("ann", "researching"), ("ann", "in-review"))
+    assert why_not(claim, "ann") == ["second-editor"]
+    assert why_not(claim, " ANN ") == ["second-editor"]  # the same handle, whatever its case and spacing
+    assert why_not(claim, "bo") == []
+    refused = missing_fields(needs(claim, status=Status.PUBLISHED, by="ann"))
+    assert refused is not None and refused.message == "support-rose was moved to in-review by ann; a second editor must publish it"
+    with pytest.raises(EditRefused, match="moved to in-review by ann"):
+        concluded(claim, "ann", status=Status.PUBLISHED, note="Reviewed.")
+    published = concluded(claim, "bo", status=Status.PUBLISHED, note="Reviewed.")
+    state = review_round(published.history)
+    assert (state.status, state.sender, state.published_at, state.fault) == ("published", "ann", 3, None)
+
+
+def test_a_claim_never_in_review_cannot_be_published():
+    claim = moves(("ann", "researching"))
+    assert why_not(claim, "bo") == ["in-review"]
+    with pytest.raises(EditRefused) as info:
+        concluded(claim, "bo", status=Status.PUBLISHED, note="Reviewed.")
+    assert info.value.message == "support-rose must pass through in-review first; a second editor then publishes it"
+    assert info.value.needs == ("in-review",)
+
+
+def test_a_claim_sent_back_to_research_needs_a_new_round():
+    reopened = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "researching"))
+    assert why_not(reopened, "bo") == ["in-review"] and why_not(reopened, "carl") == ["in-review"]
+    again = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "researching"), ("bo", "in-review"))
+    assert why_not(again, "ann") == [] and why_not(again, "bo") == ["second-editor"]  # the new round is bo's
+
+
+def test_unpublished_then_republished_is_a_new_round_sent_by_who_took_it_back():
+    back = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "in-review"))
+    assert why_not(back, "carl") == ["second-editor"]
+    assert why_not(back, "ann") == [] and why_not(back, "bo") == []
+    researched = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "researching"))
+    assert why_not(researched, "ann") == ["in-review"]
+
+
+def test_undo_restores_the_round_as_it_was():
+    # bo publishes, then undoes it: the round is ann's again, so bo may publish, ann may not
+    undone = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("bo", "in-review", Action.UNDO))
+    assert why_not(undone, "bo") == [] and why_not(undone, "ann") == ["second-editor"]
+    # carl takes it out of published and undoes that: the same publication, by bo, is back
+    restored = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "researching"), ("carl", "published", Action.UNDO))
+    state = review_round(restored.history)
+    assert (state.status, state.published_at, state.fault) == ("published", 3, None)
+    # an undo that lands in 'published' from anywhere else is a publication like any other
+    other = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "in-review"), ("dee", "researching"), ("carl", "published", Action.UNDO))
+    assert review_round(other.history).fault == "not-reviewed"
+
+
+def test_a_published_claim_asks_nothing_of_the_review():
+    claim = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"))
+    assert why_not(claim, "ann") == []  # no move to published: a verdict change goes by its correction
+    assert [n.what for n in needs(claim, verdict=Verdict.MIXED, by="ann")] == ["correction"]
+
+
+# -- the session (the review screen's actions) and the writer --------------------------------
+
+
+def test_session_refuses_the_same_editor_and_writes_nothing(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    store = ClaimStore.open(tree)
+    before = path.read_bytes()
+    with pytest.raises(EditRefused, match="moved to in-review by ann; a second editor must publish it"):
+        EditSession(store, "ann").set_status("support-rose", Status.PUBLISHED, note="Reviewed.")
+    assert path.read_bytes() == before
+    EditSession(store, "bo").set_status("support-rose", Status.PUBLISHED, note="Reviewed.")
+    assert "status: published\n" in path.read_text() and store.find("support-rose").problems == []
+
+
+def test_undo_is_no_back_door_into_published(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": PUBLISHED})
+    path = tree / "test-article" / "support-rose.yaml"
+    store = ClaimStore.open(tree)
+    carl = EditSession(store, "carl", committed=lambda _: None)
+    carl.set_status("support-rose", Status.IN_REVIEW, correction="The 2017 figure is disputed.")
+    # meanwhile dee sends it back to research (another process, so not in carl's undo stack)
+    EditSession(store, "dee").set_status("support-rose", Status.RESEARCHING, note="Needs the 2017 poll.")
+    before = path.read_bytes()
+    with pytest.raises(EditRefused, match="cannot undo into 'published': support-rose must pass through in-review first"):
+        carl.undo()
+    assert path.read_bytes() == before
+
+
+def test_undo_of_an_unpublication_brings_back_the_reviewed_publication(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": PUBLISHED})
+    store = ClaimStore.open(tree)
+    ann = EditSession(store, "ann", committed=lambda _: None)  # ann sent it to review; bo published it
+    ann.set_status("support-rose", Status.IN_REVIEW, correction="The 2017 figure is disputed.")
+    record, _ = ann.undo()
+    assert record.claim.status is Status.PUBLISHED and record.problems == []
+    assert record.claim.history[-1].action is Action.UNDO
+    assert review_round(record.claim.history).published_at == 3  # bo's publication, not the undo
+
+
+def test_the_writer_refuses_a_self_publication_made_around_the_core(tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    store = ClaimStore.open(tree)
+    before = path.read_bytes()
+
+    def by_hand(claim: Claim) -> Claim:
+        entry = HistoryEntry(at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), by="ann", action=Action.STATUS, field="status", before="in-review", after="published")
+        return attrs.evolve(claim, status=Status.PUBLISHED, history=[*claim.history, entry])
+
+    with pytest.raises(EditRefused, match="who also moved it to in-review"):
+        store.edit("support-rose", by_hand)
+    assert path.read_bytes() == before
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def test_set_status_published_by_the_sender_is_refused_byte_for_byte(capsys, tmp_path, monkeypatch):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "ann")
+    assert (code, out) == (1, "factcheck: refused: support-rose was moved to in-review by ann; a second editor must publish it\n")
+    assert path.read_bytes() == before
+    monkeypatch.setenv("FACTCHECK_EDITOR", "ann")  # the editor from the environment is the same one
+    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.")
+    assert code == 1 and "moved to in-review by ann" in out and path.read_bytes() == before
+    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "bo")
+    assert code == 0, out
+    assert "    by: bo\n    action: status\n    field: status\n    before: in-review\n    after: published\n" in path.read_text()
+    assert run(capsys, "validate", tree)[0] == 0
+
+
+def test_set_status_published_without_review_names_the_command_that_fixes_it(capsys, tmp_path):
+    ready = OTHER_YAML.replace("verdict: null\nsummary: null\n", "verdict: accurate\nsummary: The survey shows it.\n")
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": ready})
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "bo")
+    assert code == 1 and path.read_bytes() == before
+    assert out == ("factcheck: refused: support-rose must pass through in-review first; a second editor then publishes it"
+                   " (factcheck set-status support-rose in-review)\n")
+
+
+# -- validate and the policy --------------------------------------------------------------
+
+SELF_PUBLISHED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n") + SENT_TO_REVIEW + """\
+  - at: 2024-04-03T10:00:00Z
+    by: ann
+    action: status
+    field: status
+    before: in-review
+    after: published
+"""
+NEVER_REVIEWED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n") + """\
+  - at: 2024-04-03T10:00:00Z
+    by: bo
+    action: status
+    field: status
+    before: researching
+    after: published
+"""
+
+
+def policy(tmp_path, since: str) -> None:
+    (tmp_path / "factcheck.toml").write_text(f'organization = "Example"\n\n[review]\nsecond_person_since = {since}\n', encoding="utf-8")
+
+
+def test_validate_without_config_reports_every_broken_publication_as_an_error(capsys, tmp_path):
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("related:\n  - support-rose\n", "related: []\n"), "support-rose": SELF_PUBLISHED})
+    code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
+    path = tree / "test-article" / "support-rose.yaml"
+    line = len(path.read_text().splitlines()) - 4  # the by of the last entry, the publication
+    assert path.read_text().splitlines()[line - 1] == "    by: ann" and line == 40
+    assert (code, out) == (1, f"{path}:{line}:9: error [self-published] published by ann at 2024-04-03T10:00:00Z, "
+                              "who also moved it to in-review; a second editor must publish it\n")
+    path.write_text(NEVER_REVIEWED)
+    code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
+    assert (code, out) == (1, f"{path}:33:9: error [not-reviewed] published by bo at 2024-04-03T10:00:00Z without passing through in-review first\n")
+    path.write_text(PUBLISHED)
+    assert run(capsys, "validate", tree) == (0, "2 claim files checked, no problems\n", "")
+
+
+def test_publications_before_the_policy_are_warnings_after_it_errors(capsys, tmp_path):
+    tree = make_tree(tmp_path, {"support-rose": SELF_PUBLISHED})
+    policy(tmp_path, "2024-04-03T10:00:01Z")  # one second after the publication
+    code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
+    assert code == 0 and out.endswith(
+        ":40:9: warning [self-published-before-policy] published by ann at 2024-04-03T10:00:00Z, who also moved it to "
+        "in-review; a second editor must publish it (before the second-person rule took effect at 2024-04-03T10:00:01Z)\n")
+    assert run(capsys, "validate", "--strict", tree)[0] == 1
+    policy(tmp_path, "2024-04-03T10:00:00Z")  # at the instant of the publication: the rule holds
+    code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
+    assert code == 1 and ":40:9: error [self-published] " in out
+    policy(tmp_path, '"2024-04-03T12:00:00+02:00"')  # a text with an offset: 10:00Z
+    assert ":40:9: error [self-published] " in run(capsys, "validate", "--format", "parsable", tree)[1]
+
+
+def test_a_changed_policy_is_never_hidden_by_the_cache(capsys, tmp_path):
+    tree = make_tree(tmp_path, {"support-rose": NEVER_REVIEWED})
+    policy(tmp_path, "2030-01-01T00:00:00Z")
+    code, out, _ = run(capsys, "validate", "--format", "json", tree)
+    assert code == 0 and [p["code"] for p in json.loads(out)] == ["not-reviewed-before-policy"]
+    code, out, _ = run(capsys, "validate", "--format", "json", tree)  # from the cache
+    assert code == 0 and [p["code"] for p in json.loads(out)] == ["not-reviewed-before-policy"]
+    policy(tmp_path, "2020-01-01T00:00:00Z")
+    code, out, _ = run(capsys, "validate", "--format", "json", tree)
+    assert code == 1 and [p["code"] for p in json.loads(out)] == ["not-reviewed"]
+    (tmp_path / "factcheck.toml").unlink()
+    code, out, _ = run(capsys, "validate", "--format", "json", tree)
+    assert code == 1 and [p["code"] for p in json.loads(out)] == ["not-reviewed"]
+
+
+def test_a_bad_policy_is_a_config_problem_and_the_rule_still_holds(capsys, tmp_path):
+    tree = make_tree(tmp_path, {"support-rose": NEVER_REVIEWED})
+    policy(tmp_path, "2024-04-03")
+    code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
+    assert code == 1
+    assert f"{tmp_path / 'factcheck.toml'}:4:1: error [config] review.second_person_since must be a timestamp with its offset" in out
+    assert "error [not-reviewed]" in out
+    (tmp_path / "factcheck.toml").write_text("[review]\nsecond_person_snce = 2024-04-03T00:00:00Z\n")
+    out = run(capsys, "validate", "--format", "parsable", tree)[1]
+    assert ":2:1: error [config] unknown key 'second_person_snce' in [review] (did you mean 'second_person_since'?)" in out
+
+
+def test_the_policy_can_live_in_pyproject_and_the_site_build_ignores_it(capsys, tmp_path):
+    tree = make_tree(tmp_path, {"support-rose": NEVER_REVIEWED})
+    (tmp_path / "pyproject.toml").write_text('[tool.factcheck]\norganization = "Example"\n\n[tool.factcheck.review]\nsecond_person_since = 2030-01-01T00:00:00Z\n')
+    code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
+    assert code == 0 and "warning [not-reviewed-before-policy]" in out
+    code, out, err = run(capsys, "build", tree, "--out", tmp_path / "site", "--base-url", "https://example.org/")
+    assert code == 0 and "config" not in err
+
+
+# -- the review screen --------------------------------------------------------------------
+
+
+async def test_the_screen_refuses_a_publication_by_the_sender_and_changes_nothing(tmp_path):
+    from test_tui import SIZE, choose, notifications, started
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import TextScreen
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    app = FactcheckApp(str(tree), "ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "s")
+        await choose(pilot, "published")
+        assert not isinstance(app.screen, TextScreen)  # refused before any note is asked for
+        assert notifications(app)[-1] == "Cannot move support-rose to published yet: support-rose was moved to in-review by ann; a second editor must publish it"
+        await pilot.press("right_square_bracket")  # the next status along the workflow: the same answer
+        await pilot.pause()
+        assert not isinstance(app.screen, TextScreen) and "moved to in-review by ann" in notifications(app)[-1]
+        assert app.current.claim.status is Status.IN_REVIEW
+        assert "in-review" in app.query_one("#detail").plain
+    assert path.read_bytes() == before
+
+
+async def test_a_review_note_refused_by_the_rule_is_kept_with_the_key_that_fixes_it(tmp_path):
+    from test_tui import SIZE, choose, shown_text, started
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import TextScreen
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    app = FactcheckApp(str(tree), "bo")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        app._watcher.stop()  # the change below reaches the screen through the writer's own guard
+        await pilot.pause(0.2)
+        await pilot.press("down", "s")
+        await choose(pilot, "published")
+        assert isinstance(app.screen, TextScreen)
+        await pilot.press(*"The survey holds")
+        # meanwhile a colleague sends it back to research
+        theirs = path.read_text().replace("status: in-review\n", "status: researching\n") + (
+            "  - at: 2024-04-03T11:00:00Z\n    by: carl\n    action: status\n    field: status\n"
+            "    before: in-review\n    after: researching\n    note: The 2017 figure needs its own source.\n")
+        path.write_text(theirs)
+        await pilot.press("ctrl+s")  # refused: changed on disk, reloaded
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # refused by the rule, on the claim as it is now
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TextScreen) and screen.typed == "The survey holds"
+        error = shown_text(screen, "#text-error")
+        assert "support-rose must pass through in-review first" in error and "press s to move it to in-review" in error
+    assert path.read_text() == theirs
+
+
+async def test_a_bulk_publication_publishes_what_the_rule_allows_and_names_each_refusal(tmp_path):
+    from test_tui import SIZE, choose, notifications, started
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import TextScreen
+
+    mine = READY.replace("id: support-rose", "id: support-rose-2").replace("    by: ann\n    action: status\n    field: status\n    before: researching\n    after: in-review", "    by: bo\n    action: status\n    field: status\n    before: researching\n    after: in-review")
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY, "support-rose-2": mine})
+    app = FactcheckApp(str(tree), "bo")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "space", "down", "space")
+        await pilot.press("s")
+        await choose(pilot, "published")
+        assert isinstance(app.screen, TextScreen)  # one note, for the claims that can take it
+        await pilot.press(*"Reviewed", "ctrl+s")
+        await pilot.pause()
+        message = notifications(app)[-1]
+        assert "1 of 2 claims changed" in message
+        assert "refused: support-rose-2: support-rose-2 was moved to in-review by bo; a second editor must publish it" in message
+    assert "status: published\n" in (tree / "test-article" / "support-rose.yaml").read_text()
+    assert "status: in-review\n" in (tree / "test-article" / "support-rose-2.yaml").read_text()
