@@ -270,15 +270,15 @@ class Parsed:
     _data: Any = None
     _emitted: tuple[bytes, int] | None = None
     _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
+    _lines: yamlio.BlockLines | None = None
 
     @property
     def data(self) -> Any:
-        if self._data is None and self._emitted is not None:
+        if self._data is None and self._emitted is not None and self.fast:
             self._data = yamlio.decode_fast(*self._emitted)
             if self._data is None:  # rapidyaml and the JSON disagree: the strict reader decides
                 strict = yamlio.load_strict(self.path, self.raw)
                 self._data, self._root, self.problems, self.fast = strict.data, strict.root, strict.problems, False
-            self._emitted = None
         return self._data
 
     def locate(self, findings: list[FieldError]) -> list[Problem]:
@@ -291,6 +291,12 @@ class Parsed:
                 return sorted(Problem(self.path, line, col, f.code, f.message) for (line, col), f in zip(found, findings, strict=True))
         if self._root is not None:
             return sorted(Problem(self.path, *yamlio._locate_node(self._root, f.path, f.at_key), f.code, f.message) for f in findings)
+        if self.fast and self._emitted is not None:  # plain block style: found from the lines
+            if self._lines is None:
+                self._lines = yamlio.BlockLines(self.raw, *self._emitted)
+            lines = [self._lines.locate(f.path, f.at_key) for f in findings]
+            if all(found is not None for found in lines):
+                return sorted(Problem(self.path, *found, f.code, f.message) for found, f in zip(lines, findings, strict=True) if found)
         return sorted(yamlio.locate_all(self.path, self.raw, findings))
 
 

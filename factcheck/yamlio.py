@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import io
 import json
 import os
@@ -785,6 +786,131 @@ def locate_top_level(raw: bytes, key: str, at_key: bool = False) -> tuple[int, i
     if value.startswith((b"|", b">", b"&", b"!", b"*", b"[", b"{")) and not value.startswith((b"[]", b"{}")):
         return None  # block scalars, properties and flow collections: let the composer decide
     return line, len(key) + 1 + (len(rest) - len(value)) + 1
+
+
+def _flow_collection_at_node_start(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a flow collection with something in it, where a value can begin.
+
+    A ``[`` inside prose ("[...]") is not looked at; ``[]`` and ``{}`` hold nothing.
+    """
+    if raw.lstrip(b" \n").startswith((b"[", b"{")):
+        return True
+    for opener in (b": [", b"- [", b": {", b"- {"):
+        at = raw.find(opener)
+        while at >= 0:
+            if raw[at + 3 : at + 4] not in (b"]", b"}"):
+                return True
+            at = raw.find(opener, at + 3)
+    return False
+
+
+#: A blank line, or one that holds only a comment.
+_BLANK_OR_COMMENT = re.compile(rb"\n *(?:#|\n)")
+
+
+@functools.cache
+def _block_end(column: int) -> re.Pattern:
+    """The first line that is not part of a block under a key at ``column``: a line indented no
+    deeper than the key that is not a "- " item at the key's own column."""
+    return re.compile(rb"\n(?! {%d}(?: |- ))" % column)
+
+
+class BlockLines:
+    """Positions in a file written in plain block style, found in its bytes.
+
+    Usable when every node rapidyaml read sits on a line of its own (except that a
+    mapping which is an item of a sequence shares its line with its first key,
+    ``- at: ...``), with no blank or comment line: that count is checked against
+    rapidyaml's once. Then a key at some column is found with ``bytes.find`` at that
+    column, and a sequence's items as its "- " lines. Anything unusual gives None, and
+    the caller composes the document. Where it answers, it answers as
+    :func:`_locate_node` does (a test holds it to that on every node of the built-in
+    claims and of the YAML corpus).
+    """
+
+    def __init__(self, raw: bytes, emitted: bytes, nodes: int):
+        self.raw = raw
+        seq_maps = emitted.count(b"{\n") - emitted.count(b'": {\n') - 1
+        self.usable = (
+            raw.endswith(b"\n")
+            and not raw.startswith((b" ", b"#", b"\n"))
+            and b"\r" not in raw
+            and _BLANK_OR_COMMENT.search(raw) is None
+            and raw.count(b"\n") == nodes - 1 - seq_maps
+            and not _flow_collection_at_node_start(raw)
+        )
+
+    def _position(self, at: int) -> tuple[int, int]:
+        line_start = self.raw.rfind(b"\n", 0, at) + 1
+        return self.raw.count(b"\n", 0, at) + 1, at - line_start + 1
+
+    def _indent(self, at: int) -> int:
+        head = self.raw[at : at + 200]
+        return len(head) - len(head.lstrip(b" "))
+
+    def locate(self, path: Path, at_key: bool) -> tuple[int, int] | None:
+        if not self.usable or not path:
+            return None
+        raw = self.raw
+        lo, hi, column, item = 0, len(raw), 0, False  # the container's lines, its keys' or items' column
+        if raw.startswith(b"- "):
+            return None  # a sequence at the top: not a claim file
+        for step_index, step in enumerate(path):
+            last = step_index == len(path) - 1
+            if isinstance(step, str):
+                if item is None:
+                    return None  # a key of a sequence
+                key = step.encode() + b":"
+                if item and raw.startswith(b" " * (column - 2) + b"- " + key, lo):
+                    at = lo + column  # the first key of an item, on its "- " line
+                elif lo == 0 and raw.startswith(key):
+                    at = 0
+                else:
+                    found = raw.find(b"\n" + b" " * column + key, max(lo - 1, 0), hi)
+                    if found < 0:
+                        return None
+                    at = found + 1 + column
+                after = at + len(key)
+                end = raw.find(b"\n", after)
+                rest = raw[after:end]
+                if rest and not rest.startswith(b" "):
+                    return None  # "key:x" is not this key
+                value = rest.lstrip(b" ")
+                if value.startswith(b"#"):
+                    return None
+                below = end + 1
+                deeper = below < hi and (self._indent(below) > column or raw.startswith(b" " * column + b"- ", below))
+                if last:
+                    if at_key or (deeper and not value):
+                        return self._position(at)
+                    if not value or deeper:
+                        return None
+                    return self._position(after + len(rest) - len(value))
+                if value or not deeper:
+                    return None
+                stop = _block_end(column).search(raw, end + 1, hi)
+                lo, hi = below, (stop.start() + 1 if stop else hi)
+                column, item = self._indent(lo), False
+                if raw.startswith(b"- ", lo + column):
+                    item = None  # a sequence: its items are at this column
+            else:
+                if isinstance(step, bool) or not isinstance(step, int) or item is not None or step < 0:
+                    return None
+                needle = b"\n" + b" " * column + b"- "
+                at = lo
+                for _ in range(step):
+                    found = raw.find(needle, at, hi - 1)
+                    if found < 0:
+                        return None
+                    at = found + 1
+                nxt = raw.find(needle, at, hi - 1)
+                start = at + column + 2
+                if raw[start : start + 1] in (b" ", b"-", b""):
+                    return None
+                if last:
+                    return self._position(start)
+                lo, hi, column, item = at, (nxt + 1 if nxt >= 0 else hi), column + 2, True
+        return None
 
 
 def _locate_node(root: Any, path: Path, at_key: bool) -> tuple[int, int]:

@@ -195,6 +195,58 @@ def test_conformance_corpus_never_takes_a_run_down(conformance_tree):
     assert len(touched) >= files - 2  # only the two real claims are clean
 
 
+def _paths_of(data, prefix=()):
+    """Every path to a node of plain data, and a few that lead nowhere."""
+    yield prefix + ("no-such-key",)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield prefix + (key,)
+                yield from _paths_of(value, prefix + (key,))
+    elif isinstance(data, list):
+        yield prefix + (len(data),)
+        for index, value in enumerate(data):
+            yield prefix + (index,)
+            yield from _paths_of(value, prefix + (index,))
+
+
+def test_positions_from_lines_agree_with_the_composer():
+    """Where the line-based locator answers, it gives what libyaml's composer gives, for every
+    node of every built-in claim file, of the YAML corpus, and of some layouts made for it."""
+    import yaml
+
+    made = {
+        "indentless": CLAIM_YAML.replace("  - bridges\n", "- bridges\n"),
+        "multi-line plain": CLAIM_YAML.replace('text: "', 'text:\n  "', 1),
+        "folded": b"a: >\n  x: 1\n  y: 2\nb: [1, 2]\nc: |\n  - a\n",
+        "quoted over lines": b'a: "one\n  b: two"\nc:\n  - x\n',
+        "flow in prose": b"a: see [1, 2]\nb:\n  - {x: 1}\n",
+        "comments": b"# top\na: 1  # here\nb:\n  # inside\n  - x: 1\n    y: [] # end\n",
+        "nested items": b"a:\n  - - x\n    - y\n  - z\n",
+    }
+    files = {p.name: p.read_bytes() for p in (REPO / "claims").rglob("*.yaml")}
+    files.update({k: v if isinstance(v, bytes) else v.encode() for k, v in made.items()})
+    files.update(conformance_cases())
+    answered = 0
+    for name, raw in files.items():
+        parsed = yamlio.parse_fast(raw)
+        if parsed is None:
+            continue
+        try:
+            root = yaml.compose(raw, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            continue
+        lines = yamlio.BlockLines(raw, *parsed)
+        data = yamlio.decode_fast(*parsed)
+        for path in _paths_of(data):
+            for at_key in (False, True):
+                found = lines.locate(path, at_key)
+                if found is not None:
+                    answered += 1
+                    assert found == yamlio._locate_node(root, path, at_key), (name, path, at_key)
+    assert answered > 10_000  # it answers for the built-in files
+
+
 def test_conformance_corpus_through_the_command_line(capsys, conformance_tree):
     code, out, err = run(capsys, "validate", "--format", "json", str(conformance_tree))
     assert code == 1 and err == ""
