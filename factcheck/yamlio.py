@@ -852,7 +852,8 @@ class BlockLines:
         if not self.usable or not path:
             return None
         raw = self.raw
-        lo, hi, column, item = 0, len(raw), 0, False  # the container's lines, its keys' or items' column
+        lo, hi, column = 0, len(raw), 0  # the container's lines, its keys' or items' column
+        item: bool | None = False  # the first key on a "- " line; None: a sequence
         if raw.startswith(b"- "):
             return None  # a sequence at the top: not a claim file
         for step_index, step in enumerate(path):
