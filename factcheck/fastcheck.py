@@ -153,3 +153,26 @@ def encode_claim(record: Any) -> bytes:
 def decode_sources(encoded: bytes) -> list[Any]:
     """The sources of a claim's JSON (as ``export`` writes it), as structs with the Source fields."""
     return _decoder(model.Claim).decode(encoded).sources
+
+
+@functools.cache
+def _record_lists(struct: type) -> tuple[str, ...]:
+    """The fields of a struct that hold lists of structs."""
+    hints = typing.get_type_hints(struct)
+    out = []
+    for name in struct.__struct_fields__:
+        args = typing.get_args(hints[name])
+        if typing.get_origin(hints[name]) is list and args and isinstance(args[0], type) and issubclass(args[0], msgspec.Struct):
+            out.append(name)
+    return tuple(out)
+
+
+def mapping_items(record: msgspec.Struct) -> int:
+    """How many mappings of a record are items of a sequence (its sources, history entries, ...)."""
+    count = 0
+    for name in _record_lists(type(record)):
+        items = getattr(record, name)
+        count += len(items)
+        for item in items:
+            count += mapping_items(item)
+    return count

@@ -293,7 +293,10 @@ class Parsed:
             return sorted(Problem(self.path, *yamlio._locate_node(self._root, f.path, f.at_key), f.code, f.message) for f in findings)
         if self.fast and self._emitted is not None:  # plain block style: found from the lines
             if self._lines is None:
-                self._lines = yamlio.BlockLines(self.raw, *self._emitted)
+                from factcheck.fastcheck import mapping_items
+
+                known = mapping_items(self.record) if self.record is not None else None
+                self._lines = yamlio.BlockLines(self.raw, *self._emitted, seq_maps=known)
             lines = [self._lines.locate(f.path, f.at_key) for f in findings]
             if all(found is not None for found in lines):
                 return sorted(Problem(self.path, *found, f.code, f.message) for found, f in zip(lines, findings, strict=True) if found)

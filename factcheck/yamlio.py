@@ -793,14 +793,29 @@ def _flow_collection_at_node_start(raw: bytes) -> bool:
 
     A ``[`` inside prose ("[...]") is not looked at; ``[]`` and ``{}`` hold nothing.
     """
-    if raw.lstrip(b" \n").startswith((b"[", b"{")):
-        return True
-    for opener in (b": [", b"- [", b": {", b"- {"):
+    for opener, closer in ((0x5B, 0x5D), (0x7B, 0x7D)):  # [ ], { }
         at = raw.find(opener)
         while at >= 0:
-            if raw[at + 3 : at + 4] not in (b"]", b"}"):
-                return True
-            at = raw.find(opener, at + 3)
+            if raw[at + 1 : at + 2] != bytes((closer,)):
+                before = at - 1
+                while before >= 0 and raw[before] == 0x20:
+                    before -= 1
+                if before < 0 or raw[before] in _NODE_START:
+                    return True
+            at = raw.find(opener, at + 1)
+    return False
+
+
+def _comment_or_blank_line(raw: bytes) -> bool:
+    """Whether some line of ``raw`` is blank or holds only a comment."""
+    if b"\n\n" in raw or (b" \n" in raw and _BLANK_OR_COMMENT.search(raw)):
+        return True
+    at = raw.find(b"#")
+    while at >= 0:
+        start = raw.rfind(b"\n", 0, at) + 1
+        if not raw[start:at].strip(b" "):
+            return True
+        at = raw.find(b"#", at + 1)
     return False
 
 
@@ -828,15 +843,25 @@ class BlockLines:
     claims and of the YAML corpus).
     """
 
-    def __init__(self, raw: bytes, emitted: bytes, nodes: int):
+    def __init__(self, raw: bytes, emitted: bytes, nodes: int, seq_maps: int | None = None):
+        """``seq_maps``: how many mappings are items of a sequence, if the caller knows
+        (else counted in rapidyaml's JSON, where each stands alone on a line as ``{``)."""
         self.raw = raw
-        seq_maps = emitted.count(b"{\n") - emitted.count(b'": {\n') - 1
+        if seq_maps is None:
+            seq_maps = emitted.count(b"{\n") - emitted.count(b'": {\n') - 1
+            # Only a sequence inside a sequence ("- - x") or a flow collection puts two
+            # nodes on one line. A record holds no sequence of sequences and flow
+            # collections are looked for below, so with ``seq_maps`` given, a blank or
+            # comment line is a line too many and shows in the count; here it may not.
+            lone_lines = _comment_or_blank_line(raw)
+        else:
+            lone_lines = False
         self.usable = (
             raw.endswith(b"\n")
             and not raw.startswith((b" ", b"#", b"\n"))
             and b"\r" not in raw
-            and _BLANK_OR_COMMENT.search(raw) is None
             and raw.count(b"\n") == nodes - 1 - seq_maps
+            and not lone_lines
             and not _flow_collection_at_node_start(raw)
         )
 

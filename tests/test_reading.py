@@ -215,6 +215,9 @@ def test_positions_from_lines_agree_with_the_composer():
     node of every built-in claim file, of the YAML corpus, and of some layouts made for it."""
     import yaml
 
+    from factcheck.fastcheck import decode_record, mapping_items
+    from factcheck.model import Claim
+
     made = {
         "indentless": CLAIM_YAML.replace("  - bridges\n", "- bridges\n"),
         "multi-line plain": CLAIM_YAML.replace('text: "', 'text:\n  "', 1),
@@ -223,6 +226,9 @@ def test_positions_from_lines_agree_with_the_composer():
         "flow in prose": b"a: see [1, 2]\nb:\n  - {x: 1}\n",
         "comments": b"# top\na: 1  # here\nb:\n  # inside\n  - x: 1\n    y: [] # end\n",
         "nested items": b"a:\n  - - x\n    - y\n  - z\n",
+        "claim, blank line": OTHER_YAML.replace("history:\n", "history:\n\n"),
+        "claim, comment lines": OTHER_YAML.replace("history:\n", "history:\n    # one\n# two\n"),
+        "claim, multi-line note": OTHER_YAML.replace("note: ", "note:\n      ", 1),
     }
     files = {p.name: p.read_bytes() for p in (REPO / "claims").rglob("*.yaml")}
     files.update({k: v if isinstance(v, bytes) else v.encode() for k, v in made.items()})
@@ -236,15 +242,26 @@ def test_positions_from_lines_agree_with_the_composer():
             root = yaml.compose(raw, Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
             continue
-        lines = yamlio.BlockLines(raw, *parsed)
         data = yamlio.decode_fast(*parsed)
-        for path in _paths_of(data):
-            for at_key in (False, True):
-                found = lines.locate(path, at_key)
-                if found is not None:
-                    answered += 1
-                    assert found == yamlio._locate_node(root, path, at_key), (name, path, at_key)
+        readers = [yamlio.BlockLines(raw, *parsed)]
+        record = decode_record(parsed[0], Claim)
+        if record is not None:  # a claim: the count of item mappings comes from its struct
+            readers.append(yamlio.BlockLines(raw, *parsed, seq_maps=mapping_items(record[0])))
+        for lines in readers:
+            for path in _paths_of(data):
+                for at_key in (False, True):
+                    found = lines.locate(path, at_key)
+                    if found is not None:
+                        answered += 1
+                        assert found == yamlio._locate_node(root, path, at_key), (name, path, at_key)
     assert answered > 10_000  # it answers for the built-in files
+    # What a claim's struct says of its item mappings is what rapidyaml's JSON shows.
+
+    for path in (REPO / "claims").rglob("*.yaml"):
+        parsed = reading.parse(str(path), path.read_bytes(), None if path.name == "article.yaml" else Claim)
+        if parsed.record is not None:
+            emitted, _ = parsed._emitted
+            assert mapping_items(parsed.record) == emitted.count(b"{\n") - emitted.count(b'": {\n') - 1, path.name
 
 
 def test_conformance_corpus_through_the_command_line(capsys, conformance_tree):
