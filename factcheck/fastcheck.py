@@ -156,7 +156,7 @@ def decode_sources(encoded: bytes) -> list[Any]:
 
 
 @functools.cache
-def _record_lists(struct: type) -> tuple[str, ...]:
+def _record_lists(struct: type[msgspec.Struct]) -> tuple[str, ...]:
     """The fields of a struct that hold lists of structs."""
     hints = typing.get_type_hints(struct)
     out = []
