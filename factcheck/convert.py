@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from factcheck.model import Article, Claim, Vocabulary
+from factcheck.model import Article, Claim, Dismissals, Vocabulary
 
 if TYPE_CHECKING:
     import cattrs
@@ -220,7 +220,7 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
         return hook
 
-    for record_cls in (Claim, Article):
+    for record_cls in (Claim, Article, Dismissals):
         for tp in typing.get_type_hints(record_cls).values():  # annotations are strings until resolved
             if typing.get_origin(tp) is list and tp != list[str]:
                 conv.register_structure_hook_func(_same_type(tp), must_be_list(tp))

@@ -216,6 +216,7 @@ def check_tree(
     articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
     for record in articles.values():
         problems += record.problems
+    problems += _dismissal_problems(tree.dismissals, articles, day)
     article_texts = {folder: (rec.text, rec.article.published if rec.article else None) for folder, rec in articles.items()}
     article_digest = {folder: cache.digest(f"{published}\n{t or ''}".encode()) for folder, (t, published) in article_texts.items()}
 
@@ -312,6 +313,20 @@ def check_tree(
         fast=sum(1 for r in results.values() if r.reader == "fast"),
         strict=sum(1 for r in results.values() if r.reader == "strict"),
     )
+
+
+def _dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord], day: dt.date) -> list[Problem]:
+    """Every problem of the dismissals files (one small file per article folder at most)."""
+    from factcheck import dismissals
+
+    out: list[Problem] = []
+    for folder, path in found.items():
+        article = articles.get(folder)
+        if article is None:
+            out.append(Problem(path, 1, 1, "no-article", f"dismissals file is not in an article folder (no {os.path.join(folder, 'article.yaml')})"))
+        else:
+            out += dismissals.load(path, article.text, day).problems
+    return out
 
 
 def _cross_problems(paths: list[str], checked: list[str], results: dict[str, FileResult]) -> list[Problem]:
