@@ -318,10 +318,11 @@ def _plan(cls: type) -> tuple[tuple, tuple]:
     plan = _PLANS.get(cls)
     if plan is None:
         fields = attrs.fields(cls)
+        hints = typing.get_type_hints(cls)  # f.type is still a string until cattrs resolves it
         checked = tuple((f.name, f, f.validator) for f in fields if f.validator is not None)
         nested = tuple(
             f.name for f in fields
-            if getattr(f.type, "__origin__", None) is list and attrs.has(f.type.__args__[0])
+            if typing.get_origin(hints[f.name]) is list and attrs.has(typing.get_args(hints[f.name])[0])
         )
         plan = _PLANS[cls] = (checked, nested)
     return plan
