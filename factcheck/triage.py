@@ -69,7 +69,7 @@ def create_claim(
     return store.create(article, claim)
 
 
-def accept(store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "factcheck suggest") -> ClaimRecord:
+def accept(store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest") -> ClaimRecord:
     """A claim of a proposed sentence: the sentence is its quote, ``text`` (default: the
     sentence) its restated text, the guesses its kind and claimant; the history entry
     records the score."""
@@ -78,7 +78,7 @@ def accept(store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: 
     return create_claim(
         store, article, quote=candidate.text, text=candidate.text if text is None else text.strip(),
         claimant=candidate.claimant or default_claimant(article.article), kind=candidate.kind, by=by,
-        note=f"Suggested by {how} (check-worthiness score {candidate.score:.2f}).",
+        note=f"{how} (check-worthiness score {candidate.score:.2f}).",
     )
 
 
