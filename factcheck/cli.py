@@ -327,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sentences", metavar="FILE", help="score the lines of FILE ('-': stdin) as given, one sentence a line, in input order")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = sub.add_parser("dismiss", help="record that a sentence of an article is not worth a claim, so suggest does not propose it again")
+    _root_arg(p)
+    _editor_arg(p)
+    p.add_argument("article", help="article folder or its slug")
+    p.add_argument("sentence", help="the sentence's number as factcheck suggest lists it, or its text (whole, verbatim)")
+    p.add_argument("--reason", help="why it is not worth checking (kept in dismissed.yaml)")
+
     p = sub.add_parser("article", help="articles: 'article add SOURCE' brings one in")
     article_sub = p.add_subparsers(dest="article_command", parser_class=_Parser, required=True)
     p = article_sub.add_parser("add", help="create an article folder from a saved page, a text or Markdown file, or an http(s) URL")

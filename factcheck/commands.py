@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import sys
 from pathlib import Path as FsPath
 
@@ -14,7 +13,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import unstructure
-from factcheck.model import Action, Claim, Kind, Source, Stance, Status, Verdict
+from factcheck.model import Claim, Kind, Source, Stance, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import parsable, render
 from factcheck.store import (
@@ -23,7 +22,6 @@ from factcheck.store import (
     discover,
     editor_name,
     find_root,
-    history_entry,
     stem,
     today,
 )
@@ -555,18 +553,6 @@ def set_quantities(args: argparse.Namespace) -> int:
     return code
 
 
-_STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}
-
-
-def slug_from(text: str, limit: int = 6) -> str:
-    """A claim id from words of a quote: the first few significant words, slugged."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = [w for w in re.findall(r"[a-z0-9]+", plain) if w not in _STOP]
-    return "-".join(words[:limit]) or "claim"
-
-
 def find_article(store: ClaimStore, name: str):
     """The readable article a folder path or slug names, or why there is none."""
     article = store.articles.get(name) or store.articles.get(os.path.join(store.root, name))
@@ -577,11 +563,6 @@ def find_article(store: ClaimStore, name: str):
         slugs = ", ".join(sorted(a.slug for a in store.articles.values())) or "none"
         return f"no readable article {name!r} (articles: {slugs})"
     return article
-
-
-def default_claimant(article) -> str:
-    """Who makes a claim when the article attributes it to nobody: its authors."""
-    return ", ".join(article.authors) if article.authors else f"{article.outlet or article.publisher} author"
 
 
 def new(args: argparse.Namespace) -> int:
@@ -598,25 +579,13 @@ def new(args: argparse.Namespace) -> int:
     if not QuoteIndex(article.text).contains(args.quote):
         print(escape_line(f"factcheck: refused: the quote does not occur in the article; closest passage: \"{closest_passage(args.quote, article.text)}\""))
         return EXIT_PROBLEMS
-    claim_id = args.id or slug_from(args.quote)
-    base, n = claim_id, 2
-    while args.id is None and claim_id in store.ids():
-        claim_id, n = f"{base}-{n}", n + 1
-    by = editor_name(args.editor)
-    claimant = args.claimant or default_claimant(article.article)
-    from factcheck.convert import field_errors, unvalidated
+    from factcheck.triage import create_claim, default_claimant
 
-    claim = unvalidated(
-        Claim,
-        id=claim_id, text=args.text or args.quote, quote=args.quote, claimant=claimant,
-        kind=Kind(args.kind), status=Status.NEW,
-        history=[history_entry(Action.CREATED, by, after=Status.NEW, note="Scaffolded with factcheck new.")],
-    )
-    errors = field_errors(claim)
-    if errors:
-        return _refused(EditRefused("; ".join(e.message for e in errors)))
     try:
-        record = store.create(article, claim)
+        record = create_claim(
+            store, article, quote=args.quote, text=args.text or args.quote, claimant=args.claimant or default_claimant(article.article),
+            kind=Kind(args.kind), by=editor_name(args.editor), note="Scaffolded with factcheck new.", claim_id=args.id,
+        )
     except EditRefused as exc:
         return _refused(exc)
     print(f"created {escape_line(record.path)}")
@@ -625,6 +594,12 @@ def new(args: argparse.Namespace) -> int:
 
 def suggest(args: argparse.Namespace) -> int:
     from factcheck.frontdoor import suggest as run
+
+    return run(args)
+
+
+def dismiss(args: argparse.Namespace) -> int:
+    from factcheck.frontdoor import dismiss as run
 
     return run(args)
 

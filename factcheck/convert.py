@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from factcheck.model import Article, Claim, Vocabulary
+from factcheck.model import Article, Claim, Dismissals, Vocabulary
 
 if TYPE_CHECKING:
     import cattrs
@@ -239,7 +239,7 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
 
         return hook
 
-    for record_cls in (Claim, Article):
+    for record_cls in (Claim, Article, Dismissals):
         for tp in typing.get_type_hints(record_cls).values():  # annotations are strings until resolved
             if typing.get_origin(tp) is list and tp != list[str]:
                 conv.register_structure_hook_func(_same_type(tp), must_be_list(tp))
@@ -346,10 +346,11 @@ def _plan(cls: type) -> tuple[tuple, tuple]:
     plan = _PLANS.get(cls)
     if plan is None:
         fields = attrs.fields(cls)
+        hints = typing.get_type_hints(cls)  # f.type is still a string until cattrs resolves it
         checked = tuple((f.name, f, f.validator) for f in fields if f.validator is not None)
         nested = tuple(
             f.name for f in fields
-            if getattr(f.type, "__origin__", None) is list and attrs.has(f.type.__args__[0])
+            if typing.get_origin(hints[f.name]) is list and attrs.has(typing.get_args(hints[f.name])[0])
         )
         plan = _PLANS[cls] = (checked, nested)
     return plan

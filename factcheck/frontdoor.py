@@ -12,8 +12,8 @@ import os
 import sys
 from typing import Any
 
-from factcheck.model import Action, Claim, Status
-from factcheck.store import ClaimStore, EditRefused, editor_name, find_root, history_entry
+from factcheck.store import ClaimStore, EditRefused, editor_name, find_root
+from factcheck.textsafe import escape_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -60,10 +60,29 @@ def suggest_sentences(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _proposals(args: argparse.Namespace):
+    """(store, article, proposals) for the ARTICLE of a command, or an exit code."""
+    from factcheck.commands import NO_ROOT, find_article
+    from factcheck.triage import proposals
+
+    root = _root(args)
+    if root is None:
+        return _usage(NO_ROOT)
+    store = ClaimStore.open(root)
+    article = find_article(store, args.article)
+    if isinstance(article, str):
+        print(escape_line(f"factcheck: refused: {article}"))
+        return EXIT_PROBLEMS
+    found = proposals(store, article)
+    if found.problems:
+        where = "cannot be read, so no sentence is left out as dismissed" if not found.readable else "has problems"
+        print(f"factcheck: {escape_line(found.problems[0].path)} {where}; run factcheck validate", file=sys.stderr)
+    return store, article, found
+
+
 def suggest(args: argparse.Namespace) -> int:
-    from factcheck.commands import NO_ROOT, default_claimant, find_article, slug_from
-    from factcheck.quantities import extract
-    from factcheck.suggest import candidates, ranked
+    from factcheck.suggest import ranked
+    from factcheck.triage import accept
 
     if args.sentences:
         if args.article or args.write:
@@ -73,16 +92,14 @@ def suggest(args: argparse.Namespace) -> int:
         return _usage("suggest: give an ARTICLE (folder or slug), or --sentences FILE")
     if (args.top is not None or args.min_score is not None) and not args.write:
         return _usage("suggest: --top and --min-score choose what --write writes; add --write")
-    root = _root(args)
-    if root is None:
-        return _usage(NO_ROOT)
-    store = ClaimStore.open(root)
-    article = find_article(store, args.article)
-    if isinstance(article, str):
-        print(f"factcheck: refused: {article}")
+    got = _proposals(args)
+    if isinstance(got, int):
+        return got
+    store, article, proposed = got
+    if args.write and not proposed.readable:
+        print("factcheck: refused: --write would propose dismissed sentences again; fix dismissed.yaml first")
         return EXIT_PROBLEMS
-    quotes = {r.id: r.row.quote for r in store.all() if r.row is not None and r.article is not None and r.article.folder == article.folder}
-    found = ranked(candidates(article.text, quotes))
+    found = ranked(proposed.sentences)
     if args.format == "json":
         items = [
             {"line": c.line, "text": c.text, "score": c.score, "kind": c.kind.value, "claimant": c.claimant, "claimed_by": list(c.claimed_by)}
@@ -93,8 +110,9 @@ def suggest(args: argparse.Namespace) -> int:
         for c in found:
             mark = f"  [claimed: {', '.join(c.claimed_by)}]" if c.claimed_by else ""
             who = f"  claimant: {c.claimant}" if c.claimant else ""
-            print(f"{c.score:.2f}  {c.kind.value:<16}  {c.text}{who}{mark}")
-        print(f"{len(found)} sentences, {sum(1 for c in found if c.claimed_by)} already claimed")
+            print(escape_line(f"{c.line:>3}  {c.score:.2f}  {c.kind.value:<16}  {c.text}{who}{mark}"))
+        dismissed = f", {proposed.dismissed} dismissed left out" if proposed.dismissed else ""
+        print(f"{len(found)} sentences, {sum(1 for c in found if c.claimed_by)} already claimed{dismissed}")
     if not args.write:
         return EXIT_OK
 
@@ -110,28 +128,54 @@ def suggest(args: argparse.Namespace) -> int:
         if c.text in taken:  # the same sentence twice in one article: one claim
             continue
         taken.add(c.text)
-        claim_id, n = slug_from(c.text), 2
-        base = claim_id
-        while claim_id in store.ids():
-            claim_id, n = f"{base}-{n}", n + 1
-        quantities = extract(c.text)
-        read = f"; {len(quantities)} {'quantity' if len(quantities) == 1 else 'quantities'} read from the quote" if quantities else ""
-        claim = Claim(
-            id=claim_id, text=c.text, quote=c.text, claimant=c.claimant or default_claimant(article.article),
-            kind=c.kind, status=Status.NEW, quantities=quantities,
-            history=[history_entry(Action.CREATED, by, after=Status.NEW, note=f"Suggested by factcheck suggest (check-worthiness score {c.score:.2f}{read}).")],
-        )
         try:
-            record = store.create(article, claim)
+            record = accept(store, article, c, by)
         except EditRefused as exc:
-            print(f"factcheck: refused: {claim_id}: {exc.message}")
+            print(escape_line(f"factcheck: refused: {c.text[:60]}: {exc.message}"))
             failed += 1
             continue
         written += 1
-        print(f"created {record.path}  ({c.score:.2f})")
+        print(escape_line(f"created {record.path}  ({c.score:.2f})"))
     skipped = sum(1 for c in found if c.claimed_by)
-    print(f"{written} claims written; {skipped} sentences already claimed were left alone")
+    dismissed = f" and {proposed.dismissed} dismissed" if proposed.dismissed else ""
+    print(f"{written} claims written; {skipped} sentences already claimed{dismissed} were left alone")
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def dismiss(args: argparse.Namespace) -> int:
+    """``factcheck dismiss ARTICLE SENTENCE``: SENTENCE is its line number in ``suggest`` or its text."""
+    from factcheck.rules import closest_passage, normalize
+    from factcheck.triage import dismiss as record_dismissal
+
+    if not args.sentence.strip():
+        return _usage("dismiss: SENTENCE is empty")
+    got = _proposals(args)
+    if isinstance(got, int):
+        return got
+    store, article, proposed = got
+    if not proposed.readable:
+        print("factcheck: refused: dismissed.yaml cannot be read; fix it first")
+        return EXIT_PROBLEMS
+    wanted = args.sentence.strip()
+    if wanted.isdigit():
+        matches = [c for c in proposed.sentences if c.line == int(wanted)]
+        if not matches:
+            print(f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)")
+            return EXIT_PROBLEMS
+    else:
+        matches = [c for c in proposed.sentences if normalize(c.text) == normalize(wanted)]
+        if not matches:
+            near = closest_passage(wanted, "\n\n".join(c.text for c in proposed.sentences))
+            print(escape_line(f"factcheck: refused: not one of the sentences suggest proposes for {article.slug} (whole sentences only; dismissed ones are left out); closest: \"{near}\""))
+            return EXIT_PROBLEMS
+    candidate = matches[0]
+    try:
+        entry = record_dismissal(store, article, candidate, editor_name(args.editor), args.reason)
+    except EditRefused as exc:
+        print(escape_line(f"factcheck: refused: {exc.message}"))
+        return EXIT_PROBLEMS
+    print(escape_line(f"dismissed in {os.path.join(article.folder, 'dismissed.yaml')}: {entry.sentence}"))
+    return EXIT_OK
 
 
 # -- article add -----------------------------------------------------------------------

@@ -429,7 +429,7 @@ def resolve_fields(found: dict[str, Found], options: dict[str, object], ask: Cal
 
 
 def slug_for(title: str) -> str:
-    from factcheck.commands import slug_from
+    from factcheck.triage import slug_from
 
     return slug_from(title, limit=8)[:80].strip("-") or "article"
 

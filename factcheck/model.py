@@ -470,6 +470,23 @@ class Article:
     authors: list[str] = attrs.field(factory=list)
 
 
+@attrs.frozen
+class Dismissal:
+    """A sentence of an article an editor judged not worth a claim, so it is not proposed again."""
+
+    sentence: str = attrs.field(validator=_all(_non_empty, QUOTE), metadata={"help": "the article's sentence, verbatim"})
+    by: str = attrs.field(validator=_non_empty, metadata={"help": "who dismissed it"})
+    at: dt.datetime = attrs.field(metadata={"help": "when (UTC, ending in Z)"})
+    reason: str | None = attrs.field(default=None, validator=NOTE, metadata={**OMIT_IF_DEFAULT, "help": "why it is not worth checking"})
+
+
+@attrs.frozen
+class Dismissals:
+    """The dismissals file of an article folder (``dismissed.yaml``)."""
+
+    dismissed: list[Dismissal]
+
+
 #: Key order of the canonical layout (also the order of attributes).
 CLAIM_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Claim))
 SOURCE_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Source))

@@ -61,8 +61,11 @@ CODES: dict[str, tuple[str, str]] = {
     # rules across claims and files
     "duplicate-id": ("error", "an id used by two claim files"),
     "related-missing": ("error", "a related id that no claim has (with a 'did you mean' hint)"),
-    "no-article": ("error", "a claim file outside an article folder"),
+    "no-article": ("error", "a claim file (or a dismissed.yaml) outside an article folder"),
     "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
+    # an article folder's dismissed.yaml
+    "dismissal-not-found": ("warning", "dismissed.yaml: a dismissed sentence that does not occur in the article text (it hides nothing)"),
+    "duplicate-dismissal": ("warning", "dismissed.yaml: the same sentence dismissed twice"),
     # with --base REV, and fmt --check
     "published-deleted": ("error", "with --base: a claim published at REV no longer exists"),
     "correction-missing": ("error", "with --base: a published claim changed (verdict, sources, status) with no new corrections entry"),

@@ -36,7 +36,7 @@ from factcheck.model import HTTP_URL_PATTERN, Claim, Correction, Quantity, Sourc
 from factcheck.netpolicy import Policy, Target, parse_target, redact, resolve
 from factcheck.problems import Problem
 from factcheck.rules import canonical_url
-from factcheck.store import ARTICLE_FILE, ClaimRecord, ClaimStore, discover, read_record
+from factcheck.store import ARTICLE_FILE, NOT_CLAIMS, ClaimRecord, ClaimStore, discover, read_record
 from factcheck.textsafe import escape_line
 
 GIT_TIMEOUT = 30.0
@@ -188,7 +188,7 @@ def read_claim(path: str, raw: bytes) -> Version:
 
 def _is_claim_file(rel: str) -> bool:
     parts = rel.split("/")
-    return rel.endswith(".yaml") and parts[-1] != ARTICLE_FILE and not any(p.startswith(".") for p in parts)
+    return rel.endswith(".yaml") and parts[-1] not in NOT_CLAIMS and not any(p.startswith(".") for p in parts)
 
 
 def claims_at(repo: Repo, commit: str, rels: Iterable[str]) -> dict[str, Version]:

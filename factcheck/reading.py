@@ -34,6 +34,10 @@ from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
 
 ARTICLE_FILE = "article.yaml"
+#: An article folder's dismissed sentences (:class:`factcheck.model.Dismissals`); not a claim.
+DISMISSED_FILE = "dismissed.yaml"
+#: The names in an article folder that are not claim files.
+NOT_CLAIMS = frozenset({ARTICLE_FILE, DISMISSED_FILE})
 
 
 def today() -> dt.date:
@@ -76,6 +80,7 @@ class Tree:
     problems: list[Problem] = attrs.field(factory=list)  # symlinks out, non-files, unreadable folders
     stats: dict[str, FileStat] = attrs.field(factory=dict)  # as seen while looking
     unreadable: set[str] = attrs.field(factory=set)  # files whose mode says this process may not read them
+    dismissals: dict[str, str] = attrs.field(factory=dict)  # folder -> dismissed.yaml path
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
@@ -113,7 +118,8 @@ def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[s
     return None
 
 
-def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict, unreadable: set) -> None:
+def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict, unreadable: set,
+          dismissals: dict[str, str]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
@@ -125,7 +131,7 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable)
+                _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable, dismissals)
                 continue
         except OSError:
             pass
@@ -142,6 +148,8 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
             problems.append(problem)
         elif name == ARTICLE_FILE:
             articles[folder] = entry.path
+        elif name == DISMISSED_FILE:
+            dismissals[folder] = entry.path
         else:
             yaml_files.append(entry.path)
             stats[entry.path] = FileStat.of(st)
@@ -168,11 +176,12 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
     problems: list[Problem] = []
     stats: dict[str, FileStat] = {}
     unreadable: set[str] = set()
+    dismissals: dict[str, str] = {}
     for given in paths:
         path = os.fspath(given)
         roots = (os.path.realpath(tree_root(path)),)
         if os.path.isdir(path):
-            _scan(path, roots, articles, yaml_files, problems, stats, unreadable)
+            _scan(path, roots, articles, yaml_files, problems, stats, unreadable, dismissals)
             continue
         try:
             st = os.stat(path)
@@ -185,6 +194,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
             problems.append(problem)
         elif os.path.basename(path) == ARTICLE_FILE:
             articles[os.path.dirname(path) or "."] = path
+        elif os.path.basename(path) == DISMISSED_FILE:
+            dismissals[os.path.dirname(path) or "."] = path
         else:
             yaml_files.append(path)
             stats[path] = FileStat.of(st)
@@ -198,7 +209,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
     strays: list[str] = []
     for path in sorted(set(yaml_files)):
         (claims if folder_of(path) in articles else strays).append(path)
-    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable)
+    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable, dismissals=dismissals)
 
 
 def claim_names(roots: Iterable[str]) -> list[str]:
@@ -215,7 +226,7 @@ def claim_names(roots: Iterable[str]) -> list[str]:
             except OSError:
                 continue
             if ARTICLE_FILE in names:
-                out += [os.path.join(folder, n) for n in names if n.endswith(".yaml") and n != ARTICLE_FILE and not n.startswith(".")]
+                out += [os.path.join(folder, n) for n in names if n.endswith(".yaml") and n not in NOT_CLAIMS and not n.startswith(".")]
     return out
 
 

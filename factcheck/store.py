@@ -20,10 +20,12 @@ import attrs
 from factcheck import yamlio
 from factcheck.cache import digest
 from factcheck.convert import structure, structure_lenient, unstructure
-from factcheck.model import Action, Claim, HistoryEntry
+from factcheck.model import Action, Claim, Dismissal, HistoryEntry
 from factcheck.problems import Problem
 from factcheck.reading import (  # noqa: F401 - the store's public names
     ARTICLE_FILE,
+    DISMISSED_FILE,
+    NOT_CLAIMS,
     ArticleRecord,
     ClaimRow,
     FileResult,
@@ -436,7 +438,7 @@ class ClaimStore:
             article = articles.get(os.path.dirname(absolute))
             if path is None:
                 path = os.path.join(self.root, os.path.relpath(absolute, os.path.abspath(self.root)))
-            if os.path.basename(absolute) == ARTICLE_FILE or (article is None and record is None):
+            if os.path.basename(absolute) in NOT_CLAIMS or (article is None and record is None):
                 continue
             if not os.path.lexists(absolute):
                 if record is not None:
@@ -477,6 +479,8 @@ class ClaimStore:
     def create(self, article: ArticleRecord, claim: Claim) -> ClaimRecord:
         """Write a new claim file (refused if the id exists or the claim breaks a rule)."""
         path = os.path.join(article.folder, f"{claim.id}.yaml")
+        if f"{claim.id}.yaml" in NOT_CLAIMS:
+            raise EditRefused(f"{claim.id!r} is the name of an article folder's {claim.id}.yaml, not a claim id; choose another id")
         if self.find(claim.id) is not None or claim.id in self.others.values() or os.path.lexists(path):
             raise EditRefused(f"a claim with id {claim.id!r} already exists")
         record = ClaimRecord(path, article, ClaimRow.of(claim), [])
@@ -494,6 +498,63 @@ class ClaimStore:
         self.records[path] = record
         self._by_id = None
         return record
+
+
+    def dismiss(self, article: ArticleRecord, sentence: str, by: str, reason: str | None = None, at: dt.datetime | None = None) -> Dismissal:
+        """Record in the article folder's ``dismissed.yaml`` that ``sentence`` is not worth a claim.
+
+        The writer's way, as for a claim: under the folder's lock the file is read as it
+        is on disk now (and created if there is none), the entry is appended with every
+        other line and comment kept, the result is checked as ``validate`` checks it, and
+        written atomically. Refused (:class:`EditRefused`, nothing written) when the
+        sentence is not in the article text or is dismissed already, when the entry breaks
+        a rule, or when the file cannot be read as dismissals.
+        """
+        from factcheck import dismissals as dm
+        from factcheck.convert import field_errors, unvalidated
+        from factcheck.model import Dismissals
+
+        entry = unvalidated(Dismissal, sentence=sentence, by=by, at=at or now(), reason=reason or None)
+        errors = field_errors(entry)
+        if errors:
+            raise EditRefused("; ".join(e.message for e in errors))
+        if article.text is None:
+            raise EditRefused(f"the text of {article.slug} cannot be read")
+        index = QuoteIndex(article.text)
+        if not index.contains(sentence):
+            raise EditRefused("the sentence does not occur in the article text")
+        path = dm.path_in(article.folder)
+        try:
+            with yamlio.folder_lock(article.folder, LOCK_TIMEOUT):
+                loaded, before = None, []
+                if not os.path.lexists(path):
+                    new_bytes = yamlio.render_new(unstructure(Dismissals([entry])))
+                else:
+                    got = read_file(path, limit=False)
+                    if isinstance(got, Problem):
+                        raise EditRefused(f"{path}: {got.message}", [got])
+                    loaded = yamlio.load_roundtrip(path, got[0], limit_size=False)
+                    current = dm.check_bytes(path, got[0], index)
+                    if loaded.problems or current.dismissals is None:
+                        raise EditRefused(f"{path} cannot be changed until its problems are fixed (factcheck validate)", loaded.problems or current.problems)
+                    same = [e for e in current.entries if dm.is_dismissed(sentence, dm.keys([e]))]
+                    if same:
+                        raise EditRefused(f"already dismissed by {same[0].by} on {same[0].at.date().isoformat()}")
+                    before = current.problems
+                    new_bytes = yamlio.render_merged(loaded, unstructure(Dismissals([*current.entries, entry])))
+                if len(new_bytes) > yamlio.MAX_BYTES:
+                    raise EditRefused(f"{path} would be {len(new_bytes)} bytes; files are at most 1 MiB")
+                known = {(p.code, p.message) for p in before}
+                added = [p for p in dm.check_bytes(path, new_bytes, index).problems if (p.code, p.message) not in known]
+                if added:
+                    raise EditRefused("; ".join(p.message for p in added), added)
+                if loaded is None:
+                    yamlio.create_exclusive(path, new_bytes)
+                else:
+                    yamlio.write_merged(loaded, new_bytes)
+        except (yamlio.ConflictError, yamlio.LockTimeout) as exc:
+            raise EditRefused(str(exc)) from None
+        return entry
 
 
 @attrs.frozen

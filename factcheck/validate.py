@@ -243,6 +243,7 @@ def check_tree(
     articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
     for record in articles.values():
         problems += record.problems
+    problems += _dismissal_problems(tree.dismissals, articles, day)
     article_texts = {folder: (rec.text, rec.article.published if rec.article else None) for folder, rec in articles.items()}
     policies = _review_policies(articles, problems)
     # What a claim's results depend on besides its own bytes: its article's date and text,
@@ -357,6 +358,20 @@ def _review_policies(articles: dict[str, ArticleRecord], problems: list[Problem]
         policy, found = review_policy(folder, fresh=True)
         out[folder] = policy
         problems += [p for p in found if p not in problems]
+    return out
+
+
+def _dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord], day: dt.date) -> list[Problem]:
+    """Every problem of the dismissals files (one small file per article folder at most)."""
+    from factcheck import dismissals
+
+    out: list[Problem] = []
+    for folder, path in found.items():
+        article = articles.get(folder)
+        if article is None:
+            out.append(Problem(path, 1, 1, "no-article", f"dismissals file is not in an article folder (no {os.path.join(folder, 'article.yaml')})"))
+        else:
+            out += dismissals.load(path, article.text, day).problems
     return out
 
 

@@ -100,7 +100,7 @@ def test_collecting_errors_never_switches_validators_off_for_the_process(monkeyp
 
 
 CORE = ["model", "convert", "fastcheck", "yamlio", "reading", "cache", "rules", "textsafe", "problems", "store",
-        "validate", "report", "session", "provenance", "netpolicy", "schema", "present"]
+        "validate", "report", "session", "provenance", "netpolicy", "schema", "present", "dismissals", "triage"]
 
 
 def test_layers_run_one_way():

@@ -80,6 +80,22 @@ def test_validate_reports_a_long_excerpt_and_tag_at_the_value(capsys, tmp_path):
     ]
 
 
+def test_nested_limits_are_checked_whichever_check_runs_first():
+    """field_errors looks into sources and history also when it runs before any converter
+    (in a fresh process: `factcheck new`, `suggest --write` and the triage view call it first)."""
+    code = (
+        "import datetime as dt\n"
+        "from factcheck.convert import field_errors, unvalidated\n"
+        "from factcheck.model import Claim, Kind, Source, Stance, Status\n"
+        "source = unvalidated(Source, url='https://example.org/', title='T', publisher='P', published=None,\n"
+        "                     accessed=dt.date(2024, 1, 1), excerpt='x' * 401, stance=Stance.SUPPORTS)\n"
+        "claim = unvalidated(Claim, id='a', text='t', quote='q', claimant='c', kind=Kind.EVENT, status=Status.NEW, sources=[source])\n"
+        "print([e.path for e in field_errors(claim)])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[('sources', 0, 'excerpt')]"
+
+
 def test_edit_commands_refuse_too_long_text_before_writing(capsys, tree):
     path = claim_file(tree, "support-rose")
     before = path.read_bytes()

@@ -65,7 +65,7 @@ def test_suggest_marks_claimed_sentences(capsys, tree):
     lines = out.splitlines()
     assert code == 0
     assert any("The mayor said that 24 bridges were repaired in 2023." in line_ and "[claimed: bridges-repaired]" in line_ for line_ in lines)
-    assert any(line_.endswith("Critics disagree.") for line_ in lines)  # unclaimed: no mark
+    assert "  2  0.24  event             Critics disagree." in lines  # its number in reading order; unclaimed: no mark
     assert "A Test Article" not in out  # the heading is not a sentence
     assert lines[-1] == "3 sentences, 2 already claimed"
 
@@ -111,3 +111,57 @@ def test_api_imports_without_textual():
     code = "import sys, factcheck.suggest; factcheck.suggest.score(['x']); print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# -- dismissals ---------------------------------------------------------------------
+
+
+def test_dismiss_by_number_then_suggest_leaves_it_out(capsys, tree):
+    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "2", "--reason", "Opinion.")
+    path = tree / "test-article" / "dismissed.yaml"
+    assert code == 0 and "Critics disagree." in out
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("dismissed:\n  - sentence: Critics disagree.\n    by: tester\n    at: 20")
+    assert text.endswith("Z\n    reason: Opinion.\n")
+    assert run(capsys, "validate", tree)[0] == 0
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article")
+    assert "Critics disagree." not in out and out.splitlines()[-1] == "2 sentences, 2 already claimed, 1 dismissed left out"
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article", "--format", "json")
+    assert "Critics disagree." not in out
+    before = sorted(p.name for p in path.parent.iterdir())
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article", "--write")
+    assert code == 0 and "0 claims written" in out and sorted(p.name for p in path.parent.iterdir()) == before
+
+
+def test_dismiss_by_text_keeps_comments_and_refuses_twice(capsys, tree):
+    path = tree / "test-article" / "dismissed.yaml"
+    path.write_text("# kept\ndismissed: []\n", encoding="utf-8")
+    assert run(capsys, "dismiss", "--root", tree, "test-article", "Critics  disagree.")[0] == 0
+    assert path.read_text(encoding="utf-8").startswith("# kept\ndismissed:\n  - sentence: Critics disagree.\n")
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "2")
+    assert code == 1 and "no sentence 2" in out and path.read_bytes() == before
+
+
+def test_dismiss_refusals(capsys, tree):
+    path = tree / "test-article" / "dismissed.yaml"
+    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "1")
+    assert code == 1 and "a claim quotes this sentence (bridges-repaired)" in out
+    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "Critics")
+    assert code == 1 and "whole sentences only" in out
+    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "2", "--reason", "x" * 2001)
+    assert code == 1 and "at most 2000" in out
+    assert not path.exists()
+    assert run(capsys, "dismiss", "--root", tree, "test-article", " ")[0] == 2
+
+
+def test_an_unreadable_dismissals_file_stops_write(capsys, tree):
+    (tree / "test-article" / "dismissed.yaml").write_text("dismissed: 3\n", encoding="utf-8")
+    code, out, err = run(capsys, "suggest", "--root", tree, "test-article", "--write")
+    assert code == 1 and "fix dismissed.yaml first" in out and "cannot be read" in err
+    assert not (tree / "test-article" / "critics-disagree.yaml").exists()
+
+
+def test_no_claim_is_named_after_the_dismissals_file(capsys, tree):
+    code, out, _ = run(capsys, "new", "--root", tree, "test-article", "--quote", "Critics disagree.", "--id", "dismissed")
+    assert code == 1 and "not a claim id" in out

@@ -276,3 +276,65 @@ def test_syntax_problems_are_explained_in_plain_words(tmp_path):
 def test_unreadable_claim_is_not_reported_again_as_a_missing_related_claim(tmp_path):
     root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": b"id: [broken\n"})
     assert [name for name, *_ in problems_of(root)] == ["support-rose.yaml"]
+
+
+# -- dismissed.yaml ---------------------------------------------------------------------
+
+DISMISSED_YAML = """\
+# Sentences of the test article that are not worth a claim.
+dismissed:
+  - sentence: "Critics disagree."
+    by: ann
+    at: 2024-04-02T10:00:00Z
+    reason: "Opinion."
+"""
+
+
+def with_dismissals(tree: Path, text: str) -> Path:
+    (tree / "test-article" / "dismissed.yaml").write_text(text, encoding="utf-8")
+    return tree
+
+
+def test_a_good_dismissals_file_is_not_a_claim(tree, capsys):
+    from factcheck.cli import main
+
+    with_dismissals(tree, DISMISSED_YAML)
+    assert problems_of(tree) == []
+    assert main(["validate", str(tree)]) == 0
+    assert "2 claim files checked, no problems" in capsys.readouterr().out
+    assert main(["fmt", "--check", str(tree)]) == 0 and main(["list", "--root", str(tree)]) == 0
+    assert "dismissed" not in capsys.readouterr().out.split("claim files")[-1]
+
+
+def test_a_bad_dismissals_file_is_reported_at_each_value(tree):
+    with_dismissals(tree, DISMISSED_YAML.replace("by: ann", 'by: ""').replace("at: 2024-04-02T10:00:00Z", "at: 2024-04-02") + "    reasn: x\n")
+    assert problems_of(tree) == [
+        ("dismissed.yaml", 4, 9, "value"),
+        ("dismissed.yaml", 5, 9, "datetime"),
+        ("dismissed.yaml", 7, 5, "unknown-key"),
+    ]
+
+
+def test_dismissals_rules(tree):
+    text = DISMISSED_YAML + (
+        "  - sentence: \"Critics   disagree.\"\n    by: bob\n    at: 2024-04-03T10:00:00Z\n"
+        "  - sentence: \"Nowhere in the text.\"\n    by: bob\n    at: 2999-01-01T00:00:00Z\n"
+    )
+    found = check_tree([with_dismissals(tree, text)], use_cache=False).problems
+    assert [(p.line, p.col, p.code, p.severity) for p in found] == [
+        (7, 15, "duplicate-dismissal", "warning"),
+        (10, 15, "dismissal-not-found", "warning"),
+        (12, 9, "future-date", "error"),
+    ]
+
+
+@pytest.mark.parametrize("text, code", [("dismissed: 3\n", "type"), ("- a\n", "not-a-mapping"), ("", "empty-file"), ("dismissed: [\n", "syntax")])
+def test_a_dismissals_file_that_cannot_be_read(tree, text, code):
+    assert [c for *_, c in problems_of(with_dismissals(tree, text))] == [code]
+
+
+def test_a_dismissals_file_outside_an_article_folder(tmp_path):
+    root = make_tree(tmp_path)
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "dismissed.yaml").write_text(DISMISSED_YAML, encoding="utf-8")
+    assert problems_of(root) == [("dismissed.yaml", 1, 1, "no-article")]

@@ -25,7 +25,7 @@ from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_nee
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.textsafe import escape, escape_line
 from factcheck.tui.detail import DetailView, render_detail
-from factcheck.tui.screens import ArticleScreen, ChooseScreen, ClaimForm, HelpScreen, LineScreen, SourceForm, TextScreen
+from factcheck.tui.screens import ArticleScreen, ChooseScreen, ClaimForm, HelpScreen, LineScreen, SourceForm, TextScreen, TriageScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
 
@@ -168,6 +168,7 @@ class FactcheckApp(App[int]):
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
         Binding("A", "article", "Article", id="article"),
+        Binding("T", "triage", "Triage", id="triage"),
         Binding("z,enter", "zoom", "Detail", id="zoom"),
         Binding("o", "sort", "Sort", show=False, id="sort"),
         Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
@@ -872,6 +873,52 @@ class FactcheckApp(App[int]):
         records = [r for r in self.all_records if r.article is article]
         title = article.article.title if article.article else article.slug
         self.push_screen(ArticleScreen(title, article.text, records, record), lambda claim_id: claim_id and self.select_claim(claim_id))
+
+    def action_triage(self) -> None:
+        """The triage view of the current claim's article (asked for when the tree has several)."""
+        if self.store is None:
+            self.notify("Still loading the claims; try again in a moment", severity="warning")
+            return
+        articles = sorted((a for a in self.store.articles.values() if a.text is not None and a.article is not None), key=lambda a: a.slug)
+        if not articles:
+            self.notify("No article with a readable text and article.yaml", severity="error")
+            return
+        record = self.current
+        here = record.article.folder if record is not None and record.article is not None else None
+        if len(articles) == 1:
+            self._open_triage(articles[0].folder)
+            return
+        claims = Counter(r.article.folder for r in self.all_records if r.article is not None)
+        choices = [(a.folder, f"{a.slug}  ({claims[a.folder]} claims) · {escape_line(a.article.title)}") for a in articles]
+        self.push_screen(ChooseScreen("Triage which article?", choices, here), lambda folder: folder and self._open_triage(folder))
+
+    def _open_triage(self, folder: str) -> None:
+        from factcheck import triage
+
+        store = self.store
+        article = store.articles[folder]
+
+        def accept(candidate, text: str) -> str:
+            record = triage.accept(store, article, candidate, self.editor, text, how="Accepted in the triage view")
+            self._added(record)
+            return record.id
+
+        def dismiss(candidate, reason: str) -> None:
+            triage.dismiss(store, article, candidate, self.editor, reason)
+
+        title = f"Triage · {escape_line(article.article.title)} ({article.slug})"
+        self.push_screen(
+            TriageScreen(title, partial(triage.proposals, store, article), accept, dismiss, self._drafts, triage.default_claimant(article.article)),
+            lambda claim_id: claim_id and self.select_claim(claim_id),
+        )
+
+    def _added(self, record: ClaimRecord) -> None:
+        """A claim this screen created: into the queue, the counts and the palette."""
+        self.all_records = sorted(self.store.all(), key=lambda r: r.path)
+        self._search[id(record)] = search_text(record)
+        self._ordered_for = None
+        self._count()
+        self.apply_view()
 
     def action_undo(self) -> None:
         if self.session is None:
