@@ -109,7 +109,7 @@ class Problem:
         return attrs.asdict(self)
 
     def as_tuple(self) -> tuple:
-        return attrs.astuple(self)
+        return (self.path, self.line, self.col, self.code, self.message, self.severity)
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -129,3 +129,13 @@ async def test_the_review_screen_counts_warnings_apart_from_problems(tmp_path):
         await pilot.pause()
         bar = str(app.query_one("#summary-bar").render())
         assert "0 with problems" in bar and "1 with warnings" in bar
+
+
+def test_a_problem_as_a_tuple_holds_every_field_in_order():
+    import attrs
+
+    from factcheck.problems import Problem
+
+    problem = Problem("claims/a/b.yaml", 3, 7, "too-long", "a message")
+    assert problem.as_tuple() == attrs.astuple(problem) == problem.sort_key()
+    assert Problem(*problem.as_tuple()) == problem
