@@ -113,7 +113,8 @@ def validate(args: argparse.Namespace) -> int:
     result = check_tree(paths, use_cache=not args.no_cache, jobs=args.jobs)
     problems = list(result.problems)
     if args.base:
-        from factcheck.provenance import BaseError, check_against_base
+        from factcheck.provenance.base import check_against_base
+        from factcheck.provenance.git import BaseError
 
         try:
             problems += check_against_base(paths, args.base)
@@ -617,7 +618,7 @@ def article(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
-    from factcheck.provenance import claim_log
+    from factcheck.provenance.log import claim_log
 
     record = _one_claim(args)
     if isinstance(record, int):
@@ -628,13 +629,15 @@ def log(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
-    from factcheck.provenance import BaseError, record_diff
+    from factcheck.provenance.diff import diff_against
+    from factcheck.provenance.git import BaseError
+    from factcheck.provenance.render import render as render_diff
 
     root = _root(args)
     if root is None:
         return _fail(NO_ROOT)
     try:
-        out = record_diff(root, args.base, args.format)
+        out = render_diff(*diff_against(root, args.base), args.format)
         sys.stdout.write(json_safe(out) if args.format == "json" else out)
     except BaseError as exc:
         return _fail(str(exc))
@@ -643,7 +646,7 @@ def diff(args: argparse.Namespace) -> int:
 
 def links(args: argparse.Namespace) -> int:
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import check_links
+    from factcheck.provenance.links import check_links
 
     if not args.timeout > 0:
         return _fail("--timeout must be more than 0 seconds")

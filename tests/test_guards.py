@@ -320,7 +320,8 @@ def test_diff_markdown_escapes_control_characters():
     from ruamel.yaml import YAML
 
     from factcheck.convert import structure
-    from factcheck.provenance import RecordDiff, diff_markdown
+    from factcheck.provenance.diff import RecordDiff
+    from factcheck.provenance.render import diff_markdown
 
     data = YAML(typ="safe").load(OTHER_YAML)
     data["text"] = "Support \x1b[2J rose \u202e"
