@@ -52,6 +52,12 @@ def date_arg(value: str) -> dt.date:
     raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a date: write YYYY-MM-DD, e.g. 2024-03-28")
 
 
+def date_text(value: str) -> str:
+    """A date kept as written, for a builder that parses text; refused here if it is not one."""
+    date_arg(value)
+    return value
+
+
 def url_arg(value: str) -> str:
     import re
 
@@ -101,7 +107,7 @@ def record_arguments(parser: argparse.ArgumentParser, cls: type) -> tuple[str, .
         optional = type(None) in args or field.default is not attrs.NOTHING or defaults_to_today(field)
         kw: dict = {"required": not optional, "help": help_text(field) or None}
         if base in (dt.date,):
-            kw["type"] = date_arg
+            kw["type"] = date_text
         elif isinstance(base, type) and issubclass(base, enum.Enum):
             kw["choices"] = [member.value for member in base]
         elif field_constraints(field).get("pattern") == HTTP_URL_PATTERN:

@@ -420,53 +420,26 @@ def _edit(args: argparse.Namespace, change) -> int:
     return EXIT_OK
 
 
-def record_from_args(cls: type, args: argparse.Namespace):
-    """An ``cls`` record from the options :func:`factcheck.cli.record_arguments` made, built
-    without its validators (the caller runs ``field_errors``)."""
-    import enum
-    import typing
-
-    from factcheck.convert import unvalidated
-    from factcheck.model import defaults_to_today
-
-    hints = typing.get_type_hints(cls)
-    values = {}
-    for field in attrs.fields(cls):
-        value = getattr(args, field.name, None)
-        tp_args = typing.get_args(hints[field.name])
-        base = next((a for a in tp_args if a is not type(None)), None) if tp_args else hints[field.name]
-        if value is None and defaults_to_today(field):
-            value = today()
-        elif isinstance(value, str) and isinstance(base, type) and issubclass(base, enum.Enum):
-            value = base(value)
-        elif isinstance(value, str) and base is dt.date:
-            value = _date(value, field.name)
-        if value is None and field.default is not attrs.NOTHING:
-            continue
-        values[field.name] = value
-    return unvalidated(cls, **values)
-
-
-def build_source(args: argparse.Namespace) -> Source:
-    """A Source from command-line fields, every field checked (raises EditRefused)."""
-    from factcheck.convert import field_errors
-
-    source = record_from_args(Source, args)
-    errors = field_errors(source)
-    if errors:
-        raise EditRefused("; ".join(e.message for e in errors))
-    return source
+def record_text(cls: type, args: argparse.Namespace) -> dict[str, str | None]:
+    """The text of each option :func:`factcheck.cli.record_arguments` made for ``cls``
+    (None: not given)."""
+    return {field.name: getattr(args, field.name, None) for field in attrs.fields(cls)}
 
 
 def add_source(args: argparse.Namespace) -> int:
+    from factcheck.forms import source_from_text
     from factcheck.session import with_source
 
     by = editor_name(args.editor)
-    try:
-        source = build_source(args)
-    except EditRefused as exc:
-        return _refused(exc)
-    return _edit(args, lambda claim: with_source(claim, source, by, args.note))
+    values = record_text(Source, args)
+
+    def change(claim: Claim) -> Claim:
+        source, errors = source_from_text(values, [s.url for s in claim.sources], today())
+        if source is None:
+            raise EditRefused("; ".join(errors.values()))
+        return with_source(claim, source, by, args.note)
+
+    return _edit(args, change)
 
 
 def remove_source(args: argparse.Namespace) -> int:
