@@ -77,14 +77,24 @@ def one_line(value: str) -> str:
     return value
 
 
-def positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a whole number of 1 or more")
-    return number
+def whole_number(message: str) -> typing.Callable[[str], int]:
+    """An argument type for a whole number of 1 or more; ``message`` says what is wrong
+    with another value, given as ``{shown}`` (escaped) or ``{value!r}``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(message.format(shown=escape_line(value), value=value))
+        return number
+
+    return parse
+
+
+positive_int = whole_number("'{shown}' is not a whole number of 1 or more")
+_positive = whole_number("must be a whole number of at least 1, got {value!r}")
 
 
 def record_arguments(parser: argparse.ArgumentParser, cls: type) -> tuple[str, ...]:
@@ -185,16 +195,6 @@ def _root_arg(parser: argparse.ArgumentParser) -> None:
 
 def _editor_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--editor", type=one_line, help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
