@@ -52,6 +52,12 @@ def date_arg(value: str) -> dt.date:
     raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a date: write YYYY-MM-DD, e.g. 2024-03-28")
 
 
+def date_text(value: str) -> str:
+    """A date kept as written, for a builder that parses text; refused here if it is not one."""
+    date_arg(value)
+    return value
+
+
 def url_arg(value: str) -> str:
     import re
 
@@ -71,14 +77,24 @@ def one_line(value: str) -> str:
     return value
 
 
-def positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a whole number of 1 or more")
-    return number
+def whole_number(message: str) -> typing.Callable[[str], int]:
+    """An argument type for a whole number of 1 or more; ``message`` says what is wrong
+    with another value, given as ``{shown}`` (escaped) or ``{value!r}``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(message.format(shown=escape_line(value), value=value))
+        return number
+
+    return parse
+
+
+positive_int = whole_number("'{shown}' is not a whole number of 1 or more")
+_positive = whole_number("must be a whole number of at least 1, got {value!r}")
 
 
 def record_arguments(parser: argparse.ArgumentParser, cls: type) -> tuple[str, ...]:
@@ -101,7 +117,7 @@ def record_arguments(parser: argparse.ArgumentParser, cls: type) -> tuple[str, .
         optional = type(None) in args or field.default is not attrs.NOTHING or defaults_to_today(field)
         kw: dict = {"required": not optional, "help": help_text(field) or None}
         if base in (dt.date,):
-            kw["type"] = date_arg
+            kw["type"] = date_text
         elif isinstance(base, type) and issubclass(base, enum.Enum):
             kw["choices"] = [member.value for member in base]
         elif field_constraints(field).get("pattern") == HTTP_URL_PATTERN:
@@ -180,16 +196,6 @@ def _root_arg(parser: argparse.ArgumentParser) -> None:
 
 def _editor_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--editor", type=one_line, help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

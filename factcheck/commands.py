@@ -111,7 +111,8 @@ def validate(args: argparse.Namespace) -> int:
     result = check_tree(paths, use_cache=not args.no_cache, jobs=args.jobs)
     problems = list(result.problems)
     if args.base:
-        from factcheck.provenance import BaseError, check_against_base
+        from factcheck.provenance.base import check_against_base
+        from factcheck.provenance.git import BaseError
 
         try:
             problems += check_against_base(paths, args.base)
@@ -420,53 +421,26 @@ def _edit(args: argparse.Namespace, change) -> int:
     return EXIT_OK
 
 
-def record_from_args(cls: type, args: argparse.Namespace):
-    """An ``cls`` record from the options :func:`factcheck.cli.record_arguments` made, built
-    without its validators (the caller runs ``field_errors``)."""
-    import enum
-    import typing
-
-    from factcheck.convert import unvalidated
-    from factcheck.model import defaults_to_today
-
-    hints = typing.get_type_hints(cls)
-    values = {}
-    for field in attrs.fields(cls):
-        value = getattr(args, field.name, None)
-        tp_args = typing.get_args(hints[field.name])
-        base = next((a for a in tp_args if a is not type(None)), None) if tp_args else hints[field.name]
-        if value is None and defaults_to_today(field):
-            value = today()
-        elif isinstance(value, str) and isinstance(base, type) and issubclass(base, enum.Enum):
-            value = base(value)
-        elif isinstance(value, str) and base is dt.date:
-            value = _date(value, field.name)
-        if value is None and field.default is not attrs.NOTHING:
-            continue
-        values[field.name] = value
-    return unvalidated(cls, **values)
-
-
-def build_source(args: argparse.Namespace) -> Source:
-    """A Source from command-line fields, every field checked (raises EditRefused)."""
-    from factcheck.convert import field_errors
-
-    source = record_from_args(Source, args)
-    errors = field_errors(source)
-    if errors:
-        raise EditRefused("; ".join(e.message for e in errors))
-    return source
+def record_text(cls: type, args: argparse.Namespace) -> dict[str, str | None]:
+    """The text of each option :func:`factcheck.cli.record_arguments` made for ``cls``
+    (None: not given)."""
+    return {field.name: getattr(args, field.name, None) for field in attrs.fields(cls)}
 
 
 def add_source(args: argparse.Namespace) -> int:
+    from factcheck.forms import source_from_text
     from factcheck.session import with_source
 
     by = editor_name(args.editor)
-    try:
-        source = build_source(args)
-    except EditRefused as exc:
-        return _refused(exc)
-    return _edit(args, lambda claim: with_source(claim, source, by, args.note))
+    values = record_text(Source, args)
+
+    def change(claim: Claim) -> Claim:
+        source, errors = source_from_text(values, [s.url for s in claim.sources], today())
+        if source is None:
+            raise EditRefused("; ".join(errors.values()))
+        return with_source(claim, source, by, args.note)
+
+    return _edit(args, change)
 
 
 def remove_source(args: argparse.Namespace) -> int:
@@ -614,7 +588,7 @@ def article(args: argparse.Namespace) -> int:
 
 
 def log(args: argparse.Namespace) -> int:
-    from factcheck.provenance import claim_log
+    from factcheck.provenance.log import claim_log
 
     record = _one_claim(args)
     if isinstance(record, int):
@@ -625,13 +599,15 @@ def log(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
-    from factcheck.provenance import BaseError, record_diff
+    from factcheck.provenance.diff import diff_against
+    from factcheck.provenance.git import BaseError
+    from factcheck.provenance.render import render as render_diff
 
     root = _root(args)
     if root is None:
         return _fail(NO_ROOT)
     try:
-        out = record_diff(root, args.base, args.format)
+        out = render_diff(*diff_against(root, args.base), args.format)
         sys.stdout.write(json_safe(out) if args.format == "json" else out)
     except BaseError as exc:
         return _fail(str(exc))
@@ -640,7 +616,7 @@ def diff(args: argparse.Namespace) -> int:
 
 def links(args: argparse.Namespace) -> int:
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import check_links
+    from factcheck.provenance.links import check_links
 
     if not args.timeout > 0:
         return _fail("--timeout must be more than 0 seconds")

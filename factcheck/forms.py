@@ -10,13 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from factcheck.convert import field_errors, unvalidated
-from factcheck.model import HTTP_URL_PATTERN, MaxLength, Vocabulary, field_constraints, omitted_if_default, text_limit
+from factcheck.model import (
+    HTTP_URL_PATTERN,
+    MaxLength,
+    Source,
+    Vocabulary,
+    defaults_to_today,
+    field_constraints,
+    omitted_if_default,
+    text_limit,
+)
 
 
 @attrs.frozen
@@ -84,7 +93,7 @@ def parse(field: FormField, text: str, today: dt.date) -> tuple[Any, str | None]
             date = dt.date.fromisoformat(value)
         except ValueError:
             return None, "a date: YYYY-MM-DD"
-        return date, ("in the future" if date > today else None)
+        return date, (f"{field.name} {date.isoformat()} is in the future" if date > today else None)
     if field.kind == "choice":
         return value, (None if value in field.choices else f"one of {', '.join(field.choices)}")
     if field.kind == "prose":
@@ -106,18 +115,29 @@ def check(cls: type, field: FormField, text: str, today: dt.date) -> tuple[Any, 
     return value, None
 
 
-def build(cls: type, fields: list[FormField], values: Mapping[str, str], today: dt.date, fixed: Mapping[str, Any] | None = None) -> tuple[Any, dict[str, str]]:
-    """An instance of ``cls`` from form text (with ``fixed`` values for fields not on the
-    form), or the error of each bad field (name -> message). Every model check runs."""
+def parse_fields(cls: type, fields: list[FormField], values: Mapping[str, str], today: dt.date) -> tuple[dict[str, Any], dict[str, str]]:
+    """The value of each field (None where there is none) and the error of each bad one."""
     errors: dict[str, str] = {}
-    parsed: dict[str, Any] = dict(fixed or {})
+    parsed: dict[str, Any] = {}
     for field in fields:
         value, problem = check(cls, field, values.get(field.name, ""), today)
         if problem:
             errors[field.name] = problem
         parsed[field.name] = value
+    return parsed, errors
+
+
+def build(cls: type, fields: list[FormField], values: Mapping[str, str], today: dt.date, fixed: Mapping[str, Any] | None = None) -> tuple[Any, dict[str, str]]:
+    """An instance of ``cls`` from form text (with ``fixed`` values for fields not on the
+    form), or the error of each bad field (name -> message). Every model check runs."""
+    parsed, errors = parse_fields(cls, fields, values, today)
     if errors:
         return None, errors
+    return _instance(cls, fields, {**(fixed or {}), **parsed})
+
+
+def _instance(cls: type, fields: list[FormField], parsed: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    errors: dict[str, str] = {}
     hints = typing.get_type_hints(cls)
     for field in fields:
         tp, _ = _parts(hints[field.name])
@@ -128,3 +148,35 @@ def build(cls: type, fields: list[FormField], values: Mapping[str, str], today: 
         name = str(error.path[-1])
         errors.setdefault(name, error.message)
     return (None if errors else obj), errors
+
+
+def source_from_text(
+    values: Mapping[str, str | None], cited: Sequence[str], today: dt.date, cls: type = Source,
+) -> tuple[Any, dict[str, str]]:
+    """A new source of a claim from text as a person gives it (the review screen's form,
+    the options of ``factcheck add-source``), or the error of each bad field (name ->
+    message, in the model's field order).
+
+    Each field is parsed and checked by the model (required, dates, limits, URLs,
+    vocabularies); a date left empty that defaults to today is today; then the rules
+    every source of a claim follows run (:func:`factcheck.rules.source_rules`, control
+    characters), with ``cited`` the URLs the claim cites already. Those rules also run on
+    the fields that parsed when others did not, so a form can show them as you type.
+    """
+    from factcheck.rules import canonical_url, control_chars, source_rules
+
+    fields = form_fields(cls)
+    text = {f.name: values.get(f.name) or "" for f in fields}
+    for attribute in attrs.fields(cls):
+        if defaults_to_today(attribute) and not text[attribute.name].strip():
+            text[attribute.name] = today.isoformat()
+    parsed, errors = parse_fields(cls, fields, text, today)
+    source, errors = (None, errors) if errors else _instance(cls, fields, parsed)
+    record = source if source is not None else types.SimpleNamespace(**parsed)
+    urls: dict[str, int] = {}
+    for index, url in enumerate(cited):
+        urls.setdefault(canonical_url(url), index)
+    for error in control_chars(record, cls) + source_rules(record, today, urls, cls):
+        errors.setdefault(str(error.path[-1]), error.message)
+    errors = {f.name: errors[f.name] for f in fields if f.name in errors}
+    return (None if errors else source), errors

@@ -82,3 +82,8 @@ def describe_entry(entry) -> str:
         what += f" {entry.before or '-'} → {entry.after or '-'}"
     note = f" — {entry.note}" if entry.note else ""
     return f"{when}  {entry.by}: {what}{note}"
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``1 source``, ``2 sources``."""
+    return f"{n} {one if n == 1 else many}"

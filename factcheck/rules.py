@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from factcheck.convert import FieldError
-from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Stance, Status, allows_line_breaks
+from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Source, Stance, Status, allows_line_breaks
 from factcheck.textsafe import char_name, first_control, json_may_hold_controls
 
 _QUOTE_MAP = str.maketrans(
@@ -336,6 +336,44 @@ def control_chars(record: object, cls: type, path: tuple = ()) -> list[FieldErro
 _SAYS_LATER = re.compile(r"\b(later|after the article|after it was published|after publication|since (?:the article|then)|subsequent(?:ly)?|afterwards|postdat\w*)\b", re.I)
 
 
+@functools.cache
+def _fields_of_kind(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the date fields, the URL fields) of ``cls``, from the model."""
+    from factcheck.model import HTTP_URL_PATTERN, field_constraints
+
+    hints = typing.get_type_hints(cls)
+    dates = tuple(f.name for f in attrs.fields(cls) if dt.date in (hints[f.name], *typing.get_args(hints[f.name])))
+    urls = tuple(f.name for f in attrs.fields(cls) if f.validator is not None and field_constraints(f).get("pattern") == HTTP_URL_PATTERN)
+    return dates, urls
+
+
+def source_rules(source: Any, today: dt.date, cited: Mapping[str, int], cls: type = Source, path: tuple = ()) -> list[FieldError]:
+    """The rules one source of a claim follows, with paths within the source: no date in
+    the future, not accessed before it was published, no credentials in a URL, no URL
+    ``cited`` already (canonical URL -> index of the source that cites it).
+
+    ``source`` may be an attrs record, the fast checker's struct, or the fields of a form
+    that parsed (any other is None): a rule runs where its fields have values.
+    """
+    out: list[FieldError] = []
+    dates, urls = _fields_of_kind(cls)
+    for name in dates:
+        value = getattr(source, name, None)
+        if isinstance(value, dt.date) and value > today:
+            out.append(FieldError("future-date", f"{name} {value.isoformat()} is in the future", (*path, name)))
+    published, accessed = getattr(source, "published", None), getattr(source, "accessed", None)
+    if isinstance(published, dt.date) and isinstance(accessed, dt.date) and accessed < published:
+        out.append(FieldError("accessed-before-published", f"accessed {accessed.isoformat()} is before published {published.isoformat()}", (*path, "accessed")))
+    for name in urls:
+        value = getattr(source, name, None)
+        if isinstance(value, str) and has_credentials(value):
+            out.append(FieldError("url-credentials", "credentials do not belong in a claim file (user or password in the URL)", (*path, name)))
+    url = getattr(source, "url", None)
+    if isinstance(url, str) and canonical_url(url) in cited:
+        out.append(FieldError("duplicate-source", f"this URL is already source {cited[canonical_url(url)] + 1} of this claim", (*path, "url")))
+    return out
+
+
 def evidence_warnings(claim: Claim, article_date: dt.date | None) -> list[FieldError]:
     """Warnings about a published claim's evidence: all of it undated, or all of it later than the article."""
     if claim.status is not Status.PUBLISHED:
@@ -412,21 +450,8 @@ def claim_rules(
 
     seen_urls: dict[str, int] = {}
     for index, source in enumerate(claim.sources):
-        for name in ("published", "accessed", "archived"):
-            value = getattr(source, name)
-            if value is not None and value > today:
-                out.append(FieldError("future-date", f"{name} {value.isoformat()} is in the future", ("sources", index, name)))
-        if source.published is not None and source.accessed < source.published:
-            out.append(FieldError("accessed-before-published", f"accessed {source.accessed.isoformat()} is before published {source.published.isoformat()}", ("sources", index, "accessed")))
-        for name in ("url", "archive_url"):
-            value = getattr(source, name)
-            if value is not None and has_credentials(value):
-                out.append(FieldError("url-credentials", "credentials do not belong in a claim file (user or password in the URL)", ("sources", index, name)))
-        key = canonical_url(source.url)
-        if key in seen_urls:
-            out.append(FieldError("duplicate-source", f"this URL is already source {seen_urls[key] + 1} of this claim", ("sources", index, "url")))
-        else:
-            seen_urls[key] = index
+        out += source_rules(source, today, seen_urls, path=("sources", index))
+        seen_urls.setdefault(canonical_url(source.url), index)
 
     for index, correction in enumerate(claim.corrections):
         if correction.date > today:

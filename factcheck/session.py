@@ -362,7 +362,7 @@ FIXABLE = ("text", "quote", "claimant", "kind")
 
 
 def _committed_claim(path: str) -> Claim | None:
-    from factcheck.provenance import committed_claim
+    from factcheck.provenance.revisions import committed_claim
 
     return committed_claim(path)
 

@@ -100,7 +100,8 @@ def test_collecting_errors_never_switches_validators_off_for_the_process(monkeyp
 
 
 CORE = ["model", "convert", "fastcheck", "yamlio", "reading", "cache", "rules", "textsafe", "problems", "store",
-        "validate", "report", "session", "provenance", "netpolicy", "schema", "present", "dismissals", "triage"]
+        "validate", "report", "session", "netpolicy", "schema", "present", "dismissals", "triage",
+        *(f"provenance.{part}" for part in ("git", "revisions", "diff", "render", "base", "log", "links"))]
 
 
 def test_layers_run_one_way():

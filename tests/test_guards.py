@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -117,14 +118,60 @@ def test_new_refuses_a_too_long_claim_text_without_a_traceback(capsys, tree):
 
 
 def test_source_form_uses_the_model_limit():
-    from factcheck.tui.screens import FORM_FIELDS, source_from_fields
+    from factcheck.forms import source_from_text
+    from factcheck.tui.screens import FORM_FIELDS
 
-    values = {"url": "https://example.org/a", "title": "T", "publisher": "P", "accessed": "2024-04-02"}
-    _, errors = source_from_fields({**values, "excerpt": "e" * 401}, "supports")
+    values = {"url": "https://example.org/a", "title": "T", "publisher": "P", "accessed": "2024-04-02", "stance": "supports"}
+    _, errors = source_from_text({**values, "excerpt": "e" * 401}, [], dt.date(2024, 4, 5))
     assert errors == {"excerpt": "excerpt is 401 characters long; at most 400 (aim for about 300)"}
-    source, errors = source_from_fields({**values, "excerpt": "e" * 400}, "supports")
+    source, errors = source_from_text({**values, "excerpt": "e" * 400}, [], dt.date(2024, 4, 5))
     assert errors == {} and source is not None
     assert "about 300 characters" in {f.name: f.hint for f in FORM_FIELDS}["excerpt"]
+
+
+SOURCE = {"url": "https://example.org/b", "title": "Bridges", "publisher": "City", "excerpt": "24 bridges", "stance": "supports"}
+BAD_SOURCES = {
+    "future": {"published": "2099-01-01"},
+    "order": {"published": "2024-03-01", "accessed": "2024-02-01"},
+    "cited": {"url": "https://EXAMPLE.org/survey/"},
+    "credentials": {"archive_url": "https://ann:secret@example.org/copy"},
+    "control": {"title": "Bridges \x1b[2J", "publisher": "City \u202e"},
+    "long": {"excerpt": "e" * 401},
+}
+
+
+@pytest.mark.parametrize("case", BAD_SOURCES)
+async def test_the_command_line_and_the_form_refuse_a_source_in_the_same_words(capsys, tree, case):
+    from textual.widgets import Input, Label, Select
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import SourceForm
+
+    values = {**SOURCE, **BAD_SOURCES[case]}
+    path = claim_file(tree, "support-rose")
+    before = path.read_bytes()
+    argv = [part for name, value in values.items() for part in (f"--{name.replace('_', '-')}", value)]
+    code, out, _ = run(capsys, "add-source", "--root", tree, "support-rose", *argv)
+    assert code == 1 and out.startswith("factcheck: refused: ") and out.count("\n") == 1, out
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "a")  # support-rose, which cites https://example.org/survey
+        form = app.screen
+        assert isinstance(form, SourceForm)
+        for name, value in values.items():
+            if name == "stance":
+                form.query_one("#f-stance", Select).value = value
+            else:
+                form.query_one(f"#f-{name}", Input).value = value
+        await pilot.pause()
+        form.action_save()
+        await pilot.pause()
+        assert isinstance(app.screen, SourceForm)  # not saved
+        shown = [str(label.content) for label in form.query(".field-error").results(Label) if str(label.content)]
+    assert out == f"factcheck: refused: {'; '.join(shown)}\n"
+    assert path.read_bytes() == before
 
 
 # -- 2. '-' and '@FILE' ---------------------------------------------------------------------
@@ -329,7 +376,8 @@ def test_diff_markdown_escapes_control_characters():
     from ruamel.yaml import YAML
 
     from factcheck.convert import structure
-    from factcheck.provenance import RecordDiff, diff_markdown
+    from factcheck.provenance.diff import RecordDiff
+    from factcheck.provenance.render import diff_markdown
 
     data = YAML(typ="safe").load(OTHER_YAML)
     data["text"] = "Support \x1b[2J rose \u202e"

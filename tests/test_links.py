@@ -251,7 +251,7 @@ LITERALS = [
 @pytest.mark.parametrize(("url", "why"), LITERALS)
 def test_literal_addresses_are_refused_before_any_request(net, url, why):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import probe
+    from factcheck.provenance.links import probe
 
     answer = probe(url, 2, Policy())
     assert (answer.status, answer.reason, answer.refused) == (None, f"refused: {why} (--allow-private allows it)", True)
@@ -271,7 +271,7 @@ NAMES = [
 @pytest.mark.parametrize(("name", "addresses", "why"), NAMES)
 def test_names_resolving_to_refused_addresses_are_refused(net, name, addresses, why):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import probe
+    from factcheck.provenance.links import probe
 
     net.names[name] = addresses
     answer = probe(f"https://{name}/path", 2, Policy())
@@ -329,7 +329,7 @@ def _loopback_is_public(address: str) -> str | None:
 
 def test_every_redirect_target_is_checked_before_it_is_requested(net, server):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import request
+    from factcheck.provenance.links import request
 
     port = server.server_address[1]
     net.names["metadata.example"] = ["169.254.169.254"]
@@ -393,7 +393,7 @@ def test_a_trickling_server_is_given_up_at_the_deadline(capsys, tmp_path):
 
 def test_endless_headers_stop_at_the_size_cap(capsys, tmp_path):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import fetch
+    from factcheck.provenance.links import fetch
 
     with raw_server(endless_headers) as base:
         answer = fetch(f"{base}/", "GET", time.monotonic() + 5, Policy(allow_private=True), max_bytes=4096)
@@ -408,7 +408,7 @@ def test_endless_headers_stop_at_the_size_cap(capsys, tmp_path):
 
 def test_a_large_body_is_not_read(tmp_path):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance import fetch
+    from factcheck.provenance.links import fetch
 
     with raw_server(big_body) as base:
         started = time.monotonic()

@@ -8,9 +8,10 @@ import datetime as dt
 import attrs
 
 from factcheck.cli import record_arguments
-from factcheck.commands import record_from_args
+from factcheck.commands import record_text
 from factcheck.convert import evolve_unvalidated, field_errors, structure, unstructure
 from factcheck.fastcheck import struct_for
+from factcheck.forms import source_from_text
 from factcheck.model import OMIT_IF_DEFAULT, MaxLength, Source, Stance
 from factcheck.rules import control_chars
 from factcheck.schema import _class_schema
@@ -37,8 +38,9 @@ def test_the_command_line_gets_the_option_and_builds_the_record():
     assert "--language" in parser.format_help() and "the page's language" in parser.format_help()
     args = parser.parse_args(["--url", "https://example.org/a", "--title", "T", "--publisher", "P", "--excerpt", "E",
                               "--stance", "supports", "--language", "ru"])
-    record = record_from_args(SourceWithLanguage, args)
-    assert record.language == "ru" and record.stance is Stance.SUPPORTS and record.accessed == dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.timezone.utc).date()
+    record, errors = source_from_text(record_text(SourceWithLanguage, args), [], today, SourceWithLanguage)
+    assert errors == {} and record.language == "ru" and record.stance is Stance.SUPPORTS and record.accessed == today
     assert "excerpt" in prose
 
 

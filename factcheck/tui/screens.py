@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import attrs
@@ -17,7 +16,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from factcheck.forms import build, check, form_fields
+from factcheck.forms import check, form_fields, source_from_text
 from factcheck.model import Source
 from factcheck.rules import closest_passage, find_quote
 from factcheck.store import ClaimRecord, EditRefused, today
@@ -196,25 +195,6 @@ SOURCE_FIELDS = form_fields(Source)
 FORM_FIELDS = [f for f in SOURCE_FIELDS if f.kind != "choice"]
 
 
-def source_from_fields(values: dict[str, str], stance: str | None, existing_urls: Sequence[str] = ()) -> tuple[Source | None, dict[str, str]]:
-    """A Source from form text, or the error of each bad field (field -> message)."""
-    from factcheck.rules import canonical_url
-
-    errors: dict[str, str] = {}
-    parsed: dict[str, object] = {}
-    for field in SOURCE_FIELDS:
-        parsed[field.name], error = check(Source, field, stance or "" if field.kind == "choice" else values.get(field.name, ""), today())
-        if error:
-            errors[field.name] = "choose supports, refutes or context" if field.kind == "choice" else error
-    if isinstance(parsed.get("published"), dt.date) and isinstance(parsed.get("accessed"), dt.date) and parsed["accessed"] < parsed["published"]:
-        errors.setdefault("accessed", "before the published date")
-    if parsed.get("url") and canonical_url(str(parsed["url"])) in {canonical_url(u) for u in existing_urls}:
-        errors.setdefault("url", "this claim already cites this URL")
-    if errors:
-        return None, errors
-    return build(Source, SOURCE_FIELDS, {**values, "stance": stance or ""}, today())
-
-
 class SourceForm(ModalScreen[Source | None]):
     """Add a source: every field checked as you type; an invalid source is not saved."""
 
@@ -248,10 +228,13 @@ class SourceForm(ModalScreen[Source | None]):
     def on_mount(self) -> None:
         self.query_one("#f-url", Input).focus()
 
-    def _values(self) -> tuple[dict[str, str], str | None]:
+    def _values(self) -> dict[str, str]:
         values = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in FORM_FIELDS}
         stance = self.query_one("#f-stance", Select).value
-        return values, (stance if isinstance(stance, str) else None)
+        return {**values, "stance": stance if isinstance(stance, str) else ""}
+
+    def _source(self) -> tuple[Source | None, dict[str, str]]:
+        return source_from_text(self._values(), self.existing_urls, today())
 
     def _show(self, errors: dict[str, str], only: set[str] | None = None) -> None:
         for name in [f.name for f in SOURCE_FIELDS]:
@@ -261,22 +244,19 @@ class SourceForm(ModalScreen[Source | None]):
 
     @on(Input.Changed)
     def field_changed(self, event: Input.Changed) -> None:
-        values, stance = self._values()
-        _, errors = source_from_fields(values, stance, self.existing_urls)
+        _, errors = self._source()
         name = (event.input.id or "f-").removeprefix("f-")
         # Check the field being typed at once; leave untouched empty fields quiet.
         self._show(errors if event.value else {k: v for k, v in errors.items() if k != name}, {name})
 
     @on(Select.Changed)
     def stance_changed(self) -> None:
-        values, stance = self._values()
-        _, errors = source_from_fields(values, stance, self.existing_urls)
+        _, errors = self._source()
         self._show(errors, {"stance"})
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        values, stance = self._values()
-        source, errors = source_from_fields(values, stance, self.existing_urls)
+        source, errors = self._source()
         self._show(errors)
         if source is None:
             self.notify(f"Not saved: {len(errors)} field{'s' if len(errors) != 1 else ''} to fix", severity="error")
@@ -285,8 +265,7 @@ class SourceForm(ModalScreen[Source | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        values, stance = self._values()
-        typed = any(v.strip() for k, v in values.items() if k != "accessed") or stance is not None
+        typed = any(v.strip() for k, v in self._values().items() if k != "accessed")
         if typed and not self._discard_warned:
             self._discard_warned = True
             self.notify("Press esc again to discard this source", severity="warning", timeout=4)

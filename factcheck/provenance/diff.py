@@ -1,0 +1,137 @@
+"""The record diff as data: which claims a change adds, removes or changes, and how.
+
+Rendered by :mod:`factcheck.provenance.render`; this module never formats for a reader.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from factcheck.model import Claim, Correction, Quantity, Source
+from factcheck.provenance.git import Repo, default_base
+from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now
+from factcheck.rules import canonical_url
+
+
+def word(value) -> str:
+    return "none" if value is None else str(getattr(value, "value", value))
+
+
+def removed_sources(before: Claim, after: Claim) -> list[Source]:
+    kept = {canonical_url(s.url) for s in after.sources}
+    return [s for s in before.sources if canonical_url(s.url) not in kept]
+
+
+def added_sources(before: Claim, after: Claim) -> list[Source]:
+    return removed_sources(after, before)
+
+
+def added_corrections(before: Claim, after: Claim) -> list[Correction]:
+    return [c for c in after.corrections if c not in before.corrections]
+
+
+@attrs.frozen
+class ClaimChange:
+    """What changed in one claim that exists before and after."""
+
+    id: str
+    path: str
+    status: tuple[str, str] | None
+    verdict: tuple[str, str] | None
+    sources_added: list[Source]
+    sources_removed: list[Source]
+    corrections_added: list[Correction]
+    history_added: int
+    other: list[str]  # other keys that changed
+    moved_from: str | None
+    summary: str | None = None  # the new summary, when it changed
+    quantities_added: list[Quantity] = attrs.field(factory=list)
+    quantities_removed: list[Quantity] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class RecordDiff:
+    base: str
+    commit: str
+    added: list[tuple[str, Claim]]
+    removed: list[tuple[str, Claim]]
+    changed: list[ClaimChange]
+    invalid: list[str]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "claims_added": len(self.added),
+            "claims_removed": len(self.removed),
+            "claims_changed": len(self.changed),
+            # The sources of new claims count as added; a removed claim counts as one removed claim.
+            "sources_added": sum(len(c.sources_added) for c in self.changed) + sum(len(c.sources) for _, c in self.added),
+            "sources_removed": sum(len(c.sources_removed) for c in self.changed),
+            "corrections_added": sum(len(c.corrections_added) for c in self.changed),
+        }
+
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.invalid)
+
+
+_SPECIAL = ("status", "verdict", "summary", "quantities", "sources", "corrections", "history")
+
+
+def compare(rel: str, before: Claim, after: Claim, moved_from: str | None) -> ClaimChange:
+    """The changes of one claim, field by field."""
+    other = [a.name for a in attrs.fields(Claim) if a.name not in _SPECIAL and getattr(before, a.name) != getattr(after, a.name)]
+    old_sources = {canonical_url(s.url): s for s in before.sources}
+    if any(old_sources.get(canonical_url(s.url), s) != s for s in after.sources):
+        other.append("sources")
+    if any(c not in after.corrections for c in before.corrections):
+        other.append("corrections")
+    appended = after.history[: len(before.history)] == before.history
+    if not appended:
+        other.append("history")
+    quantities_added = [q for q in after.quantities if q not in before.quantities]
+    quantities_removed = [q for q in before.quantities if q not in after.quantities]
+    if before.quantities != after.quantities and not (quantities_added or quantities_removed):
+        other.append("quantities")  # the same quantities in another order
+
+    def pair(name: str) -> tuple[str, str] | None:
+        old, new = getattr(before, name), getattr(after, name)
+        return (word(old), word(new)) if old != new else None
+
+    return ClaimChange(
+        id=after.id, path=rel, status=pair("status"), verdict=pair("verdict"),
+        sources_added=added_sources(before, after), sources_removed=removed_sources(before, after),
+        corrections_added=added_corrections(before, after),
+        history_added=len(after.history) - len(before.history) if appended else 0,
+        other=other, moved_from=moved_from,
+        summary=(after.summary or "") if after.summary != before.summary else None,
+        quantities_added=quantities_added, quantities_removed=quantities_removed,
+    )
+
+
+def diff_claims(base: str, commit: str, before: dict[str, Version], after: dict[str, Version]) -> RecordDiff:
+    old_ids, new_ids = by_id(before), by_id(after)
+    invalid = sorted(rel for rel, v in after.items() if v.claim is None)
+    unreadable = {rel.rsplit("/", 1)[-1][: -len(".yaml")] for rel in invalid}
+    added = [(rel, v.claim) for cid, (rel, v) in sorted(new_ids.items()) if cid not in old_ids and v.claim is not None]
+    removed = [(rel, v.claim) for cid, (rel, v) in sorted(old_ids.items()) if cid not in new_ids and cid not in unreadable and v.claim is not None]
+    changed = []
+    for cid, (rel, new) in sorted(new_ids.items()):
+        if cid not in old_ids:
+            continue
+        old_rel, old = old_ids[cid]
+        if old.claim is None or new.claim is None:
+            continue
+        if old.claim != new.claim or old_rel != rel:
+            changed.append(compare(rel, old.claim, new.claim, old_rel if old_rel != rel else None))
+    return RecordDiff(base, commit, added, removed, changed, invalid)
+
+
+def diff_against(root: str, base: str | None) -> tuple[RecordDiff, str]:
+    """What changed in the claim record under ``root`` between ``base`` (default: the merge
+    base with main or master) and the working tree, and the short hash of the base commit."""
+    repo = Repo.of(root)
+    if base is None:
+        label, commit = default_base(repo)
+    else:
+        label, commit = base, repo.commit(base)
+    before = claims_at(repo, commit, [repo.rel(root)])
+    return diff_claims(label, commit, before, claims_now(repo, [root])), repo.short(commit)
