@@ -70,8 +70,17 @@ def median(fn, repeat: int, before=None) -> float:
     return statistics.median(times)
 
 
-def factcheck(cache: Path, *argv: str) -> None:
+def command_env(cache: Path) -> dict[str, str]:
+    """The environment of each timed command: a cache folder of its own, and Python's
+    bytecode cache on, as on a user's machine (an environment that turns it off would
+    time the compiling of every module at every start)."""
     env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache), FACTCHECK_EDITOR="bench")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def factcheck(cache: Path, *argv: str) -> None:
+    env = command_env(cache)
     subprocess.run([sys.executable, "-m", "factcheck", *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
@@ -182,7 +191,8 @@ def main() -> None:
     args = parser.parse_args()
 
     label = "synthetic text" if args.synthetic else "real text (copies of the built-in claims)"
-    print(f"median of {args.repeat} runs; {os.cpu_count()} cores; Python {sys.version.split()[0]}; {label}")
+    print(f"median of {args.repeat} runs; {os.cpu_count()} cores; Python {sys.version.split()[0]}; {label}; "
+          f"load average before: {os.getloadavg()[0]:.2f}")
     size, strict, round_trip = strict_reader_ms(args.repeat)
     print(f"strict reader, largest built-in claim file ({size:,} bytes): check {strict:.1f} ms; ruamel round-trip load alone {round_trip:.0f} ms")
     for size in args.sizes:
