@@ -106,7 +106,7 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
             if article_date is not None and source.published > article_date:
                 line2.append(" (after the article)", "bold #d97706")
         line2.append(f" · read {source.accessed.isoformat()}", DIM)
-        body = [head, Padding(line2, (0, 0, 0, 3)), Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)), Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3))]
+        body: list[RenderableType] = [head, Padding(line2, (0, 0, 0, 3)), Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)), Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3))]
         for field in SOURCE_MORE:  # every other field of the model, as label: value
             value = getattr(source, field.name)
             if value is not None and value != "":

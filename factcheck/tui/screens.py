@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from factcheck.forms import check, form_fields, source_from_text
 from factcheck.model import Source
 from factcheck.rules import closest_passage, find_quote
-from factcheck.store import ClaimRecord, today
+from factcheck.store import ClaimRecord, ClaimRow, today
 from factcheck.textsafe import escape_line, escape_mapped
 from factcheck.tui.style import highlight_style
 
@@ -328,7 +328,7 @@ class ClaimForm(ModalScreen[bool | None]):
         widget = self.query_one(f"#f-{name}")
         if isinstance(widget, Select):
             return widget.value if isinstance(widget.value, str) else ""
-        return widget.value
+        return self.query_one(f"#f-{name}", Input).value  # every other field is an Input
 
     def _check(self, name: str) -> str | None:
         from factcheck.model import Claim
@@ -420,6 +420,7 @@ class Highlight:
     start: int
     end: int
     record: ClaimRecord
+    row: ClaimRow  # the record's row: only a claim with one has a quote to find
 
 
 def article_highlights(text: str, records: Sequence[ClaimRecord]) -> list[Highlight]:
@@ -430,7 +431,7 @@ def article_highlights(text: str, records: Sequence[ClaimRecord]) -> list[Highli
             continue
         span = find_quote(record.row.quote, text)
         if span is not None:
-            out.append(Highlight(span[0], span[1], record))
+            out.append(Highlight(span[0], span[1], record, record.row))
     out.sort(key=lambda h: (h.start, -h.end))
     return out
 
@@ -498,8 +499,7 @@ class ArticleScreen(ModalScreen[str | None]):
             for h in self.highlights:
                 if h.end <= p_start or h.start >= p_end:
                     continue
-                row = h.record.row
-                style = highlight_style(row.status, row.verdict)
+                style = highlight_style(h.row.status, h.row.verdict)
                 if h is current:
                     style = style + Style(bold=True, underline=True, reverse=True)
                 text.stylize(style, positions[max(0, h.start - p_start)], positions[min(p_end, h.end) - p_start])
@@ -508,7 +508,7 @@ class ArticleScreen(ModalScreen[str | None]):
         if current is None:
             info.update(Text("No claim of this article is found in its text.", style="dim"))
             return
-        row = current.record.row
+        row = current.row
         line = Text(f"{self.index + 1}/{len(self.highlights)}  ", style="dim")
         line.append(row.id, "bold")
         line.append(f"  {row.status}", highlight_style(row.status, None))

@@ -8,6 +8,7 @@ are list operations and drawing costs the height of the screen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -70,8 +71,8 @@ _STATUS_ORDER = {s: i for i, s in enumerate(["new", "to-check", "researching", "
 _VERDICT_ORDER = {v: i for i, v in enumerate(["accurate", "mostly-accurate", "mixed", "misleading", "mostly-inaccurate", "inaccurate", "unproven"])}
 
 
-def sort_key(column: str) -> Callable[[ClaimRecord], object]:
-    def key(record: ClaimRecord):
+def sort_key(column: str) -> Callable[[ClaimRecord], tuple[int, Any]]:
+    def key(record: ClaimRecord) -> tuple[int, Any]:
         row = record.row
         if column == "id":
             return (0, record.id)
