@@ -142,7 +142,13 @@ class ClaimCommands(Provider):
             record = index.records[i]
             more = f" · {len(ranked) - PALETTE_HITS} more: type more words" if place == PALETTE_HITS - 1 and len(ranked) > PALETTE_HITS else ""
             label = index.labels[i]
-            yield Hit(1.0 - place / (PALETTE_HITS + 1), highlighted(label[:200], words), partial(app.select_claim, record.id), text=label, help=f"{record.row.status if record.row else 'unreadable'} · jump to this claim{more}")
+            yield Hit(
+                1.0 - place / (PALETTE_HITS + 1),
+                highlighted(label[:200], words),
+                partial(app.select_claim, record.id),
+                text=label,
+                help=f"{record.row.status if record.row else 'unreadable'} · jump to this claim{more}",
+            )
 
     async def discover(self) -> Hits:
         app = self.app
@@ -214,7 +220,9 @@ class FactcheckApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-bar")
-        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (titles, URLs, excerpts), history notes (esc to close)", id="filter")
+        yield Input(
+            placeholder="filter: words in id, claim, quote, claimant, summary, sources (titles, URLs, excerpts), history notes (esc to close)", id="filter"
+        )
         with Horizontal(id="main"):
             with Vertical(id="queue"):
                 yield ClaimHeader(id="columns")
@@ -448,7 +456,9 @@ class FactcheckApp(App[int]):
 
         if asked:
             reasons = sorted({n.reason for n in asked})
-            self._ask(("bulk", value), f"{len(records)} claims → {value}: {'; '.join(reasons)}", "One text for every claim; each gets its own history entry.", apply)
+            self._ask(
+                ("bulk", value), f"{len(records)} claims → {value}: {'; '.join(reasons)}", "One text for every claim; each gets its own history entry.", apply
+            )
         else:
             apply(None)
 
@@ -610,7 +620,9 @@ class FactcheckApp(App[int]):
         unsaved with esc is kept as a draft and comes back when the same dialog opens.
         """
         draft = self._drafts.get(key)
-        screen = TextScreen(title, draft if draft is not None else text, help_text + (" · your unsaved text from before" if draft is not None else ""), submit=submit)
+        screen = TextScreen(
+            title, draft if draft is not None else text, help_text + (" · your unsaved text from before" if draft is not None else ""), submit=submit
+        )
 
         def closed(result: str | None) -> None:
             typed = screen.typed
@@ -650,13 +662,15 @@ class FactcheckApp(App[int]):
         correction, note = correction_needed(found), note_needed(found)
         if correction is not None:
             self._ask(
-                (claim_id, "correction"), f"Correction: why does published {claim_id} go to {value}?",
+                (claim_id, "correction"),
+                f"Correction: why does published {claim_id} go to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
                 lambda why: self.attempt(self.session.set_status, claim_id, status, correction=why, done=f"{claim_id}: status {value}, correction recorded"),
             )
         elif note is not None:
             self._ask(
-                (claim_id, "note", value), f"{claim_id} → {value}: {note.reason}",
+                (claim_id, "note", value),
+                f"{claim_id} → {value}: {note.reason}",
                 "Recorded in the history with your name.",
                 lambda why: self.attempt(self.session.set_status, claim_id, status, note=why, done=f"{claim_id}: {value}"),
             )
@@ -704,7 +718,8 @@ class FactcheckApp(App[int]):
         if correction is not None:
             was = record.claim.verdict.value if record.claim.verdict else "none"
             self._ask(
-                (claim_id, "correction"), f"Correction: why does the verdict of published {claim_id} change from {was} to {value}?",
+                (claim_id, "correction"),
+                f"Correction: why does the verdict of published {claim_id} change from {was} to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
                 lambda why: self.attempt(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
             )
@@ -737,7 +752,9 @@ class FactcheckApp(App[int]):
             self.notify(f"{claim_id}: summary saved", timeout=3)
             return None
 
-        self.edit_text((claim_id, "summary"), f"Summary of {claim_id}", claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit)
+        self.edit_text(
+            (claim_id, "summary"), f"Summary of {claim_id}", claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit
+        )
 
     def action_fix_fields(self) -> None:
         """Fix text, quote, claimant and kind: also on a claim that does not validate."""
@@ -801,8 +818,12 @@ class FactcheckApp(App[int]):
         correction = correction_needed(needs(record.claim, removes_source=True))
         title = f"Why remove this source from {claim_id}?" + (f" ({correction.reason}: recorded as one)" if correction else "")
         self._ask(
-            (claim_id, "remove", url), title, "Recorded in the claim's history" + (" and corrections." if correction else "."),
-            lambda why: self.attempt(self.session.remove_source, claim_id, url, why, correction=why if correction else None, done=f"{claim_id}: source removed"),
+            (claim_id, "remove", url),
+            title,
+            "Recorded in the claim's history" + (" and corrections." if correction else "."),
+            lambda why: self.attempt(
+                self.session.remove_source, claim_id, url, why, correction=why if correction else None, done=f"{claim_id}: source removed"
+            ),
         )
 
     def action_note(self) -> None:
@@ -811,13 +832,17 @@ class FactcheckApp(App[int]):
             return
         record, claim = target
         self.edit_text(
-            (record.id, "note"), f"Note on {record.id}", "", "Recorded in the claim's history with your name and the time.",
+            (record.id, "note"),
+            f"Note on {record.id}",
+            "",
+            "Recorded in the claim's history with your name and the time.",
             lambda text: self.attempt(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
         )
 
     def action_assign(self) -> None:
         marked = self.marked_records()
         if marked:
+
             def chosen(value: str | None) -> None:
                 if value is not None:
                     handle = value.strip() or None
@@ -877,7 +902,14 @@ class FactcheckApp(App[int]):
             self.run_edit(self.session.set_tags, record.id, tags(value), done=f"{record.id}: tags saved")
 
         self.push_screen(
-            LineScreen(f"Tags of {record.id}", ", ".join(claim.tags), "comma-separated; right arrow completes a known tag; 'Crocus City attack' is saved as crocus-city-attack", check, words=known, notes=True),
+            LineScreen(
+                f"Tags of {record.id}",
+                ", ".join(claim.tags),
+                "comma-separated; right arrow completes a known tag; 'Crocus City attack' is saved as crocus-city-attack",
+                check,
+                words=known,
+                notes=True,
+            ),
             unless_cancelled(save),
         )
 
@@ -899,7 +931,13 @@ class FactcheckApp(App[int]):
             self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved")
 
         self.push_screen(
-            LineScreen(f"Claims related to {record.id}", ", ".join(claim.related), "comma-separated claim ids; right arrow completes an id", check, words=sorted(known - {record.id})),
+            LineScreen(
+                f"Claims related to {record.id}",
+                ", ".join(claim.related),
+                "comma-separated claim ids; right arrow completes an id",
+                check,
+                words=sorted(known - {record.id}),
+            ),
             unless_cancelled(save),
         )
 
@@ -936,7 +974,12 @@ class FactcheckApp(App[int]):
     def action_help(self) -> None:
         shown = {"right_square_bracket": "]", "slash": "/", "question_mark": "?", "at": "@"}
         keys = [(shown.get(b.key, b.key), b.description) for b in self.bindings_list()]
-        keys += [("up/down, j/k", "Move"), ("enter", "(in lists) choose"), ("ctrl+p", "Command palette: jump to a claim, run any action"), ("esc", "Close a dialog or the filter")]
+        keys += [
+            ("up/down, j/k", "Move"),
+            ("enter", "(in lists) choose"),
+            ("ctrl+p", "Command palette: jump to a claim, run any action"),
+            ("esc", "Close a dialog or the filter"),
+        ]
         self.push_screen(HelpScreen(keys))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -309,7 +309,8 @@ class ClaimForm(ModalScreen[bool | None]):
                 if field.kind == "choice":
                     now = self._start(field.name)
                     prompt = "choose…" if now in field.choices or not now else f"choose… (now: {escape_line(now)})"
-                    yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=now if now in field.choices else Select.NULL)
+                    value = now if now in field.choices else Select.NULL
+                    yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=value)
                 else:
                     yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True)
             yield Label("", id=f"e-{field.name}", classes="field-error")
@@ -381,17 +382,21 @@ class ClaimForm(ModalScreen[bool | None]):
 
 # -- help ------------------------------------------------------------------------------
 
-HELP_TEXT = """\
-[b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.
-
-[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A published claim needs a verdict, a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is refused, with the reason and the key that fixes it.
-
-Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the time. ctrl+z takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git pull, another editor) reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text kept.
-
-[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back
-
-[b]Keys[/b]
-"""
+HELP_TEXT = (
+    "[b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.\n"
+    "\n"
+    "[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A published claim needs a verdict, "
+    "a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that "
+    "would break a rule is refused, with the reason and the key that fixes it.\n"
+    "\n"
+    "Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the time. ctrl+z "
+    "takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git pull, another editor) "
+    "reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text kept.\n"
+    "\n"
+    "[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back\n"
+    "\n"
+    "[b]Keys[/b]\n"
+)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -96,7 +96,12 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
     errors = any(p.severity == "error" for p in record.problems)
     problems = ("!" if errors else ("?" if record.problems else ""), Style(color="#d97706" if record.problems and not errors else "red", bold=True))
     if row is None:
-        return {"problems": problems, "id": (escape_line(record.id), None), "status": ("unreadable", Style(color="red")), "text": (escape_line(record.problems[0].message) if record.problems else "", None)}
+        return {
+            "problems": problems,
+            "id": (escape_line(record.id), None),
+            "status": ("unreadable", Style(color="red")),
+            "text": (escape_line(record.problems[0].message) if record.problems else "", None),
+        }
     return {
         "problems": problems,
         "id": (row.id, None),
