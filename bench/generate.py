@@ -104,7 +104,9 @@ def _copy_review_policy(source: Path, out: Path) -> None:
     if policy.since is not None:
         out.mkdir(parents=True, exist_ok=True)
         since = policy.since.strftime("%Y-%m-%dT%H:%M:%SZ")
-        (out / "factcheck.toml").write_text(f"# The review policy of {source.name}/, whose claims these are copies of.\n[review]\nsecond_person_since = {since}\n", encoding="utf-8")
+        (out / "factcheck.toml").write_text(
+            f"# The review policy of {source.name}/, whose claims these are copies of.\n[review]\nsecond_person_since = {since}\n", encoding="utf-8"
+        )
 
 
 WORDS = (

@@ -153,7 +153,10 @@ async def run(tree: Path, query: str, repeat: int, polling: bool = False) -> Non
             for kind, seconds in got.items():
                 watch.setdefault(kind, []).append(seconds)
             print("  watcher: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in got.items()), flush=True)
-    print(f"palette keystroke: median {statistics.median(keys) * 1000:.0f} ms, p90 {statistics.quantiles(keys, n=10)[-1] * 1000:.0f} ms, max {max(keys) * 1000:.0f} ms ({len(keys)} keys)")
+    print(
+        f"palette keystroke: median {statistics.median(keys) * 1000:.0f} ms, p90 {statistics.quantiles(keys, n=10)[-1] * 1000:.0f} ms, "
+        f"max {max(keys) * 1000:.0f} ms ({len(keys)} keys)"
+    )
     print(f"palette burst ({len(query)} keys, 10 ms apart): median {statistics.median(bursts) * 1000:.0f} ms")
     print(f"filter keystroke: median {statistics.median(filters) * 1000:.0f} ms, max {max(filters) * 1000:.0f} ms ({len(filters)} keys)")
     for kind, values in watch.items():

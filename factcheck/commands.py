@@ -95,7 +95,9 @@ def _claim_store(args: argparse.Namespace) -> ClaimStore | None:
     return ClaimStore.open_claim(root, args.id) if root else None
 
 
-NO_ROOT = "no claims/ folder found from here: run inside a project that has one, or give its path (factcheck review PATH, factcheck validate PATH, or --root PATH)"
+NO_ROOT = (
+    "no claims/ folder found from here: run inside a project that has one, or give its path (factcheck review PATH, factcheck validate PATH, or --root PATH)"
+)
 
 
 # -- validate / fmt ---------------------------------------------------------------
@@ -168,7 +170,16 @@ def fmt(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(unified_diff(path, raw, new))
             elif args.check:
-                problems.append(Problem(path, _first_difference(raw, new), 1, "not-canonical", "not in the canonical layout (the first difference is on this line); 'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it"))
+                problems.append(
+                    Problem(
+                        path,
+                        _first_difference(raw, new),
+                        1,
+                        "not-canonical",
+                        "not in the canonical layout (the first difference is on this line); "
+                        "'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it",
+                    )
+                )
             else:
                 yamlio.write_atomic(path, new)
                 print(f"formatted {escape_line(path)}")
@@ -196,8 +207,10 @@ def unified_diff(path: str, old: bytes, new: bytes) -> str:
 
     name = escape_line(path)
     lines = difflib.unified_diff(
-        old.decode("utf-8").splitlines(keepends=True), new.decode("utf-8").splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}",
+        old.decode("utf-8").splitlines(keepends=True),
+        new.decode("utf-8").splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
     )
     out = []
     for line in lines:
@@ -326,7 +339,10 @@ def export(args: argparse.Namespace) -> int:
     unreadable = [r for r in records if not store.data.get(r.path)]
     if unreadable:  # the JSON on stdout stays clean for scripts; the warning goes to stderr
         names = ", ".join(_shown(r.path) for r in unreadable[:5]) + (" …" if len(unreadable) > 5 else "")
-        print(f"factcheck: {len(unreadable)} claim file(s) could not be read and are exported with id, article and path only: {names}; run factcheck validate", file=sys.stderr)
+        print(
+            f"factcheck: {len(unreadable)} claim file(s) could not be read and are exported with id, article and path only: {names}; run factcheck validate",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -478,10 +494,13 @@ def set_status(args: argparse.Namespace) -> int:
 
     def change(claim: Claim) -> Claim:
         return concluded(
-            claim, by, status=Status(args.status),
+            claim,
+            by,
+            status=Status(args.status),
             verdict=Verdict(args.verdict) if args.verdict else KEEP,
             summary=args.summary if args.summary is not None else KEEP,
-            note=args.note, correction=args.correction,
+            note=args.note,
+            correction=args.correction,
         )
 
     return _edit(args, change)
@@ -551,7 +570,7 @@ def new(args: argparse.Namespace) -> int:
         print(escape_line(f"factcheck: refused: {article}"))
         return EXIT_PROBLEMS
     if not QuoteIndex(article.text).contains(args.quote):
-        print(escape_line(f"factcheck: refused: the quote does not occur in the article; closest passage: \"{closest_passage(args.quote, article.text)}\""))
+        print(escape_line(f'factcheck: refused: the quote does not occur in the article; closest passage: "{closest_passage(args.quote, article.text)}"'))
         return EXIT_PROBLEMS
     from factcheck.triage import create_claim, default_claimant
 

@@ -61,7 +61,9 @@ def rules(dismissals: Dismissals, article: QuoteIndex | None, day: dt.date) -> l
         if article is not None and not article.contains(entry.sentence):
             passage = closest_passage(entry.sentence, article.text)
             hint = f'; closest passage: "{passage}"' if passage else ""
-            out.append(FieldError("dismissal-not-found", f"the dismissed sentence does not occur in the article text, so it hides nothing{hint}", (*where, "sentence")))
+            out.append(
+                FieldError("dismissal-not-found", f"the dismissed sentence does not occur in the article text, so it hides nothing{hint}", (*where, "sentence"))
+            )
     return out
 
 

@@ -160,13 +160,20 @@ def dismiss(args: argparse.Namespace) -> int:
     if wanted.isdigit():
         matches = [c for c in proposed.sentences if c.line == int(wanted)]
         if not matches:
-            print(f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)")
+            print(
+                f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)"
+            )
             return EXIT_PROBLEMS
     else:
         matches = [c for c in proposed.sentences if normalize(c.text) == normalize(wanted)]
         if not matches:
             near = closest_passage(wanted, "\n\n".join(c.text for c in proposed.sentences))
-            print(escape_line(f"factcheck: refused: not one of the sentences suggest proposes for {article.slug} (whole sentences only; dismissed ones are left out); closest: \"{near}\""))
+            print(
+                escape_line(
+                    f"factcheck: refused: not one of the sentences suggest proposes for {article.slug} "
+                    f'(whole sentences only; dismissed ones are left out); closest: "{near}"'
+                )
+            )
             return EXIT_PROBLEMS
     candidate = matches[0]
     try:

@@ -402,8 +402,12 @@ class Quantity:
     value: int | float = attrs.field(validator=_finite, metadata={"help": "the number, in full (5 billion: 5000000000; 57%: 57)"})
     unit: str = attrs.field(validator=_unit, metadata={"help": "what is counted or measured, one word: percent, people, countries, USD, years"})
     text: str = attrs.field(validator=_all(_non_empty, QUANTITY_TEXT), metadata={"help": "the words of the quote the number comes from, verbatim"})
-    as_of: int | dt.date | None = attrs.field(default=None, validator=_year_or_date, metadata={**OMIT_IF_DEFAULT, "help": "the year (YYYY) or date (YYYY-MM-DD) the number is for"})
-    label: str | None = attrs.field(default=None, validator=LABEL, metadata={**OMIT_IF_DEFAULT, "help": "what the number measures, when the unit alone does not say"})
+    as_of: int | dt.date | None = attrs.field(
+        default=None, validator=_year_or_date, metadata={**OMIT_IF_DEFAULT, "help": "the year (YYYY) or date (YYYY-MM-DD) the number is for"}
+    )
+    label: str | None = attrs.field(
+        default=None, validator=LABEL, metadata={**OMIT_IF_DEFAULT, "help": "what the number measures, when the unit alone does not say"}
+    )
 
 
 @attrs.frozen

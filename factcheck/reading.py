@@ -562,7 +562,9 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     )
 
 
-def check_claim_file(path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None) -> tuple[FileResult, bytes, FileStat | None]:
+def check_claim_file(
+    path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None
+) -> tuple[FileResult, bytes, FileStat | None]:
     """Read and check one claim file: (result, the bytes read, their signature)."""
     got = read_file(path)
     if isinstance(got, Problem):

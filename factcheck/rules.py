@@ -333,7 +333,9 @@ def control_chars(record: object, cls: type, path: tuple = ()) -> list[FieldErro
 
 
 #: Words with which a summary says that its evidence came after the article.
-_SAYS_LATER = re.compile(r"\b(later|after the article|after it was published|after publication|since (?:the article|then)|subsequent(?:ly)?|afterwards|postdat\w*)\b", re.I)
+_SAYS_LATER = re.compile(
+    r"\b(later|after the article|after it was published|after publication|since (?:the article|then)|subsequent(?:ly)?|afterwards|postdat\w*)\b", re.I
+)
 
 
 @functools.cache
@@ -382,10 +384,20 @@ def evidence_warnings(claim: Claim, article_date: dt.date | None) -> list[FieldE
     if not evidence:
         return []
     if all(s.published is None for s in evidence):
-        return [FieldError("undated-evidence", "every supports/refutes source of this published claim lacks a published date; add the dates the pages show", ("sources",))]
+        return [
+            FieldError(
+                "undated-evidence", "every supports/refutes source of this published claim lacks a published date; add the dates the pages show", ("sources",)
+            )
+        ]
     if article_date is not None and all(s.published is not None and s.published > article_date for s in evidence):
         if not _SAYS_LATER.search(claim.summary or ""):
-            return [FieldError("later-evidence", f"every supports/refutes source is dated after the article ({article_date.isoformat()}); the summary should say the evidence came later", ("summary",))]
+            return [
+                FieldError(
+                    "later-evidence",
+                    f"every supports/refutes source is dated after the article ({article_date.isoformat()}); the summary should say the evidence came later",
+                    ("summary",),
+                )
+            ]
     return []
 
 
@@ -446,7 +458,9 @@ def claim_rules(
     if claim.verdict is not None and claim.verdict in VERDICT_NEEDS_STANCE:
         stance = VERDICT_NEEDS_STANCE[claim.verdict]
         if not any(s.stance is stance for s in claim.sources):
-            out.append(FieldError("verdict-needs-source", f"verdict {claim.verdict.value} needs at least one source that {stance.value.rstrip('s')}s it", ("verdict",)))
+            out.append(
+                FieldError("verdict-needs-source", f"verdict {claim.verdict.value} needs at least one source that {stance.value.rstrip('s')}s it", ("verdict",))
+            )
 
     seen_urls: dict[str, int] = {}
     for index, source in enumerate(claim.sources):
@@ -464,7 +478,9 @@ def claim_rules(
         if entry.at.date() > today:
             out.append(FieldError("future-date", f"history time {entry.at.isoformat()} is in the future", ("history", index, "at")))
         if previous is not None and entry.at < previous:
-            out.append(FieldError("history-order", "history entry is earlier than the one before it; history is append-only, oldest first", ("history", index, "at")))
+            out.append(
+                FieldError("history-order", "history entry is earlier than the one before it; history is append-only, oldest first", ("history", index, "at"))
+            )
         previous = entry.at
     changes = status_changes(claim)
     if claim.history and not changes:
@@ -489,9 +505,7 @@ def _related_missing(other: str, index: int, candidates: Iterable[str]) -> Field
     return FieldError("related-missing", f"related claim {other!r} does not exist{hint}", ("related", index))
 
 
-def cross_rules(
-    ids_by_path: Mapping[str, str | None], related_by_path: Mapping[str, Iterable[str]]
-) -> dict[str, list[FieldError]]:
+def cross_rules(ids_by_path: Mapping[str, str | None], related_by_path: Mapping[str, Iterable[str]]) -> dict[str, list[FieldError]]:
     """Rules across claims: unique ids, and related ids that exist."""
     out: dict[str, list[FieldError]] = {}
     first_path: dict[str, str] = {}

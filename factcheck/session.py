@@ -221,7 +221,8 @@ class FieldChanged(EditRefused):
 
 
 def with_source(claim: Claim, source: Source, by: str, note: str | None = None) -> Claim:
-    entry = history_entry(Action.SOURCE_ADDED, by, field="sources", after=source.url, note=note or f"{source.stance.value}: {source.title} ({source.publisher})")
+    note = note or f"{source.stance.value}: {source.title} ({source.publisher})"
+    entry = history_entry(Action.SOURCE_ADDED, by, field="sources", after=source.url, note=note)
     return attrs.evolve(claim, sources=[*claim.sources, source], history=[*claim.history, entry])
 
 
@@ -427,7 +428,9 @@ class EditSession:
     def set_quantities(self, claim_id: str, quantities: list[Quantity], note: str | None = None) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_quantities(c, self.editor, quantities, note), "quantities changed")
 
-    def set_fields(self, claim_id: str, values: dict[str, str], started_from: dict | None = None, note: str | None = None, correction: str | None = None) -> ClaimRecord:
+    def set_fields(
+        self, claim_id: str, values: dict[str, str], started_from: dict | None = None, note: str | None = None, correction: str | None = None
+    ) -> ClaimRecord:
         """Set fields of :data:`FIXABLE` from text, each change a history entry.
 
         Works on a claim that does not validate too: the values are set in the file's
@@ -467,7 +470,14 @@ class EditSession:
             elif (correction or "").strip():
                 raise EditRefused(UNNEEDED_CORRECTION)
             entries = [
-                history_entry(Action.EDITED, self.editor, field=name, before=None if was.get(name) is None else str(was[name]), after=values[name], note=_why(note, correction))
+                history_entry(
+                    Action.EDITED,
+                    self.editor,
+                    field=name,
+                    before=None if was.get(name) is None else str(was[name]),
+                    after=values[name],
+                    note=_why(note, correction),
+                )
                 for name in changed
             ]
             return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries])
@@ -506,7 +516,9 @@ class EditSession:
             corrections = list(claim.corrections)
             seen = public is not None and public.status is Status.PUBLISHED and any(getattr(public, n) == getattr(claim, n) for n in changed)
             if seen:
-                corrections.append(Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session."))
+                corrections.append(
+                    Correction(date=today(), change=f"undone: {step.description}", reason="The change was taken back in the same editing session.")
+                )
             undone = attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
             if undone.status is Status.PUBLISHED and claim.status is not Status.PUBLISHED:
                 # Back in 'published': a restored publication when it takes back the move out

@@ -170,8 +170,16 @@ def review_from(raw: RawConfig) -> tuple[ReviewPolicy, list[Problem]]:
             continue
         since = _timestamp(value)
         if since is None:
-            problems.append(Problem(path, _line_of(path, key), 1, "config",
-                                    f"review.{key} must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}; the rule applies to every publication until it is fixed"))
+            problems.append(
+                Problem(
+                    path,
+                    _line_of(path, key),
+                    1,
+                    "config",
+                    f"review.{key} must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}; "
+                    "the rule applies to every publication until it is fixed",
+                )
+            )
     return ReviewPolicy(since), problems
 
 

@@ -313,7 +313,9 @@ class ClaimStore:
         except yamlio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
 
-    def _write(self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool, fix: Callable[[dict], dict] | None = None) -> ClaimRecord:
+    def _write(
+        self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool, fix: Callable[[dict], dict] | None = None
+    ) -> ClaimRecord:
         changed, raw = record.changed_on_disk()
         if changed:
             if not raw:
@@ -574,7 +576,9 @@ def _paths_with_id(root: str, claim_id: str) -> list[str]:
     return sorted(p for p, e in entries.items() if e.claim_id == claim_id and os.path.exists(p))
 
 
-def history_entry(action: Action, by: str, *, field: str | None = None, before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None) -> HistoryEntry:
+def history_entry(
+    action: Action, by: str, *, field: str | None = None, before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None
+) -> HistoryEntry:
     def word(value: Any) -> str | None:
         return None if value is None else str(getattr(value, "value", value))
 

@@ -23,7 +23,38 @@ from factcheck.reading import NOT_CLAIMS, ArticleRecord
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry
 from factcheck.suggest import Candidate, candidates
 
-_STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "for", "by", "with", "is", "are", "was", "were", "has", "have", "had", "that", "this", "it", "its", "be", "been", "as", "from", "which", "who"}
+_STOP = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "and",
+    "or",
+    "for",
+    "by",
+    "with",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "that",
+    "this",
+    "it",
+    "its",
+    "be",
+    "been",
+    "as",
+    "from",
+    "which",
+    "who",
+}
 
 
 def slug_from(text: str, limit: int = 6) -> str:
@@ -70,7 +101,9 @@ def create_claim(
     return store.create(article, claim)
 
 
-def accept(store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest") -> ClaimRecord:
+def accept(
+    store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest"
+) -> ClaimRecord:
     """A claim of a proposed sentence: the sentence is its quote, ``text`` (default: the
     sentence) its restated text, the guesses its kind and claimant; the history entry
     records the score."""

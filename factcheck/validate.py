@@ -238,7 +238,8 @@ def check_tree(
         if not os.path.lexists(given):
             problems.append(Problem(given, 1, 1, "missing-path", "no such file or folder"))
     for stray in tree.strays:
-        problems.append(Problem(stray, 1, 1, "no-article", f"claim file is not in an article folder (no {os.path.join(os.path.dirname(stray) or '.', 'article.yaml')})"))
+        article = os.path.join(os.path.dirname(stray) or ".", "article.yaml")
+        problems.append(Problem(stray, 1, 1, "no-article", f"claim file is not in an article folder (no {article})"))
 
     articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
     for record in articles.values():
@@ -269,17 +270,10 @@ def check_tree(
     stats, unreadable = tree.stats, tree.unreadable
     for path in tree.claims:
         entry = entries.get(path)
-        if (
-            entry is not None
-            and tuple(entry.stat) == stats.get(path)
-            and entry.article == article_digest.get(folder_of(path))
-            and path not in unreadable
-        ):
+        if entry is not None and tuple(entry.stat) == stats.get(path) and entry.article == article_digest.get(folder_of(path)) and path not in unreadable:
             row = row_cache.get(path)
             blob = data_cache.get(path)
-            if (not rows or (row is not None and row.stat == entry.stat)) and (
-                not data or (blob is not None and blob.stat == entry.stat)
-            ):
+            if (not rows or (row is not None and row.stat == entry.stat)) and (not data or (blob is not None and blob.stat == entry.stat)):
                 result = _from_entry(path, entry)
                 if row is not None:
                     result.row = ClaimRow(*row.value) if row.value is not None else None
@@ -303,8 +297,12 @@ def check_tree(
             if result.cacheable and item.stat is not None:
                 folder = folder_of(result.path)
                 new_entries[result.path] = cache.Entry(
-                    item.stat.key(), item.digest, article_digest.get(folder, b""),
-                    [p.as_tuple() for p in result.problems], result.claim_id, list(result.related),
+                    item.stat.key(),
+                    item.digest,
+                    article_digest.get(folder, b""),
+                    [p.as_tuple() for p in result.problems],
+                    result.claim_id,
+                    list(result.related),
                 )
                 if item.row_entry:
                     new_rows[result.path] = msgspec.Raw(item.row_entry)
@@ -339,7 +337,10 @@ def check_tree(
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)
     return TreeResult(
-        sorted(set(problems), key=Problem.sort_key), len(tree.claims), len(to_parse), articles,
+        sorted(set(problems), key=Problem.sort_key),
+        len(tree.claims),
+        len(to_parse),
+        articles,
         {p: r.claim for p, r in results.items()} if keep_claims else {},
         {p: r.row for p, r in results.items()} if rows else {},
         signatures,

@@ -35,7 +35,8 @@ def test_validate_text_lists_every_problem(capsys, tmp_path):
     assert code == 1 and err == ""
     assert out.splitlines() == [
         f"{path}:5:11: error [type] expected a string, got a number",
-        f"{path}:6:7: error [enum] 'quantty' is not one of: quantity, event, attribution, causal, characterization, prediction, opinion (did you mean 'quantity'?)",
+        f"{path}:6:7: error [enum] 'quantty' is not one of: "
+        f"quantity, event, attribution, causal, characterization, prediction, opinion (did you mean 'quantity'?)",
         "2 problems in 1 file (2 claim files checked)",
     ]
 
@@ -83,7 +84,10 @@ def test_unknown_command_exits_2(capsys):
 def test_missing_path_is_a_usage_error(capsys, tmp_path):
     code, out, err = run(capsys, "validate", str(tmp_path / "nope"))
     assert (code, out) == (2, "")
-    assert err.splitlines()[0] == f"factcheck validate: {tmp_path / 'nope'}: no such file or folder; expected a claims folder, an article folder or .yaml claim files"
+    assert (
+        err.splitlines()[0]
+        == f"factcheck validate: {tmp_path / 'nope'}: no such file or folder; expected a claims folder, an article folder or .yaml claim files"
+    )
 
 
 def test_fmt_check_and_fix(capsys, tmp_path):
@@ -115,14 +119,38 @@ def test_list_show_export(capsys, tree):
 def test_add_source_changes_only_what_it_must(capsys, tree):
     path = tree / "test-article" / "bridges-repaired.yaml"
     before = path.read_text()
-    code, out, _ = run(capsys, "add-source", "--root", str(tree), "bridges-repaired", "--url", "https://example.org/b",
-                       "--title", "Bridges", "--publisher", "City", "--stance", "supports", "--excerpt", "24 bridges",
-                       "--published", "2024-01-05", "--accessed", "2024-04-02", "--editor", "ed")
+    code, out, _ = run(
+        capsys,
+        "add-source",
+        "--root",
+        str(tree),
+        "bridges-repaired",
+        "--url",
+        "https://example.org/b",
+        "--title",
+        "Bridges",
+        "--publisher",
+        "City",
+        "--stance",
+        "supports",
+        "--excerpt",
+        "24 bridges",
+        "--published",
+        "2024-01-05",
+        "--accessed",
+        "2024-04-02",
+        "--editor",
+        "ed",
+    )
     assert code == 0, out
     after = path.read_text()
     head, tail = after.split("sources:\n", 1)
     assert before.startswith(head)
-    assert "  - url: https://example.org/b\n    title: Bridges\n    publisher: City\n    published: 2024-01-05\n    accessed: 2024-04-02\n    excerpt: 24 bridges\n    stance: supports\ncorrections: []\n" in after
+    assert (
+        "  - url: https://example.org/b\n    title: Bridges\n    publisher: City\n    published: 2024-01-05\n    accessed: 2024-04-02\n"
+        "    excerpt: 24 bridges\n    stance: supports\ncorrections: []\n"
+        in after
+    )
     assert after.startswith(before.split("sources: []")[0])
     assert "    by: ed\n    action: source-added\n    field: sources\n    after: https://example.org/b\n    note: 'supports: Bridges (City)'\n" in after
 
@@ -130,8 +158,23 @@ def test_add_source_changes_only_what_it_must(capsys, tree):
 def test_add_source_refuses_bad_url_and_leaves_file(capsys, tree):
     path = tree / "test-article" / "bridges-repaired.yaml"
     before = path.read_bytes()
-    code, out, err = run(capsys, "add-source", "--root", str(tree), "bridges-repaired", "--url", "javascript:alert(1)",
-                       "--title", "x", "--publisher", "y", "--stance", "supports", "--excerpt", "z")
+    code, out, err = run(
+        capsys,
+        "add-source",
+        "--root",
+        str(tree),
+        "bridges-repaired",
+        "--url",
+        "javascript:alert(1)",
+        "--title",
+        "x",
+        "--publisher",
+        "y",
+        "--stance",
+        "supports",
+        "--excerpt",
+        "z",
+    )
     assert code == 2 and out == "" and "argument --url: 'javascript:alert(1)' is not an http or https URL" in err
     assert path.read_bytes() == before
 
@@ -180,7 +223,7 @@ def test_correct_records_a_correction(capsys, tree):
     assert code == 0, out
     text = path.read_text()
     assert "corrections:\n  - date: " in text and "    change: source title fixed\n    reason: The page's headline differs.\n" in text
-    assert "    action: correction\n    field: corrections\n    note: \"source title fixed: The page's headline differs.\"\n" in text
+    assert '    action: correction\n    field: corrections\n    note: "source title fixed: The page\'s headline differs."\n' in text
     code, out, err = run(capsys, "correct", "--root", str(tree), "support-rose", "--change", " ", "--reason", "x")
     assert code == 2 and out == "" and "factcheck correct: --change is empty" in err
 
@@ -203,17 +246,43 @@ def test_export_warns_about_unreadable_claims_on_stderr(capsys, tmp_path):
 def test_set_source_changes_one_field_with_one_history_entry(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_text()
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--published", "2021-11-30", "--note", "The page is dated 30 November.", "--editor", "ed")
+    code, out, _ = run(
+        capsys,
+        "set-source",
+        "--root",
+        str(tree),
+        "support-rose",
+        "https://example.org/survey",
+        "--published",
+        "2021-11-30",
+        "--note",
+        "The page is dated 30 November.",
+        "--editor",
+        "ed",
+    )
     assert (code, out) == (0, f"{path}: source-changed recorded\n")
     after = path.read_text()
     assert after.startswith(before.replace("    published: 2021-12-01\n", "    published: 2021-11-30\n"))
-    added = after[len(before):]
+    added = after[len(before) :]
     assert added.startswith("  - at: ") and added.count("  - at: ") == 1
-    assert added.endswith("    by: ed\n    action: source-changed\n    field: sources[0].published\n    before: '2021-12-01'\n"
-                          "    after: '2021-11-30'\n    note: The page is dated 30 November.\n")
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--published", "none", "--title", "Annual survey", "--note", "No date on the page.")
+    assert added.endswith(
+        "    by: ed\n    action: source-changed\n    field: sources[0].published\n    before: '2021-12-01'\n"
+        "    after: '2021-11-30'\n    note: The page is dated 30 November.\n"
+    )
+    code, out, _ = run(
+        capsys,
+        "set-source",
+        "--root",
+        str(tree),
+        "support-rose",
+        "https://example.org/survey",
+        "--published",
+        "none",
+        "--title",
+        "Annual survey",
+        "--note",
+        "No date on the page.",
+    )
     assert code == 0, out
     text = path.read_text()
     assert '    title: "Annual survey"\n    publisher: "City of Example"\n    published: null\n' in text
@@ -225,14 +294,26 @@ def test_set_source_changes_one_field_with_one_history_entry(capsys, tree):
 def test_set_source_refuses_no_op_and_unknown_source(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--published", "2021-12-01", "--stance", "supports", "--note", "same")
+    code, out, _ = run(
+        capsys,
+        "set-source",
+        "--root",
+        str(tree),
+        "support-rose",
+        "https://example.org/survey",
+        "--published",
+        "2021-12-01",
+        "--stance",
+        "supports",
+        "--note",
+        "same",
+    )
     assert code == 1 and "nothing to change" in out and path.read_bytes() == before
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/nope",
-                       "--title", "x", "--note", "x")
+    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/nope", "--title", "x", "--note", "x")
     assert code == 1 and "has no source https://example.org/nope" in out and path.read_bytes() == before
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--new-url", "ftp://example.org/survey", "--note", "moved")
+    code, out, _ = run(
+        capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--new-url", "ftp://example.org/survey", "--note", "moved"
+    )
     assert code == 1 and "url must be an http or https URL" in out and path.read_bytes() == before
     code, out, err = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--note", "x")
     assert code == 2 and "say what to change" in err and path.read_bytes() == before
@@ -246,15 +327,38 @@ def test_set_source_on_a_published_claim_needs_a_correction_for_stance(capsys, t
     code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--note", "checked", "--editor", "bo")
     assert code == 0, out
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--stance", "context", "--note", "It does not say so.")
+    code, out, _ = run(
+        capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--stance", "context", "--note", "It does not say so."
+    )
     assert code == 1 and "only with a correction" in out and path.read_bytes() == before
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--publisher", "City of Example (statistics office)", "--note", "The page names the office.")
+    code, out, _ = run(
+        capsys,
+        "set-source",
+        "--root",
+        str(tree),
+        "support-rose",
+        "https://example.org/survey",
+        "--publisher",
+        "City of Example (statistics office)",
+        "--note",
+        "The page names the office.",
+    )
     assert code == 0, out
     assert "corrections: []\n" in path.read_text()
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey",
-                       "--stance", "context", "--note", "It does not say so.", "--correction", "The survey shows no trend.")
+    code, out, _ = run(
+        capsys,
+        "set-source",
+        "--root",
+        str(tree),
+        "support-rose",
+        "https://example.org/survey",
+        "--stance",
+        "context",
+        "--note",
+        "It does not say so.",
+        "--correction",
+        "The survey shows no trend.",
+    )
     assert code == 0, out
     text = path.read_text()
     assert "    stance: context\n" in text

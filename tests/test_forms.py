@@ -33,7 +33,11 @@ def test_a_new_optional_field_reaches_the_form_with_its_limit_and_help():
     obj, errors = build(Extended, fields, {"url": "https://example.org/", "stance": "refutes", "seen": "2024-04-01"}, DAY)
     assert errors == {} and obj == Extended("https://example.org/", Stance.REFUTES, dt.date(2024, 4, 1))
     _, errors = build(Extended, fields, {"url": "ftp://x", "stance": "maybe", "seen": "2099-01-01"}, DAY)
-    assert errors == {"url": "url must be an http or https URL, got 'ftp://x'", "stance": "one of supports, refutes, context", "seen": "seen 2099-01-01 is in the future"}
+    assert errors == {
+        "url": "url must be an http or https URL, got 'ftp://x'",
+        "stance": "one of supports, refutes, context",
+        "seen": "seen 2099-01-01 is in the future",
+    }
 
 
 def test_source_form_fields_follow_the_model():

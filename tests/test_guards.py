@@ -216,25 +216,40 @@ def test_missing_file_and_stdin_twice_are_usage_errors(capsys, tree, tmp_path, m
 # -- 3. arguments -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["new", "test-article", "--quote", "Critics disagree.", "--id", "../../evil"], "factcheck new: argument --id: '../../evil' is not a claim id"),
-    (["new", "test-article", "--quote", "Critics disagree.", "--id", "Evil_ID"], "factcheck new: argument --id: 'Evil_ID' is not a claim id"),
-    (["show", "../support-rose"], "factcheck show: argument id: '../support-rose' is not a claim id"),
-    (["log", "a/b"], "factcheck log: argument id: 'a/b' is not a claim id"),
-    (["note", "a/b", "text"], "factcheck note: argument id: 'a/b' is not a claim id"),
-    (["set-status", "a/b", "new", "--note", "x"], "factcheck set-status: argument id: 'a/b' is not a claim id"),
-    (["add-source", "support-rose", *ADD, "--excerpt", "e", "--published", "2024-13-40"], "factcheck add-source: argument --published: '2024-13-40' is not a date"),
-    (["add-source", "support-rose", *ADD, "--excerpt", "e", "--accessed", "yesterday"], "factcheck add-source: argument --accessed: 'yesterday' is not a date"),
-    (["add-source", "support-rose", *ADD, "--excerpt", "e", "--archive-url", "ftp://x"], "factcheck add-source: argument --archive-url: 'ftp://x' is not an http or https URL"),
-    (["remove-source", "support-rose", "example.org/survey", "--note", "x"], "factcheck remove-source: argument url: 'example.org/survey' is not an http or https URL"),
-    (["set-status", "support-rose", "in-review", "--note", ""], "factcheck set-status: --note is empty"),
-    (["remove-source", "support-rose", "https://example.org/survey", "--note", "  "], "factcheck remove-source: --note is empty"),
-    (["note", "support-rose", " "], "factcheck note: TEXT is empty"),
-    (["add-source", "support-rose", *ADD, "--excerpt", "e", "--note", ""], "factcheck add-source: --note is empty"),
-    (["note", "support-rose", "x", "--editor", "ann\x1b[31m"], "factcheck note: argument --editor: 'ann\\x1b[31m' holds a line break or control character"),
-    (["validate", "--jobs", "0"], "factcheck validate: argument --jobs: '0' is not a whole number of 1 or more"),
-    (["fmt", "--schema-line", "x\nid: evil"], "factcheck fmt: argument --schema-line: 'x\\nid: evil' holds a line break or control character"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["new", "test-article", "--quote", "Critics disagree.", "--id", "../../evil"], "factcheck new: argument --id: '../../evil' is not a claim id"),
+        (["new", "test-article", "--quote", "Critics disagree.", "--id", "Evil_ID"], "factcheck new: argument --id: 'Evil_ID' is not a claim id"),
+        (["show", "../support-rose"], "factcheck show: argument id: '../support-rose' is not a claim id"),
+        (["log", "a/b"], "factcheck log: argument id: 'a/b' is not a claim id"),
+        (["note", "a/b", "text"], "factcheck note: argument id: 'a/b' is not a claim id"),
+        (["set-status", "a/b", "new", "--note", "x"], "factcheck set-status: argument id: 'a/b' is not a claim id"),
+        (
+            ["add-source", "support-rose", *ADD, "--excerpt", "e", "--published", "2024-13-40"],
+            "factcheck add-source: argument --published: '2024-13-40' is not a date",
+        ),
+        (
+            ["add-source", "support-rose", *ADD, "--excerpt", "e", "--accessed", "yesterday"],
+            "factcheck add-source: argument --accessed: 'yesterday' is not a date",
+        ),
+        (
+            ["add-source", "support-rose", *ADD, "--excerpt", "e", "--archive-url", "ftp://x"],
+            "factcheck add-source: argument --archive-url: 'ftp://x' is not an http or https URL",
+        ),
+        (
+            ["remove-source", "support-rose", "example.org/survey", "--note", "x"],
+            "factcheck remove-source: argument url: 'example.org/survey' is not an http or https URL",
+        ),
+        (["set-status", "support-rose", "in-review", "--note", ""], "factcheck set-status: --note is empty"),
+        (["remove-source", "support-rose", "https://example.org/survey", "--note", "  "], "factcheck remove-source: --note is empty"),
+        (["note", "support-rose", " "], "factcheck note: TEXT is empty"),
+        (["add-source", "support-rose", *ADD, "--excerpt", "e", "--note", ""], "factcheck add-source: --note is empty"),
+        (["note", "support-rose", "x", "--editor", "ann\x1b[31m"], "factcheck note: argument --editor: 'ann\\x1b[31m' holds a line break or control character"),
+        (["validate", "--jobs", "0"], "factcheck validate: argument --jobs: '0' is not a whole number of 1 or more"),
+        (["fmt", "--schema-line", "x\nid: evil"], "factcheck fmt: argument --schema-line: 'x\\nid: evil' holds a line break or control character"),
+    ],
+)
 def test_bad_arguments_are_one_line_usage_errors(capsys, tree, argv, expected, monkeypatch):
     monkeypatch.chdir(tree.parent)  # never near the project's own claims/
     path = claim_file(tree, "support-rose")
@@ -250,8 +265,11 @@ def test_bad_arguments_are_one_line_usage_errors(capsys, tree, argv, expected, m
 
 
 def test_bad_id_from_the_console_script_has_no_traceback(tree):
-    proc = subprocess.run([sys.executable, "-m", "factcheck", "new", "--root", str(tree), "test-article",
-                           "--quote", "Critics disagree.", "--id", "../../evil"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "factcheck", "new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--id", "../../evil"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
@@ -259,7 +277,10 @@ def test_paths_that_are_files_say_what_was_given(capsys, tree):
     text_file = tree / "test-article" / "article.txt"
     code, out, err = run(capsys, "validate", text_file)
     assert (code, out) == (2, "")
-    assert err.splitlines()[0] == f"factcheck validate: {text_file} is a file but not a .yaml claim file; expected a claims folder, an article folder or .yaml claim files"
+    assert (
+        err.splitlines()[0]
+        == f"factcheck validate: {text_file} is a file but not a .yaml claim file; expected a claims folder, an article folder or .yaml claim files"
+    )
     code, out, err = run(capsys, "list", "--root", text_file)
     assert (code, out) == (2, "")
     assert err.splitlines()[0] == f"factcheck list: --root {text_file} is a file; expected the claims folder (it holds one folder per article)"
@@ -277,11 +298,27 @@ PUBLISHED = OTHER_YAML.replace(
 
 def test_set_status_keeps_both_note_and_correction(capsys, tmp_path):
     root = make_tree(tmp_path, {"support-rose": PUBLISHED})
-    code, out, _ = run(capsys, "set-status", "--root", root, "support-rose", "published", "--verdict", "mixed",
-                       "--note", "Second survey found.", "--correction", "The 2021 figure was revised.")
+    code, out, _ = run(
+        capsys,
+        "set-status",
+        "--root",
+        root,
+        "support-rose",
+        "published",
+        "--verdict",
+        "mixed",
+        "--note",
+        "Second survey found.",
+        "--correction",
+        "The 2021 figure was revised.",
+    )
     assert code == 0, out
     text = claim_file(root, "support-rose").read_text()
-    assert "    action: correction\n    field: verdict\n    before: accurate\n    after: mixed\n    note: 'Second survey found. (correction: The 2021 figure was revised.)'\n" in text
+    assert (
+        "    action: correction\n    field: verdict\n    before: accurate\n    after: mixed\n"
+        "    note: 'Second survey found. (correction: The 2021 figure was revised.)'\n"
+        in text
+    )
     assert "    reason: The 2021 figure was revised.\n" in text
 
 
@@ -317,8 +354,10 @@ def test_validate_reports_control_and_bidi_characters_at_the_value(capsys, tmp_p
     bridges, other, article = (claim_file(root, n) for n in ("bridges-repaired", "support-rose", "article"))
     assert code == 1
     assert out.splitlines() == [
-        f"{article}:2:12: error [control-char] publisher holds the bidi control \\u200f (RIGHT-TO-LEFT MARK) at character 6; it changes how the text around it reads: remove it",
-        f"{bridges}:5:11: error [control-char] claimant holds the bidi control \\u202e (RIGHT-TO-LEFT OVERRIDE) at character 5; it changes how the text around it reads: remove it",
+        f"{article}:2:12: error [control-char] publisher holds the bidi control \\u200f (RIGHT-TO-LEFT MARK) at character 6; "
+        f"it changes how the text around it reads: remove it",
+        f"{bridges}:5:11: error [control-char] claimant holds the bidi control \\u202e (RIGHT-TO-LEFT OVERRIDE) at character 5; "
+        f"it changes how the text around it reads: remove it",
         f"{bridges}:21:11: error [control-char] note holds the control character \\x1b (ESC) at character 11; terminals act on it: remove it",
         f"{other}:8:10: error [control-char] summary holds the control character \\x1b (ESC) at character 7; terminals act on it: remove it",
         f"{other}:13:12: error [control-char] title holds a line break (\\n) at character 7; this value is one line",
@@ -414,7 +453,7 @@ def test_escape_keeps_offsets_for_styles():
     assert escape("a\x1bb\u202ec\nd\te") == "a\\x1bb\\u202ec\nd\te"
     assert escape_line("a\nb\tc\x9b") == "a\\nb\\tc\\x9b"
     shown, positions = escape_mapped("a\x1bbc")
-    assert shown == "a\\x1bbc" and positions == [0, 1, 5, 6, 7] and shown[positions[2]:positions[4]] == "bc"
+    assert shown == "a\\x1bbc" and positions == [0, 1, 5, 6, 7] and shown[positions[2] : positions[4]] == "bc"
 
 
 # -- 5. messages for hand edits ----------------------------------------------------------------
@@ -460,8 +499,11 @@ def test_fmt_diff_prints_what_fmt_would_change(capsys, tmp_path):
     root = make_tree(tmp_path, {"bridges-repaired": messy, "support-rose": OTHER_YAML})
     path = claim_file(root, "bridges-repaired")
     code, out, _ = run(capsys, "fmt", "--check", root)
-    assert (code, out) == (1, f"{path}:6:1: error [not-canonical] not in the canonical layout (the first difference is on this line); "
-                              "'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it\n")
+    assert (code, out) == (
+        1,
+        f"{path}:6:1: error [not-canonical] not in the canonical layout (the first difference is on this line); "
+        "'factcheck fmt --diff' shows what would change, 'factcheck fmt' changes it\n",
+    )
     code, out, err = run(capsys, "fmt", "--diff", root)
     assert (code, err) == (1, "")
     assert out == (

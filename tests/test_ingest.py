@@ -22,22 +22,28 @@ ARTICLE_BODY = """
 <aside class="sidebar"><h3>Most read</h3><ul><li><a href="/x">Celebrity buys a boat</a></li><li><a href="/y">Ten recipes for summer</a></li></ul></aside>
 <article>
 <h1>The city repaired 24 bridges</h1>
-<p>The mayor said on Monday that 24 bridges were repaired in 2023, more than in any year since 1990. The work cost 12 million euros, according to the city's annual report.</p>
+<p>The mayor said on Monday that 24 bridges were repaired in 2023, more than in any year since 1990.
+The work cost 12 million euros, according to the city's annual report.</p>
 <p>Critics disagree. They say the repairs were rushed and that at least five bridges still need work, a claim the council rejects.</p>
 <p>Support for the plan rose from 57 percent in 2017 to 68 percent in 2021, according to the city's survey.</p>
 </article>
 <footer><p>Copyright 2024 Example Times. All rights reserved.</p><p>Subscribe to our newsletter for daily updates.</p></footer>
 """
 
-JSON_LD = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Bridges | Example Times</title>
+JSON_LD = (
+    """<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Bridges | Example Times</title>
 <meta property="og:title" content="An OpenGraph title that JSON-LD outranks">
 <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Example Times site"},
 {"@type":"NewsArticle","headline":"The city repaired 24 bridges","datePublished":"2024-03-01T09:00:00+01:00",
 "author":[{"@type":"Person","name":"Ann Author"},{"@type":"Person","name":"Bob Writer"}],
 "publisher":{"@type":"Organization","name":"Example Times"},"mainEntityOfPage":{"@id":"https://example.org/news/bridges"},"inLanguage":"en"}]}</script>
-</head><body>""" + ARTICLE_BODY + "</body></html>"
+</head><body>"""
+    + ARTICLE_BODY
+    + "</body></html>"
+)
 
-META_ONLY = """<!doctype html><html><head><meta charset="utf-8"><title>Page title</title>
+META_ONLY = (
+    """<!doctype html><html><head><meta charset="utf-8"><title>Page title</title>
 <meta property="og:title" content="Bridges repaired across the city">
 <meta property="og:site_name" content="Example Gazette">
 <meta property="og:locale" content="fr_FR">
@@ -45,16 +51,22 @@ META_ONLY = """<!doctype html><html><head><meta charset="utf-8"><title>Page titl
 <meta property="article:author" content="https://example.org/people/ann">
 <meta name="author" content="Carla Columnist">
 <link rel="canonical" href="/news/bridges-repaired">
-</head><body>""" + ARTICLE_BODY + "</body></html>"
+</head><body>"""
+    + ARTICLE_BODY
+    + "</body></html>"
+)
 
 NO_METADATA = "<html><body>" + ARTICLE_BODY + "</body></html>"
 
-LATIN1 = ("""<html lang="fr"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><title>Caf\xe9 prices</title>
+LATIN1 = (
+    """<html lang="fr"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><title>Caf\xe9 prices</title>
 <meta property="og:site_name" content="Le Journal"><meta name="date" content="2024-02-02"><link rel="canonical" href="https://example.org/cafe">
 </head><body><article><h1>Caf\xe9 prices</h1>
-<p>The price of a caf\xe9 cr\xe8me rose to 4 euros in Paris in 2023, up from 2.80 euros in 2015 \u2013 a rise of over 40 percent, according to the chamber of commerce.</p>
+<p>The price of a caf\xe9 cr\xe8me rose to 4 euros in Paris in 2023,
+up from 2.80 euros in 2015 \u2013 a rise of over 40 percent, according to the chamber of commerce.</p>
 <p>Owners blame the cost of energy, which doubled in two years, and say rents are the next problem for small caf\xe9s in the centre.</p>
-</article></body></html>""").encode("cp1252")
+</article></body></html>"""
+).encode("cp1252")
 
 EMPTY = b""
 
@@ -171,7 +183,11 @@ def test_no_metadata_is_refused_without_input_and_nothing_is_written(capsys, tmp
     page.write_text(NO_METADATA, encoding="utf-8")
     code, out, _ = run(capsys, "article", "add", page, "--root", root, "--no-input")
     assert code == 1
-    assert out == f"factcheck: refused: not found in {page}: title (--title), publisher (--publisher), url (--url), published (--published), language (--language); give them as options (nothing is guessed)\n"
+    assert (
+        out
+        == f"factcheck: refused: not found in {page}: title (--title), publisher (--publisher), url (--url), "
+           f"published (--published), language (--language); give them as options (nothing is guessed)\n"
+    )
     assert list(root.iterdir()) == []
 
 
@@ -207,7 +223,9 @@ def test_non_utf8_page_served_with_its_charset(capsys, server, root):
     code, out, _ = run(capsys, "article", "add", f"{server.base}/cafe", "--root", root, "--no-input", "--allow-private")
     assert code == 0, out
     folder = root / "cafe-prices"
-    assert "title: Café prices\npublisher: Le Journal\nurl: https://example.org/cafe\npublished: 2024-02-02\n" in (folder / "article.yaml").read_text(encoding="utf-8")
+    assert "title: Café prices\npublisher: Le Journal\nurl: https://example.org/cafe\npublished: 2024-02-02\n" in (folder / "article.yaml").read_text(
+        encoding="utf-8"
+    )
     assert "café crème rose to 4 euros in Paris in 2023, up from 2.80 euros in 2015 – a rise" in (folder / "article.txt").read_text(encoding="utf-8")
 
 

@@ -173,7 +173,12 @@ def test_fmt_puts_quantities_and_their_keys_in_canonical_order_and_drops_an_empt
 
 
 def test_export_json_carries_quantities_and_claimreview_does_not(capsys, tmp_path):
-    published = OTHER_WITH_QUANTITIES.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."') + REVIEWED
+    published = (
+        OTHER_WITH_QUANTITIES.replace(
+            "status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."'
+        )
+        + REVIEWED
+    )
     root = make_tree(tmp_path, {"support-rose": published, "bridges-repaired": CLAIM_YAML})
     for attempt in ("cold", "cached"):
         code, out, _ = run(capsys, "export", "--format", "json", "--root", root)
@@ -200,7 +205,10 @@ def test_show_lists_quantities(capsys, tmp_path):
 
 
 def test_set_quantities_from_the_quote_records_history_and_needs_no_correction(capsys, tmp_path):
-    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."') + REVIEWED
+    published = (
+        OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null", 'status: published\nverdict: accurate\nsummary: "The survey shows it."')
+        + REVIEWED
+    )
     root = make_tree(tmp_path, {"support-rose": published})
     path = root / "test-article" / "support-rose.yaml"
     code, out, _ = run(capsys, "set-quantities", "--root", root, "support-rose", "--from-quote", "--note", "The poll's two figures.")

@@ -169,7 +169,9 @@ def conformance_cases() -> dict[str, bytes]:
         cases[f"alone-{name}"] = encoded
         body = "\n".join("    " + line for line in text.splitlines())
         cases[f"top-{name}"] = encoded + CLAIM_YAML.encode()
-        cases[f"nested-{name}"] = CLAIM_YAML.replace("sources: []\n", f"sources:\n  - url: https://example.org/x\n    extra:\n{body}\n").encode("utf-8", "surrogatepass")
+        cases[f"nested-{name}"] = CLAIM_YAML.replace("sources: []\n", f"sources:\n  - url: https://example.org/x\n    extra:\n{body}\n").encode(
+            "utf-8", "surrogatepass"
+        )
     names = list(features)
     for first, second in zip(names, names[1:] + names[:1], strict=True):  # features in pairs
         cases[f"pair-{first}-{second}"] = (features[first] + features[second]).encode("utf-8", "surrogatepass")

@@ -27,7 +27,10 @@ from factcheck.store import ClaimStore, EditRefused
 T0 = dt.datetime(2024, 4, 3, 9, 0, tzinfo=dt.timezone.utc)
 
 READY = OTHER_IN_REVIEW.replace("verdict: null\nsummary: null\n", "verdict: accurate\nsummary: The survey shows it.\n")
-PUBLISHED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n") + REVIEWED
+PUBLISHED = (
+    OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n")
+    + REVIEWED
+)
 
 
 def run(capsys, *argv):
@@ -110,7 +113,9 @@ def test_undo_restores_the_round_as_it_was():
     state = review_round(restored.history)
     assert (state.status, state.published_at, state.fault) == ("published", 3, None)
     # an undo that lands in 'published' from anywhere else is a publication like any other
-    other = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "in-review"), ("dee", "researching"), ("carl", "published", Action.UNDO))
+    other = moves(
+        ("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "in-review"), ("dee", "researching"), ("carl", "published", Action.UNDO)
+    )
     assert review_round(other.history).fault == "not-reviewed"
 
 
@@ -167,7 +172,9 @@ def test_the_writer_refuses_a_self_publication_made_around_the_core(tmp_path):
     before = path.read_bytes()
 
     def by_hand(claim: Claim) -> Claim:
-        entry = HistoryEntry(at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), by="ann", action=Action.STATUS, field="status", before="in-review", after="published")
+        entry = HistoryEntry(
+            at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), by="ann", action=Action.STATUS, field="status", before="in-review", after="published"
+        )
         return attrs.evolve(claim, status=Status.PUBLISHED, history=[*claim.history, entry])
 
     with pytest.raises(EditRefused, match="who also moved it to in-review"):
@@ -207,7 +214,10 @@ def test_set_status_published_without_review_names_the_command_that_fixes_it(cap
 
 # -- validate and the policy --------------------------------------------------------------
 
-SELF_PUBLISHED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n") + SENT_TO_REVIEW + """\
+SELF_PUBLISHED = (
+    OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n")
+    + SENT_TO_REVIEW
+    + """\
   - at: 2024-04-03T10:00:00Z
     by: ann
     action: status
@@ -215,7 +225,10 @@ SELF_PUBLISHED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary
     before: in-review
     after: published
 """
-NEVER_REVIEWED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n") + """\
+)
+NEVER_REVIEWED = (
+    OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n")
+    + """\
   - at: 2024-04-03T10:00:00Z
     by: bo
     action: status
@@ -223,6 +236,7 @@ NEVER_REVIEWED = OTHER_YAML.replace("status: researching\nverdict: null\nsummary
     before: researching
     after: published
 """
+)
 
 
 def policy(tmp_path, since: str) -> None:
@@ -288,7 +302,9 @@ def test_a_bad_policy_is_a_config_problem_and_the_rule_still_holds(capsys, tmp_p
 
 def test_the_policy_can_live_in_pyproject_and_the_site_build_ignores_it(capsys, tmp_path):
     tree = make_tree(tmp_path, {"support-rose": NEVER_REVIEWED})
-    (tmp_path / "pyproject.toml").write_text('[tool.factcheck]\norganization = "Example"\n\n[tool.factcheck.review]\nsecond_person_since = 2030-01-01T00:00:00Z\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.factcheck]\norganization = "Example"\n\n[tool.factcheck.review]\nsecond_person_since = 2030-01-01T00:00:00Z\n'
+    )
     code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
     assert code == 0 and "warning [not-reviewed-before-policy]" in out
     code, out, err = run(capsys, "build", tree, "--out", tmp_path / "site", "--base-url", "https://example.org/")
@@ -313,7 +329,9 @@ async def test_the_screen_refuses_a_publication_by_the_sender_and_changes_nothin
         await pilot.press("down", "s")
         await choose(pilot, "published")
         assert not isinstance(app.screen, TextScreen)  # refused before any note is asked for
-        assert notifications(app)[-1] == "Cannot move support-rose to published yet: support-rose was moved to in-review by ann; a second editor must publish it"
+        assert (
+            notifications(app)[-1] == "Cannot move support-rose to published yet: support-rose was moved to in-review by ann; a second editor must publish it"
+        )
         await pilot.press("right_square_bracket")  # the next status along the workflow: the same answer
         await pilot.pause()
         assert not isinstance(app.screen, TextScreen) and "moved to in-review by ann" in notifications(app)[-1]
@@ -361,7 +379,10 @@ async def test_a_bulk_publication_publishes_what_the_rule_allows_and_names_each_
     from factcheck.tui.app import FactcheckApp
     from factcheck.tui.screens import TextScreen
 
-    mine = READY.replace("id: support-rose", "id: support-rose-2").replace("    by: ann\n    action: status\n    field: status\n    before: researching\n    after: in-review", "    by: bo\n    action: status\n    field: status\n    before: researching\n    after: in-review")
+    mine = READY.replace("id: support-rose", "id: support-rose-2").replace(
+        "    by: ann\n    action: status\n    field: status\n    before: researching\n    after: in-review",
+        "    by: bo\n    action: status\n    field: status\n    before: researching\n    after: in-review",
+    )
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY, "support-rose-2": mine})
     app = FactcheckApp(str(tree), "bo")
     async with app.run_test(size=SIZE) as pilot:

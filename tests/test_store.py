@@ -218,7 +218,8 @@ def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
     claim = record.claim
     assert what == "verdict → mixed" and claim.verdict is Verdict.ACCURATE
     assert [c.change for c in claim.corrections] == ["verdict accurate → mixed", "undone: verdict → mixed"]
-    assert (claim.history[-1].action, claim.history[-1].field, claim.history[-1].before, claim.history[-1].after) == (Action.UNDO, "verdict", "mixed", "accurate")
+    last = claim.history[-1]
+    assert (last.action, last.field, last.before, last.after) == (Action.UNDO, "verdict", "mixed", "accurate")
     assert store.find("support-rose").problems == []
 
 

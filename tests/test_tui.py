@@ -164,7 +164,9 @@ async def test_publish_without_verdict_is_refused(tree):
         await pilot.press("down", "s")
         await choose(pilot, "published")
         assert not isinstance(app.screen, TextScreen)  # refused before a review note is typed
-        assert any("a published claim needs a verdict" in m and "press v to set a verdict" in m and "press e to write a summary" in m for m in notifications(app))
+        assert any(
+            "a published claim needs a verdict" in m and "press v to set a verdict" in m and "press e to write a summary" in m for m in notifications(app)
+        )
     assert path.read_bytes() == before
 
 
@@ -184,7 +186,7 @@ async def test_verdict_and_summary(tree):
     after = path.read_text()
     head = before.split("verdict: null\nsummary: null\n")
     assert after.startswith(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1])
-    added = after[len(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1]):]
+    added = after[len(head[0] + "verdict: accurate\nsummary: The survey says 68%.\n" + head[1]) :]
     assert re.fullmatch(
         rf"  - at: {STAMP}\n    by: tester\n    action: verdict\n    field: verdict\n    after: accurate\n"
         rf"  - at: {STAMP}\n    by: tester\n    action: summary\n    field: summary\n    after: The survey says 68%.\n",
@@ -207,8 +209,13 @@ async def test_add_source_form_validates_each_field_and_saves(tree):
         await pilot.pause()
         assert isinstance(app.screen, SourceForm)  # not saved
         assert "required" in shown_text(form, "#e-title")
-        values = {"url": "https://example.org/bridges", "title": "Bridges report", "publisher": "City of Example",
-                  "published": "2024-01-05", "excerpt": "24 bridges were repaired"}
+        values = {
+            "url": "https://example.org/bridges",
+            "title": "Bridges report",
+            "publisher": "City of Example",
+            "published": "2024-01-05",
+            "excerpt": "24 bridges were repaired",
+        }
         for name, value in values.items():
             form.query_one(f"#f-{name}").value = value
         form.query_one("#f-stance").value = "supports"
@@ -217,9 +224,14 @@ async def test_add_source_form_validates_each_field_and_saves(tree):
         await pilot.pause()
         assert not isinstance(app.screen, SourceForm)
     text = path.read_text()
-    assert ("sources:\n  - url: https://example.org/bridges\n    title: Bridges report\n    publisher: City of Example\n"
-            "    published: 2024-01-05\n    accessed: ") in text
-    assert re.search(rf"  - at: {STAMP}\n    by: tester\n    action: source-added\n    field: sources\n    after: https://example.org/bridges\n    note: 'supports: Bridges report \(City of Example\)'\n$", text)
+    assert (
+        "sources:\n  - url: https://example.org/bridges\n    title: Bridges report\n    publisher: City of Example\n    published: 2024-01-05\n    accessed: "
+    ) in text
+    assert re.search(
+        rf"  - at: {STAMP}\n    by: tester\n    action: source-added\n    field: sources\n"
+        rf"    after: https://example.org/bridges\n    note: 'supports: Bridges report \(City of Example\)'\n$",
+        text,
+    )
 
 
 async def test_remove_source_asks_why_and_records_it(tree):
@@ -282,7 +294,9 @@ async def test_undo_takes_back_the_last_change_and_records_it(tree):
 
 
 async def test_unpublishing_asks_for_a_correction(tmp_path):
-    published = OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: It holds.\n") + REVIEWED
+    published = (
+        OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: It holds.\n") + REVIEWED
+    )
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": published})
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")
@@ -534,10 +548,7 @@ async def test_triage_asks_which_article_when_there_are_several(tree):
 
 
 def test_domain_imports_without_textual():
-    code = (
-        "import sys; import factcheck.cli, factcheck.commands, factcheck.validate, factcheck.session, factcheck.store;"
-        "print('textual' in sys.modules)"
-    )
+    code = "import sys; import factcheck.cli, factcheck.commands, factcheck.validate, factcheck.session, factcheck.store;print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -744,7 +755,7 @@ async def test_a_refused_review_note_is_kept_in_the_dialog(tmp_path):
         await choose(pilot, "published")
         assert isinstance(app.screen, TextScreen)
         await pilot.press(*"Checked twice")
-        theirs = path.read_text().replace("    note: \"Looking for the survey.\"\n", "    note: Looking for the survey, again.\n")
+        theirs = path.read_text().replace('    note: "Looking for the survey."\n', "    note: Looking for the survey, again.\n")
         path.write_text(theirs)  # a colleague's edit lands meanwhile
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -871,7 +882,9 @@ async def test_a_claim_with_one_bad_value_is_fixed_from_the_screen(tmp_path):
     assert after.startswith(before.replace("kind: quantty", "kind: quantity").replace('claimant: "The mayor"', 'claimant: "The mayor of Example"'))
     assert re.search(
         rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: claimant\n    before: The mayor\n    after: The mayor of Example\n"
-        rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: kind\n    before: quantty\n    after: quantity\n$", after)
+        rf"  - at: {STAMP}\n    by: tester\n    action: edited\n    field: kind\n    before: quantty\n    after: quantity\n$",
+        after,
+    )
 
 
 async def test_assign_from_the_screen_shows_in_the_queue_and_mine_filters(tree):
@@ -919,7 +932,10 @@ async def test_dismissing_asks_why(tree):
 
 
 async def test_detail_shows_every_source_field_of_the_model(tmp_path):
-    archived = OTHER_YAML.replace("    stance: supports\n", "    stance: supports\n    archive_url: https://web.archive.org/web/2024/https://example.org/survey\n    archived: 2024-04-02\n")
+    archived = OTHER_YAML.replace(
+        "    stance: supports\n",
+        "    stance: supports\n    archive_url: https://web.archive.org/web/2024/https://example.org/survey\n    archived: 2024-04-02\n",
+    )
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": archived})
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
@@ -941,7 +957,10 @@ async def test_bulk_status_assign_and_tags_each_claim_its_own_entry_refusals_per
         assert not isinstance(app.screen, TextScreen)  # every claim is refused: no note is asked for
         message = notifications(app)[-1]
         assert "0 of 2 claims changed" in message and "support-rose:" in message
-        assert "bridges-repaired: bridges-repaired must pass through in-review first; a second editor then publishes it; a published claim needs a verdict" in message
+        assert (
+            "bridges-repaired: bridges-repaired must pass through in-review first; a second editor then publishes it; a published claim needs a verdict"
+            in message
+        )
         assert "(press s to move it to in-review; press v to set a verdict" in message
         await pilot.press("s")
         await choose(pilot, "to-check")

@@ -428,7 +428,8 @@ def build(
     _check_out(root, out)
     result = BuildResult(out=out, problems=list(problems))
     if base is None:
-        result.problems.append(Problem(root, 1, 1, "no-base-url", "no base URL (--base-url or base_url in the config): ClaimReview and the feed carry relative URLs, which search engines ignore", "warning"))
+        message = "no base URL (--base-url or base_url in the config): ClaimReview and the feed carry relative URLs, which search engines ignore"
+        result.problems.append(Problem(root, 1, 1, "no-base-url", message, "warning"))
     previous = _load_manifest(out)
     # A first build reads every claim's JSON from the store; later builds read rows only,
     # and the few claims whose files changed one by one.
@@ -454,7 +455,9 @@ def build(
         seen.add(row.id)
         items.append(_Item(record, blob, record.article, published))
     if unreadable:
-        result.problems.append(Problem(root, 1, 1, "unreadable-claims", f"{unreadable} claim file(s) cannot be read as claims and are left out; run factcheck validate", "warning"))
+        result.problems.append(
+            Problem(root, 1, 1, "unreadable-claims", f"{unreadable} claim file(s) cannot be read as claims and are left out; run factcheck validate", "warning")
+        )
 
     facts: dict[str, _Facts] = {}
     for item in items:
@@ -508,7 +511,9 @@ def build(
             if not relpath.startswith(".."):
                 yaml_link = repo.rstrip("/") + "/" + relpath
         page = render(
-            "claim.html", rel, 1,
+            "claim.html",
+            rel,
+            1,
             claim=claim,
             draft=not item.published,
             article=item.article.article,
@@ -548,7 +553,9 @@ def build(
         order = {m.id: n for n, (_, _, m) in enumerate(sorted(marks, key=lambda m: (m[0], m[2].id)))}
         listed = sorted(members, key=lambda i: (order.get(i.id, len(order)), i.id))
         page = render(
-            "article.html", rel, 1,
+            "article.html",
+            rel,
+            1,
             article=article.article,
             slug=article.slug,
             paragraphs=marked_paragraphs(article.text or "", marks),
@@ -561,32 +568,55 @@ def build(
     # pages across all claims: from rows and facts, no claim read
     dated = sorted(
         ((facts[i.id].published_at or facts[i.id].modified_at or "", i) for i in items),
-        key=lambda d: (d[0], d[1].id), reverse=True,
+        key=lambda d: (d[0], d[1].id),
+        reverse=True,
     )
     latest = [dict(_row_view(i), when=w) for w, i in dated if i.published][:LATEST]
-    home_articles = [
-        {"slug": a.slug, "article": a.article, "counts": _counts(articles[a.folder]), "claims": len(articles[a.folder])}
-        for a in article_records
-    ]
-    writer.put("index.html", render("home.html", "index.html", 0, articles=home_articles, latest=latest, drafts_list=[dict(_row_view(i), when=w) for w, i in dated if not i.published][:LATEST]))
+    home_articles = [{"slug": a.slug, "article": a.article, "counts": _counts(articles[a.folder]), "claims": len(articles[a.folder])} for a in article_records]
+    writer.put(
+        "index.html",
+        render(
+            "home.html",
+            "index.html",
+            0,
+            articles=home_articles,
+            latest=latest,
+            drafts_list=[dict(_row_view(i), when=w) for w, i in dated if not i.published][:LATEST],
+        ),
+    )
     writer.put("methodology.html", render("methodology.html", "methodology.html", 0, **methodology()))
     corrections = sorted(
         ((date, i.id, n, change, reason, i.row.text, not i.published) for i in items for n, (date, change, reason) in enumerate(facts[i.id].corrections)),
-        key=lambda c: (c[0], c[1], c[2]), reverse=True,
+        key=lambda c: (c[0], c[1], c[2]),
+        reverse=True,
     )
     key = _digest(options, corrections)
     if not writer.fresh("corrections.html", key):
-        writer.put("corrections.html", render("corrections.html", "corrections.html", 0, corrections=[
-            {"date": d, "id": i, "change": change, "reason": reason, "text": text, "draft": draft}
-            for d, i, _, change, reason, text, draft in corrections
-        ]), key)
+        writer.put(
+            "corrections.html",
+            render(
+                "corrections.html",
+                "corrections.html",
+                0,
+                corrections=[
+                    {"date": d, "id": i, "change": change, "reason": reason, "text": text, "draft": draft}
+                    for d, i, _, change, reason, text, draft in corrections
+                ],
+            ),
+            key,
+        )
     feed = [(w, i) for w, i in dated if i.published][:FEED_ENTRIES]
-    writer.put("feed.xml", render(
-        "feed.xml", "feed.xml", 0,
-        feed_id=url_of("feed.xml") if base else _urn("feed"),
-        updated=max((facts[i.id].modified_at or w for w, i in feed), default="1970-01-01T00:00:00Z"),
-        entries=[_feed_entry(i, w, facts[i.id], url_of(claim_page(i.id)), base is not None) for w, i in feed],
-    ))
+    writer.put(
+        "feed.xml",
+        render(
+            "feed.xml",
+            "feed.xml",
+            0,
+            feed_id=url_of("feed.xml") if base else _urn("feed"),
+            updated=max((facts[i.id].modified_at or w for w, i in feed), default="1970-01-01T00:00:00Z"),
+            entries=[_feed_entry(i, w, facts[i.id], url_of(claim_page(i.id)), base is not None) for w, i in feed],
+        ),
+    )
     writer.put("style.css", (HERE / "style.css").read_bytes())
     writer.remove_stale(("claims", "articles"))
     _save_manifest(out, _Manifest(FORMAT, writer.pages, {i.record.path: facts[i.id] for i in items}))
@@ -643,8 +673,13 @@ def methodology() -> dict:
     return {
         "statuses": [{"word": s.value, "label": g.label, "definition": g.definition} for s, g in STATUS_MEANING.items()],
         "scale": [
-            {"word": v.value, "label": g.label, "definition": g.definition, "rating": g.rating,
-             "needs": VERDICT_NEEDS_STANCE[v].value if v in VERDICT_NEEDS_STANCE else None}
+            {
+                "word": v.value,
+                "label": g.label,
+                "definition": g.definition,
+                "rating": g.rating,
+                "needs": VERDICT_NEEDS_STANCE[v].value if v in VERDICT_NEEDS_STANCE else None,
+            }
             for v, g in VERDICT_SCALE.items()
         ],
         "best": BEST_RATING,
@@ -666,7 +701,9 @@ def claim_reviews(store: Any, base_url: str | None = None) -> tuple[dict, list[P
     config, problems = siteconfig.load(store.root)
     base = _normal_base(base_url or config.base_url)
     if base is None:
-        problems.append(Problem(store.root, 1, 1, "no-base-url", "no base URL (--base-url or base_url in the config): each review's url is relative to the site", "warning"))
+        problems.append(
+            Problem(store.root, 1, 1, "no-base-url", "no base URL (--base-url or base_url in the config): each review's url is relative to the site", "warning")
+        )
     org = claimreview.organization(config.organization, config.organization_url)
     reviews = []
     seen: set[str] = set()

@@ -7,8 +7,9 @@ import gc
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -19,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
-from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict, slugged
+from factcheck.model import SLUG_RE, STATUS_FLOW, Claim, Status, Verdict, slugged
 from factcheck.reading import fast_parser_here
 from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
@@ -28,6 +29,11 @@ from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, ClaimForm, HelpScreen, LineScreen, SourceForm, TextScreen, TriageScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
+
+if TYPE_CHECKING:
+    from factcheck.watch import TreeWatcher
+
+T = TypeVar("T")
 
 QUICK_FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "all claims (clear quick filter)"),
@@ -136,7 +142,13 @@ class ClaimCommands(Provider):
             record = index.records[i]
             more = f" · {len(ranked) - PALETTE_HITS} more: type more words" if place == PALETTE_HITS - 1 and len(ranked) > PALETTE_HITS else ""
             label = index.labels[i]
-            yield Hit(1.0 - place / (PALETTE_HITS + 1), highlighted(label[:200], words), partial(app.select_claim, record.id), text=label, help=f"{record.row.status if record.row else 'unreadable'} · jump to this claim{more}")
+            yield Hit(
+                1.0 - place / (PALETTE_HITS + 1),
+                highlighted(label[:200], words),
+                partial(app.select_claim, record.id),
+                text=label,
+                help=f"{record.row.status if record.row else 'unreadable'} · jump to this claim{more}",
+            )
 
     async def discover(self) -> Hits:
         app = self.app
@@ -181,11 +193,11 @@ class FactcheckApp(App[int]):
     def __init__(self, root: str, editor: str, force_polling: bool = False):
         super().__init__()
         self.force_polling = force_polling
-        self._watcher = None
+        self._watcher: TreeWatcher | None = None
         self.root = root
         self.editor = editor
         self.store: ClaimStore | None = None
-        self.session: EditSession | None = None
+        self._session: EditSession | None = None
         self._drafts: dict[tuple, str] = {}
         self.all_records: list[ClaimRecord] = []
         self.shown: list[ClaimRecord] = []
@@ -209,7 +221,9 @@ class FactcheckApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-bar")
-        yield Input(placeholder="filter: words in id, claim, quote, claimant, summary, sources (titles, URLs, excerpts), history notes (esc to close)", id="filter")
+        yield Input(
+            placeholder="filter: words in id, claim, quote, claimant, summary, sources (titles, URLs, excerpts), history notes (esc to close)", id="filter"
+        )
         with Horizontal(id="main"):
             with Vertical(id="queue"):
                 yield ClaimHeader(id="columns")
@@ -294,7 +308,7 @@ class FactcheckApp(App[int]):
         table = self.query_one("#table", ClaimTable)
         selected = table.selected.path if table.selected is not None else None
         self.store = store
-        self.session = EditSession(store, self.editor)
+        self._session = EditSession(store, self.editor)
         self.all_records = sorted(store.all(), key=lambda r: r.path)
         self._ordered_for = None
         self._search = {id(r): search_text(r) for r in self.all_records}
@@ -321,7 +335,7 @@ class FactcheckApp(App[int]):
         words = self.query_text.lower().split()
         if self._ordered_for != (self.sort_column, self.reverse):
             self._resort()
-        pairs = zip(self._ordered, self._ordered_search, strict=True)
+        pairs: Iterable[tuple[ClaimRecord, str]] = zip(self._ordered, self._ordered_search, strict=True)
         if self.quick != "all":
             pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick, self.editor))
         if len(words) == 1:
@@ -413,7 +427,8 @@ class FactcheckApp(App[int]):
 
     def run_bulk(self, what: str, records: list[ClaimRecord], act) -> None:
         """``act(record)`` for each claim (one history entry each); refusals reported per claim."""
-        done, refused = [], []
+        done: list[tuple[str, str | None]] = []
+        refused: list[tuple[str, str | None]] = []
         for record in records:
             reason = act(record)
             (done if reason is None else refused).append((record.id, reason))
@@ -448,7 +463,9 @@ class FactcheckApp(App[int]):
 
         if asked:
             reasons = sorted({n.reason for n in asked})
-            self._ask(("bulk", value), f"{len(records)} claims → {value}: {'; '.join(reasons)}", "One text for every claim; each gets its own history entry.", apply)
+            self._ask(
+                ("bulk", value), f"{len(records)} claims → {value}: {'; '.join(reasons)}", "One text for every claim; each gets its own history entry.", apply
+            )
         else:
             apply(None)
 
@@ -534,10 +551,30 @@ class FactcheckApp(App[int]):
         self.query_one("#table", ClaimTable).focus()
 
     @property
+    def loaded_store(self) -> ClaimStore:
+        """The claims, once loaded: an action on a claim runs only then (a claim is selected)."""
+        if self.store is None:
+            raise RuntimeError("the claims are not loaded yet")
+        return self.store
+
+    @property
+    def session(self) -> EditSession:
+        """The editing session, once the claims are loaded (see :attr:`loaded`)."""
+        if self._session is None:
+            raise RuntimeError("the claims are not loaded yet")
+        return self._session
+
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
+    @property
     def current(self) -> ClaimRecord | None:
         return self.query_one("#table", ClaimTable).selected if self.store else None
 
-    def refresh_current(self, record: ClaimRecord) -> None:
+    def refresh_current(self, record: ClaimRecord | None) -> None:
+        if record is None:  # its file is gone meanwhile: the watcher reports it
+            return
         self._search[id(record)] = search_text(record)
         self._ordered_for = None  # the edit may move it in the sort order
         self._count()
@@ -549,7 +586,8 @@ class FactcheckApp(App[int]):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def _target(self) -> ClaimRecord | None:
+    def _target(self) -> tuple[ClaimRecord, Claim] | None:
+        """The selected claim, when it validates (else say why nothing happens)."""
         record = self.current
         if record is None:
             self.notify("No claim selected", severity="warning")
@@ -557,7 +595,7 @@ class FactcheckApp(App[int]):
         if record.claim is None:
             self.notify("This claim does not validate: press E to fix its text, quote, claimant or kind (see its problems)", severity="error")
             return None
-        return record
+        return record, record.claim
 
     def attempt(self, action, *args, done: str | None = None, **kw) -> str | None:
         """Run a session action; None when it was made, else why not (with the key that fixes it)."""
@@ -589,7 +627,9 @@ class FactcheckApp(App[int]):
         unsaved with esc is kept as a draft and comes back when the same dialog opens.
         """
         draft = self._drafts.get(key)
-        screen = TextScreen(title, draft if draft is not None else text, help_text + (" · your unsaved text from before" if draft is not None else ""), submit=submit)
+        screen = TextScreen(
+            title, draft if draft is not None else text, help_text + (" · your unsaved text from before" if draft is not None else ""), submit=submit
+        )
 
         def closed(result: str | None) -> None:
             typed = screen.typed
@@ -607,16 +647,17 @@ class FactcheckApp(App[int]):
             choices = [(s, s) for s in Status.words()]
             self.push_screen(ChooseScreen(f"Status of {len(marked)} marked claims", choices), partial(self._bulk_status, marked))
             return
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, claim = target
         choices = [(s, s) for s in Status.words()]
-        self.push_screen(ChooseScreen(f"Status of {record.id}", choices, record.claim.status.value), partial(self._set_status, record.id))
+        self.push_screen(ChooseScreen(f"Status of {record.id}", choices, claim.status.value), partial(self._set_status, record.id))
 
     def _set_status(self, claim_id: str, value: str | None) -> None:
         if value is None:
             return
-        record = self.store.find(claim_id)
+        record = self.loaded_store.find(claim_id)
         if record is None or record.claim is None:
             return
         status = Status(value)
@@ -628,13 +669,15 @@ class FactcheckApp(App[int]):
         correction, note = correction_needed(found), note_needed(found)
         if correction is not None:
             self._ask(
-                (claim_id, "correction"), f"Correction: why does published {claim_id} go to {value}?",
+                (claim_id, "correction"),
+                f"Correction: why does published {claim_id} go to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
                 lambda why: self.attempt(self.session.set_status, claim_id, status, correction=why, done=f"{claim_id}: status {value}, correction recorded"),
             )
         elif note is not None:
             self._ask(
-                (claim_id, "note", value), f"{claim_id} → {value}: {note.reason}",
+                (claim_id, "note", value),
+                f"{claim_id} → {value}: {note.reason}",
                 "Recorded in the history with your name.",
                 lambda why: self.attempt(self.session.set_status, claim_id, status, note=why, done=f"{claim_id}: {value}"),
             )
@@ -652,35 +695,38 @@ class FactcheckApp(App[int]):
         self.edit_text(key, title, "", help_text, submit)
 
     def action_advance(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
-        status = record.claim.status
+        record, claim = target
+        status = claim.status
         if status not in STATUS_FLOW or status is STATUS_FLOW[-1]:
             self.notify(f"{record.id} is {status.value}: choose a status with s", severity="warning")
             return
         self._set_status(record.id, STATUS_FLOW[STATUS_FLOW.index(status) + 1].value)
 
     def action_verdict(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, claim = target
         choices = [(v, v) for v in Verdict.words()] + [("none", "none (no verdict yet)")]
-        current = record.claim.verdict.value if record.claim.verdict else "none"
+        current = claim.verdict.value if claim.verdict else "none"
         self.push_screen(ChooseScreen(f"Verdict on {record.id}", choices, current), partial(self._chosen_verdict, record.id))
 
     def _chosen_verdict(self, claim_id: str, value: str | None) -> None:
         if value is None:
             return
         verdict = None if value == "none" else Verdict(value)
-        record = self.store.find(claim_id)
+        record = self.loaded_store.find(claim_id)
         if record is None or record.claim is None:
             return
         correction = correction_needed(needs(record.claim, verdict=verdict))
         if correction is not None:
             was = record.claim.verdict.value if record.claim.verdict else "none"
             self._ask(
-                (claim_id, "correction"), f"Correction: why does the verdict of published {claim_id} change from {was} to {value}?",
+                (claim_id, "correction"),
+                f"Correction: why does the verdict of published {claim_id} change from {was} to {value}?",
                 "Recorded in the claim's corrections, as the IFCN code asks.",
                 lambda why: self.attempt(self.session.set_verdict, claim_id, verdict, correction=why, done=f"{claim_id}: verdict {value}, correction recorded"),
             )
@@ -688,39 +734,42 @@ class FactcheckApp(App[int]):
         self.run_edit(self.session.set_verdict, claim_id, verdict, done=f"{claim_id}: verdict {value}")
 
     def action_summary(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, claim = target
         claim_id = record.id
-        started = {"from": record.claim.summary}
+        started = {"from": claim.summary}
 
-        def submit(text: str) -> str | None:
+        def submit(text: str) -> str | Text | None:
             try:
                 self.session.set_summary(claim_id, text, started_from=started["from"])
             except FieldChanged as exc:
                 started["from"] = exc.theirs  # they have seen it now: a second ctrl+s saves theirs over
-                self.refresh_current(self.store.find(claim_id))
+                self.refresh_current(self.loaded_store.find(claim_id))
                 return Text.assemble(
                     ("Not saved: the summary changed since you started (someone else saved it). Theirs now:\n", "bold"),
                     (f"  {escape(exc.theirs or '(none)')}\n", "italic"),
                     "Yours is kept below: ctrl+s saves it over theirs, esc closes (yours is kept for next time).",
                 )
             except EditRefused as exc:
-                self.refresh_current(self.store.find(claim_id))
+                self.refresh_current(self.loaded_store.find(claim_id))
                 return refusal(exc)
-            self.refresh_current(self.store.find(claim_id))
+            self.refresh_current(self.loaded_store.find(claim_id))
             self.notify(f"{claim_id}: summary saved", timeout=3)
             return None
 
-        self.edit_text((claim_id, "summary"), f"Summary of {claim_id}", record.claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit)
+        self.edit_text(
+            (claim_id, "summary"), f"Summary of {claim_id}", claim.summary or "", "Two to five sentences: what the sources say, where they disagree.", submit
+        )
 
     def action_fix_fields(self) -> None:
         """Fix text, quote, claimant and kind: also on a claim that does not validate."""
         record = self.current
-        if record is None or self.session is None:
+        if record is None or not self.loaded:
             self.notify("No claim selected", severity="warning")
             return
-        plain = self.store.plain_data(record.id)
+        plain = self.loaded_store.plain_data(record.id)
         if not plain:
             self.notify("This file cannot be read as YAML: fix it in an editor (see its problems)", severity="error")
             return
@@ -736,7 +785,7 @@ class FactcheckApp(App[int]):
                 return f"Not saved: the {exc.field} changed since you opened this form; now: {escape_line(exc.theirs or '')[:200]} (esc, then E again)"
             except EditRefused as exc:
                 return refusal(exc)
-            fixed = self.store.find(claim_id)
+            fixed = self.loaded_store.find(claim_id)
             self.refresh_current(fixed)
             self.apply_view(keep=fixed)
             self.notify(f"{claim_id}: {', '.join(values)} saved", timeout=3)
@@ -746,19 +795,21 @@ class FactcheckApp(App[int]):
         self.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=plain.get("status") == "published"))
 
     def action_add_source(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, claim = target
         self.push_screen(
-            SourceForm(record.id, [s.url for s in record.claim.sources]),
-            lambda source: source is not None and self.run_edit(self.session.add_source, record.id, source, done=f"{record.id}: source added"),
+            SourceForm(record.id, [s.url for s in claim.sources]),
+            unless_cancelled(lambda source: self.run_edit(self.session.add_source, record.id, source, done=f"{record.id}: source added")),
         )
 
     def action_remove_source(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
-        sources = record.claim.sources
+        record, claim = target
+        sources = claim.sources
         if not sources:
             self.notify(f"{record.id} has no sources", severity="warning")
             return
@@ -768,28 +819,37 @@ class FactcheckApp(App[int]):
     def _remove_source(self, claim_id: str, url: str | None) -> None:
         if url is None:
             return
-        record = self.store.find(claim_id)
+        record = self.loaded_store.find(claim_id)
         if record is None or record.claim is None:
             return
         correction = correction_needed(needs(record.claim, removes_source=True))
         title = f"Why remove this source from {claim_id}?" + (f" ({correction.reason}: recorded as one)" if correction else "")
         self._ask(
-            (claim_id, "remove", url), title, "Recorded in the claim's history" + (" and corrections." if correction else "."),
-            lambda why: self.attempt(self.session.remove_source, claim_id, url, why, correction=why if correction else None, done=f"{claim_id}: source removed"),
+            (claim_id, "remove", url),
+            title,
+            "Recorded in the claim's history" + (" and corrections." if correction else "."),
+            lambda why: self.attempt(
+                self.session.remove_source, claim_id, url, why, correction=why if correction else None, done=f"{claim_id}: source removed"
+            ),
         )
 
     def action_note(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, claim = target
         self.edit_text(
-            (record.id, "note"), f"Note on {record.id}", "", "Recorded in the claim's history with your name and the time.",
+            (record.id, "note"),
+            f"Note on {record.id}",
+            "",
+            "Recorded in the claim's history with your name and the time.",
             lambda text: self.attempt(self.session.add_note, record.id, text, done=f"{record.id}: note added"),
         )
 
     def action_assign(self) -> None:
         marked = self.marked_records()
         if marked:
+
             def chosen(value: str | None) -> None:
                 if value is not None:
                     handle = value.strip() or None
@@ -797,14 +857,19 @@ class FactcheckApp(App[int]):
 
             self.push_screen(LineScreen(f"Assign {len(marked)} marked claims to", self.editor, "an editor's handle; empty: nobody"), chosen)
             return
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, _ = target
         now = record.row.assignee if record.row else None
         known = sorted({r.row.assignee for r in self.all_records if r.row and r.row.assignee} | {self.editor})
+
+        def assign(value: str) -> None:
+            self.run_edit(self.session.assign, record.id, value.strip() or None, done=f"{record.id}: assigned to {value.strip() or 'nobody'}")
+
         self.push_screen(
             LineScreen(f"Assign {record.id} to", now or self.editor, f"an editor's handle; empty: nobody. Known: {', '.join(known)[:200]}"),
-            lambda value: value is not None and self.run_edit(self.session.assign, record.id, value.strip() or None, done=f"{record.id}: assigned to {value.strip() or 'nobody'}"),
+            unless_cancelled(assign),
         )
 
     def action_tags(self) -> None:
@@ -826,9 +891,10 @@ class FactcheckApp(App[int]):
 
             self.push_screen(LineScreen(f"Add tags to {len(marked)} marked claims", "", "comma-separated; added to each claim's tags", words=known), add)
             return
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
+        record, claim = target
         known = sorted({t for r in self.all_records if r.row for t in r.row.tags})
 
         def tags(value: str) -> list[str]:
@@ -839,16 +905,27 @@ class FactcheckApp(App[int]):
             changed = [f"{t} → {slugged(t)}" for t in typed if not SLUG_RE.match(t) and slugged(t)]
             return f"saved as slugs: {', '.join(changed)}" if changed else None
 
+        def save(value: str) -> None:
+            self.run_edit(self.session.set_tags, record.id, tags(value), done=f"{record.id}: tags saved")
+
         self.push_screen(
-            LineScreen(f"Tags of {record.id}", ", ".join(record.claim.tags), "comma-separated; right arrow completes a known tag; 'Crocus City attack' is saved as crocus-city-attack", check, words=known, notes=True),
-            lambda value: value is not None and self.run_edit(self.session.set_tags, record.id, tags(value), done=f"{record.id}: tags saved"),
+            LineScreen(
+                f"Tags of {record.id}",
+                ", ".join(claim.tags),
+                "comma-separated; right arrow completes a known tag; 'Crocus City attack' is saved as crocus-city-attack",
+                check,
+                words=known,
+                notes=True,
+            ),
+            unless_cancelled(save),
         )
 
     def action_related(self) -> None:
-        record = self._target()
-        if record is None:
+        target = self._target()
+        if target is None:
             return
-        known = self.store.ids()
+        record, claim = target
+        known = self.loaded_store.ids()
 
         def check(value: str) -> str | None:
             ids = _split(value)
@@ -857,9 +934,18 @@ class FactcheckApp(App[int]):
                 return "a claim cannot be related to itself"
             return f"no such claim: {', '.join(missing)}" if missing else None
 
+        def save(value: str) -> None:
+            self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved")
+
         self.push_screen(
-            LineScreen(f"Claims related to {record.id}", ", ".join(record.claim.related), "comma-separated claim ids; right arrow completes an id", check, words=sorted(known - {record.id})),
-            lambda value: value is not None and self.run_edit(self.session.set_related, record.id, _split(value), done=f"{record.id}: related claims saved"),
+            LineScreen(
+                f"Claims related to {record.id}",
+                ", ".join(claim.related),
+                "comma-separated claim ids; right arrow completes an id",
+                check,
+                words=sorted(known - {record.id}),
+            ),
+            unless_cancelled(save),
         )
 
     def action_article(self) -> None:
@@ -872,7 +958,7 @@ class FactcheckApp(App[int]):
             return
         records = [r for r in self.all_records if r.article is article]
         title = article.article.title if article.article else article.slug
-        self.push_screen(ArticleScreen(title, article.text, records, record), lambda claim_id: claim_id and self.select_claim(claim_id))
+        self.push_screen(ArticleScreen(title, article.text, records, record), unless_cancelled(self.select_claim))
 
     def action_triage(self) -> None:
         """The triage view of the current claim's article (asked for when the tree has several)."""
@@ -889,14 +975,17 @@ class FactcheckApp(App[int]):
             self._open_triage(articles[0].folder)
             return
         claims = Counter(r.article.folder for r in self.all_records if r.article is not None)
-        choices = [(a.folder, f"{a.slug}  ({claims[a.folder]} claims) · {escape_line(a.article.title)}") for a in articles]
-        self.push_screen(ChooseScreen("Triage which article?", choices, here), lambda folder: folder and self._open_triage(folder))
+        choices = [(a.folder, f"{a.slug}  ({claims[a.folder]} claims) · {escape_line(a.article.title if a.article else a.slug)}") for a in articles]
+        self.push_screen(ChooseScreen("Triage which article?", choices, here), unless_cancelled(self._open_triage))
 
     def _open_triage(self, folder: str) -> None:
         from factcheck import triage
 
-        store = self.store
+        store = self.loaded_store
         article = store.articles[folder]
+        if article.article is None:
+            self.notify(f"{article.slug}: article.yaml cannot be read", severity="error")
+            return
 
         def accept(candidate, text: str) -> str:
             record = triage.accept(store, article, candidate, self.editor, text, how="Accepted in the triage view")
@@ -909,19 +998,19 @@ class FactcheckApp(App[int]):
         title = f"Triage · {escape_line(article.article.title)} ({article.slug})"
         self.push_screen(
             TriageScreen(title, partial(triage.proposals, store, article), accept, dismiss, self._drafts, triage.default_claimant(article.article)),
-            lambda claim_id: claim_id and self.select_claim(claim_id),
+            unless_cancelled(self.select_claim),
         )
 
     def _added(self, record: ClaimRecord) -> None:
         """A claim this screen created: into the queue, the counts and the palette."""
-        self.all_records = sorted(self.store.all(), key=lambda r: r.path)
+        self.all_records = sorted(self.loaded_store.all(), key=lambda r: r.path)
         self._search[id(record)] = search_text(record)
         self._ordered_for = None
         self._count()
         self.apply_view()
 
     def action_undo(self) -> None:
-        if self.session is None:
+        if not self.loaded:
             return
         try:
             record, description = self.session.undo()
@@ -934,15 +1023,24 @@ class FactcheckApp(App[int]):
     def action_reload(self) -> None:
         self.watch_disk(everything=True)
 
+    def bindings_list(self) -> list[Binding]:
+        """The screen's key bindings (all written as :class:`Binding`, with a description)."""
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
     def action_help(self) -> None:
         shown = {"right_square_bracket": "]", "slash": "/", "question_mark": "?", "at": "@"}
-        keys = [(shown.get(b.key, b.key), b.description) for b in self.BINDINGS]
-        keys += [("up/down, j/k", "Move"), ("enter", "(in lists) choose"), ("ctrl+p", "Command palette: jump to a claim, run any action"), ("esc", "Close a dialog or the filter")]
+        keys = [(shown.get(b.key, b.key), b.description) for b in self.bindings_list()]
+        keys += [
+            ("up/down, j/k", "Move"),
+            ("enter", "(in lists) choose"),
+            ("ctrl+p", "Command palette: jump to a claim, run any action"),
+            ("esc", "Close a dialog or the filter"),
+        ]
         self.push_screen(HelpScreen(keys))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
+        for binding in self.bindings_list():
             if binding.action in ("quit", "help"):
                 continue
             yield SystemCommand(binding.description, f"key: {binding.key}", partial(self.run_action, binding.action))
@@ -974,7 +1072,7 @@ class FactcheckApp(App[int]):
         self._paths_changed(None)
 
     def _changed_on_disk(self, changes: list) -> None:
-        store = self.store
+        store = self.loaded_store
         shown_before = {r.path for r in self.all_records}
         touched = store.apply_disk_changes(changes)
         if not touched:
@@ -1017,6 +1115,16 @@ def refusal(exc: EditRefused) -> str:
     """Why a change was refused, and the keys that fix it."""
     keys = [NEED_KEYS[n] for n in exc.needs if n in NEED_KEYS]
     return exc.message + (f" ({'; '.join(keys)})" if keys else "")
+
+
+def unless_cancelled(act: Callable[[T], object]) -> Callable[[T | None], None]:
+    """A dialog's callback: ``act(result)``, unless the dialog was cancelled (None)."""
+
+    def callback(result: T | None) -> None:
+        if result is not None:
+            act(result)
+
+    return callback
 
 
 def _split(value: str) -> list[str]:

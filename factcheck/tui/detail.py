@@ -103,7 +103,12 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
 
     parts.append(Text(""))
     counts = claim.stance_counts()
-    parts.append(Text(f"Sources ({len(claim.sources)}: {counts[Stance.SUPPORTS]} supporting, {counts[Stance.REFUTES]} refuting, {counts[Stance.CONTEXT]} context)", style=HEADING))
+    parts.append(
+        Text(
+            f"Sources ({len(claim.sources)}: {counts[Stance.SUPPORTS]} supporting, {counts[Stance.REFUTES]} refuting, {counts[Stance.CONTEXT]} context)",
+            style=HEADING,
+        )
+    )
     if not claim.sources:
         parts.append(Padding(Text("No sources yet (a to add one).", style=DIM), (0, 0, 0, 2)))
     article_date = record.article.article.published if record.article and record.article.article else None
@@ -117,7 +122,12 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
             if article_date is not None and source.published > article_date:
                 line2.append(" (after the article)", "bold #d97706")
         line2.append(f" · read {source.accessed.isoformat()}", DIM)
-        body = [head, Padding(line2, (0, 0, 0, 3)), Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)), Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3))]
+        body: list[RenderableType] = [
+            head,
+            Padding(line2, (0, 0, 0, 3)),
+            Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)),
+            Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3)),
+        ]
         for field in SOURCE_MORE:  # every other field of the model, as label: value
             value = getattr(source, field.name)
             if value is not None and value != "":

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from factcheck.forms import check, form_fields, source_from_text
 from factcheck.model import Source
 from factcheck.rules import closest_passage, find_quote
-from factcheck.store import ClaimRecord, EditRefused, today
+from factcheck.store import ClaimRecord, ClaimRow, EditRefused, today
 from factcheck.textsafe import escape_line, escape_mapped
 from factcheck.tui.style import highlight_style
 
@@ -318,7 +318,8 @@ class ClaimForm(ModalScreen[bool | None]):
                 if field.kind == "choice":
                     now = self._start(field.name)
                     prompt = "choose…" if now in field.choices or not now else f"choose… (now: {escape_line(now)})"
-                    yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=now if now in field.choices else Select.NULL)
+                    value = now if now in field.choices else Select.NULL
+                    yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=value)
                 else:
                     yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True)
             yield Label("", id=f"e-{field.name}", classes="field-error")
@@ -337,7 +338,7 @@ class ClaimForm(ModalScreen[bool | None]):
         widget = self.query_one(f"#f-{name}")
         if isinstance(widget, Select):
             return widget.value if isinstance(widget.value, str) else ""
-        return widget.value
+        return self.query_one(f"#f-{name}", Input).value  # every other field is an Input
 
     def _check(self, name: str) -> str | None:
         from factcheck.model import Claim
@@ -390,19 +391,27 @@ class ClaimForm(ModalScreen[bool | None]):
 
 # -- help ------------------------------------------------------------------------------
 
-HELP_TEXT = """\
-[b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.
-
-[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A claim is published from in-review, by an editor other than the one who moved it there; it needs a verdict, a summary and a source; accurate / mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is refused, with the reason and the key that fixes it.
-
-Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the time. ctrl+z takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git pull, another editor) reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text kept.
-
-[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back
-
-[b]Triage view[/b] (T): the article's sentences ranked by check-worthiness, ✓ where a claim already quotes one · enter accept: asks for the claim restated in one line and creates it (status new) · d dismiss (asks why, optional; kept in the article's dismissed.yaml, so it is not proposed again) · s ranked or reading order · c hide or show the claimed · esc back
-
-[b]Keys[/b]
-"""
+HELP_TEXT = (
+    '[b]factcheck review[/b]: the claim queue on the left, the selected claim on the right.\n'
+    '\n'
+    '[b]Workflow[/b]: new → to-check → researching → in-review → published, or dismissed (not check-worthy). A claim is published from '
+    'in-review, by an editor other than the one who moved it there; it needs a verdict, a summary and a source; accurate / '
+    'mostly-accurate need a supporting source, inaccurate / mostly-inaccurate a refuting one. An action that would break a rule is '
+    'refused, with the reason and the key that fixes it.\n'
+    '\n'
+    "Every change is written to the claim's file at once (only the lines it must change), with a history entry naming you and the "
+    'time. ctrl+z takes back the last change of this session, and that is recorded too. Files added, changed or removed on disk (git '
+    'pull, another editor) reach the queue within seconds; an edit of a field someone else changed meanwhile is refused and your text '
+    'kept.\n'
+    '\n'
+    '[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back\n'
+    '\n'
+    "[b]Triage view[/b] (T): the article's sentences ranked by check-worthiness, ✓ where a claim already quotes one · enter accept: "
+    "asks for the claim restated in one line and creates it (status new) · d dismiss (asks why, optional; kept in the article's "
+    'dismissed.yaml, so it is not proposed again) · s ranked or reading order · c hide or show the claimed · esc back\n'
+    '\n'
+    '[b]Keys[/b]\n'
+)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -431,6 +440,7 @@ class Highlight:
     start: int
     end: int
     record: ClaimRecord
+    row: ClaimRow  # the record's row: only a claim with one has a quote to find
 
 
 def article_highlights(text: str, records: Sequence[ClaimRecord]) -> list[Highlight]:
@@ -441,7 +451,7 @@ def article_highlights(text: str, records: Sequence[ClaimRecord]) -> list[Highli
             continue
         span = find_quote(record.row.quote, text)
         if span is not None:
-            out.append(Highlight(span[0], span[1], record))
+            out.append(Highlight(span[0], span[1], record, record.row))
     out.sort(key=lambda h: (h.start, -h.end))
     return out
 
@@ -509,8 +519,7 @@ class ArticleScreen(ModalScreen[str | None]):
             for h in self.highlights:
                 if h.end <= p_start or h.start >= p_end:
                     continue
-                row = h.record.row
-                style = highlight_style(row.status, row.verdict)
+                style = highlight_style(h.row.status, h.row.verdict)
                 if h is current:
                     style = style + Style(bold=True, underline=True, reverse=True)
                 text.stylize(style, positions[max(0, h.start - p_start)], positions[min(p_end, h.end) - p_start])
@@ -519,7 +528,7 @@ class ArticleScreen(ModalScreen[str | None]):
         if current is None:
             info.update(Text("No claim of this article is found in its text.", style="dim"))
             return
-        row = current.record.row
+        row = current.row
         line = Text(f"{self.index + 1}/{len(self.highlights)}  ", style="dim")
         line.append(row.id, "bold")
         line.append(f"  {row.status}", highlight_style(row.status, None))
@@ -766,7 +775,11 @@ class TriageScreen(ModalScreen[str | None]):
         if candidate is None:
             return
         if candidate.claimed_by:
-            self.notify(f"A claim quotes this sentence ({', '.join(candidate.claimed_by)}): dismiss the claim itself in the queue (s → dismissed)", severity="warning", timeout=6)
+            self.notify(
+                f"A claim quotes this sentence ({', '.join(candidate.claimed_by)}): dismiss the claim itself in the queue (s → dismissed)",
+                severity="warning",
+                timeout=6,
+            )
             return
 
         def submit(value: str) -> str | None:

@@ -8,6 +8,7 @@ are list operations and drawing costs the height of the screen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -70,8 +71,8 @@ _STATUS_ORDER = {s: i for i, s in enumerate(["new", "to-check", "researching", "
 _VERDICT_ORDER = {v: i for i, v in enumerate(["accurate", "mostly-accurate", "mixed", "misleading", "mostly-inaccurate", "inaccurate", "unproven"])}
 
 
-def sort_key(column: str) -> Callable[[ClaimRecord], object]:
-    def key(record: ClaimRecord):
+def sort_key(column: str) -> Callable[[ClaimRecord], tuple[int, Any]]:
+    def key(record: ClaimRecord) -> tuple[int, Any]:
         row = record.row
         if column == "id":
             return (0, record.id)
@@ -95,7 +96,12 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
     errors = any(p.severity == "error" for p in record.problems)
     problems = ("!" if errors else ("?" if record.problems else ""), Style(color="#d97706" if record.problems and not errors else "red", bold=True))
     if row is None:
-        return {"problems": problems, "id": (escape_line(record.id), None), "status": ("unreadable", Style(color="red")), "text": (escape_line(record.problems[0].message) if record.problems else "", None)}
+        return {
+            "problems": problems,
+            "id": (escape_line(record.id), None),
+            "status": ("unreadable", Style(color="red")),
+            "text": (escape_line(record.problems[0].message) if record.problems else "", None),
+        }
     return {
         "problems": problems,
         "id": (row.id, None),
