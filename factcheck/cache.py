@@ -22,11 +22,12 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
 FORMAT = 4
+T = TypeVar("T")
 MAGIC = b"factcheck-cache\n"
 
 
@@ -41,12 +42,12 @@ class Entry(msgspec.Struct, array_like=True):
     related: list[str]
 
 
-class Extra(msgspec.Struct, array_like=True):
+class Extra(msgspec.Struct, Generic[T], array_like=True):
     """A row or the JSON of a claim, valid while its file has this signature."""
 
     stat: tuple[int, int, int, int]
     digest: bytes
-    value: Any
+    value: T
 
 
 def digest(data: bytes) -> bytes:
@@ -118,8 +119,12 @@ def _mac(key: bytes, version: str, body: bytes | memoryview) -> bytes:
     return mac.digest()
 
 
-def load(path: FsPath, kind: str, version: str) -> dict:
-    """The entries of a cache file, or {} for a missing, foreign, stale, corrupt or forged one."""
+def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
+    """The entries of a cache file, or {} for a missing, foreign, stale, corrupt or forged one.
+
+    ``value``: the type of each :class:`Extra`'s value, decoded as such (a row as its
+    named tuple, say) instead of as plain data.
+    """
     key = _key()
     if key is None:
         return {}
@@ -135,7 +140,7 @@ def load(path: FsPath, kind: str, version: str) -> dict:
     if not hmac.compare_digest(mac, _mac(key, version, body)):
         return {}
     try:
-        return msgspec.msgpack.decode(body, type=_TYPES[kind])
+        return msgspec.msgpack.decode(body, type=_TYPES[kind] if value is None else dict[str, Extra[value]])
     except (msgspec.DecodeError, msgspec.ValidationError):
         return {}
 

@@ -173,6 +173,6 @@ def mapping_items(record: msgspec.Struct) -> int:
     for name in _record_lists(type(record)):
         items = getattr(record, name)
         count += len(items)
-        for item in items:
-            count += mapping_items(item)
+        if items and isinstance(items[0], msgspec.Struct) and _record_lists(type(items[0])):  # items that hold item mappings
+            count += sum(mapping_items(item) for item in items)
     return count

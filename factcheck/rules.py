@@ -247,6 +247,7 @@ class ReviewPolicy:
         return "review:" + (self.since.astimezone(dt.timezone.utc).isoformat() if self.since else "always")
 
 
+@functools.lru_cache(maxsize=4096)
 def _stamp(at: dt.datetime) -> str:
     return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 

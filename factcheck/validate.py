@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 from collections.abc import Callable, Iterable
@@ -91,6 +92,7 @@ _ARTICLES: dict[str, QuoteIndex | None] = {}
 _POLICIES: dict[str, ReviewPolicy] = {}
 _DAY: dt.date = dt.date.min
 _ENTRY_ENCODER = msgspec.msgpack.Encoder()
+_ROW_DECODER = msgspec.msgpack.Decoder(cache.Extra[ClaimRow | None])
 
 
 def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True,
@@ -122,8 +124,8 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
         if job.row_entries and result.cacheable and stat is not None:
             row = list(result.row) if result.row is not None else None
             row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, row))
-        if not job.rows_back:
-            result.row = None
+        if row_entry or not job.rows_back:
+            result.row = None  # sent once: as the cache entry, which the caller decodes (remember)
         out.append(Checked(result, stat, file_digest, row_entry))
     return out
 def _pack(item: Checked) -> tuple:
@@ -166,20 +168,14 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     if isolate and len(paths) >= PARALLEL_THRESHOLD:
         _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False, policies=policies)
         return results
-    collecting = gc.isenabled()
-    gc.disable()  # many small objects, no cycles worth collecting while checking
-    try:
-        # rapidyaml's messages are silenced only where it runs: a screen's process leaves
-        # descriptor 2 alone (it reads with the strict reader, see reading.fast_parser_here).
-        with yamlio.quiet_stderr() if fast_parser_allowed() else contextlib.nullcontext():
-            if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-                while batches:
-                    done(_check_batch(batches.pop(), want))
-            else:
-                _run_parallel(batches, done, want, jobs - 1, article_texts, day, policies=policies)
-    finally:
-        if collecting:
-            gc.enable()
+    # rapidyaml's messages are silenced only where it runs: a screen's process leaves
+    # descriptor 2 alone (it reads with the strict reader, see reading.fast_parser_here).
+    with yamlio.quiet_stderr() if fast_parser_allowed() else contextlib.nullcontext():
+        if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+            while batches:
+                done(_check_batch(batches.pop(), want))
+        else:
+            _run_parallel(batches, done, want, jobs - 1, article_texts, day, policies=policies)
     return results
 
 
@@ -210,6 +206,25 @@ def _from_entry(path: str, entry: cache.Entry) -> FileResult:
     return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related))
 
 
+def _without_cyclic_gc(function: Callable) -> Callable:
+    """Run ``function`` with the cyclic garbage collector paused: checking a tree makes many
+    small objects (results, rows, cache entries) and no cycles worth collecting, and
+    each collection would walk all of them again."""
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_cyclic_gc
 def check_tree(
     given: Iterable[str | os.PathLike],
     *,
@@ -258,7 +273,7 @@ def check_tree(
     reuse = use_cache and not keep_claims
     paths_of = {kind: cache.path_for(paths, kind) for kind in ("validate", "rows", "data")}
     entries = cache.load(paths_of["validate"], "validate", version) if reuse else {}
-    row_cache = cache.load(paths_of["rows"], "rows", version) if reuse and rows else {}
+    row_cache = cache.load(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
     data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
 
     results: dict[str, FileResult] = {}
@@ -276,7 +291,7 @@ def check_tree(
             if (not rows or (row is not None and row.stat == entry.stat)) and (not data or (blob is not None and blob.stat == entry.stat)):
                 result = _from_entry(path, entry)
                 if row is not None:
-                    result.row = ClaimRow(*row.value) if row.value is not None else None
+                    result.row = row.value
                     new_rows[path] = row
                 if blob is not None:
                     result.data = blob.value
@@ -292,6 +307,8 @@ def check_tree(
     def remember(batch: list[Checked]) -> None:
         for item in batch:
             result = item.result
+            if rows and item.row_entry:
+                result.row = _ROW_DECODER.decode(item.row_entry).value
             results[result.path] = result
             signatures[result.path] = (item.stat, item.digest)
             if result.cacheable and item.stat is not None:
