@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Claim, Status, Verdict, slugged
-from factcheck.reading import fast_parser_here
+from factcheck.reading import ClaimRow, fast_parser_here, stem
 from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.textsafe import escape, escape_line
@@ -50,9 +50,13 @@ QUICK_FILTERS: tuple[tuple[str, str], ...] = (
 
 
 def search_text(record: ClaimRecord) -> str:
-    row = record.row
+    return _row_search_text(record.path, record.row)
+
+
+def _row_search_text(path: str, row: ClaimRow | None) -> str:
+    """What ``/`` searches in a claim: its words, sources, tags, assignee, URLs, excerpts and notes."""
     if row is None:
-        return record.id.lower()
+        return stem(path).lower()
     return "\n".join((row.id, row.text, row.quote, row.claimant, row.summary or "", row.sources, " ".join(row.tags), row.assignee or "", row.more)).lower()
 
 
@@ -202,6 +206,7 @@ class FactcheckApp(App[int]):
         self.all_records: list[ClaimRecord] = []
         self.shown: list[ClaimRecord] = []
         self._search: dict[int, str] = {}
+        self._loaded_texts: dict[str, tuple[ClaimRow | None, str]] = {}  # path -> (row, search text) while loading
         self._ordered: list[ClaimRecord] = []
         self._ordered_search: list[str] = []
         self._ordered_for: tuple[str, bool] | None = None
@@ -266,8 +271,13 @@ class FactcheckApp(App[int]):
                 state["done"], state["total"] = done, total
 
         def on_rows(results: list) -> None:
-            with state["lock"]:
-                state["pending"].extend(results)
+            # The search text of each row is made here, off the screen's thread, once; a
+            # large batch (every cached row at once) is handed over in parts, so the
+            # first rows show while the rest are made.
+            for start in range(0, len(results), 1000):
+                texts = [(result, _row_search_text(result.path, result.row)) for result in results[start : start + 1000]]
+                with state["lock"]:
+                    state["pending"].extend(texts)
 
         store = ClaimStore.open(self.root, progress=progress, on_rows=on_rows, isolate=True)
         self.call_from_thread(self._loaded, store)
@@ -287,10 +297,11 @@ class FactcheckApp(App[int]):
 
     def _partial(self, batch: list) -> None:
         """Show the rows checked so far (read-only until the whole tree is loaded)."""
-        for result in batch:
+        for result, text in batch:
             record = ClaimRecord(result.path, None, result.row, list(result.problems))
             self.all_records.append(record)
-            self._search[id(record)] = search_text(record)
+            self._search[id(record)] = text
+            self._loaded_texts[result.path] = (result.row, text)
         self._ordered_for = None
         self._count()
         table = self.query_one("#table", ClaimTable)
@@ -311,7 +322,11 @@ class FactcheckApp(App[int]):
         self._session = EditSession(store, self.editor)
         self.all_records = sorted(store.all(), key=lambda r: r.path)
         self._ordered_for = None
-        self._search = {id(r): search_text(r) for r in self.all_records}
+        known, self._loaded_texts = self._loaded_texts, {}
+        self._search = {}
+        for r in self.all_records:  # the texts made while loading, where the row is the same
+            seen = known.get(r.path)
+            self._search[id(r)] = seen[1] if seen is not None and seen[0] is r.row else search_text(r)
         self._count()
         # Everything loaded stays for the session: keep the cyclic collector from
         # walking it again and again (it showed up as pauses while typing a filter).
