@@ -322,6 +322,11 @@ class FactcheckApp(App[int]):
         self._session = EditSession(store, self.editor)
         self.all_records = sorted(store.all(), key=lambda r: r.path)
         self._ordered_for = None
+        state = self._loading
+        with state["lock"]:  # rows handed over but not shown yet: their texts are made already
+            waiting, state["pending"] = state["pending"], []
+        for result, text in waiting:
+            self._loaded_texts[result.path] = (result.row, text)
         known, self._loaded_texts = self._loaded_texts, {}
         self._search = {}
         for r in self.all_records:  # the texts made while loading, where the row is the same
