@@ -291,12 +291,6 @@ _NODE_START = frozenset(b"\n:-?,[{")
 _FLOW_NODE_START = frozenset(b",[{")
 
 
-def _flow_holds_nodes(raw: bytes) -> bool:
-    """Whether some ``[`` or ``{`` of ``raw`` may open a flow collection with something in it
-    (not when every one is an empty ``[]`` or ``{}``)."""
-    return raw.count(b"[") != raw.count(b"[]") or raw.count(b"{") != raw.count(b"{}")
-
-
 def _may_have_properties(raw: bytes) -> bool:
     """Whether an ``&``, ``*`` or ``!`` of ``raw`` stands where a node may begin.
 
@@ -312,10 +306,10 @@ def _may_have_properties(raw: bytes) -> bool:
             while at >= 0 and raw[at] == 0x20:
                 at -= 1
             if at < 0 or raw[at] in _NODE_START:
-                if raw[at] not in _FLOW_NODE_START or at < 0:
+                if at < 0 or raw[at] not in _FLOW_NODE_START:
                     return True
                 if flow is None:
-                    flow = _flow_holds_nodes(raw)
+                    flow = _flow_collection_at_node_start(raw)
                 if flow:
                     return True
             found = raw.find(indicator, found + 1)

@@ -605,3 +605,11 @@ def test_a_claim_created_by_someone_else_meanwhile_is_never_overwritten(capsys, 
     code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--id", "critics-disagree")
     assert code == 1 and "already exists" in out
     assert target.read_text() == "# the other creator's claim\n"
+
+
+def test_an_ampersand_after_a_comma_is_text_outside_flow_collections():
+    """"European, & Eurasian" in block prose stays on the fast path; inside a flow
+    collection the same bytes may begin an anchor, and the strict reader decides."""
+    assert yamlio.parse_fast(b"a: East European, & Eurasian Studies\ntags: []\n") is not None
+    assert yamlio.parse_fast(b"a: x\ntags: [a, &x b]\n") is None
+    assert yamlio.parse_fast(b"a:\n  - {k: 1, &y j: 2}\n") is None
