@@ -119,25 +119,62 @@ def _checking(cls: type) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(struct)
 
 
-def decode_record(emitted: bytes, cls: type) -> tuple[Any, bytes] | None:
-    """(struct, its JSON) straight from a file's JSON when it is certainly a valid ``cls`` record
-    written out in full, else None.
+def decode_record(emitted: bytes, cls: type, nodes: int) -> Any | None:
+    """The struct of a file's JSON when it is certainly a valid ``cls`` record written out
+    in full, else None.
 
-    Certainly: every field is given, the struct written back holds as many keys as the
-    file (so no key was given twice), and list items are unique.
+    Certainly: every field is given, the struct holds as many keys and items as the
+    ``nodes`` rapidyaml read (so no key was given twice: the JSON decoder keeps the last
+    of two), and list items are unique.
     """
     try:
         record = _checking(cls).decode(emitted)
     except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError):
         return None  # not valid, or not written out in full: the converter decides
-    encoded = _ENCODER.encode(record)
-    keys, written = emitted.count(b'":'), encoded.count(b'":')
-    if b'\\"' in emitted:  # a quote inside a string: not the end of a key
-        keys -= emitted.count(b'\\":')
-        written -= encoded.count(b'\\":')
-    if keys != written or not _unique_lists(record, cls):
+    if 1 + written_nodes(record) != nodes or not _unique_lists(record, cls):
         return None
-    return record, encoded
+    return record
+
+
+@functools.cache
+def _node_plan(struct: type[msgspec.Struct]) -> tuple[tuple[str, bool, bool, Any, bool, Any], ...]:
+    """(name, always written, default from a factory, default, a list, its struct) of each field."""
+    hints = typing.get_type_hints(struct)
+    fields = struct.__struct_fields__
+    defaults = (msgspec.NODEFAULT,) * (len(fields) - len(struct.__struct_defaults__)) + struct.__struct_defaults__
+    omit = struct.__struct_config__.omit_defaults
+    plan = []
+    for name, default in zip(fields, defaults, strict=True):
+        tp = hints[name]
+        args = typing.get_args(tp) or (tp,)
+        inner = next((a for a in args if isinstance(a, type) and issubclass(a, msgspec.Struct)), None)
+        factory = callable(getattr(default, "factory", None))  # a default_factory: absent is empty
+        plan.append((name, default is msgspec.NODEFAULT or not omit, factory, default, typing.get_origin(tp) is list, inner))
+    return tuple(plan)
+
+
+def written_nodes(record: msgspec.Struct) -> int:
+    """The keys and list items of a struct through every level, as the file it was decoded
+    from gives them (rapidyaml's node count, less the root).
+
+    A field left out of the file holds its very default (or an empty list from its
+    factory) and is not counted; so a count that matches the file's shows that no key
+    was given twice.
+    """
+    count = 0
+    for name, always, factory, default, is_list, inner in _node_plan(type(record)):
+        value = getattr(record, name)
+        if not always and (not value if factory else value is default):
+            continue
+        count += 1
+        if is_list:
+            count += len(value)
+            if inner is not None:
+                for item in value:
+                    count += written_nodes(item)
+        elif inner is not None and value is not None:
+            count += written_nodes(value)
+    return count
 
 
 def fast_claim(data: Any) -> Any | None:

@@ -268,20 +268,24 @@ class Parsed:
     """One parse of a file: its record or plain data (or the problems that stopped it), and positions.
 
     For a plain file in full canonical form read as ``cls``, the fast checker's struct
-    comes straight from rapidyaml's JSON (``record``, with its JSON in ``encoded``);
-    the plain data is then decoded only if someone asks for it.
+    comes straight from rapidyaml's JSON (``record``; that JSON is ``json``); the plain
+    data is then decoded only if someone asks for it.
     """
 
     path: str
     raw: bytes
     problems: list[Problem] = attrs.field(factory=list)
     record: Any = None
-    encoded: bytes | None = None
     fast: bool = True
     _data: Any = None
     _emitted: tuple[bytes, int] | None = None
     _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
     _lines: yamlio.BlockLines | None = None
+
+    @property
+    def json(self) -> bytes | None:
+        """The file's data as rapidyaml's JSON, when read by the fast path."""
+        return self._emitted[0] if self._emitted is not None and self.fast else None
 
     @property
     def data(self) -> Any:
@@ -346,9 +350,9 @@ def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
         if cls is not None:
             from factcheck.fastcheck import decode_record
 
-            decoded = decode_record(emitted[0], cls)
-            if decoded is not None:
-                return Parsed(path, raw, record=decoded[0], encoded=decoded[1], emitted=emitted)
+            record = decode_record(emitted[0], cls, emitted[1])
+            if record is not None:
+                return Parsed(path, raw, record=record, emitted=emitted)
         parsed = Parsed(path, raw, emitted=emitted)
         parsed.data  # noqa: B018 - decode now: a duplicate key sends it to the strict reader
         return parsed
@@ -531,12 +535,12 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     reader = "fast" if parsed.fast else "strict"
     if parsed.problems:
         return FileResult(path, parsed.problems, None, [], reader=reader)
-    record, encoded = parsed.record, parsed.encoded
+    record, json = parsed.record, parsed.json
     if record is None:
         record = fast_claim(parsed.data)
         if parsed.problems:  # the JSON disagreed with rapidyaml and the strict reader found problems
             return FileResult(path, parsed.problems, None, [], reader="strict")
-        encoded = None
+        json = None
     errors: list[FieldError]
     claim = None
     if record is None or want.claim:
@@ -549,13 +553,13 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
         from factcheck.siteconfig import review_policy
 
         review = review_policy(os.path.dirname(path) or ".")[0]
-    findings = claim_rules(checked, stem(path), article, day, encoded, review)
+    findings = claim_rules(checked, stem(path), article, day, json, review)
     problems = parsed.locate(findings)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)
     data = None
     if want.data and record is not None:
-        data = json_safe_bytes(encoded if encoded is not None else encode_claim(record))
+        data = json_safe_bytes(encode_claim(record))
     return FileResult(
         path, problems, checked.id, list(checked.related), claim, cacheable,
         ClaimRow.of(checked) if want.row else None, data, reader,

@@ -423,16 +423,17 @@ def claim_rules(
     file_stem: str,
     article: QuoteIndex | None,
     today: dt.date,
-    encoded: bytes | None = None,
+    json: bytes | None = None,
     review: ReviewPolicy = ReviewPolicy(),
 ) -> list[FieldError]:
     """Every rule that looks at one claim (and its article's text).
 
-    ``encoded``: the claim as msgspec JSON, when the caller has it; if it shows no
-    control or bidi character, the fields are not looked at one by one. ``review``:
+    ``json``: JSON that the claim was decoded from (rapidyaml's, or msgspec's), when the
+    caller has it; if it shows no control or bidi character, the fields are not looked
+    at one by one. ``review``:
     since when the second-person rule fails a publication (default: always).
     """
-    if encoded is not None and not json_may_hold_controls(encoded):
+    if json is not None and not json_may_hold_controls(json):
         out: list[FieldError] = []
     else:
         out = control_chars(claim, Claim)

@@ -78,9 +78,10 @@ def json_safe_bytes(data: bytes) -> bytes:
     return _JSON_RAW_UTF8.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)
 
 
-#: What a control or bidi character looks like in JSON written by msgspec: an escape
-#: (``\\n``, ``\\u001b``) or the raw UTF-8 of DEL, a C1 or a bidi control; by the
-#: byte each begins with.
+#: What a control or bidi character looks like in JSON written by msgspec or rapidyaml:
+#: an escape (``\\n``, ``\\u001b``) or the raw UTF-8 of DEL, a C1 or a bidi control; by
+#: the byte each begins with. (A raw C0 control is not valid in a JSON string: JSON that
+#: a decoder accepted holds none.)
 _JSON_CONTROL_LEADS = (
     (0x5C, re.compile(rb"\\[ntrbfu]")),
     (0xC2, re.compile(rb"\xc2[\x80-\x9f]")),
@@ -91,7 +92,7 @@ _JSON_CONTROL_LEADS = (
 
 def json_may_hold_controls(encoded: bytes) -> bool:
     """Whether JSON bytes may hold a control or bidi character in some string (if not, no
-    text field of the record it encodes needs looking at).
+    text field of the record decoded from it needs looking at).
 
     Each lead byte is found at memchr speed and only its few places are looked at:
     the backslash of every escaped quote and the lead byte of every curly quote or dash are common.

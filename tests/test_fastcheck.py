@@ -94,7 +94,7 @@ def test_fast_checker_rejects_what_the_converter_rejects(name):
     assert errors, f"the converter should reject: {name}"
     assert fast_claim(copy.deepcopy(data)) is None
     # The file's own path: its JSON decoded straight into the struct.
-    assert decode_record(msgspec.json.encode(data), Claim) is None
+    assert decode_record(msgspec.json.encode(data), Claim, 1 + yamlio._entries(data)) is None
 
 
 QUANTITY_MUTATIONS = {
@@ -176,6 +176,36 @@ def test_whole_tree_gives_the_same_problems_with_and_without_the_fast_checker(tm
         generate.generate_synthetic(200, tmp_path / "tree", broken=0.2, per_article=20)
     fast = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     monkeypatch.setattr(fastcheck, "fast_record", lambda data, cls: None)
-    monkeypatch.setattr(fastcheck, "decode_record", lambda emitted, cls: None)
+    monkeypatch.setattr(fastcheck, "decode_record", lambda emitted, cls, nodes: None)
     slow = check_tree([tmp_path / "tree"], use_cache=False, jobs=1).problems
     assert len(fast) > 20 and fast == slow
+
+
+def test_a_key_given_twice_at_any_level_is_never_read_straight_from_json():
+    """The struct's count of keys and items matches rapidyaml's node count for every built-in
+    claim file, and no longer does once any one key line is given twice (the JSON decoder
+    would keep the second and hide the first)."""
+    from pathlib import Path
+
+    from factcheck.fastcheck import written_nodes
+
+    files = sorted((Path(__file__).resolve().parent.parent / "claims").rglob("*.yaml"))
+    checked = 0
+    for path in files[:12]:
+        raw = path.read_bytes()
+        parsed = yamlio.parse_fast(raw)
+        record = decode_record(parsed[0], Claim, parsed[1]) if parsed is not None and path.name != "article.yaml" else None
+        if record is None:
+            continue
+        assert 1 + written_nodes(record) == parsed[1]
+        lines = raw.splitlines(keepends=True)
+        for index, line in enumerate(lines):
+            key, colon, value = line.strip().removeprefix(b"- ").partition(b": ")
+            if not colon or not value.strip() or line.lstrip().startswith(b"- "):
+                continue  # only a "key: value" line that is not an item's first key
+            twice = b"".join([*lines[: index + 1], line, *lines[index + 1 :]])
+            again = yamlio.parse_fast(twice)
+            if again is not None:
+                assert decode_record(again[0], Claim, again[1]) is None, (path.name, line)
+                checked += 1
+    assert checked > 300

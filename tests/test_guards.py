@@ -541,3 +541,32 @@ def test_json_control_scan_misses_no_control_character():
             if CONTROL_OR_BREAK.search(text):
                 assert json_may_hold_controls(encoded), repr(text)
     assert not json_may_hold_controls(msgspec.json.encode({"note": 'a\\nb “c” — \\t "d"'}))
+
+
+def test_json_control_scan_misses_no_control_character_in_rapidyamls_json():
+    """The scan also runs on the JSON rapidyaml writes for a claim file (the fast path's):
+    every control or bidi character a YAML value can carry (an escape in double quotes,
+    the raw character plain or in a block scalar) shows in it."""
+    import msgspec
+
+    from factcheck import yamlio
+    from factcheck.textsafe import BIDI, CONTROL_OR_BREAK, json_may_hold_controls
+
+    looked = 0
+    for code in [*range(0x0, 0x3000), *map(ord, BIDI), 0x2028, 0x2029, 0xFEFF]:
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        for raw in (f'a: "x\\u{code:04x}y"\n'.encode(), f"a: x{ch}y\n".encode(), f"a: |\n  x{ch}y\n".encode()):
+            with yamlio.quiet_stderr():
+                parsed = yamlio.parse_fast(raw)
+            if parsed is None:
+                continue
+            try:
+                value = msgspec.json.decode(parsed[0])["a"]
+            except msgspec.DecodeError:
+                continue  # not valid JSON: the fast path goes no further
+            if CONTROL_OR_BREAK.search(value.rstrip("\n")):
+                looked += 1
+                assert json_may_hold_controls(parsed[0]), repr(raw)
+    assert looked > 150  # each control and bidi character, in its forms that parse

@@ -246,9 +246,9 @@ def test_positions_from_lines_agree_with_the_composer():
             continue
         data = yamlio.decode_fast(*parsed)
         readers = [yamlio.BlockLines(raw, *parsed)]
-        record = decode_record(parsed[0], Claim)
+        record = decode_record(parsed[0], Claim, parsed[1])
         if record is not None:  # a claim: the count of item mappings comes from its struct
-            readers.append(yamlio.BlockLines(raw, *parsed, seq_maps=mapping_items(record[0])))
+            readers.append(yamlio.BlockLines(raw, *parsed, seq_maps=mapping_items(record)))
         for lines in readers:
             for path in _paths_of(data):
                 for at_key in (False, True):
