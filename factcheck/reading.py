@@ -119,7 +119,7 @@ def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[s
 
 
 def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict, unreadable: set,
-          dismissals: dict[str, str]) -> None:
+          dismissals: dict[str, str], look: bool = True) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
@@ -131,16 +131,20 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable, dismissals)
+                _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable, dismissals, look)
                 continue
         except OSError:
             pass
         if not name.endswith(".yaml"):
             continue
+        st: os.stat_result | None = None
         try:
             is_link = entry.is_symlink()
-            st = entry.stat(follow_symlinks=True)
-            mode = st.st_mode
+            if not look and not is_link and entry.is_file(follow_symlinks=False):
+                mode: int | None = stat.S_IFREG  # the directory says so: no stat needed
+            else:
+                st = entry.stat(follow_symlinks=True)
+                mode = st.st_mode
         except OSError:
             is_link, mode = True, None
         problem = _entry_problem(entry.path, is_link, mode, roots)
@@ -152,9 +156,10 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
             dismissals[folder] = entry.path
         else:
             yaml_files.append(entry.path)
-            stats[entry.path] = FileStat.of(st)
-            if not readable(st):
-                unreadable.add(entry.path)
+            if st is not None:
+                stats[entry.path] = FileStat.of(st)
+                if not readable(st):
+                    unreadable.add(entry.path)
 
 
 def tree_root(path: str) -> str:
@@ -169,8 +174,13 @@ def tree_root(path: str) -> str:
     return folder
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> Tree:
-    """Find article folders and claim files under the given paths (files or folders)."""
+def discover(paths: Iterable[str | os.PathLike], look: bool = True) -> Tree:
+    """Find article folders and claim files under the given paths (files or folders).
+
+    ``look=False``: a claim file that its folder lists as a regular file is not looked
+    at (no ``stats``, not in ``unreadable``), for a run that has no cached results to
+    compare with: reading each file looks at it then.
+    """
     articles: dict[str, str] = {}
     yaml_files: list[str] = []
     problems: list[Problem] = []
@@ -181,7 +191,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Tree:
         path = os.fspath(given)
         roots = (os.path.realpath(tree_root(path)),)
         if os.path.isdir(path):
-            _scan(path, roots, articles, yaml_files, problems, stats, unreadable, dismissals)
+            _scan(path, roots, articles, yaml_files, problems, stats, unreadable, dismissals, look)
             continue
         try:
             st = os.stat(path)
@@ -250,11 +260,13 @@ def read_file(path: str, limit: bool = True) -> tuple[bytes, FileStat] | Problem
             return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
         if limit and st.st_size > yamlio.MAX_BYTES:
             return Problem(path, 1, 1, "too-large", f"file is {st.st_size} bytes; claim files are at most 1 MiB")
-        chunks = []
-        while True:
-            chunk = os.read(fd, max(st.st_size + 1, 65536))
-            if not chunk:
-                break
+        want = max(st.st_size + 1, 65536)
+        chunk = os.read(fd, want)
+        if st.st_size <= len(chunk) < want:  # all of it, as its size says: no read just to see the end
+            return chunk, FileStat.of(st)
+        chunks = [chunk]
+        while chunk:
+            chunk = os.read(fd, want)
             chunks.append(chunk)
         return b"".join(chunks), FileStat.of(st)
     except OSError as exc:

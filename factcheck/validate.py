@@ -246,7 +246,11 @@ def check_tree(
     ones first), so a screen can show rows before the last file is read.
     """
     paths: list[str] = [str(os.fspath(p)) for p in given]
-    tree = discover(paths)
+    version = cache.code_version()
+    reuse = use_cache and not keep_claims
+    paths_of = {kind: cache.path_for(paths, kind) for kind in ("validate", "rows", "data")}
+    entries = cache.load(paths_of["validate"], "validate", version) if reuse else {}
+    tree = discover(paths, look=bool(entries))  # nothing cached: nothing to compare signatures with
     day = today()
     problems: list[Problem] = list(tree.problems)
     for given in paths:
@@ -269,10 +273,6 @@ def check_tree(
         for folder, (t, published) in article_texts.items()
     }
 
-    version = cache.code_version()
-    reuse = use_cache and not keep_claims
-    paths_of = {kind: cache.path_for(paths, kind) for kind in ("validate", "rows", "data")}
-    entries = cache.load(paths_of["validate"], "validate", version) if reuse else {}
     row_cache = cache.load(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
     data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
 
