@@ -15,8 +15,9 @@ median of ``--repeat`` runs, in seconds, each command a fresh process:
 * ``bare parse``   -- baseline: rapidyaml parse + emit JSON + json.loads of every file, one process
 * ``read bytes``   -- baseline: reading every file
 * ``naive``        -- baseline: ruamel.yaml round-trip load (on ``--baseline-sample`` files, scaled)
-* ``ui first rows`` / ``ui complete`` -- review screen from start to its first rows and to the whole
-  tree loaded, cold and warm (Textual's pilot, in this process)
+* ``ui first rows`` / ``ui complete`` / ``ui search ready`` -- review screen from start to its first
+  rows, to the whole tree loaded, and to every row's search text made (in the background,
+  after the rows are up), cold and warm (Textual's pilot, in this process)
 
 It also prints how many files took the fast path and the strict reader.
 """
@@ -137,7 +138,7 @@ async def ui_times(tree: Path, cache: Path, repeat: int) -> dict[str, float]:
     from factcheck.tui.app import FactcheckApp
 
     os.environ["FACTCHECK_CACHE_DIR"] = str(cache)
-    out: dict[str, list[float]] = {"ui first rows cold": [], "ui complete cold": [], "ui first rows warm": [], "ui complete warm": []}
+    out: dict[str, list[float]] = {f"ui {what} {state}": [] for state in ("cold", "warm") for what in ("first rows", "complete", "search ready")}
     for _ in range(repeat):
         for state in ("cold", "warm"):
             if state == "cold":
@@ -148,6 +149,7 @@ async def ui_times(tree: Path, cache: Path, repeat: int) -> dict[str, float]:
                 await pilot.pause()
                 out[f"ui first rows {state}"].append(app.first_rows_seconds)
                 out[f"ui complete {state}"].append(app.load_seconds)
+                out[f"ui search ready {state}"].append(app.search_ready_seconds)
     return {k: statistics.median(v) for k, v in out.items()}
 
 

@@ -990,6 +990,28 @@ async def test_filter_searches_urls_domains_excerpts_and_history_notes(tree):
         assert [r.id for r in app.shown] == ["bridges-repaired"]
 
 
+async def test_search_texts_are_made_after_the_rows_are_up_and_a_filter_does_not_wait_for_them(tree, monkeypatch):
+    """The rows show without their search texts; those are made in the background once
+    everything is loaded. A filter typed before that finds the same claims."""
+    held = []
+    monkeypatch.setattr(FactcheckApp, "index", lambda self, records: held.append(records))
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert app.store is not None and app._search == {} and [len(h) for h in held] == [2]
+        await pilot.press("slash", *"looking for the survey")
+        assert [r.id for r in app.shown] == ["support-rose"]
+    monkeypatch.undo()
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.search_ready_seconds is not None and app.search_ready_seconds >= app.load_seconds
+        assert sorted(app._search) == sorted(id(r) for r in app.all_records)
+        await pilot.press("slash", *"looking for the survey")
+        assert [r.id for r in app.shown] == ["support-rose"]
+
 def _triage(size):
     async def run_before(pilot):
         await _wait(pilot)

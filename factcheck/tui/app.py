@@ -206,9 +206,8 @@ class FactcheckApp(App[int]):
         self.all_records: list[ClaimRecord] = []
         self.shown: list[ClaimRecord] = []
         self._search: dict[int, str] = {}
-        self._loaded_texts: dict[str, tuple[ClaimRow | None, str]] = {}  # path -> (row, search text) while loading
         self._ordered: list[ClaimRecord] = []
-        self._ordered_search: list[str] = []
+        self._ordered_search: list[str] | None = None  # the search texts of _ordered, made when a filter needs them
         self._ordered_for: tuple[str, bool] | None = None
         self._counts: Counter = Counter()
         self._problem_count = 0
@@ -219,6 +218,7 @@ class FactcheckApp(App[int]):
         self.reverse = False
         self.load_seconds: float | None = None
         self.first_rows_seconds: float | None = None
+        self.search_ready_seconds: float | None = None
         self._loading: dict = {"lock": threading.Lock(), "pending": [], "done": 0, "total": 0}
         self._palette: PaletteIndex | None = None
 
@@ -271,13 +271,8 @@ class FactcheckApp(App[int]):
                 state["done"], state["total"] = done, total
 
         def on_rows(results: list) -> None:
-            # The search text of each row is made here, off the screen's thread, once; a
-            # large batch (every cached row at once) is handed over in parts, so the
-            # first rows show while the rest are made.
-            for start in range(0, len(results), 1000):
-                texts = [(result, _row_search_text(result.path, result.row)) for result in results[start : start + 1000]]
-                with state["lock"]:
-                    state["pending"].extend(texts)
+            with state["lock"]:
+                state["pending"].extend(results)
 
         store = ClaimStore.open(self.root, progress=progress, on_rows=on_rows, isolate=True)
         self.call_from_thread(self._loaded, store)
@@ -297,11 +292,8 @@ class FactcheckApp(App[int]):
 
     def _partial(self, batch: list) -> None:
         """Show the rows checked so far (read-only until the whole tree is loaded)."""
-        for result, text in batch:
-            record = ClaimRecord(result.path, None, result.row, list(result.problems))
-            self.all_records.append(record)
-            self._search[id(record)] = text
-            self._loaded_texts[result.path] = (result.row, text)
+        for result in batch:
+            self.all_records.append(ClaimRecord(result.path, None, result.row, list(result.problems)))
         self._ordered_for = None
         self._count()
         table = self.query_one("#table", ClaimTable)
@@ -322,16 +314,9 @@ class FactcheckApp(App[int]):
         self._session = EditSession(store, self.editor)
         self.all_records = sorted(store.all(), key=lambda r: r.path)
         self._ordered_for = None
-        state = self._loading
-        with state["lock"]:  # rows handed over but not shown yet: their texts are made already
-            waiting, state["pending"] = state["pending"], []
-        for result, text in waiting:
-            self._loaded_texts[result.path] = (result.row, text)
-        known, self._loaded_texts = self._loaded_texts, {}
+        with self._loading["lock"]:
+            self._loading["pending"] = []
         self._search = {}
-        for r in self.all_records:  # the texts made while loading, where the row is the same
-            seen = known.get(r.path)
-            self._search[id(r)] = seen[1] if seen is not None and seen[0] is r.row else search_text(r)
         self._count()
         # Everything loaded stays for the session: keep the cyclic collector from
         # walking it again and again (it showed up as pauses while typing a filter).
@@ -343,9 +328,31 @@ class FactcheckApp(App[int]):
             self.first_rows_seconds = time.perf_counter() - self._started
         self.apply_view(keep=store.records.get(selected) if selected else None)
         self.load_seconds = time.perf_counter() - self._started
+        self.index(list(self.all_records))
         self._start_watching()
         if store.general:
             self.notify(f"{len(store.general)} problems outside claim files: run factcheck validate", severity="warning")
+
+    @work(thread=True, exclusive=True, group="index", description="search texts")  # not the records' repr
+    def index(self, records: list[ClaimRecord]) -> None:
+        """Make the search text of every loaded row, off the screen's thread, once the rows
+        are up; a filter typed before this ends makes the texts it needs itself."""
+        texts = [(record, record.row, search_text(record)) for record in records]
+        self.call_from_thread(self._indexed, texts)
+
+    def _indexed(self, texts: list[tuple[ClaimRecord, ClaimRow | None, str]]) -> None:
+        store = self.store
+        for record, row, text in texts:  # a record edited or gone meanwhile keeps its own text
+            if record.row is row and store is not None and store.records.get(record.path) is record:
+                self._search.setdefault(id(record), text)
+        self._ordered_search = None
+        self.search_ready_seconds = time.perf_counter() - self._started
+
+    def _text(self, record: ClaimRecord) -> str:
+        text = self._search.get(id(record))
+        if text is None:
+            text = self._search[id(record)] = search_text(record)
+        return text
 
     # -- the view: filter, quick filter, sort -------------------------------------------
 
@@ -355,7 +362,12 @@ class FactcheckApp(App[int]):
         words = self.query_text.lower().split()
         if self._ordered_for != (self.sort_column, self.reverse):
             self._resort()
-        pairs: Iterable[tuple[ClaimRecord, str]] = zip(self._ordered, self._ordered_search, strict=True)
+        if words:
+            if self._ordered_search is None:
+                self._ordered_search = [self._text(r) for r in self._ordered]
+            pairs: Iterable[tuple[ClaimRecord, str]] = zip(self._ordered, self._ordered_search, strict=True)
+        else:
+            pairs = ((r, "") for r in self._ordered)
         if self.quick != "all":
             pairs = ((r, s) for r, s in pairs if matches_quick(r, self.quick, self.editor))
         if len(words) == 1:
@@ -376,7 +388,7 @@ class FactcheckApp(App[int]):
     def _resort(self) -> None:
         """Order every record by the sort column once; filtering then keeps that order."""
         self._ordered = sorted(self.all_records, key=sort_key(self.sort_column), reverse=self.reverse)
-        self._ordered_search = [self._search[id(r)] for r in self._ordered]
+        self._ordered_search = None
         self._ordered_for = (self.sort_column, self.reverse)
 
     def palette_index(self) -> PaletteIndex:
