@@ -1,7 +1,7 @@
 """The cache of what checking each claim file found: data only, signed, never trusted blindly.
 
 * Data only: msgpack through msgspec structs. Loading a cache can never run code.
-* Signed: each cache file carries a keyed BLAKE2b MAC; the key lives outside the cache
+* Signed: each cache file carries an HMAC-SHA256; the key lives outside the cache
   folder (``$XDG_STATE_HOME/factcheck/cache-key``, made on first use, mode 0600), so a
   cache folder copied in from elsewhere, edited or forged is ignored as a whole.
 * Unchanged means unchanged: an entry is reused only when the file's mtime, size, inode
@@ -26,9 +26,10 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-FORMAT = 4
+FORMAT = 5
 T = TypeVar("T")
 MAGIC = b"factcheck-cache\n"
+MAC_SIZE = 32
 
 
 class Entry(msgspec.Struct, array_like=True):
@@ -114,7 +115,7 @@ _TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra], "data": dict[s
 
 
 def _mac(key: bytes, version: str, body: bytes | memoryview) -> bytes:
-    mac = hmac.new(key, version.encode() + b"\0", hashlib.blake2b)
+    mac = hmac.new(key, version.encode() + b"\0", hashlib.sha256)  # SHA-256: in hardware on most CPUs
     mac.update(body)
     return mac.digest()
 
@@ -133,7 +134,7 @@ def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
             blob = handle.read()
     except OSError:
         return {}
-    size = len(MAGIC) + 64
+    size = len(MAGIC) + MAC_SIZE
     if not blob.startswith(MAGIC) or len(blob) < size:
         return {}
     mac, body = blob[len(MAGIC):size], memoryview(blob)[size:]
