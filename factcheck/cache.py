@@ -111,7 +111,8 @@ def path_for(roots: Iterable[str], kind: str) -> FsPath:
     return cache_dir() / f"{kind}-{key}.msgpack"
 
 
-_TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra], "data": dict[str, Extra]}
+#: An entry of None (a file that had nothing to cache) is left out when loading.
+_TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra | None], "data": dict[str, Extra | None]}
 
 
 def _mac(key: bytes, version: str, body: bytes | memoryview) -> bytes:
@@ -141,9 +142,10 @@ def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
     if not hmac.compare_digest(mac, _mac(key, version, body)):
         return {}
     try:
-        return msgspec.msgpack.decode(body, type=_TYPES[kind] if value is None else dict[str, Extra[value]])
+        entries: dict = msgspec.msgpack.decode(body, type=_TYPES[kind] if value is None else dict[str, Extra[value] | None])
     except (msgspec.DecodeError, msgspec.ValidationError):
         return {}
+    return entries if kind == "validate" else {path: extra for path, extra in entries.items() if extra is not None}
 
 
 def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
@@ -163,3 +165,73 @@ def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(tmp)
         # a cache that cannot be written only costs time
+
+
+class Stream:
+    """A cache file written entry by entry as results come in, signed as it goes, so that
+    a large cache is never held whole in memory (nor copied into one buffer to be written).
+
+    ``count``: how many entries :meth:`add` will be given in all (the map's header comes
+    first); each value is already encoded, or None for a file with nothing to cache. The
+    file takes its place only at :meth:`commit`, and only with exactly ``count`` entries;
+    any failure leaves the old cache as it was.
+    """
+
+    def __init__(self, path: FsPath, version: str, count: int):
+        self.path, self.count, self.written = path, count, 0
+        self._file: Any = None
+        key = _key()
+        if key is None:
+            return
+        self._mac = hmac.new(key, version.encode() + b"\0", hashlib.sha256)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+            self._file = os.fdopen(fd, "wb")
+            self._file.write(MAGIC + bytes(MAC_SIZE))  # the MAC goes here at the end
+            self._write(b"\xdf" + count.to_bytes(4, "big"))  # a msgpack map of ``count`` entries
+        except OSError:
+            self.discard()
+
+    def _write(self, chunk: bytes) -> None:
+        self._mac.update(chunk)
+        self._file.write(chunk)
+
+    def add(self, items: Iterable[tuple[str, bytes | None]]) -> None:
+        if self._file is None:
+            return
+        parts = []
+        for path, value in items:
+            parts.append(_KEY_ENCODER.encode(path))
+            parts.append(value if value is not None else b"\xc0")  # msgpack nil
+            self.written += 1
+        try:
+            self._write(b"".join(parts))
+        except OSError:
+            self.discard()
+
+    def commit(self) -> None:
+        if self._file is None:
+            return
+        if self.written != self.count:
+            self.discard()
+            return
+        try:
+            self._file.seek(len(MAGIC))
+            self._file.write(self._mac.digest())
+            self._file.close()
+            self._file = None
+            os.replace(self._tmp, self.path)
+        except OSError:
+            self.discard()
+
+    def discard(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
+        with contextlib.suppress(OSError, AttributeError):
+            os.unlink(self._tmp)
+
+
+_KEY_ENCODER = msgspec.msgpack.Encoder()

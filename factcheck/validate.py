@@ -303,6 +303,12 @@ def check_tree(
         to_parse.append(path)
     if on_rows and results:
         on_rows(list(results.values()))
+    stream = None
+    if reuse and to_parse and not rows:  # the rows cache: the rows of unchanged files, then the new ones as they come
+        kept = [(path, row) for path, row in cache.load(paths_of["rows"], "rows", version).items()
+                if path in new_entries and tuple(new_entries[path].stat) == row.stat]
+        stream = cache.Stream(paths_of["rows"], version, len(kept) + len(to_parse))
+        stream.add((path, _ENTRY_ENCODER.encode(row)) for path, row in kept)
 
     def remember(batch: list[Checked]) -> None:
         for item in batch:
@@ -321,10 +327,12 @@ def check_tree(
                     result.claim_id,
                     list(result.related),
                 )
-                if item.row_entry:
+                if item.row_entry and stream is None:
                     new_rows[result.path] = msgspec.Raw(item.row_entry)
                 if data:
                     new_data[result.path] = cache.Extra(item.stat.key(), item.digest, result.data)
+        if stream is not None:
+            stream.add((item.result.path, item.row_entry or None) for item in batch)
         if progress:
             progress(len(results), len(tree.claims))
         if on_rows:
@@ -334,7 +342,14 @@ def check_tree(
     # Rows are made for every file read (cheap next to reading it), so that `list` or the
     # review screen after a `validate` need not read those files again.
     want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
-    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse), workers, remember, isolate, policies)
+    try:
+        _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse), workers, remember, isolate, policies)
+    except BaseException:
+        if stream is not None:
+            stream.discard()
+        raise
+    if stream is not None:
+        stream.commit()
 
     for result in results.values():
         problems += result.problems
@@ -342,14 +357,7 @@ def check_tree(
 
     if reuse and (to_parse or len(new_entries) != len(entries)):
         cache.save(paths_of["validate"], "validate", version, new_entries)
-    if reuse and to_parse and not rows:  # keep the rows of unchanged files, add the new ones
-        row_cache = cache.load(paths_of["rows"], "rows", version)
-        for path, row in row_cache.items():
-            entry = new_entries.get(path)
-            if path not in new_rows and entry is not None and tuple(entry.stat) == row.stat:
-                new_rows[path] = row
-        cache.save(paths_of["rows"], "rows", version, new_rows)
-    elif reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
+    if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
         cache.save(paths_of["rows"], "rows", version, new_rows)
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)

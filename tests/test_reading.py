@@ -335,11 +335,59 @@ def test_forged_or_corrupt_cache_is_ignored(tmp_path, capsys):
     entries = cache.load(cache_file, "validate", cache.code_version())
     entries[str(path)].problems.clear()
     body = cache.msgspec.msgpack.encode(entries)
-    cache_file.write_bytes(blob[: len(cache.MAGIC) + 64] + body)
+    cache_file.write_bytes(blob[: len(cache.MAGIC) + cache.MAC_SIZE] + body)
     assert run(capsys, "validate", str(root))[0] == 1
     cache_file.write_bytes(b"\x00garbage" * 10)
     assert run(capsys, "validate", str(root))[0] == 1
 
+
+def test_a_streamed_cache_file_takes_its_place_only_whole_and_signed(tmp_path):
+    """The rows cache is written entry by entry while files are checked: it replaces the
+    old one only with every entry it announced, entries of None are left out when
+    loading, and the signature covers the whole file, its entry count included."""
+    version = cache.code_version()
+    target = tmp_path / "cache" / "rows-x.msgpack"
+    cache.save(target, "rows", version, {"old": cache.Extra((1, 2, 3, 4), b"", ["row"])})
+    encode = cache.msgspec.msgpack.encode
+
+    short = cache.Stream(target, version, 3)
+    short.add([("a", encode(cache.Extra((1, 1, 1, 1), b"", ["a"]))), ("b", None)])
+    short.commit()  # one entry missing: the old file stays
+    assert list(cache.load(target, "rows", version)) == ["old"]
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+    whole = cache.Stream(target, version, 3)
+    whole.add([("a", encode(cache.Extra((1, 1, 1, 1), b"", ["a"]))), ("b", None)])
+    whole.add([("c", encode(cache.Extra((2, 2, 2, 2), b"d", ["c"])))])
+    whole.commit()
+    loaded = cache.load(target, "rows", version)
+    assert sorted(loaded) == ["a", "c"] and loaded["c"].value == ["c"] and loaded["c"].digest == b"d"
+
+    blob = target.read_bytes()
+    header = len(cache.MAGIC) + cache.MAC_SIZE
+    assert blob[header : header + 5] == b"\xdf\x00\x00\x00\x03"
+    target.write_bytes(blob[:header] + b"\xdf\x00\x00\x00\x02" + blob[header + 5 :])  # one entry fewer, same signature
+    assert cache.load(target, "rows", version) == {}
+
+
+def test_a_run_that_fails_midway_leaves_the_rows_cache_as_it_was(tmp_path, capsys, monkeypatch):
+    from factcheck import validate
+
+    root = make_tree(tmp_path)
+    assert run(capsys, "validate", str(root))[0] == 0
+    rows_file = cache.path_for([str(root)], "rows")
+    before = rows_file.read_bytes()
+    path = root / "test-article" / "support-rose.yaml"
+    path.write_text(path.read_text() + "# changed\n")
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate, "_run", broken)
+    with pytest.raises(KeyboardInterrupt):
+        validate.check_tree([root])
+    assert rows_file.read_bytes() == before
+    assert not [p for p in rows_file.parent.iterdir() if p.name.endswith(".tmp")]
 
 def test_a_pickle_in_the_cache_folder_never_runs(tmp_path, capsys):
     root = make_tree(tmp_path)
