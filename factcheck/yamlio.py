@@ -408,7 +408,8 @@ def parse_fast(raw: bytes) -> tuple[bytes, int] | None:
         return None
     global _EMIT_BUFFER
     try:
-        raw.decode("utf-8")
+        if b"#" in raw:  # a comment is the one part of a plain file that does not reach the
+            raw.decode("utf-8")  # JSON, whose decoder refuses a string that is not UTF-8
         tree = ryml.parse_in_arena(raw)
         root = tree.root_id()
         if not tree.is_map(root):

@@ -661,3 +661,31 @@ def test_an_ampersand_after_a_comma_is_text_outside_flow_collections():
     assert yamlio.parse_fast(b"a: East European, & Eurasian Studies\ntags: []\n") is not None
     assert yamlio.parse_fast(b"a: x\ntags: [a, &x b]\n") is None
     assert yamlio.parse_fast(b"a:\n  - {k: 1, &y j: 2}\n") is None
+
+
+def test_a_file_that_is_not_utf8_never_passes_the_fast_path():
+    """A byte sequence that is not UTF-8, put anywhere in a built-in claim file (or in a
+    comment), never reaches a checked record by the fast path: the strict reader reports it."""
+    import random
+
+    import msgspec
+
+    from factcheck.fastcheck import decode_record
+    from factcheck.model import Claim
+
+    rng = random.Random(8)
+    tried = 0
+    with yamlio.quiet_stderr():
+        for path in sorted((REPO / "claims").rglob("*.yaml"))[:20]:
+            raw = path.read_bytes()
+            places = [rng.randrange(len(raw) + 1) for _ in range(60)] + [raw.index(b"\n")]
+            for at in places:
+                for bad in (b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xc0\xaf", b"\x80", b" # \xfe"):
+                    changed = raw[:at] + bad + raw[at:]
+                    tried += 1
+                    parsed = yamlio.parse_fast(changed)
+                    if parsed is not None:
+                        assert decode_record(parsed[0], Claim, parsed[1]) is None, (path.name, at, bad)
+                        with pytest.raises((msgspec.DecodeError, UnicodeDecodeError)):
+                            msgspec.json.decode(parsed[0])
+    assert tried > 7000
