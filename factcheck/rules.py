@@ -134,14 +134,9 @@ def has_credentials(url: str) -> bool:
     return "@" in authority
 
 
-def status_changes(claim: Claim) -> list[tuple[int, str]]:
-    """(history index, status after) of every entry that sets the status."""
-    out = []
-    for index, entry in enumerate(claim.history):
-        if entry.action is Action.CREATED or entry.field == "status" or entry.action is Action.STATUS:
-            if entry.after is not None:
-                out.append((index, entry.after))
-    return out
+def sets_status(entry: Any) -> bool:
+    """Whether a history entry sets the status (to its ``after``)."""
+    return (entry.action is Action.CREATED or entry.field == "status" or entry.action is Action.STATUS) and entry.after is not None
 
 
 # -- review by a second person --------------------------------------------------------
@@ -202,21 +197,22 @@ def review_round(history: Iterable[Any]) -> ReviewRound:
       back restores the round as it was then: undoing a publication reopens the same
       round (same sender), undoing an unpublication restores the same publication.
     """
-    states = [ReviewRound()]
+    # Each state as (status, sender, published_at, fault): made for every status change, so plain tuples.
+    states: list[tuple[str | None, str | None, int | None, str | None]] = [(None, None, None, None)]
     for index, entry in enumerate(history):
-        if not (entry.action is Action.CREATED or entry.field == "status" or entry.action is Action.STATUS) or entry.after is None:
+        if not sets_status(entry):
             continue
         last, after = states[-1], entry.after
-        if entry.action is Action.UNDO and len(states) >= 2 and states[-2].status == after:
+        if entry.action is Action.UNDO and len(states) >= 2 and states[-2][0] == after:
             state = states[-2]
         elif after == _IN_REVIEW:
-            state = ReviewRound(_IN_REVIEW, entry.by)
+            state = (_IN_REVIEW, entry.by, None, None)
         elif after == _PUBLISHED:
-            state = last if last.status == _PUBLISHED else ReviewRound(_PUBLISHED, last.sender, index, publish_fault(last, entry.by))
+            state = last if last[0] == _PUBLISHED else (_PUBLISHED, last[1], index, publish_fault(ReviewRound(*last), entry.by))
         else:
-            state = ReviewRound(after)
+            state = (after, None, None, None)
         states.append(state)
-    return states[-1]
+    return ReviewRound(*states[-1])
 
 
 def review_refusal(state: ReviewRound, by: str | None, claim_id: str = "it") -> tuple[str, str] | None:
@@ -476,15 +472,18 @@ def claim_rules(
     if not claim.history:
         out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
     previous: dt.datetime | None = None
+    changes: list[tuple[int, Any]] = []  # (index, status after) of each entry that sets the status
     for index, entry in enumerate(claim.history):
-        if entry.at.date() > today:
-            out.append(FieldError("future-date", f"history time {entry.at.isoformat()} is in the future", ("history", index, "at")))
-        if previous is not None and entry.at < previous:
+        at = entry.at
+        if at.date() > today:
+            out.append(FieldError("future-date", f"history time {at.isoformat()} is in the future", ("history", index, "at")))
+        if previous is not None and at < previous:
             out.append(
                 FieldError("history-order", "history entry is earlier than the one before it; history is append-only, oldest first", ("history", index, "at"))
             )
-        previous = entry.at
-    changes = status_changes(claim)
+        previous = at
+        if sets_status(entry):
+            changes.append((index, entry.after))
     if claim.history and not changes:
         out.append(FieldError("history-status", f"history records no status; its last status change must be {claim.status.value!r}", ("history",)))
     elif changes and changes[-1][1] != claim.status.value:
