@@ -44,6 +44,7 @@ from factcheck.rules import QuoteIndex, ReviewPolicy, cross_rules
 #: Below this many files to parse, one process is faster than starting a pool.
 PARALLEL_THRESHOLD = 400
 BATCH = 250
+LAST_BATCH = 50
 
 
 @attrs.frozen
@@ -156,7 +157,10 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     if not paths:
         return []
     _init_worker(article_texts, day, helper=False, policies=policies)
-    batches = [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
+    # The last files go in small batches, so that at the end no process waits long for
+    # another to finish a large one.
+    cut = max(0, len(paths) - 2 * BATCH * max(1, jobs))
+    batches = [paths[i : i + BATCH] for i in range(0, cut, BATCH)] + [paths[i : i + LAST_BATCH] for i in range(cut, len(paths), LAST_BATCH)]
     batches.reverse()  # pop() from the end takes them in order
     results: list[Checked] = []
 
