@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 
 from factcheck.problems import Problem
-from factcheck.textsafe import escape_line, json_dumps
+from factcheck.textsafe import escape_line, json_dumps, needs_escape
 
 FORMATS = ("text", "parsable", "github", "json", "auto")
 
@@ -31,8 +31,10 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def parsable(problem: Problem) -> str:
-    return f"{escape_line(problem.path)}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {escape_line(problem.message)}"
+def parsable(problem: Problem, escaped: bool = True) -> str:
+    """One line; ``escaped=False`` when the caller knows path and message hold nothing to escape."""
+    path, message = (escape_line(problem.path), escape_line(problem.message)) if escaped else (problem.path, problem.message)
+    return f"{path}:{problem.line}:{problem.col}: {problem.severity} [{problem.code}] {message}"
 
 
 def github(problem: Problem) -> str:
@@ -51,7 +53,9 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
         return json_dumps([p.as_dict() for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(github(p) + "\n" for p in problems)
-    lines = [parsable(p) for p in problems]
+    # One look over every path and message at once: most reports have nothing to escape.
+    escaped = needs_escape(text for p in problems for text in (p.path, p.message))
+    lines = [parsable(p, escaped) for p in problems]
     if fmt == "text":
         touched = len({p.path for p in problems})
         warnings = sum(1 for p in problems if p.severity == "warning")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 #: Bidi controls: embeddings and overrides, isolates, and the directional marks.
@@ -47,6 +48,11 @@ def escape(text: str) -> str:
 def escape_line(text: str) -> str:
     """``text`` as one line: newlines, tabs and every control or bidi character escaped."""
     return CONTROL_OR_BREAK.sub(_escape_match, text) if CONTROL_OR_BREAK.search(text) else text
+
+
+def needs_escape(texts: Iterable[str]) -> bool:
+    """Whether :func:`escape_line` would change any of ``texts`` (one search over them all)."""
+    return CONTROL_OR_BREAK.search(" ".join(texts)) is not None
 
 
 def first_control(text: str, line_breaks: bool = False) -> re.Match | None:

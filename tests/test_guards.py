@@ -407,6 +407,11 @@ def test_file_names_cannot_forge_report_lines():
         assert "\x1b" not in out and "\u202e" not in out, fmt
         assert len(lines) == (2 if fmt == "text" else 1), fmt
     assert render([problem], "parsable", 1) == "x\\n::error file=y,line=1::forged\\x1b[2J\\u202e.yaml:1:2: error [syntax] bad \\x1b value\\nnext\n"
+    # Among many plain problems, one with a control character in its message only.
+    plain = [Problem(f"c{i}.yaml", i + 1, 1, "enum", "plain words") for i in range(50)]
+    late = Problem("z.yaml", 1, 1, "enum", "ends \u202e here")
+    out = render([*plain, late], "parsable", 51)
+    assert out.splitlines()[0] == "c0.yaml:1:1: error [enum] plain words" and out.endswith("z.yaml:1:1: error [enum] ends \\u202e here\n")
     out = render([problem], "json", 1)
     assert "\x1b" not in out and "\u202e" not in out and json.loads(out)[0]["path"] == problem.path
 
