@@ -642,6 +642,39 @@ async def test_rows_appear_and_filter_while_a_large_tree_loads(tmp_path, monkeyp
         assert app.first_rows_seconds < app.load_seconds
 
 
+async def test_the_first_rows_are_picked_up_when_they_arrive_not_at_the_next_look(tmp_path, monkeypatch):
+    """The loading thread tells the screen when the first rows are there; the screen shows a
+    screenful first (FIRST_ROWS) even when every cached row is waiting."""
+    import asyncio
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate
+
+    from factcheck import validate
+    from factcheck.tui import app as app_module
+
+    generate.generate_real(600, tmp_path / "tree", broken=0.0, per_article=300)
+    real = validate._check_batch
+
+    def slow(paths, want):
+        time.sleep(0.3)
+        return real(paths, want)
+
+    monkeypatch.setattr(validate, "_check_batch", slow)
+    monkeypatch.setattr(validate, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 10)
+    app = FactcheckApp(str(tmp_path / "tree"), "tester")
+    monkeypatch.setattr(app, "set_interval", lambda *args, **kwargs: type("Never", (), {"stop": lambda self: None})())  # no periodic look
+    async with app.run_test(size=SIZE):
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if app.all_records:
+                break
+        assert app.store is None and len(app.all_records) == 10  # a screenful, before the rest is read
+        await app.workers.wait_for_complete()
+        assert app.store is not None and len(app.all_records) == 600
+
 # -- the desk: bugs found running a team's day in the screen ------------------------------------
 
 

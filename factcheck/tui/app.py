@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
@@ -82,6 +83,8 @@ def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
 
 #: The palette shows at most this many claims; more words narrow them down.
 PALETTE_HITS = 40
+#: How many rows the screen shows first while the rest are handed over.
+FIRST_ROWS = 1000
 #: Labels looked at between two chances for a newer keystroke to cancel the search.
 PALETTE_CHUNK = 2000
 
@@ -219,7 +222,7 @@ class FactcheckApp(App[int]):
         self.load_seconds: float | None = None
         self.first_rows_seconds: float | None = None
         self.search_ready_seconds: float | None = None
-        self._loading: dict = {"lock": threading.Lock(), "pending": [], "done": 0, "total": 0}
+        self._loading: dict = {"lock": threading.Lock(), "pending": [], "done": 0, "total": 0, "told": False}
         self._palette: PaletteIndex | None = None
 
     # -- layout -------------------------------------------------------------------------
@@ -273,16 +276,28 @@ class FactcheckApp(App[int]):
         def on_rows(results: list) -> None:
             with state["lock"]:
                 state["pending"].extend(results)
+                first, state["told"] = not state["told"], True
+            if first:  # the screen picks up the first rows now, not at its next look
+                self.post_message(self.RowsArrived())
 
         store = ClaimStore.open(self.root, progress=progress, on_rows=on_rows, isolate=True)
         self.call_from_thread(self._loaded, store)
+
+    class RowsArrived(Message):
+        """The loading thread has the first rows (posted from that thread)."""
+
+    def on_factcheck_app_rows_arrived(self, _: RowsArrived) -> None:
+        self._poll_loading()
 
     def _poll_loading(self) -> None:
         if self.store is not None:
             return
         state = self._loading
+        table_up = self.query_one("#table", ClaimTable).display
         with state["lock"]:
-            batch, state["pending"] = state["pending"], []
+            # Before any row is shown, a screenful or so first (every cached row may be waiting).
+            take = len(state["pending"]) if table_up else FIRST_ROWS
+            batch, state["pending"] = state["pending"][:take], state["pending"][take:]
             done, total = state["done"], state["total"]
         if total:
             self.query_one("#progress", ProgressBar).update(total=total, progress=done)
