@@ -209,3 +209,32 @@ def test_a_key_given_twice_at_any_level_is_never_read_straight_from_json():
                 assert decode_record(again[0], Claim, again[1]) is None, (path.name, line)
                 checked += 1
     assert checked > 300
+
+
+class One(msgspec.Struct, omit_defaults=True):
+    a: int
+    b: str | None = None
+
+
+class Two(msgspec.Struct, omit_defaults=True):
+    a: int
+    b: str | None = None
+    c: str | None = None
+
+
+class Outer(msgspec.Struct, omit_defaults=True):
+    name: str
+    ones: list[One]
+    tags: list[str] = msgspec.field(default_factory=list)
+    two: Two | None = None
+
+
+def test_written_nodes_counts_what_a_file_gives():
+    """Keys given and list items, through every level; a left-out key is not counted."""
+    from factcheck.fastcheck import written_nodes
+
+    assert [written_nodes(One(1)), written_nodes(One(1, "x"))] == [1, 2]
+    assert [written_nodes(Two(1)), written_nodes(Two(1, c="y")), written_nodes(Two(1, "x", "y"))] == [1, 2, 3]
+    # name, ones (2 items: 1 + 2 keys), tags (2 items), two (2 keys)
+    assert written_nodes(Outer("n", [One(1), One(2, "x")], ["a", "b"], Two(1, "x"))) == 1 + (1 + 2 + 3) + (1 + 2) + (1 + 2)
+    assert written_nodes(Outer("n", [])) == 2
