@@ -181,7 +181,7 @@ def publish_fault(state: ReviewRound, by: str | None) -> str | None:
     return None
 
 
-def review_round(history: Iterable[Any]) -> ReviewRound:
+def review_round(history: Iterable[Any], changes: Iterable[tuple[int, Any]] | None = None) -> ReviewRound:
     """The review round a history leaves a claim in (works on the fast checker's structs too).
 
     The status changes are read in order:
@@ -199,9 +199,7 @@ def review_round(history: Iterable[Any]) -> ReviewRound:
     """
     # Each state as (status, sender, published_at, fault): made for every status change, so plain tuples.
     states: list[tuple[str | None, str | None, int | None, str | None]] = [(None, None, None, None)]
-    for index, entry in enumerate(history):
-        if not sets_status(entry):
-            continue
+    for index, entry in changes if changes is not None else ((i, e) for i, e in enumerate(history) if sets_status(e)):
         last, after = states[-1], entry.after
         if entry.action is Action.UNDO and len(states) >= 2 and states[-2][0] == after:
             state = states[-2]
@@ -248,11 +246,14 @@ def _stamp(at: dt.datetime) -> str:
     return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def review_findings(claim: Any, policy: ReviewPolicy) -> list[FieldError]:
-    """A published claim whose publication (its history entry) broke the second-person rule."""
+def review_findings(claim: Any, policy: ReviewPolicy, changes: Iterable[tuple[int, Any]] | None = None) -> list[FieldError]:
+    """A published claim whose publication (its history entry) broke the second-person rule.
+
+    ``changes``: the (index, entry) of each history entry that sets the status, when the caller has them.
+    """
     if claim.status is not Status.PUBLISHED:
         return []
-    state = review_round(claim.history)
+    state = review_round(claim.history, changes)
     if state.status != _PUBLISHED or state.published_at is None or state.fault is None:
         return []
     entry = claim.history[state.published_at]
@@ -472,7 +473,7 @@ def claim_rules(
     if not claim.history:
         out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
     previous: dt.datetime | None = None
-    changes: list[tuple[int, Any]] = []  # (index, status after) of each entry that sets the status
+    changes: list[tuple[int, Any]] = []  # (index, entry) of each entry that sets the status
     for index, entry in enumerate(claim.history):
         at = entry.at
         if at.date() > today:
@@ -483,14 +484,14 @@ def claim_rules(
             )
         previous = at
         if sets_status(entry):
-            changes.append((index, entry.after))
+            changes.append((index, entry))
     if claim.history and not changes:
         out.append(FieldError("history-status", f"history records no status; its last status change must be {claim.status.value!r}", ("history",)))
-    elif changes and changes[-1][1] != claim.status.value:
-        index, after = changes[-1]
+    elif changes and changes[-1][1].after != claim.status.value:
+        after = changes[-1][1].after
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
     elif changes:
-        out += review_findings(claim, review)
+        out += review_findings(claim, review, changes)
     out += evidence_warnings(claim, article.published if article is not None else None)
     return out
 
