@@ -160,7 +160,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     # The last files go in small batches, so that at the end no process waits long for
     # another to finish a large one.
     cut = max(0, len(paths) - 2 * BATCH * max(1, jobs))
-    batches = [paths[i : i + BATCH] for i in range(0, cut, BATCH)] + [paths[i : i + LAST_BATCH] for i in range(cut, len(paths), LAST_BATCH)]
+    batches = [paths[i : min(i + BATCH, cut)] for i in range(0, cut, BATCH)] + [paths[i : i + LAST_BATCH] for i in range(cut, len(paths), LAST_BATCH)]
     batches.reverse()  # pop() from the end takes them in order
     results: list[Checked] = []
 

@@ -309,6 +309,22 @@ def test_jobs_1_and_jobs_2_give_identical_results(tmp_path):
     assert {p: s[1] for p, s in one.signatures.items()} == {p: s[1] for p, s in two.signatures.items()}
 
 
+
+def test_the_rows_cache_written_while_checking_is_the_same_with_one_process_or_two(tmp_path, monkeypatch):
+    """validate writes the list rows as results come in, from this process and its helper:
+    the cache holds one row for every readable claim file either way."""
+    generate.generate_real(PARALLEL_THRESHOLD + 150, tmp_path / "tree", broken=0.1, per_article=100)
+    version = cache.code_version()
+    loaded = []
+    for jobs in (1, 2):
+        monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
+        result = check_tree([tmp_path / "tree"], jobs=jobs)
+        rows = cache.load(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, reading.ClaimRow | None)
+        assert len(rows) == result.files
+        loaded.append({path: (extra.stat, extra.value) for path, extra in rows.items()})
+    assert loaded[0] == loaded[1]
+    assert sum(1 for _, row in loaded[0].values() if row is None) > 10  # the broken copies: no row, still an entry
+
 # -- a cache that cannot lie ---------------------------------------------------------
 
 

@@ -338,3 +338,14 @@ def test_a_dismissals_file_outside_an_article_folder(tmp_path):
     (root / "elsewhere").mkdir()
     (root / "elsewhere" / "dismissed.yaml").write_text(DISMISSED_YAML, encoding="utf-8")
     assert problems_of(root) == [("dismissed.yaml", 1, 1, "no-article")]
+
+
+@pytest.mark.parametrize("count", [1, 49, 50, 251, 550, 1001, 1333])
+def test_every_file_is_checked_once_whatever_the_batches(monkeypatch, count):
+    from factcheck import validate
+
+    seen: list[str] = []
+    monkeypatch.setattr(validate, "_check_batch", lambda paths, job: seen.extend(paths) or [])
+    paths = [f"f{i}.yaml" for i in range(count)]
+    validate._run(paths, {}, validate.today(), None, 1, None)
+    assert seen == paths
