@@ -89,7 +89,8 @@ digest = cache.digest
 
 # -- workers --------------------------------------------------------------------
 
-_ARTICLES: dict[str, QuoteIndex | None] = {}
+_TEXTS: dict[str, tuple[str | None, dt.date | None]] = {}  # folder -> its article's text and date
+_ARTICLES: dict[str, QuoteIndex | None] = {}  # made from _TEXTS when a folder's first file is checked
 _POLICIES: dict[str, ReviewPolicy] = {}
 _DAY: dt.date = dt.date.min
 _ENTRY_ENCODER = msgspec.msgpack.Encoder()
@@ -98,8 +99,8 @@ _ROW_DECODER = msgspec.msgpack.Decoder(cache.Extra[ClaimRow | None])
 
 def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True,
                  policies: dict[str, ReviewPolicy] | None = None) -> None:
-    global _ARTICLES, _DAY, _POLICIES
-    _ARTICLES = {folder: (QuoteIndex(t, published) if t is not None else None) for folder, (t, published) in article_texts.items()}
+    global _TEXTS, _ARTICLES, _DAY, _POLICIES
+    _TEXTS, _ARTICLES = article_texts, {}
     _DAY = day
     _POLICIES = policies or {}
     if helper:
@@ -112,6 +113,16 @@ def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], da
         gc.disable()
 
 
+def _quote_index(folder: str) -> QuoteIndex | None:
+    """The article of ``folder`` prepared for quote look-ups, made once per process when first needed."""
+    try:
+        return _ARTICLES[folder]
+    except KeyError:
+        text, published = _TEXTS.get(folder, (None, None))
+        index = _ARTICLES[folder] = QuoteIndex(text, published) if text is not None else None
+        return index
+
+
 def _check_batch(paths: list[str], job: Job) -> list[Checked]:
     """Check files; their bytes are hashed only for callers that watch them for changes."""
     out = []
@@ -119,7 +130,7 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
     hashed = want.digest
     for path in paths:
         folder = folder_of(path)
-        result, raw, stat = check_claim_file(path, _ARTICLES.get(folder), _DAY, want, _POLICIES.get(folder))
+        result, raw, stat = check_claim_file(path, _quote_index(folder), _DAY, want, _POLICIES.get(folder))
         file_digest = cache.digest(raw) if stat and hashed else b""
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
