@@ -103,6 +103,14 @@ class _Handler(BaseHTTPRequestHandler):
             route = self.path.split("?", 1)[0]
             if route == "/slow":
                 time.sleep(0.3)
+            elif route == "/pair":  # wait (up to 5 s) for a second request to be in at the same time
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    with server.lock:
+                        if server.active >= 2:
+                            break
+                    time.sleep(0.01)
+                time.sleep(0.05)
             status, location = server.routes.get(route, (200, None))
             self.send_response(status)
             if location is not None:
@@ -419,7 +427,9 @@ def test_a_large_body_is_not_read(tmp_path):
 
 
 def test_jobs_bounds_the_checks_that_run_at_once(capsys, tmp_path, server):
-    urls = [f"{server.base}/slow?n={n}" for n in range(6)]
+    # Each request waits until a second one is in: two at once happen however slow the machine,
+    # and a third would show in ``most``.
+    urls = [f"{server.base}/pair?n={n}" for n in range(6)]
     root = links_tree(tmp_path, urls)
     code, out, _ = run(capsys, "links", "--root", root, "--check", "--allow-private", "--jobs", "2")
     assert (code, out.splitlines()[-1]) == (0, "6 source URLs checked, none dead")
