@@ -28,7 +28,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError, structure
-from factcheck.model import Article, Claim, Stance, assignee_of, stance_counts
+from factcheck.model import Article, Claim, Stance, assignee_of
 from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
@@ -476,18 +476,17 @@ class ClaimRow(NamedTuple):
 
     @classmethod
     def of(cls, claim: Any) -> "ClaimRow":
-        counts = stance_counts(claim.sources)
+        sources = claim.sources
+        stances = [s.stance for s in sources]
+        urls = [s.url for s in sources]
+        urls += [s.archive_url for s in sources if s.archive_url]
         return cls(
             claim.id, claim.status.value, claim.verdict.value if claim.verdict else None,
             claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
-            counts[Stance.SUPPORTS], counts[Stance.REFUTES], counts[Stance.CONTEXT],
-            " | ".join(f"{s.title} — {s.publisher}" for s in claim.sources), tuple(claim.tags),
+            stances.count(Stance.SUPPORTS), stances.count(Stance.REFUTES), stances.count(Stance.CONTEXT),
+            " | ".join([f"{s.title} — {s.publisher}" for s in sources]), tuple(claim.tags),
             assignee_of(claim.history),
-            "\n".join([
-                *(u for s in claim.sources for u in (s.url, s.archive_url) if u),
-                *(s.excerpt for s in claim.sources),
-                *(h.note for h in claim.history if h.note),
-            ]),
+            "\n".join([*urls, *(s.excerpt for s in sources), *(h.note for h in claim.history if h.note)]),
         )
 
 

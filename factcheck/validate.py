@@ -134,8 +134,7 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
         file_digest = cache.digest(raw) if stat and hashed else b""
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
-            row = list(result.row) if result.row is not None else None
-            row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, row))
+            row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, result.row))  # a named tuple: an array
         if row_entry or not job.rows_back:
             result.row = None  # sent once: as the cache entry, which the caller decodes (remember)
         out.append(Checked(result, stat, file_digest, row_entry))
