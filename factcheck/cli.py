@@ -379,7 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("schema", help="JSON Schema of claim files")
-    p.add_argument("--article", action="store_true", help="the schema of article.yaml instead")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--article", action="store_true", help="the schema of article.yaml instead")
+    which.add_argument("--dismissed", action="store_true", help="the schema of an article folder's dismissed.yaml instead")
     return parser
 
 

@@ -646,8 +646,9 @@ def links(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from factcheck.model import Article
+    from factcheck.model import Article, Dismissals
     from factcheck.schema import json_schema
 
-    print(json.dumps(json_schema(Article if args.article else Claim), indent=2, ensure_ascii=False))
+    cls = Article if args.article else Dismissals if args.dismissed else Claim
+    print(json.dumps(json_schema(cls), indent=2, ensure_ascii=False))
     return EXIT_OK

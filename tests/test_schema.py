@@ -13,7 +13,7 @@ from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, make_tree
 from jsonschema import Draft202012Validator, FormatChecker
 
 from factcheck.cli import main
-from factcheck.model import ARTICLE_KEYS, CLAIM_KEYS, Article, Claim
+from factcheck.model import ARTICLE_KEYS, CLAIM_KEYS, Article, Claim, Dismissals
 from factcheck.schema import json_schema
 
 BUILT_IN = Path(__file__).resolve().parents[1] / "claims"
@@ -44,7 +44,7 @@ def schema_errors(cls: type, text: str) -> list[str]:
 
 
 def test_schemas_are_valid_draft_2020_12():
-    for cls in (Claim, Article):
+    for cls in (Claim, Article, Dismissals):
         Draft202012Validator.check_schema(json_schema(cls))
 
 
@@ -86,6 +86,21 @@ def test_schema_command_prints_the_generated_schema(capsys):
     assert json.loads(capsys.readouterr().out) == json_schema(Claim)
     assert main(["schema", "--article"]) == 0
     assert json.loads(capsys.readouterr().out) == json_schema(Article)
+    assert main(["schema", "--dismissed"]) == 0
+    assert json.loads(capsys.readouterr().out) == json_schema(Dismissals)
+
+
+def test_a_dismissals_file_written_by_factcheck_validates_and_a_broken_one_does_not(capsys, tmp_path):
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": OTHER_YAML})
+    assert main(["dismiss", "--root", str(root), "--editor", "ann", "test-article", "Critics disagree.", "--reason", "Opinion."]) == 0
+    path = root / "test-article" / "dismissed.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert schema_errors(Dismissals, text) == []
+    capsys.readouterr()
+    for broken in (text.replace("    by: ann\n", ""), text.replace("    by: ann\n", "    by: ann\n    bye: ann\n"), text.replace("dismissed:", "dismised:")):
+        path.write_text(broken, encoding="utf-8")
+        assert main(["validate", str(root)]) == 1, broken
+        assert schema_errors(Dismissals, broken) != [], broken
 
 
 def test_every_built_in_claim_file_validates():
