@@ -376,7 +376,7 @@ def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
         "base": "main",
         "commit": full,
         "counts": {"claims_added": 0, "claims_removed": 1, "claims_changed": 1, "sources_added": 0,
-                   "sources_removed": 0, "corrections_added": 0},
+                   "sources_removed": 0, "corrections_added": 0, "dismissals_added": 0, "dismissals_removed": 0},
         "added": [],
         "removed": [{"id": "bridges-repaired", "path": "claims/test-article/bridges-repaired.yaml", "status": "new",
                      "verdict": None, "text": "The mayor said 24 bridges were repaired in 2023."}],
@@ -388,6 +388,8 @@ def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
             "history_added": 0, "other_fields": [], "summary": "The survey shows it.",
         }],
         "invalid": [],
+        "dismissed": [],
+        "undismissed": [],
     }
     code, out, _ = run(capsys, "diff", "--root", root, "main")
     assert out.splitlines()[4:] == [
@@ -418,7 +420,7 @@ def test_diff_json_lists_sources_and_corrections(capsys, tmp_path):
     ]
     assert [(c["id"], [s["url"] for s in c["sources"]]) for c in data["added"]] == [("critics-disagree", ["https://example.org/critics"])]
     assert data["counts"] == {"claims_added": 1, "claims_removed": 0, "claims_changed": 2, "sources_added": 2,
-                              "sources_removed": 1, "corrections_added": 1}
+                              "sources_removed": 1, "corrections_added": 1, "dismissals_added": 0, "dismissals_removed": 0}
 
 
 def test_diff_lists_files_that_are_not_valid(capsys, tmp_path):
@@ -429,11 +431,51 @@ def test_diff_lists_files_that_are_not_valid(capsys, tmp_path):
     assert code == 0 and out.splitlines()[2:] == [
         "**Claims:** 0 added, 0 removed, 0 changed · **Sources:** 0 added, 0 removed · **Corrections:** 0 added",
         "",
-        "### Files that are not valid claims (run `factcheck validate`)",
+        "### Files that are not valid (run `factcheck validate`)",
         "",
         "- `claims/test-article/bridges-repaired.yaml`",
     ]
 
+
+def test_diff_reports_sentences_dismissed_and_dismissals_taken_back(capsys, tmp_path):
+    root = make_repo(tmp_path)
+    folder = root / "test-article"
+    (folder / "dismissed.yaml").write_text(
+        'dismissed:\n  - sentence: "Critics disagree."\n    by: ann\n    at: 2024-04-02T10:00:00Z\n', encoding="utf-8"
+    )
+    commit_all(root.parent, "Dismiss a sentence")
+    base = git(root.parent, "rev-parse", "HEAD")
+    # On the branch: that dismissal taken back, another sentence dismissed (curly quotes and spacing aside, the same)
+    sentence = next(line for line in (folder / "article.txt").read_text().splitlines() if line.strip() and "Critics" not in line).strip()
+    (folder / "dismissed.yaml").write_text(
+        f'dismissed:\n  - sentence: "{sentence}"\n    by: bob\n    at: 2024-04-03T10:00:00Z\n    reason: "Background *only*."\n', encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "diff", "--root", root, base)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2].endswith("· **Dismissed sentences:** 1 added, 1 taken back")
+    assert lines[4:] == [
+        "### Sentences dismissed (not worth a claim)",
+        "",
+        f'- `claims/test-article`: "{sentence}" (by bob). Reason: Background \\*only\\*.',
+        "",
+        "### Dismissals taken back",
+        "",
+        '- `claims/test-article`: "Critics disagree." (by ann).',
+    ]
+    data = json.loads(run(capsys, "diff", "--root", root, base, "--format", "json")[1])
+    assert (data["counts"]["dismissals_added"], data["counts"]["dismissals_removed"]) == (1, 1)
+    assert data["dismissed"] == [
+        {"folder": "claims/test-article", "sentence": sentence, "by": "bob", "at": "2024-04-03T10:00:00+00:00", "reason": "Background *only*."}
+    ]
+    # Nothing dismissed or taken back: nothing to report; a broken file is listed
+    (folder / "dismissed.yaml").write_text(
+        'dismissed:\n  - sentence: "Critics  disagree."\n    by: ann\n    at: 2024-04-02T10:00:00Z\n', encoding="utf-8"
+    )
+    assert run(capsys, "diff", "--root", root, base) == (0, "No changes to the claim record.\n", "")
+    (folder / "dismissed.yaml").write_text("dismissed:\n  - sentence: 7\n", encoding="utf-8")
+    out = run(capsys, "diff", "--root", root, base)[1]
+    assert out.splitlines()[-1] == "- `claims/test-article/dismissed.yaml`"
 
 def test_diff_without_changes(capsys, tmp_path):
     root = make_repo(tmp_path)

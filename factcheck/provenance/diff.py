@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import attrs
 
-from factcheck.model import Claim, Correction, Quantity, Source
+from factcheck.model import Claim, Correction, Dismissal, Quantity, Source
 from factcheck.provenance.git import Repo, default_base
-from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now
-from factcheck.rules import canonical_url
+from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now, dismissals_at, dismissals_now
+from factcheck.rules import canonical_url, normalize
 
 
 def word(value) -> str:
@@ -57,6 +57,9 @@ class RecordDiff:
     removed: list[tuple[str, Claim]]
     changed: list[ClaimChange]
     invalid: list[str]
+    # (article folder, entry) of each sentence dismissed, and of each dismissal taken back
+    dismissed: list[tuple[str, Dismissal]] = attrs.field(factory=list)
+    undismissed: list[tuple[str, Dismissal]] = attrs.field(factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -67,10 +70,12 @@ class RecordDiff:
             "sources_added": sum(len(c.sources_added) for c in self.changed) + sum(len(c.sources) for _, c in self.added),
             "sources_removed": sum(len(c.sources_removed) for c in self.changed),
             "corrections_added": sum(len(c.corrections_added) for c in self.changed),
+            "dismissals_added": len(self.dismissed),
+            "dismissals_removed": len(self.undismissed),
         }
 
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.invalid)
+        return not (self.added or self.removed or self.changed or self.invalid or self.dismissed or self.undismissed)
 
 
 _SPECIAL = ("status", "verdict", "summary", "quantities", "sources", "corrections", "history")
@@ -125,6 +130,29 @@ def diff_claims(base: str, commit: str, before: dict[str, Version], after: dict[
     return RecordDiff(base, commit, added, removed, changed, invalid)
 
 
+Dismissed = dict[str, tuple[str, list[Dismissal] | None]]  # article folder -> (file, entries or None: not valid)
+
+
+def diff_dismissals(before: Dismissed, after: Dismissed) -> tuple[list[tuple[str, Dismissal]], list[tuple[str, Dismissal]], list[str]]:
+    """(dismissed, taken back, files that are not valid) between two sets of dismissals files.
+
+    Sentences are compared as the rules compare them (whitespace and curly quotes aside);
+    a file that is not valid now is listed, and its entries are not compared.
+    """
+    added: list[tuple[str, Dismissal]] = []
+    removed: list[tuple[str, Dismissal]] = []
+    invalid = sorted(rel for rel, entries in after.values() if entries is None)
+    for folder in sorted(set(before) | set(after)):
+        new = after.get(folder, ("", []))[1]
+        old = before.get(folder, ("", []))[1] or []
+        if new is None:
+            continue
+        old_keys, new_keys = {normalize(d.sentence) for d in old}, {normalize(d.sentence) for d in new}
+        added += [(folder, d) for d in new if normalize(d.sentence) not in old_keys]
+        removed += [(folder, d) for d in old if normalize(d.sentence) not in new_keys]
+    return added, removed, invalid
+
+
 def diff_against(root: str, base: str | None) -> tuple[RecordDiff, str]:
     """What changed in the claim record under ``root`` between ``base`` (default: the merge
     base with main or master) and the working tree, and the short hash of the base commit."""
@@ -134,4 +162,7 @@ def diff_against(root: str, base: str | None) -> tuple[RecordDiff, str]:
     else:
         label, commit = base, repo.commit(base)
     before = claims_at(repo, commit, [repo.rel(root)])
-    return diff_claims(label, commit, before, claims_now(repo, [root])), repo.short(commit)
+    diff = diff_claims(label, commit, before, claims_now(repo, [root]))
+    dismissed, undismissed, invalid = diff_dismissals(dismissals_at(repo, commit, [repo.rel(root)]), dismissals_now(repo, [root]))
+    diff = attrs.evolve(diff, dismissed=dismissed, undismissed=undismissed, invalid=sorted(diff.invalid + invalid))
+    return diff, repo.short(commit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from factcheck.convert import unstructure
-from factcheck.model import Claim, Correction, Quantity, Source
+from factcheck.model import Claim, Correction, Dismissal, Quantity, Source
 from factcheck.present import plural
 from factcheck.provenance.diff import ClaimChange, RecordDiff
 from factcheck.textsafe import escape_line
@@ -85,18 +85,26 @@ def diff_markdown(diff: RecordDiff, short: str) -> str:
         "",
         f"**Claims:** {n['claims_added']} added, {n['claims_removed']} removed, {n['claims_changed']} changed · "
         f"**Sources:** {n['sources_added']} added, {n['sources_removed']} removed · "
-        f"**Corrections:** {n['corrections_added']} added",
+        f"**Corrections:** {n['corrections_added']} added"
+        + (f" · **Dismissed sentences:** {n['dismissals_added']} added, {n['dismissals_removed']} taken back" if diff.dismissed or diff.undismissed else ""),
     ]
     sections = [
         ("New claims", [line for _, c in diff.added for line in _claim_md(c, sources=True)]),
         ("Removed claims", [line for _, c in diff.removed for line in _claim_md(c)]),
         ("Changed claims", [line for change in diff.changed for line in _change_md(change)]),
-        ("Files that are not valid claims (run `factcheck validate`)", [f"- {_code_md(rel)}" for rel in diff.invalid]),
+        ("Sentences dismissed (not worth a claim)", [_dismissal_md(folder, d) for folder, d in diff.dismissed]),
+        ("Dismissals taken back", [_dismissal_md(folder, d) for folder, d in diff.undismissed]),
+        ("Files that are not valid (run `factcheck validate`)", [f"- {_code_md(rel)}" for rel in diff.invalid]),
     ]
     for title, items in sections:
         if items:
             lines += ["", f"### {title}", "", *items]
     return "\n".join(lines) + "\n"
+
+
+def _dismissal_md(folder: str, dismissal: Dismissal) -> str:
+    reason = f" Reason: {_md(dismissal.reason)}" if dismissal.reason else ""
+    return f"- {_code_md(folder)}: \"{_md(dismissal.sentence)}\" (by {_md(dismissal.by)}).{reason}"
 
 
 def _plain(value):
@@ -130,4 +138,6 @@ def diff_json(diff: RecordDiff) -> dict:
             for c in diff.changed
         ],
         "invalid": diff.invalid,
+        "dismissed": [{"folder": folder, **_plain(d)} for folder, d in diff.dismissed],
+        "undismissed": [{"folder": folder, **_plain(d)} for folder, d in diff.undismissed],
     }

@@ -10,8 +10,9 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import FieldError
-from factcheck.model import Claim
+from factcheck.model import Claim, Dismissal, Dismissals
 from factcheck.provenance.git import BaseError, Repo
+from factcheck.reading import DISMISSED_FILE
 from factcheck.store import NOT_CLAIMS, discover, read_record
 
 
@@ -56,6 +57,38 @@ def claims_now(repo: Repo, paths: Iterable[str]) -> dict[str, Version]:
             out[repo.rel(path)] = Version(path, b"", None)
             continue
         out[repo.rel(path)] = read_claim(path, raw)
+    return out
+
+
+def read_dismissals(path: str, raw: bytes) -> list[Dismissal] | None:
+    """The entries of a dismissals file, or None when it is not a valid one."""
+    with yamlio.quiet_stderr():
+        found, _, _ = read_record(path, raw, Dismissals, _no_rules)
+    return list(found.dismissed) if found is not None else None
+
+
+def _is_dismissals_file(rel: str) -> bool:
+    parts = rel.split("/")
+    return parts[-1] == DISMISSED_FILE and not any(p.startswith(".") for p in parts)
+
+
+def dismissals_at(repo: Repo, commit: str, rels: Iterable[str]) -> dict[str, tuple[str, list[Dismissal] | None]]:
+    """The dismissals files of ``commit`` under ``rels``: article folder -> (file, its entries or None)."""
+    files = [f for f in repo.files(commit, rels) if _is_dismissals_file(f)]
+    return {rel.rsplit("/", 1)[0]: (rel, read_dismissals(rel, raw)) for rel, raw in repo.blobs(commit, files).items()}
+
+
+def dismissals_now(repo: Repo, paths: Iterable[str]) -> dict[str, tuple[str, list[Dismissal] | None]]:
+    """The dismissals files of the working tree under ``paths``, as :func:`dismissals_at` gives them."""
+    out: dict[str, tuple[str, list[Dismissal] | None]] = {}
+    for path in discover(paths).dismissals.values():
+        rel = repo.rel(path)
+        try:
+            raw = FsPath(path).read_bytes()
+        except OSError:
+            out[rel.rsplit("/", 1)[0]] = (rel, None)
+            continue
+        out[rel.rsplit("/", 1)[0]] = (rel, read_dismissals(path, raw))
     return out
 
 
