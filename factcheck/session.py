@@ -350,7 +350,7 @@ def with_quantities(claim: Claim, by: str, quantities: list[Quantity], note: str
 @attrs.frozen
 class UndoStep:
     claim_id: str
-    before: Claim
+    before: Claim | None  # None: the step created the claim, and undoing it removes the file
     description: str
 
 
@@ -491,6 +491,10 @@ class EditSession:
             self.undo_stack.append(UndoStep(claim_id, before, f"{', '.join(values)} edited"))
         return record
 
+    def created(self, record: ClaimRecord) -> None:
+        """Note a claim this session created (through the store), so that undo can take it back."""
+        self.undo_stack.append(UndoStep(record.id, None, "its creation"))
+
     # -- undo ------------------------------------------------------------------------------
 
     def undo(self) -> tuple[ClaimRecord, str]:
@@ -506,9 +510,16 @@ class EditSession:
         step = self.undo_stack[-1]
         record = self.store.find(step.claim_id)
         public = self.committed(record.path) if record is not None else None
+        if step.before is None:  # taking back a creation: the file goes, unless others have it
+            if record is not None and public is not None:
+                raise EditRefused(f"{step.claim_id} has been committed since it was created; set its status to dismissed instead")
+            removed = self.store.remove_new(step.claim_id)
+            self.undo_stack.pop()
+            return removed, step.description
+        before_step = step.before
 
         def change(claim: Claim) -> Claim:
-            restored = {name: getattr(step.before, name) for name in _RESTORED}
+            restored = {name: getattr(before_step, name) for name in _RESTORED}
             changed = [name for name in _RESTORED if getattr(claim, name) != restored[name]]
             field = "status" if "status" in changed else (changed[0] if changed else None)
             before, after = (getattr(claim, field), restored[field]) if field in ("status", "verdict", "summary") else (None, None)

@@ -181,6 +181,7 @@ class ClaimStore:
     _by_id: dict[str, ClaimRecord] | None = None
     others: dict[str, str] = attrs.field(factory=dict)  # path -> id of claims not loaded
     data: dict[str, bytes | None] = attrs.field(factory=dict)  # claims as JSON, when opened for them
+    written: dict[str, bytes] = attrs.field(factory=dict)  # path -> digest of the bytes this store last wrote there
 
     @classmethod
     def open(
@@ -355,6 +356,7 @@ class ClaimStore:
             raise EditRefused(str(exc)) from None
         record.set_claim(updated, after)
         record.loaded_from(written)
+        self.written[record.path] = digest(written)
         return record
 
     def _problems_of_bytes(self, record: ClaimRecord, raw: bytes) -> list[Problem]:
@@ -497,10 +499,40 @@ class ClaimStore:
             raise EditRefused(str(exc)) from None
         record.set_claim(claim, [])
         record.loaded_from(data)
+        self.written[path] = digest(data)
         self.records[path] = record
         self._by_id = None
         return record
 
+
+    def remove_new(self, claim_id: str) -> ClaimRecord:
+        """Delete the file of a claim written here and changed by nobody else since (taking
+        back its creation). Under the folder's lock, the bytes on disk must be the ones this
+        store last wrote (a change made elsewhere, even one the screen has reloaded since,
+        keeps the file); a published claim is never removed."""
+        from factcheck.model import Status
+
+        record = self.find(claim_id)
+        if record is None:
+            raise EditRefused(f"no claim with id {claim_id!r}")
+        if record.claim is not None and record.claim.status is Status.PUBLISHED:
+            raise EditRefused(f"{claim_id} is published: a published claim is corrected, not removed")
+        try:
+            with yamlio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
+                got = read_file(record.path, limit=False)
+                if isinstance(got, Problem):
+                    raise EditRefused(f"{claim_id}: {got.message}")
+                if digest(got[0]) != self.written.get(record.path):
+                    raise EditRefused(f"{claim_id} changed on disk since it was written here; it is not removed")
+                os.unlink(record.path)
+        except yamlio.LockTimeout as exc:
+            raise EditRefused(str(exc)) from None
+        except OSError as exc:
+            raise EditRefused(f"{claim_id}: cannot remove its file: {exc.strerror or exc}") from None
+        del self.records[record.path]
+        self.written.pop(record.path, None)
+        self._by_id = None
+        return record
 
     def dismiss(self, article: ArticleRecord, sentence: str, by: str, reason: str | None = None, at: dt.datetime | None = None) -> Dismissal:
         """Record in the article folder's ``dismissed.yaml`` that ``sentence`` is not worth a claim.

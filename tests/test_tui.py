@@ -479,6 +479,53 @@ async def test_triage_accept_creates_the_claim_and_it_joins_the_queue(tree):
     assert check_tree([tree], use_cache=False).problems == []
 
 
+async def test_undo_takes_back_a_claim_created_in_the_triage_view(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_triage(app, pilot)
+        await pilot.press("end", "enter", "enter")
+        await pilot.pause()
+        created = path_of(tree, "critics-disagree")
+        assert created.exists()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert not created.exists() and "critics-disagree" not in [r.id for r in app.all_records]
+        assert any("Undid the creation of critics-disagree: its file is removed" in m for m in notifications(app))
+        assert "2 new" not in shown_text(app, "#summary-bar")
+        await pilot.press("ctrl+z")  # nothing more to undo
+        await pilot.pause()
+        assert any("nothing to undo in this session" in m for m in notifications(app))
+
+
+def test_a_created_claim_changed_elsewhere_or_committed_is_not_removed_by_undo(tree):
+    from factcheck import triage
+    from factcheck.session import EditSession
+    from factcheck.store import ClaimStore, EditRefused
+
+    store = ClaimStore.open(tree)
+    article = next(iter(store.articles.values()))
+    candidate = next(c for c in triage.proposals(store, article).sentences if c.text == "Critics disagree.")
+    session = EditSession(store, "tester", committed=lambda path: None)
+    record = triage.accept(store, article, candidate, "tester")
+    session.created(record)
+    path = Path(record.path)
+    path.write_text(path.read_text() + "    # another editor was here\n")
+    store.apply_disk_changes(store.changes_on_disk())  # the screen has even reloaded it
+    with pytest.raises(EditRefused, match="changed on disk since it was written here"):
+        session.undo()
+    assert path.exists()
+
+    path.unlink()
+    store = ClaimStore.open(tree)
+    record = triage.accept(store, article, candidate, "tester")
+    session = EditSession(store, "tester", committed=lambda p: record.claim)  # git has it now
+    session.created(record)
+    with pytest.raises(EditRefused, match="committed since it was created"):
+        session.undo()
+    assert Path(record.path).exists()
+
 async def test_triage_refusal_keeps_the_typed_text(tree):
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:

@@ -1049,7 +1049,8 @@ class FactcheckApp(App[int]):
         )
 
     def _added(self, record: ClaimRecord) -> None:
-        """A claim this screen created: into the queue, the counts and the palette."""
+        """A claim this screen created: into the queue, the counts and the palette (and ctrl+z takes it back)."""
+        self.session.created(record)
         self.all_records = sorted(self.loaded_store.all(), key=lambda r: r.path)
         self._search[id(record)] = search_text(record)
         self._ordered_for = None
@@ -1063,6 +1064,14 @@ class FactcheckApp(App[int]):
             record, description = self.session.undo()
         except EditRefused as exc:
             self.notify(exc.message, title="Cannot undo", severity="warning")
+            return
+        if record.path not in self.loaded_store.records:  # its creation taken back: the file is gone
+            self.all_records = sorted(self.loaded_store.all(), key=lambda r: r.path)
+            self._search.pop(id(record), None)
+            self._ordered_for = None
+            self._count()
+            self.apply_view()
+            self.notify(f"Undid the creation of {record.id}: its file is removed", timeout=3)
             return
         self.refresh_current(record)
         self.notify(f"Undid {description} on {record.id}", timeout=3)
