@@ -126,12 +126,13 @@ def canonical_url(url: str) -> str:
     return f"{scheme.lower()}{sep}{host.lower()}{slash if path else ''}{path}"
 
 
+#: An ``@`` in the authority: after the first ``://`` and before the path, query or fragment.
+_CREDENTIALS = re.compile(r"(?>.*?://)[^/?#]*@", re.DOTALL)
+
+
 def has_credentials(url: str) -> bool:
     """Whether ``url`` carries a user name or password (``https://user:pass@host/``)."""
-    authority = url.partition("://")[2]
-    for end in "/?#":
-        authority = authority.split(end, 1)[0]
-    return "@" in authority
+    return _CREDENTIALS.match(url) is not None
 
 
 def sets_status(entry: Any) -> bool:
@@ -369,8 +370,10 @@ def source_rules(source: Any, today: dt.date, cited: Mapping[str, int], cls: typ
         if isinstance(value, str) and has_credentials(value):
             out.append(FieldError("url-credentials", "credentials do not belong in a claim file (user or password in the URL)", (*path, name)))
     url = getattr(source, "url", None)
-    if isinstance(url, str) and canonical_url(url) in cited:
-        out.append(FieldError("duplicate-source", f"this URL is already source {cited[canonical_url(url)] + 1} of this claim", (*path, "url")))
+    if isinstance(url, str) and cited:
+        first = cited.get(canonical_url(url))
+        if first is not None:
+            out.append(FieldError("duplicate-source", f"this URL is already source {first + 1} of this claim", (*path, "url")))
     return out
 
 
@@ -474,6 +477,7 @@ def claim_rules(
         out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
     previous: dt.datetime | None = None
     changes: list[tuple[int, Any]] = []  # (index, entry) of each entry that sets the status
+    created, status_action = Action.CREATED, Action.STATUS
     for index, entry in enumerate(claim.history):
         at = entry.at
         if at.date() > today:
@@ -483,7 +487,7 @@ def claim_rules(
                 FieldError("history-order", "history entry is earlier than the one before it; history is append-only, oldest first", ("history", index, "at"))
             )
         previous = at
-        if sets_status(entry):
+        if (entry.action is created or entry.field == "status" or entry.action is status_action) and entry.after is not None:  # sets_status, inline
             changes.append((index, entry))
     if claim.history and not changes:
         out.append(FieldError("history-status", f"history records no status; its last status change must be {claim.status.value!r}", ("history",)))

@@ -575,3 +575,27 @@ def test_json_control_scan_misses_no_control_character_in_rapidyamls_json():
                 looked += 1
                 assert json_may_hold_controls(parsed[0]), repr(raw)
     assert looked > 150  # each control and bidi character, in its forms that parse
+
+
+def test_credentials_are_found_exactly_where_the_authority_holds_an_at_sign():
+    """The one-pattern check agrees with the plain definition (the part after the first
+    "://" and before any "/", "?" or "#" holds "@") on every short string of URL pieces."""
+    import itertools
+
+    from factcheck.rules import has_credentials
+
+    def by_definition(url: str) -> bool:
+        authority = url.partition("://")[2]
+        for end in "/?#":
+            authority = authority.split(end, 1)[0]
+        return "@" in authority
+
+    pieces = ["a", ":", "/", "?", "#", "@", "://", "\n"]
+    checked = 0
+    for length in range(6):
+        for parts in itertools.product(pieces, repeat=length):
+            url = "".join(parts)
+            assert has_credentials(url) == by_definition(url), repr(url)
+            checked += 1
+    assert checked > 37000
+    assert has_credentials("https://user:pw@example.org/") and not has_credentials("https://web.archive.org/web/https://u:p@x.org/")
