@@ -115,8 +115,13 @@ def path_for(roots: Iterable[str], kind: str) -> FsPath:
 _TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra | None], "data": dict[str, Extra | None]}
 
 
+def _signer(key: bytes, version: str) -> hmac.HMAC:
+    """The MAC of a cache file's body, for this code version; fed with :meth:`update`."""
+    return hmac.new(key, version.encode() + b"\0", hashlib.sha256)  # SHA-256: in hardware on most CPUs
+
+
 def _mac(key: bytes, version: str, body: bytes | memoryview) -> bytes:
-    mac = hmac.new(key, version.encode() + b"\0", hashlib.sha256)  # SHA-256: in hardware on most CPUs
+    mac = _signer(key, version)
     mac.update(body)
     return mac.digest()
 
@@ -183,7 +188,7 @@ class Stream:
         key = _key()
         if key is None:
             return
-        self._mac = hmac.new(key, version.encode() + b"\0", hashlib.sha256)
+        self._mac = _signer(key, version)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")

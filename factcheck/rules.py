@@ -477,7 +477,6 @@ def claim_rules(
         out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
     previous: dt.datetime | None = None
     changes: list[tuple[int, Any]] = []  # (index, entry) of each entry that sets the status
-    created, status_action = Action.CREATED, Action.STATUS
     for index, entry in enumerate(claim.history):
         at = entry.at
         if at.date() > today:
@@ -487,7 +486,7 @@ def claim_rules(
                 FieldError("history-order", "history entry is earlier than the one before it; history is append-only, oldest first", ("history", index, "at"))
             )
         previous = at
-        if (entry.action is created or entry.field == "status" or entry.action is status_action) and entry.after is not None:  # sets_status, inline
+        if sets_status(entry):
             changes.append((index, entry))
     if claim.history and not changes:
         out.append(FieldError("history-status", f"history records no status; its last status change must be {claim.status.value!r}", ("history",)))
