@@ -291,11 +291,14 @@ VALUE = MaxLength(2 * SUMMARY.limit, lines=True)
 #: An http(s) URL with a host and no whitespace, as :func:`_http_url` checks it.
 HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
 
+#: A string that is not blank (not whitespace only, as ``str.strip`` sees it) holds a match.
+NOT_BLANK = r"\S"
+
 #: What each field validator checks, as constraints that other readers of the model
 #: use (the JSON Schema, the fast checker): ``pattern`` (searched), ``min_length``,
 #: ``max_length``, ``unique`` (list items), ``item_pattern`` (each list item).
 VALIDATOR_CONSTRAINTS: dict = {
-    _non_empty: {"min_length": 1, "pattern": r"\S"},
+    _non_empty: {"min_length": 1, "pattern": NOT_BLANK},
     _slug: {"pattern": SLUG_RE.pattern, "max_length": MAX_ID_LENGTH},
     _http_url: {"pattern": HTTP_URL_PATTERN},
     _unique_items: {"unique": True},

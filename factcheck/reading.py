@@ -290,19 +290,19 @@ class Parsed:
     record: Any = None
     fast: bool = True
     _data: Any = None
-    _emitted: tuple[bytes, int] | None = None
+    _emitted: yamlio.FastParse | None = None
     _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
     _lines: yamlio.BlockLines | None = None
 
     @property
     def json(self) -> bytes | None:
         """The file's data as rapidyaml's JSON, when read by the fast path."""
-        return self._emitted[0] if self._emitted is not None and self.fast else None
+        return self._emitted.json if self._emitted is not None and self.fast else None
 
     @property
     def data(self) -> Any:
         if self._data is None and self._emitted is not None and self.fast:
-            self._data = yamlio.decode_fast(*self._emitted)
+            self._data = yamlio.decode_fast(self._emitted.json, self._emitted.nodes)
             if self._data is None:  # rapidyaml and the JSON disagree: the strict reader decides
                 strict = yamlio.load_strict(self.path, self.raw)
                 self._data, self._root, self.problems, self.fast = strict.data, strict.root, strict.problems, False
@@ -323,7 +323,7 @@ class Parsed:
                 from factcheck.fastcheck import mapping_items
 
                 known = mapping_items(self.record) if self.record is not None else None
-                self._lines = yamlio.BlockLines(self.raw, *self._emitted, seq_maps=known)
+                self._lines = yamlio.BlockLines(self.raw, self._emitted.json, self._emitted.nodes, seq_maps=known)
             lines = [self._lines.locate(f.path, f.at_key) for f in findings]
             if all(found is not None for found in lines):
                 return sorted(Problem(self.path, *found, f.code, f.message) for found, f in zip(lines, findings, strict=True) if found)
@@ -362,7 +362,7 @@ def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
         if cls is not None:
             from factcheck.fastcheck import decode_record
 
-            record = decode_record(emitted[0], cls, emitted[1])
+            record = decode_record(emitted.json, cls, emitted.nodes)
             if record is not None:
                 return Parsed(path, raw, record=record, emitted=emitted)
         parsed = Parsed(path, raw, emitted=emitted)

@@ -25,7 +25,7 @@ import os
 import re
 import tempfile
 import threading
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
 
 import attrs
 
@@ -386,7 +386,14 @@ def _plain_nodes(tree: Any, specials: bool) -> bool:
 _EMIT_BUFFER = bytearray(1 << 20)
 
 
-def parse_fast(raw: bytes) -> tuple[bytes, int] | None:
+class FastParse(NamedTuple):
+    """A file as rapidyaml read it."""
+
+    json: bytes
+    nodes: int  # how many nodes rapidyaml read: one more than keys and items
+
+
+def parse_fast(raw: bytes) -> FastParse | None:
     """A well-formed plain file as JSON, with the number of nodes rapidyaml read; or None:
     "use the strict reader".
 
@@ -422,7 +429,7 @@ def parse_fast(raw: bytes) -> tuple[bytes, int] | None:
         specials = _SPECIAL_SCALAR.search(emitted) is not None
         if (specials or _may_have_properties(raw)) and not _plain_nodes(tree, specials):
             return None
-        return emitted, tree.size()
+        return FastParse(emitted, tree.size())
     except Exception:  # any doubt: the strict reader decides
         return None
 
@@ -442,7 +449,7 @@ def decode_fast(emitted: str | bytes, nodes: int) -> dict | None:
 def load_fast(raw: bytes) -> dict | None:
     """Plain data of a well-formed plain file, or None: "use the strict reader"."""
     parsed = parse_fast(raw)
-    return decode_fast(*parsed) if parsed is not None else None
+    return decode_fast(parsed.json, parsed.nodes) if parsed is not None else None
 
 
 _QUIET_LOCK = threading.Lock()

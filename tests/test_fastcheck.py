@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 
+import attrs
 import msgspec
 import pytest
 from conftest import OTHER_WITH_QUANTITIES, OTHER_YAML
 
-from factcheck import yamlio
+from factcheck import model, yamlio
 from factcheck.convert import structure
 from factcheck.fastcheck import decode_record, fast_claim
 from factcheck.model import Claim
@@ -45,6 +46,8 @@ MUTATIONS = {
     "bool for text": _set(("text",), True),
     "empty text": _set(("text",), ""),
     "blank text": _set(("quote",), "   \n "),
+    "blank reason, wide spaces": _set(("history", 0, "reason"), "\u3000\u2028\xa0\x85"),
+    "blank excerpt, controls": _set(("sources", 0, "excerpt"), "\x1c\x1f\x0b\t"),
     "bad id": _set(("id",), "Bad Id"),
     "long id": _set(("id",), "a" * 81),
     "unknown key": _set(("verdikt",), None),
@@ -194,10 +197,10 @@ def test_a_key_given_twice_at_any_level_is_never_read_straight_from_json():
     for path in files[:12]:
         raw = path.read_bytes()
         parsed = yamlio.parse_fast(raw)
-        record = decode_record(parsed[0], Claim, parsed[1]) if parsed is not None and path.name != "article.yaml" else None
+        record = decode_record(parsed.json, Claim, parsed.nodes) if parsed is not None and path.name != "article.yaml" else None
         if record is None:
             continue
-        assert 1 + written_nodes(record) == parsed[1]
+        assert 1 + written_nodes(record) == parsed.nodes
         lines = raw.splitlines(keepends=True)
         for index, line in enumerate(lines):
             key, colon, value = line.strip().removeprefix(b"- ").partition(b": ")
@@ -238,3 +241,67 @@ def test_written_nodes_counts_what_a_file_gives():
     # name, ones (2 items: 1 + 2 keys), tags (2 items), two (2 keys)
     assert written_nodes(Outer("n", [One(1), One(2, "x")], ["a", "b"], Two(1, "x"))) == 1 + (1 + 2 + 3) + (1 + 2) + (1 + 2)
     assert written_nodes(Outer("n", [])) == 2
+
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in range(0x110000) if not chr(c).strip()])
+def test_a_blank_field_never_reaches_the_struct(char):
+    """A claim file whose history editor is blank (every character ``str.strip`` removes,
+    written as a YAML escape): the struct that the file's JSON is decoded into does not
+    check blankness itself, the fast path still refuses it and the converter reports it."""
+    from pathlib import Path
+
+    path = next(p for p in sorted((Path(__file__).resolve().parent.parent / "claims").rglob("*.yaml")) if p.name != "article.yaml")
+    raw = path.read_bytes()
+    lines = raw.split(b"\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"    by: "))
+    for spelled in (f"\\u{ord(char):04x}", f"\\u{ord(char):04x}\\u{ord(char):04x}"):
+        lines[at] = f'    by: "{spelled}"'.encode()
+        changed = b"\n".join(lines)
+        with yamlio.quiet_stderr():
+            parsed = yamlio.parse_fast(changed)
+        assert parsed is not None
+        assert decode_record(parsed.json, Claim, parsed.nodes) is None
+        assert structure(yamlio.load_roundtrip(str(path), changed), Claim)[1], "the converter reports it"
+    lines[at] = f'    by: "a{char}"'.encode("utf-8", "surrogatepass") if char >= " " else b'    by: "a"'
+    parsed = yamlio.parse_fast(b"\n".join(lines))
+    assert parsed is not None and decode_record(parsed.json, Claim, parsed.nodes) is not None
+
+
+@attrs.define
+class _Leaf:
+    name: str = attrs.field(validator=model._non_empty)
+
+
+@attrs.define
+class _Branch:
+    label: str = attrs.field(validator=model._non_empty)
+    leaves: list[_Leaf] = attrs.field(factory=list)
+    note: str | None = None
+
+
+@attrs.define
+class _Tree:
+    title: str = attrs.field(validator=model._non_empty)
+    branches: list[_Branch] = attrs.field(factory=list)
+    top: _Leaf | None = None
+
+
+def test_blank_strings_are_found_at_every_level():
+    """The blank test of the fast path follows the model through nesting that claims do not
+    use today: a record inside a record, a list of items that hold records themselves."""
+    from factcheck import fastcheck
+
+    struct = fastcheck.struct_for(_Tree, blank_known=True)  # what decode_record decodes into
+
+    def tree(title="t", label="b", leaf="l", top="x"):
+        data = {"title": title, "branches": [{"label": "ok"}, {"label": label, "leaves": [{"name": "y"}, {"name": leaf}], "note": " "}]}
+        if top is not None:
+            data["top"] = {"name": top}
+        return msgspec.convert(data, struct)
+
+    assert fastcheck._no_blank(tree(), _Tree)
+    assert fastcheck._no_blank(tree(top=None), _Tree)
+    for blank in (" ", "\u3000\n"):
+        for where in ("title", "label", "leaf", "top"):
+            assert not fastcheck._no_blank(tree(**{where: blank}), _Tree), where

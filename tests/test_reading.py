@@ -244,11 +244,11 @@ def test_positions_from_lines_agree_with_the_composer():
             root = yaml.compose(raw, Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
             continue
-        data = yamlio.decode_fast(*parsed)
-        readers = [yamlio.BlockLines(raw, *parsed)]
-        record = decode_record(parsed[0], Claim, parsed[1])
+        data = yamlio.decode_fast(parsed.json, parsed.nodes)
+        readers = [yamlio.BlockLines(raw, parsed.json, parsed.nodes)]
+        record = decode_record(parsed.json, Claim, parsed.nodes)
         if record is not None:  # a claim: the count of item mappings comes from its struct
-            readers.append(yamlio.BlockLines(raw, *parsed, seq_maps=mapping_items(record)))
+            readers.append(yamlio.BlockLines(raw, parsed.json, parsed.nodes, seq_maps=mapping_items(record)))
         for lines in readers:
             for path in _paths_of(data):
                 for at_key in (False, True):
@@ -262,7 +262,7 @@ def test_positions_from_lines_agree_with_the_composer():
     for path in (REPO / "claims").rglob("*.yaml"):
         parsed = reading.parse(str(path), path.read_bytes(), None if path.name == "article.yaml" else Claim)
         if parsed.record is not None:
-            emitted, _ = parsed._emitted
+            emitted = parsed._emitted.json
             assert mapping_items(parsed.record) == emitted.count(b"{\n") - emitted.count(b'": {\n') - 1, path.name
 
 
@@ -701,7 +701,7 @@ def test_a_file_that_is_not_utf8_never_passes_the_fast_path():
                     tried += 1
                     parsed = yamlio.parse_fast(changed)
                     if parsed is not None:
-                        assert decode_record(parsed[0], Claim, parsed[1]) is None, (path.name, at, bad)
+                        assert decode_record(parsed.json, Claim, parsed.nodes) is None, (path.name, at, bad)
                         with pytest.raises((msgspec.DecodeError, UnicodeDecodeError)):
-                            msgspec.json.decode(parsed[0])
+                            msgspec.json.decode(parsed.json)
     assert tried > 7000
