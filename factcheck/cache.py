@@ -8,9 +8,10 @@
   *and* ctime all match (``touch -r`` after a same-size edit still changes ctime) and
   its article's text is the same.
 
-Three files per tree, each loaded only by the commands that need it: the problems
+Three caches per tree, each loaded only by the commands that need it: the problems
 (``validate``), the list rows (``list`` and the review screen) and the claims as JSON
-(``export``, ``show``).
+(``export``, ``show``). The rows, the largest, are kept in parts: one file per process
+that checked files in the last run (:class:`PartWriter`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-FORMAT = 5
+FORMAT = 6
 T = TypeVar("T")
 MAGIC = b"factcheck-cache\n"
 MAC_SIZE = 32
@@ -172,71 +173,138 @@ def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
         # a cache that cannot be written only costs time
 
 
-class Stream:
-    """A cache file written entry by entry as results come in, signed as it goes, so that
-    a large cache is never held whole in memory (nor copied into one buffer to be written).
+#: The first bytes of a part file (:class:`PartWriter`); a whole cache file starts with MAGIC.
+PART_MAGIC = b"factcheck-parts\n"
+_LENGTH = 4  # bytes of each chunk's length
 
-    ``count``: how many entries :meth:`add` will be given in all (the map's header comes
-    first); each value is already encoded, or None for a file with nothing to cache. The
-    file takes its place only at :meth:`commit`, and only with exactly ``count`` entries;
-    any failure leaves the old cache as it was.
+
+def part_path(base: FsPath, token: str) -> FsPath:
+    """This process's part of the cache ``base`` (a path from :func:`path_for`) in the run ``token``."""
+    return base.with_name(f"{base.stem}.{token}-{os.getpid()}.part")
+
+
+def _parts(base: FsPath) -> list[FsPath]:
+    """The part files of the cache ``base``, oldest first."""
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(base.parent):
+            if entry.name.startswith(base.stem + ".") and entry.name.endswith(".part"):
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat().st_mtime_ns, entry.name))
+    return [base.with_name(name) for _, name in sorted(found)]
+
+
+class PartWriter:
+    """One process's part of a cache kept in parts (the list rows): each process that
+    checks files writes the entries it made, so that none of them passes through another
+    process or is held whole in memory.
+
+    Written chunk by chunk (a 4-byte length, then a msgpack map) and signed again after
+    each chunk, over every chunk so far: the file is a whole, signed cache after every
+    :meth:`add`, and one cut off midway is ignored as a whole (its signature no longer
+    matches). Each value is already encoded, or None for a file with nothing to cache.
     """
 
-    def __init__(self, path: FsPath, version: str, count: int):
-        self.path, self.count, self.written = path, count, 0
-        self._file: Any = None
+    def __init__(self, path: FsPath, version: str):
+        self.path = path
+        self._fd: int | None = None
         key = _key()
         if key is None:
             return
         self._mac = _signer(key, version)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
-            self._file = os.fdopen(fd, "wb")
-            self._file.write(MAGIC + bytes(MAC_SIZE))  # the MAC goes here at the end
-            self._write(b"\xdf" + count.to_bytes(4, "big"))  # a msgpack map of ``count`` entries
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            self._write_all(PART_MAGIC + self._mac.digest())
         except OSError:
-            self.discard()
+            self.close()
 
-    def _write(self, chunk: bytes) -> None:
-        self._mac.update(chunk)
-        self._file.write(chunk)
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]  # type: ignore[arg-type]
 
     def add(self, items: Iterable[tuple[str, bytes | None]]) -> None:
-        if self._file is None:
+        if self._fd is None:
             return
         parts = []
         for path, value in items:
-            parts.append(_KEY_ENCODER.encode(path))
-            parts.append(value if value is not None else b"\xc0")  # msgpack nil
-            self.written += 1
+            if value is not None:
+                parts.append(_KEY_ENCODER.encode(path))
+                parts.append(value)
+        if not parts:
+            return
+        body = b"\xdf" + (len(parts) // 2).to_bytes(4, "big") + b"".join(parts)  # a msgpack map
+        chunk = len(body).to_bytes(_LENGTH, "big") + body
         try:
-            self._write(b"".join(parts))
+            self._write_all(chunk)
+            self._mac.update(chunk)
+            os.pwrite(self._fd, self._mac.digest(), len(PART_MAGIC))
         except OSError:
             self.discard()
 
-    def commit(self) -> None:
-        if self._file is None:
-            return
-        if self.written != self.count:
-            self.discard()
-            return
-        try:
-            self._file.seek(len(MAGIC))
-            self._file.write(self._mac.digest())
-            self._file.close()
-            self._file = None
-            os.replace(self._tmp, self.path)
-        except OSError:
-            self.discard()
+    def close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
 
     def discard(self) -> None:
-        if self._file is not None:
+        self.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+def load_parts(base: FsPath, kind: str, version: str, value: Any = None) -> dict:
+    """The entries of every part of the cache ``base`` that is whole and signed (a newer
+    part's entry wins over an older one's); entries of None are left out."""
+    key = _key()
+    if key is None:
+        return {}
+    decoder: msgspec.msgpack.Decoder[dict] = msgspec.msgpack.Decoder(_TYPES[kind] if value is None else dict[str, Extra[value] | None])
+    out: dict = {}
+    for path in _parts(base):
+        try:
+            with open(path, "rb") as handle:
+                blob = handle.read()
+        except OSError:
+            continue
+        size = len(PART_MAGIC) + MAC_SIZE
+        if not blob.startswith(PART_MAGIC) or len(blob) < size:
+            continue
+        body = memoryview(blob)[size:]
+        if not hmac.compare_digest(blob[len(PART_MAGIC) : size], _mac(key, version, body)):
+            continue
+        entries: dict = {}
+        at = 0
+        try:
+            while at < len(body):
+                length = int.from_bytes(body[at : at + _LENGTH], "big")
+                if length == 0 or at + _LENGTH + length > len(body):
+                    raise msgspec.DecodeError("a chunk runs past the end")
+                entries.update(decoder.decode(body[at + _LENGTH : at + _LENGTH + length]))
+                at += _LENGTH + length
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue
+        out.update(entries)
+    return {path: extra for path, extra in out.items() if extra is not None}
+
+
+def clear_parts(base: FsPath, keep: str) -> None:
+    """Remove the parts of the cache ``base`` but those of the run ``keep`` (and a whole-file
+    cache of the same name, from an older format)."""
+    for path in [base, *_parts(base)]:
+        if f".{keep}-" not in path.name:
             with contextlib.suppress(OSError):
-                self._file.close()
-            self._file = None
-        with contextlib.suppress(OSError, AttributeError):
-            os.unlink(self._tmp)
+                path.unlink()
+
+
+def drop_run(base: FsPath, token: str) -> None:
+    """Remove the parts that the run ``token`` wrote (a run that did not finish)."""
+    for path in _parts(base):
+        if f".{token}-" in path.name:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 _KEY_ENCODER = msgspec.msgpack.Encoder()

@@ -13,8 +13,10 @@ import datetime as dt
 import functools
 import gc
 import os
+import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path as FsPath
 
 import attrs
 import msgspec
@@ -68,6 +70,7 @@ class Job:
     want: Want
     rows_back: bool  # the rows, as objects, for the caller
     row_entries: bool  # the rows, encoded for the cache
+    rows_part: tuple[str, str] | None = None  # (rows cache, run): each process writes its own part of it
 
 
 @attrs.define
@@ -107,6 +110,9 @@ def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], da
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
         yamlio.stderr_discarded()
+        for writer in _PART_WRITERS.values():  # the parent's files, open here since the fork
+            writer.close()
+        _PART_WRITERS.clear()
         fast_parser_here(True)  # a forked helper inherits a screen's "not here"; its fd 2 is quiet
         # Checking makes many small objects and no reference cycles worth collecting:
         # the cyclic collector would only cost time in this short-lived process.
@@ -124,10 +130,15 @@ def _quote_index(folder: str) -> QuoteIndex | None:
 
 
 def _check_batch(paths: list[str], job: Job) -> list[Checked]:
-    """Check files; their bytes are hashed only for callers that watch them for changes."""
+    """Check files; their bytes are hashed only for callers that watch them for changes.
+
+    With ``job.rows_part`` the rows go into this process's part of the rows cache, not
+    back to the caller.
+    """
     out = []
     want = job.want
     hashed = want.digest
+    written: list[tuple[str, bytes | None]] = []
     for path in paths:
         folder = folder_of(path)
         result, raw, stat = check_claim_file(path, _quote_index(folder), _DAY, want, _POLICIES.get(folder))
@@ -135,10 +146,36 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
             row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, result.row))  # a named tuple: an array
+            if job.rows_part is not None:
+                written.append((path, row_entry))
+                row_entry = b""
         if row_entry or not job.rows_back:
             result.row = None  # sent once: as the cache entry, which the caller decodes (remember)
         out.append(Checked(result, stat, file_digest, row_entry))
+    if written:
+        _part_writer(job.rows_part).add(written)  # type: ignore[arg-type]
     return out
+
+
+#: The part of the rows cache that this process writes, by (cache, run, process): a
+#: helper forked meanwhile has its own (it must not write into its parent's file).
+_PART_WRITERS: dict[tuple[str, str, int], cache.PartWriter] = {}
+
+
+def _part_writer(rows_part: tuple[str, str]) -> cache.PartWriter:
+    key = (*rows_part, os.getpid())
+    try:
+        return _PART_WRITERS[key]
+    except KeyError:
+        base, token = rows_part
+        writer = _PART_WRITERS[key] = cache.PartWriter(cache.part_path(FsPath(base), token), cache.code_version())
+        return writer
+
+
+def _close_part(rows_part: tuple[str, str]) -> None:
+    writer = _PART_WRITERS.pop((*rows_part, os.getpid()), None)
+    if writer is not None:
+        writer.close()
 def _pack(item: Checked) -> tuple:
     """A result as plain tuples: pickling attrs objects costs more than checking them."""
     r = item.result
@@ -290,7 +327,7 @@ def check_tree(
         for folder, (t, published) in article_texts.items()
     }
 
-    row_cache = cache.load(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
+    row_cache = cache.load_parts(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
     data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
 
     results: dict[str, FileResult] = {}
@@ -320,12 +357,14 @@ def check_tree(
         to_parse.append(path)
     if on_rows and results:
         on_rows(list(results.values()))
-    stream = None
-    if reuse and to_parse and not rows:  # the rows cache: the rows of unchanged files, then the new ones as they come
-        kept = [(path, row) for path, row in cache.load(paths_of["rows"], "rows", version).items()
+    rows_part = None
+    if reuse and to_parse and not rows:
+        # The rows cache, in parts: this process's part takes the rows of unchanged files,
+        # and each process adds the rows of the files it checks (see _check_batch).
+        rows_part = (str(paths_of["rows"]), secrets.token_hex(6))
+        kept = [(path, row) for path, row in cache.load_parts(paths_of["rows"], "rows", version).items()
                 if path in new_entries and tuple(new_entries[path].stat) == row.stat]
-        stream = cache.Stream(paths_of["rows"], version, len(kept) + len(to_parse))
-        stream.add((path, _ENTRY_ENCODER.encode(row)) for path, row in kept)
+        _part_writer(rows_part).add((path, _ENTRY_ENCODER.encode(row)) for path, row in kept)
 
     def remember(batch: list[Checked]) -> None:
         for item in batch:
@@ -344,12 +383,10 @@ def check_tree(
                     result.claim_id,
                     list(result.related),
                 )
-                if item.row_entry and stream is None:
+                if item.row_entry:
                     new_rows[result.path] = msgspec.Raw(item.row_entry)
                 if data:
                     new_data[result.path] = cache.Extra(item.stat.key(), item.digest, result.data)
-        if stream is not None:
-            stream.add((item.result.path, item.row_entry or None) for item in batch)
         if progress:
             progress(len(results), len(tree.claims))
         if on_rows:
@@ -360,13 +397,15 @@ def check_tree(
     # review screen after a `validate` need not read those files again.
     want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
     try:
-        _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse), workers, remember, isolate, policies)
+        _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse, rows_part=rows_part), workers, remember, isolate, policies)
     except BaseException:
-        if stream is not None:
-            stream.discard()
+        if rows_part is not None:  # the old parts stay as they were; this run's go
+            _close_part(rows_part)
+            cache.drop_run(paths_of["rows"], rows_part[1])
         raise
-    if stream is not None:
-        stream.commit()
+    if rows_part is not None:  # every helper has ended: the parts of this run are whole
+        _close_part(rows_part)
+        cache.clear_parts(paths_of["rows"], keep=rows_part[1])
 
     for result in results.values():
         problems += result.problems
@@ -375,7 +414,11 @@ def check_tree(
     if reuse and (to_parse or len(new_entries) != len(entries)):
         cache.save(paths_of["validate"], "validate", version, new_entries)
     if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
-        cache.save(paths_of["rows"], "rows", version, new_rows)
+        token = secrets.token_hex(6)
+        writer = cache.PartWriter(cache.part_path(paths_of["rows"], token), version)
+        writer.add((path, bytes(entry) if isinstance(entry, msgspec.Raw) else _ENTRY_ENCODER.encode(entry)) for path, entry in new_rows.items())
+        writer.close()
+        cache.clear_parts(paths_of["rows"], keep=token)
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)
     return TreeResult(

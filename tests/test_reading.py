@@ -311,19 +311,34 @@ def test_jobs_1_and_jobs_2_give_identical_results(tmp_path):
 
 
 def test_the_rows_cache_written_while_checking_is_the_same_with_one_process_or_two(tmp_path, monkeypatch):
-    """validate writes the list rows as results come in, from this process and its helper:
-    the cache holds one row for every readable claim file either way."""
+    """validate writes the list rows as results come in, each process its own part: the
+    parts hold one row for every readable claim file either way, and a later run that
+    checks a file again replaces the parts of the run before."""
     generate.generate_real(PARALLEL_THRESHOLD + 150, tmp_path / "tree", broken=0.1, per_article=100)
     version = cache.code_version()
     loaded = []
     for jobs in (1, 2):
         monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
+        base = cache.path_for([str(tmp_path / "tree")], "rows")
         result = check_tree([tmp_path / "tree"], jobs=jobs)
-        rows = cache.load(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, reading.ClaimRow | None)
+        assert len(cache._parts(base)) == jobs  # this process's part, and the helper's
+        rows = cache.load_parts(base, "rows", version, reading.ClaimRow | None)
         assert len(rows) == result.files
         loaded.append({path: (extra.stat, extra.value) for path, extra in rows.items()})
     assert loaded[0] == loaded[1]
     assert sum(1 for _, row in loaded[0].values() if row is None) > 10  # the broken copies: no row, still an entry
+
+    changed = next(p for p in sorted((tmp_path / "tree").rglob("*.yaml")) if p.name != "article.yaml")
+    changed.write_bytes(changed.read_bytes() + b"# seen\n")
+    before = cache._parts(base)
+    check_tree([tmp_path / "tree"], jobs=2)  # one file to check: this process alone
+    after = cache._parts(base)
+    assert len(after) == 1 and not set(before) & set(after)
+    rows = cache.load_parts(base, "rows", version, reading.ClaimRow | None)
+    assert {path: (extra.stat, extra.value) for path, extra in rows.items() if path != str(changed)} == {
+        path: entry for path, entry in loaded[1].items() if path != str(changed)
+    }
+    assert tuple(rows[str(changed)].stat) == reading.FileStat.of(os.stat(changed)).key()
 
 # -- a cache that cannot lie ---------------------------------------------------------
 
@@ -357,33 +372,42 @@ def test_forged_or_corrupt_cache_is_ignored(tmp_path, capsys):
     assert run(capsys, "validate", str(root))[0] == 1
 
 
-def test_a_streamed_cache_file_takes_its_place_only_whole_and_signed(tmp_path):
-    """The rows cache is written entry by entry while files are checked: it replaces the
-    old one only with every entry it announced, entries of None are left out when
-    loading, and the signature covers the whole file, its entry count included."""
+def test_a_cache_part_is_whole_and_signed_after_every_chunk(tmp_path):
+    """A part of the rows cache is written chunk by chunk while files are checked: after
+    every chunk it loads whole; a part cut off, with a chunk taken out, forged, or
+    signed for other code is ignored as a whole, and the other parts still load."""
     version = cache.code_version()
-    target = tmp_path / "cache" / "rows-x.msgpack"
-    cache.save(target, "rows", version, {"old": cache.Extra((1, 2, 3, 4), b"", ["row"])})
+    base = tmp_path / "cache" / "rows-x.msgpack"
     encode = cache.msgspec.msgpack.encode
+    other = cache.PartWriter(base.with_name("rows-x.other-1.part"), version)
+    other.add([("o", encode(cache.Extra((9, 9, 9, 9), b"", ["o"])))])
+    other.close()
 
-    short = cache.Stream(target, version, 3)
-    short.add([("a", encode(cache.Extra((1, 1, 1, 1), b"", ["a"]))), ("b", None)])
-    short.commit()  # one entry missing: the old file stays
-    assert list(cache.load(target, "rows", version)) == ["old"]
-    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+    part = cache.PartWriter(cache.part_path(base, "run"), version)
+    part.add([("a", encode(cache.Extra((1, 1, 1, 1), b"", ["a"]))), ("b", None)])
+    assert sorted(cache.load_parts(base, "rows", version)) == ["a", "o"]  # whole after one chunk, None left out
+    part.add([("c", encode(cache.Extra((2, 2, 2, 2), b"d", ["c"])))])
+    part.add([])
+    part.close()
+    loaded = cache.load_parts(base, "rows", version)
+    assert sorted(loaded) == ["a", "c", "o"] and loaded["c"].value == ["c"] and loaded["c"].digest == b"d"
+    assert cache.load_parts(base, "rows", version + "x") == {}  # other code: nothing
 
-    whole = cache.Stream(target, version, 3)
-    whole.add([("a", encode(cache.Extra((1, 1, 1, 1), b"", ["a"]))), ("b", None)])
-    whole.add([("c", encode(cache.Extra((2, 2, 2, 2), b"d", ["c"])))])
-    whole.commit()
-    loaded = cache.load(target, "rows", version)
-    assert sorted(loaded) == ["a", "c"] and loaded["c"].value == ["c"] and loaded["c"].digest == b"d"
+    path = cache.part_path(base, "run")
+    blob = path.read_bytes()
+    header = len(cache.PART_MAGIC) + cache.MAC_SIZE
+    first = int.from_bytes(blob[header : header + 4], "big")
+    for broken in (
+        blob[:-1],  # cut off
+        blob[:header] + blob[header + 4 + first :],  # the first chunk taken out, the signature kept
+        blob[:header] + blob[header:].replace(b"\x01\x01\x01\x01", b"\x01\x01\x01\x02"),  # an entry edited
+        blob[: len(cache.PART_MAGIC)] + bytes(cache.MAC_SIZE) + blob[header:],  # no signature
+    ):
+        path.write_bytes(broken)
+        assert sorted(cache.load_parts(base, "rows", version)) == ["o"]
 
-    blob = target.read_bytes()
-    header = len(cache.MAGIC) + cache.MAC_SIZE
-    assert blob[header : header + 5] == b"\xdf\x00\x00\x00\x03"
-    target.write_bytes(blob[:header] + b"\xdf\x00\x00\x00\x02" + blob[header + 5 :])  # one entry fewer, same signature
-    assert cache.load(target, "rows", version) == {}
+    cache.clear_parts(base, keep="other")
+    assert [p.name for p in base.parent.iterdir()] == ["rows-x.other-1.part"]
 
 
 def test_a_run_that_fails_midway_leaves_the_rows_cache_as_it_was(tmp_path, capsys, monkeypatch):
@@ -391,8 +415,9 @@ def test_a_run_that_fails_midway_leaves_the_rows_cache_as_it_was(tmp_path, capsy
 
     root = make_tree(tmp_path)
     assert run(capsys, "validate", str(root))[0] == 0
-    rows_file = cache.path_for([str(root)], "rows")
-    before = rows_file.read_bytes()
+    base = cache.path_for([str(root)], "rows")
+    before = {path: path.read_bytes() for path in base.parent.iterdir()}
+    assert any(path.name.endswith(".part") for path in before)
     path = root / "test-article" / "support-rose.yaml"
     path.write_text(path.read_text() + "# changed\n")
 
@@ -402,8 +427,7 @@ def test_a_run_that_fails_midway_leaves_the_rows_cache_as_it_was(tmp_path, capsy
     monkeypatch.setattr(validate, "_run", broken)
     with pytest.raises(KeyboardInterrupt):
         validate.check_tree([root])
-    assert rows_file.read_bytes() == before
-    assert not [p for p in rows_file.parent.iterdir() if p.name.endswith(".tmp")]
+    assert {path: path.read_bytes() for path in base.parent.iterdir()} == before
 
 def test_a_pickle_in_the_cache_folder_never_runs(tmp_path, capsys):
     root = make_tree(tmp_path)
