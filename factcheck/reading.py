@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from factcheck import yamlio
+from factcheck import fastcheck, yamlio
 from factcheck.convert import FieldError, structure
 from factcheck.model import Article, Claim, Stance, assignee_of
 from factcheck.problems import Problem
@@ -320,9 +320,7 @@ class Parsed:
             return sorted(Problem(self.path, *yamlio._locate_node(self._root, f.path, f.at_key), f.code, f.message) for f in findings)
         if self.fast and self._emitted is not None:  # plain block style: found from the lines
             if self._lines is None:
-                from factcheck.fastcheck import mapping_items
-
-                known = mapping_items(self.record) if self.record is not None else None
+                known = fastcheck.mapping_items(self.record) if self.record is not None else None
                 self._lines = yamlio.BlockLines(self.raw, self._emitted.json, self._emitted.nodes, seq_maps=known)
             lines = [self._lines.locate(f.path, f.at_key) for f in findings]
             if all(found is not None for found in lines):
@@ -360,9 +358,7 @@ def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
                 emitted = yamlio.parse_fast(raw)
     if emitted is not None:
         if cls is not None:
-            from factcheck.fastcheck import decode_record
-
-            record = decode_record(emitted.json, cls, emitted.nodes)
+            record = fastcheck.decode_record(emitted.json, cls, emitted.nodes)
             if record is not None:
                 return Parsed(path, raw, record=record, emitted=emitted)
         parsed = Parsed(path, raw, emitted=emitted)
@@ -378,12 +374,10 @@ def read_record(path: str, raw: bytes, cls: type, rules: Callable[[Any], list[Fi
     A valid record comes back as the attrs object, or, without ``want_attrs``, as the
     fast checker's struct (same fields, cheaper).
     """
-    from factcheck.fastcheck import fast_record
-
     parsed = parse(path, raw, cls)
     if parsed.problems:
         return None, None, parsed.problems
-    obj = parsed.record if parsed.record is not None else fast_record(parsed.data, cls)
+    obj = parsed.record if parsed.record is not None else fastcheck.fast_record(parsed.data, cls)
     if parsed.problems:
         return None, None, parsed.problems
     if obj is not None and want_attrs:
@@ -540,15 +534,13 @@ def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt
 
 
 def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want, review: ReviewPolicy | None = None) -> FileResult:
-    from factcheck.fastcheck import encode_claim, fast_claim
-
     parsed = parse(path, raw, Claim)
     reader = "fast" if parsed.fast else "strict"
     if parsed.problems:
         return FileResult(path, parsed.problems, None, [], reader=reader)
     record, json = parsed.record, parsed.json
     if record is None:
-        record = fast_claim(parsed.data)
+        record = fastcheck.fast_claim(parsed.data)
         if parsed.problems:  # the JSON disagreed with rapidyaml and the strict reader found problems
             return FileResult(path, parsed.problems, None, [], reader="strict")
         json = None
@@ -570,7 +562,7 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     cacheable = not any(p.code == "future-date" for p in problems)
     data = None
     if want.data and record is not None:
-        data = json_safe_bytes(encode_claim(record))
+        data = json_safe_bytes(fastcheck.encode_claim(record))
     return FileResult(
         path, problems, checked.id, list(checked.related), claim, cacheable,
         ClaimRow.of(checked) if want.row else None, data, reader,

@@ -28,12 +28,17 @@ _QUOTE_MAP = str.maketrans(
         "\u00a0": " ", "\u2009": " ", "\u202f": " ",
     }
 )
-_SPACE = re.compile(r"\s+")
+#: A character that :data:`_QUOTE_MAP` changes (``str.translate`` costs a look-up per character).
+_CURLY = re.compile("[" + "".join(map(chr, _QUOTE_MAP)) + "]")
+#: Whitespace other than one plain space: what :func:`normalize` has to change.
+_UNEVEN_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
 def normalize(text: str) -> str:
     """Text with curly quotes made straight and every run of whitespace one space."""
-    return _SPACE.sub(" ", text.translate(_QUOTE_MAP)).strip()
+    if not text.isascii() and _CURLY.search(text):
+        text = text.translate(_QUOTE_MAP)
+    return _UNEVEN_SPACE.sub(" ", text).strip()
 
 
 @functools.lru_cache(maxsize=64)

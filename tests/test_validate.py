@@ -349,3 +349,25 @@ def test_every_file_is_checked_once_whatever_the_batches(monkeypatch, count):
     paths = [f"f{i}.yaml" for i in range(count)]
     validate._run(paths, {}, validate.today(), None, 1, None)
     assert seen == paths
+
+
+def test_normalize_is_the_plain_definition():
+    """normalize looks for work before doing it; the answer is that of the plain definition
+    (translate every character, one space for every run of whitespace) on every short
+    string of the characters that matter."""
+    import itertools
+    import re
+
+    from factcheck import rules
+
+    def plain(text):
+        return re.sub(r"\s+", " ", text.translate(rules._QUOTE_MAP)).strip()
+
+    alphabet = ["a", " ", "\t", "\n", "\u00a0", "\u2019", "\u201c", "\u3000", "\u2028", "é"]
+    tried = 0
+    for length in range(5):
+        for chars in itertools.product(alphabet, repeat=length):
+            text = "".join(chars)
+            assert rules.normalize(text) == plain(text), repr(text)
+            tried += 1
+    assert tried > 10_000
