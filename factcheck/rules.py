@@ -28,17 +28,19 @@ _QUOTE_MAP = str.maketrans(
         "\u00a0": " ", "\u2009": " ", "\u202f": " ",
     }
 )
-#: A character that :data:`_QUOTE_MAP` changes (``str.translate`` costs a look-up per character).
-_CURLY = re.compile("[" + "".join(map(chr, _QUOTE_MAP)) + "]")
-#: Whitespace other than one plain space: what :func:`normalize` has to change.
-_UNEVEN_SPACE = re.compile(r"\s{2,}|[^\S ]")
+#: :data:`_QUOTE_MAP` as (character, replacement) pairs: ``str.replace`` of the few that
+#: occur is a hundred times faster than ``str.translate`` (a look-up per character) on
+#: an article's text.
+_QUOTE_PAIRS = tuple((chr(code), straight) for code, straight in _QUOTE_MAP.items())
 
 
 def normalize(text: str) -> str:
     """Text with curly quotes made straight and every run of whitespace one space."""
-    if not text.isascii() and _CURLY.search(text):
-        text = text.translate(_QUOTE_MAP)
-    return _UNEVEN_SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        for curly, straight in _QUOTE_PAIRS:
+            if curly in text:
+                text = text.replace(curly, straight)
+    return " ".join(text.split())  # str.split's whitespace is that of \s
 
 
 @functools.lru_cache(maxsize=64)
