@@ -127,6 +127,20 @@ def _mac(key: bytes, version: str, body: bytes | memoryview) -> bytes:
     return mac.digest()
 
 
+def _signed_body(path: FsPath, magic: bytes, key: bytes, version: str) -> memoryview | None:
+    """The body of a cache file that starts with ``magic`` and whose signature holds, else None."""
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    size = len(magic) + MAC_SIZE
+    if not blob.startswith(magic) or len(blob) < size:
+        return None
+    body = memoryview(blob)[size:]
+    return body if hmac.compare_digest(blob[len(magic) : size], _mac(key, version, body)) else None
+
+
 def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
     """The entries of a cache file, or {} for a missing, foreign, stale, corrupt or forged one.
 
@@ -134,18 +148,8 @@ def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
     named tuple, say) instead of as plain data.
     """
     key = _key()
-    if key is None:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
-    except OSError:
-        return {}
-    size = len(MAGIC) + MAC_SIZE
-    if not blob.startswith(MAGIC) or len(blob) < size:
-        return {}
-    mac, body = blob[len(MAGIC):size], memoryview(blob)[size:]
-    if not hmac.compare_digest(mac, _mac(key, version, body)):
+    body = _signed_body(path, MAGIC, key, version) if key is not None else None
+    if body is None:
         return {}
     try:
         entries: dict = msgspec.msgpack.decode(body, type=_TYPES[kind] if value is None else dict[str, Extra[value] | None])
@@ -264,16 +268,8 @@ def load_parts(base: FsPath, kind: str, version: str, value: Any = None) -> dict
     decoder: msgspec.msgpack.Decoder[dict] = msgspec.msgpack.Decoder(_TYPES[kind] if value is None else dict[str, Extra[value] | None])
     out: dict = {}
     for path in _parts(base):
-        try:
-            with open(path, "rb") as handle:
-                blob = handle.read()
-        except OSError:
-            continue
-        size = len(PART_MAGIC) + MAC_SIZE
-        if not blob.startswith(PART_MAGIC) or len(blob) < size:
-            continue
-        body = memoryview(blob)[size:]
-        if not hmac.compare_digest(blob[len(PART_MAGIC) : size], _mac(key, version, body)):
+        body = _signed_body(path, PART_MAGIC, key, version)
+        if body is None:
             continue
         entries: dict = {}
         at = 0

@@ -138,6 +138,7 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
     out = []
     want = job.want
     hashed = want.digest
+    rows_part = job.rows_part
     written: list[tuple[str, bytes | None]] = []
     for path in paths:
         folder = folder_of(path)
@@ -146,14 +147,14 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
             row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, result.row))  # a named tuple: an array
-            if job.rows_part is not None:
+            if rows_part is not None:
                 written.append((path, row_entry))
                 row_entry = b""
         if row_entry or not job.rows_back:
             result.row = None  # sent once: as the cache entry, which the caller decodes (remember)
         out.append(Checked(result, stat, file_digest, row_entry))
-    if written:
-        _part_writer(job.rows_part).add(written)  # type: ignore[arg-type]
+    if written and rows_part is not None:
+        _part_writer(rows_part).add(written)
     return out
 
 
@@ -176,6 +177,8 @@ def _close_part(rows_part: tuple[str, str]) -> None:
     writer = _PART_WRITERS.pop((*rows_part, os.getpid()), None)
     if writer is not None:
         writer.close()
+
+
 def _pack(item: Checked) -> tuple:
     """A result as plain tuples: pickling attrs objects costs more than checking them."""
     r = item.result

@@ -363,11 +363,11 @@ def test_normalize_is_the_plain_definition():
     def plain(text):
         return re.sub(r"\s+", " ", text.translate(rules._QUOTE_MAP)).strip()
 
-    alphabet = ["a", " ", "\t", "\n", "\u00a0", "\u2019", "\u201c", "\u3000", "\u2028", "é"]
+    alphabet = ["a", " ", "\t", "\n", "\u3000", "\u2028", "é", *map(chr, rules._QUOTE_MAP)]  # every curly quote
     tried = 0
-    for length in range(5):
+    for length in range(4):
         for chars in itertools.product(alphabet, repeat=length):
             text = "".join(chars)
             assert rules.normalize(text) == plain(text), repr(text)
             tried += 1
-    assert tried > 10_000
+    assert tried > 8_000
