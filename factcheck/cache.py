@@ -27,13 +27,13 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-FORMAT = 6
+FORMAT = 7
 T = TypeVar("T")
 MAGIC = b"factcheck-cache\n"
 MAC_SIZE = 32
 
 
-class Entry(msgspec.Struct, array_like=True):
+class Entry(msgspec.Struct, Generic[T], array_like=True):
     """What checking one claim file found, and what says the file is unchanged."""
 
     stat: tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (reading.FileStat)
@@ -42,6 +42,7 @@ class Entry(msgspec.Struct, array_like=True):
     problems: list[tuple[str, int, int, str, str, str]]
     claim_id: str | None
     related: list[str]
+    line: T | None  # what a listing shows of the claim (None: not a valid claim)
 
 
 class Extra(msgspec.Struct, Generic[T], array_like=True):
@@ -116,6 +117,10 @@ def path_for(roots: Iterable[str], kind: str) -> FsPath:
 _TYPES = {"validate": dict[str, Entry], "rows": dict[str, Extra | None], "data": dict[str, Extra | None]}
 
 
+def _typed(kind: str, value: Any) -> Any:
+    return dict[str, Entry[value]] if kind == "validate" else dict[str, Extra[value] | None]
+
+
 def _signer(key: bytes, version: str) -> hmac.HMAC:
     """The MAC of a cache file's body, for this code version; fed with :meth:`update`."""
     return hmac.new(key, version.encode() + b"\0", hashlib.sha256)  # SHA-256: in hardware on most CPUs
@@ -144,15 +149,15 @@ def _signed_body(path: FsPath, magic: bytes, key: bytes, version: str) -> memory
 def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
     """The entries of a cache file, or {} for a missing, foreign, stale, corrupt or forged one.
 
-    ``value``: the type of each :class:`Extra`'s value, decoded as such (a row as its
-    named tuple, say) instead of as plain data.
+    ``value``: the type of each :class:`Extra`'s value (or of each :class:`Entry`'s line),
+    decoded as such (a row as its named tuple, say) instead of as plain data.
     """
     key = _key()
     body = _signed_body(path, MAGIC, key, version) if key is not None else None
     if body is None:
         return {}
     try:
-        entries: dict = msgspec.msgpack.decode(body, type=_TYPES[kind] if value is None else dict[str, Extra[value] | None])
+        entries: dict = msgspec.msgpack.decode(body, type=_TYPES[kind] if value is None else _typed(kind, value))
     except (msgspec.DecodeError, msgspec.ValidationError):
         return {}
     return entries if kind == "validate" else {path: extra for path, extra in entries.items() if extra is not None}
@@ -265,7 +270,7 @@ def load_parts(base: FsPath, kind: str, version: str, value: Any = None) -> dict
     key = _key()
     if key is None:
         return {}
-    decoder: msgspec.msgpack.Decoder[dict] = msgspec.msgpack.Decoder(_TYPES[kind] if value is None else dict[str, Extra[value] | None])
+    decoder: msgspec.msgpack.Decoder[dict] = msgspec.msgpack.Decoder(_TYPES[kind] if value is None else _typed(kind, value))
     out: dict = {}
     for path in _parts(base):
         body = _signed_body(path, PART_MAGIC, key, version)
@@ -291,14 +296,6 @@ def clear_parts(base: FsPath, keep: str) -> None:
     cache of the same name, from an older format)."""
     for path in [base, *_parts(base)]:
         if f".{keep}-" not in path.name:
-            with contextlib.suppress(OSError):
-                path.unlink()
-
-
-def drop_run(base: FsPath, token: str) -> None:
-    """Remove the parts that the run ``token`` wrote (a run that did not finish)."""
-    for path in _parts(base):
-        if f".{token}-" in path.name:
             with contextlib.suppress(OSError):
                 path.unlink()
 

@@ -255,12 +255,12 @@ def list_(args: argparse.Namespace) -> int:
     printed = 0
 
     def line(result) -> tuple | None:
-        row = result.row
-        if row is None:
+        listed = result.line
+        if listed is None:
             return (escape_line(stem(result.path)), "invalid", "", "", f"{len(result.problems)} problems: run factcheck validate")
-        if (args.status and row.status != args.status) or (args.verdict and row.verdict != args.verdict) or (args.kind and row.kind != args.kind):
+        if (args.status and listed.status != args.status) or (args.verdict and listed.verdict != args.verdict) or (args.kind and listed.kind != args.kind):
             return None
-        return (row.id, row.status, row.verdict or "-", str(row.supports + row.refutes + row.context), escape_line(row.text))
+        return (listed.id, listed.status, listed.verdict or "-", str(listed.sources), escape_line(listed.text))
 
     def show(entry: tuple | None) -> None:
         nonlocal printed
@@ -283,7 +283,7 @@ def list_(args: argparse.Namespace) -> int:
             known[result.path] = line(result)
         flush()
 
-    check_tree([root], rows=True, on_rows=arrived)
+    check_tree([root], on_rows=arrived)
     flush(everything=True)
     if not printed:
         print("no claims match")

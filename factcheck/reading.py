@@ -484,6 +484,23 @@ class ClaimRow(NamedTuple):
         )
 
 
+class ListLine(NamedTuple):
+    """What ``factcheck list`` shows of a claim. It is kept with the claim's problems in
+    the validate cache, so that listing after a ``validate`` reads neither the files nor
+    the list rows of the review screen."""
+
+    id: str
+    status: str
+    verdict: str | None
+    kind: str
+    sources: int
+    text: str
+
+    @classmethod
+    def of(cls, claim: Any) -> "ListLine":
+        return cls(claim.id, claim.status.value, claim.verdict.value if claim.verdict else None, claim.kind.value, len(claim.sources), claim.text)
+
+
 @attrs.define
 class FileResult:
     """What checking one claim file found."""
@@ -497,6 +514,7 @@ class FileResult:
     row: ClaimRow | None = None
     data: bytes | None = None  # the valid claim as JSON (the export shape), when asked for
     reader: str = ""  # "fast" or "strict": which parser read the file
+    line: ListLine | None = None  # what a listing shows (a valid claim only)
 
 
 def stem(path: str) -> str:
@@ -565,7 +583,7 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
         data = json_safe_bytes(fastcheck.encode_claim(record))
     return FileResult(
         path, problems, checked.id, list(checked.related), claim, cacheable,
-        ClaimRow.of(checked) if want.row else None, data, reader,
+        ClaimRow.of(checked) if want.row else None, data, reader, ListLine.of(checked),
     )
 
 

@@ -16,7 +16,6 @@ import os
 import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from pathlib import Path as FsPath
 
 import attrs
 import msgspec
@@ -29,6 +28,7 @@ from factcheck.reading import (
     ClaimRow,
     FileResult,
     FileStat,
+    ListLine,
     Want,
     check_claim_file,
     claim_names,
@@ -70,7 +70,6 @@ class Job:
     want: Want
     rows_back: bool  # the rows, as objects, for the caller
     row_entries: bool  # the rows, encoded for the cache
-    rows_part: tuple[str, str] | None = None  # (rows cache, run): each process writes its own part of it
 
 
 @attrs.define
@@ -110,9 +109,6 @@ def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], da
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
         yamlio.stderr_discarded()
-        for writer in _PART_WRITERS.values():  # the parent's files, open here since the fork
-            writer.close()
-        _PART_WRITERS.clear()
         fast_parser_here(True)  # a forked helper inherits a screen's "not here"; its fd 2 is quiet
         # Checking makes many small objects and no reference cycles worth collecting:
         # the cyclic collector would only cost time in this short-lived process.
@@ -130,16 +126,10 @@ def _quote_index(folder: str) -> QuoteIndex | None:
 
 
 def _check_batch(paths: list[str], job: Job) -> list[Checked]:
-    """Check files; their bytes are hashed only for callers that watch them for changes.
-
-    With ``job.rows_part`` the rows go into this process's part of the rows cache, not
-    back to the caller.
-    """
+    """Check files; their bytes are hashed only for callers that watch them for changes."""
     out = []
     want = job.want
     hashed = want.digest
-    rows_part = job.rows_part
-    written: list[tuple[str, bytes | None]] = []
     for path in paths:
         folder = folder_of(path)
         result, raw, stat = check_claim_file(path, _quote_index(folder), _DAY, want, _POLICIES.get(folder))
@@ -147,48 +137,22 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
             row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, result.row))  # a named tuple: an array
-            if rows_part is not None:
-                written.append((path, row_entry))
-                row_entry = b""
         if row_entry or not job.rows_back:
             result.row = None  # sent once: as the cache entry, which the caller decodes (remember)
         out.append(Checked(result, stat, file_digest, row_entry))
-    if written and rows_part is not None:
-        _part_writer(rows_part).add(written)
     return out
-
-
-#: The part of the rows cache that this process writes, by (cache, run, process): a
-#: helper forked meanwhile has its own (it must not write into its parent's file).
-_PART_WRITERS: dict[tuple[str, str, int], cache.PartWriter] = {}
-
-
-def _part_writer(rows_part: tuple[str, str]) -> cache.PartWriter:
-    key = (*rows_part, os.getpid())
-    try:
-        return _PART_WRITERS[key]
-    except KeyError:
-        base, token = rows_part
-        writer = _PART_WRITERS[key] = cache.PartWriter(cache.part_path(FsPath(base), token), cache.code_version())
-        return writer
-
-
-def _close_part(rows_part: tuple[str, str]) -> None:
-    writer = _PART_WRITERS.pop((*rows_part, os.getpid()), None)
-    if writer is not None:
-        writer.close()
 
 
 def _pack(item: Checked) -> tuple:
     """A result as plain tuples: pickling attrs objects costs more than checking them."""
     r = item.result
     return (r.path, tuple(p.as_tuple() for p in r.problems), r.claim_id, tuple(r.related), r.claim,
-            r.cacheable, r.row, r.data, r.reader, tuple(item.stat) if item.stat else None, item.digest, item.row_entry)
+            r.cacheable, r.row, r.data, r.reader, r.line, tuple(item.stat) if item.stat else None, item.digest, item.row_entry)
 
 
 def _unpack(packed: tuple) -> Checked:
-    path, problems, claim_id, related, claim, cacheable, row, data, reader, stat, file_digest, row_entry = packed
-    result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row, data, reader)
+    path, problems, claim_id, related, claim, cacheable, row, data, reader, line, stat, file_digest, row_entry = packed
+    result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row, data, reader, line)
     return Checked(result, FileStat(*stat) if stat else None, file_digest, row_entry)
 
 
@@ -257,7 +221,7 @@ def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, articl
 
 
 def _from_entry(path: str, entry: cache.Entry) -> FileResult:
-    return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related))
+    return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related), line=entry.line)
 
 
 def _without_cyclic_gc(function: Callable) -> Callable:
@@ -306,7 +270,7 @@ def check_tree(
     version = cache.code_version()
     reuse = use_cache and not keep_claims
     paths_of = {kind: cache.path_for(paths, kind) for kind in ("validate", "rows", "data")}
-    entries = cache.load(paths_of["validate"], "validate", version) if reuse else {}
+    entries = cache.load(paths_of["validate"], "validate", version, ListLine) if reuse else {}
     tree = discover(paths, look=bool(entries))  # nothing cached: nothing to compare signatures with
     day = today()
     problems: list[Problem] = list(tree.problems)
@@ -360,14 +324,6 @@ def check_tree(
         to_parse.append(path)
     if on_rows and results:
         on_rows(list(results.values()))
-    rows_part = None
-    if reuse and to_parse and not rows:
-        # The rows cache, in parts: this process's part takes the rows of unchanged files,
-        # and each process adds the rows of the files it checks (see _check_batch).
-        rows_part = (str(paths_of["rows"]), secrets.token_hex(6))
-        kept = [(path, row) for path, row in cache.load_parts(paths_of["rows"], "rows", version).items()
-                if path in new_entries and tuple(new_entries[path].stat) == row.stat]
-        _part_writer(rows_part).add((path, _ENTRY_ENCODER.encode(row)) for path, row in kept)
 
     def remember(batch: list[Checked]) -> None:
         for item in batch:
@@ -385,6 +341,7 @@ def check_tree(
                     [p.as_tuple() for p in result.problems],
                     result.claim_id,
                     list(result.related),
+                    result.line,
                 )
                 if item.row_entry:
                     new_rows[result.path] = msgspec.Raw(item.row_entry)
@@ -396,19 +353,11 @@ def check_tree(
             on_rows([item.result for item in batch])
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    # Rows are made for every file read (cheap next to reading it), so that `list` or the
-    # review screen after a `validate` need not read those files again.
-    want = Want(claim=keep_claims, row=True, data=data, digest=rows or data or keep_claims)
-    try:
-        _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse, rows_part=rows_part), workers, remember, isolate, policies)
-    except BaseException:
-        if rows_part is not None:  # the old parts stay as they were; this run's go
-            _close_part(rows_part)
-            cache.drop_run(paths_of["rows"], rows_part[1])
-        raise
-    if rows_part is not None:  # every helper has ended: the parts of this run are whole
-        _close_part(rows_part)
-        cache.clear_parts(paths_of["rows"], keep=rows_part[1])
+    # The review screen's rows (with their search texts, about half the size of a claim
+    # file) are made only for a caller that asks for them: a listing takes each claim's
+    # line, which the validate cache keeps with its problems.
+    want = Want(claim=keep_claims, row=rows, data=data, digest=rows or data or keep_claims)
+    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse and rows), workers, remember, isolate, policies)
 
     for result in results.values():
         problems += result.problems

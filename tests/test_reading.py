@@ -310,35 +310,44 @@ def test_jobs_1_and_jobs_2_give_identical_results(tmp_path):
 
 
 
-def test_the_rows_cache_written_while_checking_is_the_same_with_one_process_or_two(tmp_path, monkeypatch):
-    """validate writes the list rows as results come in, each process its own part: the
-    parts hold one row for every readable claim file either way, and a later run that
-    checks a file again replaces the parts of the run before."""
+def test_validate_keeps_each_list_line_with_its_problems_and_leaves_the_rows_to_the_screen(tmp_path, monkeypatch):
+    """validate keeps each claim's list line in its own cache, the same with one process
+    or two, and writes no rows cache; a screen's run (rows) writes the rows cache, again
+    the same either way, and a listing after validate reads no claim file."""
     generate.generate_real(PARALLEL_THRESHOLD + 150, tmp_path / "tree", broken=0.1, per_article=100)
     version = cache.code_version()
-    loaded = []
+    lines, rows = [], []
     for jobs in (1, 2):
         monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
-        base = cache.path_for([str(tmp_path / "tree")], "rows")
         result = check_tree([tmp_path / "tree"], jobs=jobs)
-        assert len(cache._parts(base)) == jobs  # this process's part, and the helper's
-        rows = cache.load_parts(base, "rows", version, reading.ClaimRow | None)
-        assert len(rows) == result.files
-        loaded.append({path: (extra.stat, extra.value) for path, extra in rows.items()})
-    assert loaded[0] == loaded[1]
-    assert sum(1 for _, row in loaded[0].values() if row is None) > 10  # the broken copies: no row, still an entry
+        assert not cache._parts(cache.path_for([str(tmp_path / "tree")], "rows"))
+        entries = cache.load(cache.path_for([str(tmp_path / "tree")], "validate"), "validate", version, reading.ListLine)
+        assert len(entries) == result.files
+        lines.append({path: (tuple(entry.stat), entry.line) for path, entry in entries.items()})
+        check_tree([tmp_path / "tree"], jobs=jobs, rows=True, use_cache=False)  # no cache: every file checked again
+        screen = check_tree([tmp_path / "tree"], jobs=jobs, rows=True)
+        assert screen.parsed == result.files  # validate made no rows: the screen checks every file once ...
+        assert check_tree([tmp_path / "tree"], jobs=jobs, rows=True).parsed == 0  # ... and then has them
+        made = cache.load_parts(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, reading.ClaimRow | None)
+        rows.append({path: (extra.stat, extra.value) for path, extra in made.items()})
+    assert lines[0] == lines[1] and rows[0] == rows[1]
+    broken = [path for path, (_, line) in lines[0].items() if line is None]
+    assert len(broken) > 10  # the broken copies: no line, still an entry
+    some = next(path for path, (_, line) in lines[0].items() if line is not None)
+    assert lines[0][some][1] == reading.ListLine.of(reading.check_claim_file(some, None, reading.today(), reading.Want(claim=True))[0].claim)
 
-    changed = next(p for p in sorted((tmp_path / "tree").rglob("*.yaml")) if p.name != "article.yaml")
-    changed.write_bytes(changed.read_bytes() + b"# seen\n")
-    before = cache._parts(base)
-    check_tree([tmp_path / "tree"], jobs=2)  # one file to check: this process alone
-    after = cache._parts(base)
-    assert len(after) == 1 and not set(before) & set(after)
-    rows = cache.load_parts(base, "rows", version, reading.ClaimRow | None)
-    assert {path: (extra.stat, extra.value) for path, extra in rows.items() if path != str(changed)} == {
-        path: entry for path, entry in loaded[1].items() if path != str(changed)
-    }
-    assert tuple(rows[str(changed)].stat) == reading.FileStat.of(os.stat(changed)).key()
+    read_file, claims_read = reading.read_file, []
+
+    def counted(path, *args, **kwargs):
+        if path.endswith(".yaml") and os.path.basename(path) != "article.yaml":
+            claims_read.append(path)
+        return read_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_file", counted)
+    listed = check_tree([tmp_path / "tree"], jobs=2)
+    uncached = set(lines[1]) ^ {str(p) for p in (tmp_path / "tree").rglob("*.yaml") if p.name != "article.yaml"}
+    assert listed.parsed == len(claims_read) == len(uncached)  # only what the cache cannot hold (a future date)
+    assert set(claims_read) == uncached
 
 # -- a cache that cannot lie ---------------------------------------------------------
 
@@ -410,10 +419,11 @@ def test_a_cache_part_is_whole_and_signed_after_every_chunk(tmp_path):
     assert [p.name for p in base.parent.iterdir()] == ["rows-x.other-1.part"]
 
 
-def test_a_run_that_fails_midway_leaves_the_rows_cache_as_it_was(tmp_path, capsys, monkeypatch):
+def test_a_run_that_fails_midway_leaves_the_caches_as_they_were(tmp_path, capsys, monkeypatch):
     from factcheck import validate
 
     root = make_tree(tmp_path)
+    check_tree([root], rows=True)
     assert run(capsys, "validate", str(root))[0] == 0
     base = cache.path_for([str(root)], "rows")
     before = {path: path.read_bytes() for path in base.parent.iterdir()}
@@ -425,8 +435,9 @@ def test_a_run_that_fails_midway_leaves_the_rows_cache_as_it_was(tmp_path, capsy
         raise KeyboardInterrupt
 
     monkeypatch.setattr(validate, "_run", broken)
-    with pytest.raises(KeyboardInterrupt):
-        validate.check_tree([root])
+    for rows in (False, True):
+        with pytest.raises(KeyboardInterrupt):
+            validate.check_tree([root], rows=rows)
     assert {path: path.read_bytes() for path in base.parent.iterdir()} == before
 
 def test_a_pickle_in_the_cache_folder_never_runs(tmp_path, capsys):
