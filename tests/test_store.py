@@ -81,6 +81,30 @@ def test_fast_path_steps_aside_for_what_it_reads_leniently(text):
         assert yamlio.load_fast(text) is None
 
 
+#: Every plain spelling that YAML 1.2 reads as null, a boolean or a number and rapidyaml
+#: keeps as text.
+SPECIAL_SPELLINGS = [
+    "~", "Null", "NULL", "True", "TRUE", "False", "FALSE",
+    "0x1F", "-0x1f", "+0x_1", "0o17", "-0o7", ".inf", ".Inf", ".INF", "-.inf", "+.Inf", "-.INF", ".nan", ".NaN", ".NAN",
+]
+
+
+@pytest.mark.parametrize("spelling", SPECIAL_SPELLINGS)
+def test_fast_path_steps_aside_for_every_special_plain_spelling_anywhere(spelling):
+    for text in (f"a: {spelling}\n", f"a:\n  - x\n  - {spelling}\n", f"a:\n  b: {spelling}\n", f"a: [{spelling}]\n"):
+        with yamlio.quiet_stderr():
+            assert yamlio.load_fast(text.encode()) is None, text
+    quoted = f'a: "{spelling}"\nb: x {spelling}\n'.encode()  # quoted, or inside text: a string
+    with yamlio.quiet_stderr():
+        assert yamlio.load_fast(quoted) == yamlio.load_strict("x.yaml", quoted).data == {"a": spelling, "b": f"x {spelling}"}
+
+
+@pytest.mark.parametrize("text", [b"a: null\nb: true\nc: false\n", b"- null\n- true\n", b"a: 'true'\nb: \"false\"\n"])
+def test_fast_path_reads_the_lowercase_spellings_as_the_strict_reader_does(text):
+    with yamlio.quiet_stderr():
+        assert yamlio.load_fast(text) == yamlio.load_strict("x.yaml", text).data
+
+
 #: Bytes that look like YAML properties but are text: the fast path reads them, and
 #: reads them as the strict reader does.
 TEXT_LIKE_PROPERTIES = [
