@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,19 @@ def test_history_order_and_last_status(tmp_path):
         ("support-rose.yaml", 6, 9, "history-status"),
         ("support-rose.yaml", 25, 9, "history-order"),
     ]
+
+
+@pytest.mark.parametrize("first, second, found", [
+    ("2099-01-01T09:00:00Z", "2099-01-02T10:00:00Z", [(21, 9, "future-date"), (25, 9, "future-date")]),
+    ("2024-04-01T09:00:00Z", "2099-01-02T10:00:00+05:00", [(25, 9, "future-date")]),
+    ("2099-01-03T09:00:00Z", "2099-01-02T10:00:00Z", [(21, 9, "future-date"), (25, 9, "future-date"), (25, 9, "history-order")]),
+    # tomorrow in its own offset though earlier than the next entry: each time's own date is compared with today
+    (f"{dt.date.today() + dt.timedelta(days=1)}T01:00:00+14:00", f"{dt.date.today()}T12:00:00Z", [(21, 9, "future-date")]),
+])
+def test_history_times_in_the_future_and_out_of_order(tmp_path, first, second, found):
+    text = OTHER_YAML.replace("2024-04-01T09:00:00Z", first).replace("2024-04-02T10:00:00Z", second)
+    root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
+    assert [p[1:] for p in problems_of(root) if p[0] == "support-rose.yaml"] == found
 
 
 def test_claim_outside_article_folder(tmp_path):
