@@ -8,10 +8,11 @@
   *and* ctime all match (``touch -r`` after a same-size edit still changes ctime) and
   its article's text is the same.
 
-Three caches per tree, each loaded only by the commands that need it: the problems
-(``validate``), the list rows (``list`` and the review screen) and the claims as JSON
-(``export``, ``show``). The rows, the largest, are kept in parts: one file per process
-that checked files in the last run (:class:`PartWriter`).
+Three caches per tree, each loaded only by the commands that need it: the problems,
+with the line ``list`` shows of each claim (``validate``, ``list``), the review
+screen's rows with their search texts, and the claims as JSON (``export``). The rows
+are kept as a part file (:class:`PartWriter`), written as they come and signed after
+each chunk.
 """
 
 from __future__ import annotations
@@ -204,9 +205,7 @@ def _parts(base: FsPath) -> list[FsPath]:
 
 
 class PartWriter:
-    """One process's part of a cache kept in parts (the list rows): each process that
-    checks files writes the entries it made, so that none of them passes through another
-    process or is held whole in memory.
+    """A part of a cache kept in parts (the review screen's rows), written by one process.
 
     Written chunk by chunk (a 4-byte length, then a msgpack map) and signed again after
     each chunk, over every chunk so far: the file is a whole, signed cache after every

@@ -317,28 +317,34 @@ def export(args: argparse.Namespace) -> int:
     """Every claim as one JSON array, written claim by claim (the JSON the cache keeps for each)."""
     import msgspec
 
-    store = _store(args, data=True)
-    if store is None:
-        return _fail(NO_ROOT)
     if args.format == "claimreview":
-        return _export_claimreview(store, args.base_url)
+        store = _store(args, data=True)
+        return _export_claimreview(store, args.base_url) if store is not None else _fail(NO_ROOT)
+    root = _root(args)
+    if root is None:
+        return _fail(NO_ROOT)
+    from factcheck.validate import check_tree
+
+    result = check_tree([root], data=True)  # the claims' JSON (cached), not the review screen's rows
     out = sys.stdout.buffer
-    records = sorted(store.all(), key=lambda r: r.path)
+    paths = sorted(result.data)
     out.write(b"[")
-    for n, record in enumerate(records):
-        blob = store.data.get(record.path)
-        extra = msgspec.json.encode({"article": record.article.slug if record.article else None, "path": _shown(record.path)})
+    for n, path in enumerate(paths):
+        blob = result.data[path]
+        article = result.articles.get(os.path.dirname(path) or ".")
+        extra = msgspec.json.encode({"article": article.slug if article else None, "path": _shown(path)})
         if blob:
             item = blob[:-1] + b"," + extra[1:]
         else:
-            item = b'{"id":' + msgspec.json.encode(record.id) + b"," + extra[1:]
+            line = result.lines.get(path)
+            item = b'{"id":' + msgspec.json.encode(line.id if line else stem(path)) + b"," + extra[1:]
         out.write(b"\n" if n == 0 else b",\n")
         out.write(item)
     out.write(b"\n]\n")
     out.flush()
-    unreadable = [r for r in records if not store.data.get(r.path)]
+    unreadable = [path for path in paths if not result.data[path]]
     if unreadable:  # the JSON on stdout stays clean for scripts; the warning goes to stderr
-        names = ", ".join(_shown(r.path) for r in unreadable[:5]) + (" …" if len(unreadable) > 5 else "")
+        names = ", ".join(_shown(path) for path in unreadable[:5]) + (" …" if len(unreadable) > 5 else "")
         print(
             f"factcheck: {len(unreadable)} claim file(s) could not be read and are exported with id, article and path only: {names}; run factcheck validate",
             file=sys.stderr,

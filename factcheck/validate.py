@@ -82,6 +82,7 @@ class TreeResult:
     rows: dict[str, ClaimRow | None] = attrs.field(factory=dict)
     signatures: dict[str, tuple[FileStat | None, bytes]] = attrs.field(factory=dict)
     data: dict[str, bytes | None] = attrs.field(factory=dict)
+    lines: dict[str, ListLine | None] = attrs.field(factory=dict)  # what a listing shows of each claim file
     fast: int = 0  # files read by the fast path
     strict: int = 0  # files read by the strict reader
 
@@ -382,6 +383,7 @@ def check_tree(
         {p: r.row for p, r in results.items()} if rows else {},
         signatures,
         {p: r.data for p, r in results.items()} if data else {},
+        {p: r.line for p, r in results.items()},
         fast=sum(1 for r in results.values() if r.reader == "fast"),
         strict=sum(1 for r in results.values() if r.reader == "strict"),
     )
