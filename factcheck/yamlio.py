@@ -387,8 +387,26 @@ def _plain_nodes(tree: Any, specials: bool) -> bool:
     return True
 
 
-#: Where rapidyaml writes JSON (grown when a file needs more); one per process.
-_EMIT_BUFFER = bytearray(1 << 20)
+class _Workspace(threading.local):
+    """What rapidyaml parses into and writes JSON to, one per thread: each parse reuses the
+    tree's nodes and arena (no allocation per file), and no other thread can empty them
+    between a parse and the copy of its JSON."""
+
+    def __init__(self) -> None:
+        import ryml
+
+        self.tree = ryml.Tree()
+        self.buffer = bytearray(1 << 20)  # grown when a file needs more
+
+
+_WORKSPACE: _Workspace | None = None
+
+
+def _workspace() -> _Workspace:
+    global _WORKSPACE
+    if _WORKSPACE is None:
+        _WORKSPACE = _Workspace()
+    return _WORKSPACE
 
 
 class FastParse(NamedTuple):
@@ -418,19 +436,22 @@ def parse_fast(raw: bytes) -> FastParse | None:
         or _RISKY_LINE.search(raw)
     ):
         return None
-    global _EMIT_BUFFER
+    space = _workspace()
+    tree = space.tree
     try:
         if b"#" in raw:  # a comment is the one part of a plain file that does not reach the
             raw.decode("utf-8")  # JSON, whose decoder refuses a string that is not UTF-8
-        tree = ryml.parse_in_arena(raw)
+        tree.clear()
+        tree.clear_arena()
+        ryml._ryml.parse_csubstr(raw, tree)
         root = tree.root_id()
         if not tree.is_map(root):
             return None
-        failed, size = ryml._ryml.emit_json_to_substr(tree, root, _EMIT_BUFFER)
+        failed, size = ryml._ryml.emit_json_to_substr(tree, root, space.buffer)
         if failed:
-            _EMIT_BUFFER = bytearray(size * 2)
-            failed, size = ryml._ryml.emit_json_to_substr(tree, root, _EMIT_BUFFER)
-        emitted = bytes(memoryview(_EMIT_BUFFER)[:size])
+            space.buffer = bytearray(size * 2)
+            failed, size = ryml._ryml.emit_json_to_substr(tree, root, space.buffer)
+        emitted = bytes(memoryview(space.buffer)[:size])
         specials = _SPECIAL_SCALAR.search(emitted) is not None
         if (specials or _may_have_properties(raw)) and not _plain_nodes(tree, specials):
             return None

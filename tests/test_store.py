@@ -81,6 +81,30 @@ def test_fast_path_steps_aside_for_what_it_reads_leniently(text):
         assert yamlio.load_fast(text) is None
 
 
+def test_fast_path_threads_each_read_their_own_file():
+    """rapidyaml's tree and JSON buffer are reused from file to file, one set per thread:
+    threads reading at once each get their own file's data."""
+    import threading
+
+    texts = [f"id: c{n}\nitems:\n" + "".join(f"  - {n}-{i}\n" for i in range(50 + n)) for n in range(4)]
+    wrong: list[str] = []
+
+    def read(text: str) -> None:
+        want = {"id": text.split()[1], "items": [line[4:] for line in text.splitlines()[2:]]}
+        for _ in range(300):
+            got = yamlio.load_fast(text.encode())
+            if got != want:
+                wrong.append(text[:8])
+
+    with yamlio.quiet_stderr():
+        threads = [threading.Thread(target=read, args=(text,)) for text in texts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert wrong == []
+
+
 #: Every plain spelling that YAML 1.2 reads as null, a boolean or a number and rapidyaml
 #: keeps as text.
 SPECIAL_SPELLINGS = [
