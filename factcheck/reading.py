@@ -260,13 +260,13 @@ def read_file(path: str, limit: bool = True) -> tuple[bytes, FileStat] | Problem
             return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
         if limit and st.st_size > yamlio.MAX_BYTES:
             return Problem(path, 1, 1, "too-large", f"file is {st.st_size} bytes; claim files are at most 1 MiB")
-        want = max(st.st_size + 1, 65536)
+        want = st.st_size + 1  # one byte more than its size: the end is seen in one read
         chunk = os.read(fd, want)
         if st.st_size <= len(chunk) < want:  # all of it, as its size says: no read just to see the end
             return chunk, FileStat.of(st)
-        chunks = [chunk]
+        chunks = [chunk]  # it changed size meanwhile (or its size says nothing, as in /proc)
         while chunk:
-            chunk = os.read(fd, want)
+            chunk = os.read(fd, 65536)
             chunks.append(chunk)
         return b"".join(chunks), FileStat.of(st)
     except OSError as exc:

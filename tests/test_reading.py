@@ -740,3 +740,11 @@ def test_a_file_that_is_not_utf8_never_passes_the_fast_path():
                         with pytest.raises((msgspec.DecodeError, UnicodeDecodeError)):
                             msgspec.json.decode(parsed.json)
     assert tried > 7000
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux's /proc")
+def test_a_file_whose_size_says_nothing_is_read_whole():
+    """One read of its size and a byte more sees a claim file's end; a regular file whose
+    size says nothing (0, as in /proc) is read on to its end all the same."""
+    raw, signature = reading.read_file("/proc/self/status")
+    assert signature.size == 0 and raw.startswith(b"Name:") and raw.endswith(b"\n") and len(raw) > 100
