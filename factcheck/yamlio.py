@@ -852,10 +852,21 @@ _BLANK_OR_COMMENT = re.compile(rb"\n *(?:#|\n)")
 
 
 @functools.cache
-def _block_end(column: int) -> re.Pattern:
-    """The first line that is not part of a block under a key at ``column``: a line indented no
-    deeper than the key that is not a "- " item at the key's own column."""
-    return re.compile(rb"\n(?! {%d}(?: |- ))" % column)
+def _indented_at_most(column: int) -> re.Pattern:
+    """A line (its newline) indented no deeper than ``column``."""
+    return re.compile(rb"\n {0,%d}[^ ]" % column)
+
+
+def _block_end(raw: bytes, column: int, start: int, end: int) -> int:
+    """Where the block under a key at ``column`` ends: just after the newline before its
+    first line that is not part of it (a line indented no deeper than the key that is not
+    a "- " item at the key's own column), or ``end``."""
+    pattern = _indented_at_most(column)
+    item = b" " * column + b"- "
+    found = pattern.search(raw, start, end)
+    while found is not None and raw.startswith(item, found.start() + 1):
+        found = pattern.search(raw, found.end(), end)
+    return found.start() + 1 if found is not None else end
 
 
 class BlockLines:
@@ -942,8 +953,7 @@ class BlockLines:
                     return self._position(after + len(rest) - len(value))
                 if value or not deeper:
                     return None
-                stop = _block_end(column).search(raw, end + 1, hi)
-                lo, hi = below, (stop.start() + 1 if stop else hi)
+                lo, hi = below, _block_end(raw, column, end + 1, hi)
                 column, item = self._indent(lo), False
                 if raw.startswith(b"- ", lo + column):
                     item = None  # a sequence: its items are at this column

@@ -228,6 +228,7 @@ def test_positions_from_lines_agree_with_the_composer():
         "flow in prose": b"a: see [1, 2]\nb:\n  - {x: 1}\n",
         "comments": b"# top\na: 1  # here\nb:\n  # inside\n  - x: 1\n    y: [] # end\n",
         "nested items": b"a:\n  - - x\n    - y\n  - z\n",
+        "items at the key's column": b"a:\n- x: 1\n  y:\n  - 2\n  -  3\n  z:\n    w: 5\n  v: 6\n- q\nb:\n  c:\n  - 7\n  d: 8\ne: 9\n",
         "claim, blank line": OTHER_YAML.replace("history:\n", "history:\n\n"),
         "claim, comment lines": OTHER_YAML.replace("history:\n", "history:\n    # one\n# two\n"),
         "claim, multi-line note": OTHER_YAML.replace("note: ", "note:\n      ", 1),
