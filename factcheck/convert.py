@@ -274,10 +274,10 @@ def _unstructure_hooks(conv: "cattrs.Converter") -> None:
 
 
 @functools.cache
-def converters() -> tuple:
-    """(detailed, lean) converters, made on first use: a valid tree read by the fast
-    checker never needs them, and building them costs time at every start."""
-    return make_converter(), make_converter(detailed=False)
+def converter(detailed: bool = True) -> "cattrs.Converter":
+    """The detailed or the lean converter, each made on first use: a valid tree read by
+    the fast checker needs neither, and building one costs time at every start."""
+    return make_converter(detailed=detailed)
 
 
 def _walk(exc: BaseException, path: Path, out: list[FieldError], cls: type | None = None) -> None:
@@ -445,14 +445,19 @@ def evolve_unvalidated(obj: Any, **changes: Any) -> Any:
     return unvalidated(type(obj), **values)
 
 
-def structure(data: Any, cls: type) -> tuple[Any | None, list[FieldError]]:
-    """Structure plain data into ``cls``; return (object or None, all errors)."""
-    try:  # the lean converter, with attrs validators on, accepts valid records quickly
-        return converters()[1].structure(data, cls), []
-    except Exception:  # any error at all: collect every one of them below
-        pass
+def structure(data: Any, cls: type, likely_valid: bool = True) -> tuple[Any | None, list[FieldError]]:
+    """Structure plain data into ``cls``; return (object or None, all errors).
+
+    ``likely_valid=False`` (the fast checker has already refused the data) skips the
+    lean converter's attempt, which would fail and cost as much as the detailed one.
+    """
+    if likely_valid:
+        try:  # the lean converter, with attrs validators on, accepts valid records quickly
+            return converter(detailed=False).structure(data, cls), []
+        except Exception:  # any error at all: collect every one of them below
+            pass
     try:  # the detailed converter builds without validators: field_errors runs them all
-        obj = converters()[0].structure(data, cls)
+        obj: Any = converter().structure(data, cls)
     except Exception as exc:  # cattrs raises groups of everything it found
         errors: list[FieldError] = []
         _walk(exc, (), errors)
@@ -470,14 +475,14 @@ def structure_lenient(data: Any, cls: type) -> Any | None:
     a change that makes it no worse can be written.
     """
     try:
-        return converters()[0].structure(data, cls)
+        return converter().structure(data, cls)
     except Exception:  # noqa: BLE001 - any error: it cannot be loaded
         return None
 
 
 def unstructure(obj: Any) -> Any:
     """Plain data in canonical key order, enums as their words."""
-    data = converters()[0].unstructure(obj)
+    data = converter().unstructure(obj)
     return _plain(data)
 
 

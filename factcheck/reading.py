@@ -565,7 +565,7 @@ def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date
     errors: list[FieldError]
     claim = None
     if record is None or want.claim:
-        claim, errors = structure(parsed.data, Claim)
+        claim, errors = structure(parsed.data, Claim, likely_valid=record is not None)
     if record is None and claim is None:
         claim_id, related = _raw_id(parsed.data)
         return FileResult(path, parsed.locate(errors), claim_id, related, reader=reader)
