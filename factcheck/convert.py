@@ -380,6 +380,7 @@ def raw_field_errors(data: Any, cls: type, path: Path = ()) -> list[FieldError]:
     out: list[FieldError] = []
     if not isinstance(data, dict) or not attrs.has(cls):
         return out
+    attrs.resolve_types(cls)  # the annotations are strings until resolved (once per class)
     for field in attrs.fields(cls):
         if field.name not in data:
             continue
