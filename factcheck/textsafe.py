@@ -52,7 +52,10 @@ def escape_line(text: str) -> str:
 
 def needs_escape(texts: Iterable[str]) -> bool:
     """Whether :func:`escape_line` would change any of ``texts`` (one search over them all)."""
-    return CONTROL_OR_BREAK.search(" ".join(texts)) is not None
+    joined = " ".join(texts)
+    if joined.isascii() and joined.isprintable():  # no control character: one quick pass in C
+        return False
+    return CONTROL_OR_BREAK.search(joined) is not None
 
 
 def first_control(text: str, line_breaks: bool = False) -> re.Match | None:

@@ -375,7 +375,7 @@ def check_tree(
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)
     return TreeResult(
-        sorted(set(problems), key=Problem.sort_key),
+        _sorted_once(problems),
         len(tree.claims),
         len(to_parse),
         articles,
@@ -387,6 +387,13 @@ def check_tree(
         fast=sum(1 for r in results.values() if r.reader == "fast"),
         strict=sum(1 for r in results.values() if r.reader == "strict"),
     )
+
+
+def _sorted_once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in report order (keyed by plain tuples: hashing and comparing
+    thousands of attrs objects cost twice as much)."""
+    unique = {p.sort_key(): p for p in problems}
+    return [unique[key] for key in sorted(unique)]
 
 
 def _review_policies(articles: dict[str, ArticleRecord], problems: list[Problem]) -> dict[str, ReviewPolicy]:

@@ -599,3 +599,14 @@ def test_credentials_are_found_exactly_where_the_authority_holds_an_at_sign():
             checked += 1
     assert checked > 37000
     assert has_credentials("https://user:pw@example.org/") and not has_credentials("https://web.archive.org/web/https://u:p@x.org/")
+
+
+def test_needs_escape_is_the_plain_search_for_every_character():
+    """A report skips escaping when no path or message needs it; the quick ASCII test
+    before the search answers as the search itself does, for every character up to
+    U+3000 alone, after ASCII and after a non-ASCII letter."""
+    from factcheck.textsafe import CONTROL_OR_BREAK, needs_escape
+
+    for char in map(chr, range(0x3000)):
+        for text in (char, "ab" + char, "é" + char):
+            assert needs_escape(["x.yaml", text]) == (CONTROL_OR_BREAK.search(text) is not None), repr(char)
