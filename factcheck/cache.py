@@ -43,7 +43,7 @@ class Entry(msgspec.Struct, Generic[T], array_like=True):
     problems: list[tuple[str, int, int, str, str, str]]
     claim_id: str | None
     related: list[str]
-    line: T | None  # what a listing shows of the claim (None: not a valid claim)
+    line: T  # what a listing shows of the claim (None: not a valid claim), or its msgpack (Raw)
 
 
 class Extra(msgspec.Struct, Generic[T], array_like=True):

@@ -283,7 +283,7 @@ def list_(args: argparse.Namespace) -> int:
             known[result.path] = line(result)
         flush()
 
-    check_tree([root], on_rows=arrived)
+    check_tree([root], lines=True, on_rows=arrived)
     flush(everything=True)
     if not printed:
         print("no claims match")
@@ -325,7 +325,7 @@ def export(args: argparse.Namespace) -> int:
         return _fail(NO_ROOT)
     from factcheck.validate import check_tree
 
-    result = check_tree([root], data=True)  # the claims' JSON (cached), not the review screen's rows
+    result = check_tree([root], data=True, lines=True)  # the claims' JSON (cached), not the review screen's rows
     out = sys.stdout.buffer
     paths = sorted(result.data)
     out.write(b"[")

@@ -82,7 +82,7 @@ class TreeResult:
     rows: dict[str, ClaimRow | None] = attrs.field(factory=dict)
     signatures: dict[str, tuple[FileStat | None, bytes]] = attrs.field(factory=dict)
     data: dict[str, bytes | None] = attrs.field(factory=dict)
-    lines: dict[str, ListLine | None] = attrs.field(factory=dict)  # what a listing shows of each claim file
+    lines: dict[str, ListLine | None] = attrs.field(factory=dict)  # what a listing shows of each claim file (check_tree(lines=True))
     fast: int = 0  # files read by the fast path
     strict: int = 0  # files read by the strict reader
 
@@ -221,8 +221,8 @@ def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, articl
 # -- the tree -------------------------------------------------------------------
 
 
-def _from_entry(path: str, entry: cache.Entry) -> FileResult:
-    return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related), line=entry.line)
+def _from_entry(path: str, entry: cache.Entry, lines: bool) -> FileResult:
+    return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related), line=entry.line if lines else None)
 
 
 def _without_cyclic_gc(function: Callable) -> Callable:
@@ -254,6 +254,7 @@ def check_tree(
     keep_claims: bool = False,
     rows: bool = False,
     data: bool = False,
+    lines: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_rows: Callable[[list[FileResult]], None] | None = None,
@@ -263,7 +264,9 @@ def check_tree(
 
     ``rows=True`` also returns each claim's :class:`ClaimRow`, ``data=True`` each valid
     claim as JSON (both cached apart from the problems, so plain validation does not
-    load them); ``keep_claims=True`` returns whole claims, reading every file.
+    load them); ``lines=True`` each claim's :class:`ListLine` also from the cache (a
+    file checked now always has its line); ``keep_claims=True`` returns whole claims,
+    reading every file.
     ``on_rows`` is called with each batch of results as soon as it is known (cached
     ones first), so a screen can show rows before the last file is read.
     """
@@ -271,7 +274,9 @@ def check_tree(
     version = cache.code_version()
     reuse = use_cache and not keep_claims
     paths_of = {kind: cache.path_for(paths, kind) for kind in ("validate", "rows", "data")}
-    entries = cache.load(paths_of["validate"], "validate", version, ListLine) if reuse else {}
+    # The cached lines stay encoded unless asked for (decoding them would cost plain
+    # validation about a tenth of a warm run); saved again, they are copied as they are.
+    entries = cache.load(paths_of["validate"], "validate", version, ListLine | None if lines else msgspec.Raw) if reuse else {}
     tree = discover(paths, look=bool(entries))  # nothing cached: nothing to compare signatures with
     day = today()
     problems: list[Problem] = list(tree.problems)
@@ -311,7 +316,7 @@ def check_tree(
             row = row_cache.get(path)
             blob = data_cache.get(path)
             if (not rows or (row is not None and row.stat == entry.stat)) and (not data or (blob is not None and blob.stat == entry.stat)):
-                result = _from_entry(path, entry)
+                result = _from_entry(path, entry, lines)
                 if row is not None:
                     result.row = row.value
                     new_rows[path] = row

@@ -322,7 +322,7 @@ def test_validate_keeps_each_list_line_with_its_problems_and_leaves_the_rows_to_
         monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
         result = check_tree([tmp_path / "tree"], jobs=jobs)
         assert not cache._parts(cache.path_for([str(tmp_path / "tree")], "rows"))
-        entries = cache.load(cache.path_for([str(tmp_path / "tree")], "validate"), "validate", version, reading.ListLine)
+        entries = cache.load(cache.path_for([str(tmp_path / "tree")], "validate"), "validate", version, reading.ListLine | None)
         assert len(entries) == result.files
         lines.append({path: (tuple(entry.stat), entry.line) for path, entry in entries.items()})
         check_tree([tmp_path / "tree"], jobs=jobs, rows=True, use_cache=False)  # no cache: every file checked again
