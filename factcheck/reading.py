@@ -130,6 +130,13 @@ def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_fi
         name = entry.name
         if name.startswith("."):
             continue
+        if not look and name.endswith(".yaml") and name != ARTICLE_FILE and name != DISMISSED_FILE:
+            try:
+                if entry.is_file(follow_symlinks=False):  # the folder says: a regular file, not a link
+                    yaml_files.append(entry.path)
+                    continue
+            except OSError:
+                pass
         try:
             if entry.is_dir(follow_symlinks=False):
                 _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable, dismissals, look)

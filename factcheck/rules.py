@@ -356,13 +356,16 @@ def _fields_of_kind(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return dates, urls
 
 
-def source_rules(source: Any, today: dt.date, cited: Mapping[str, int], cls: type = Source, path: tuple = ()) -> list[FieldError]:
+def source_rules(
+    source: Any, today: dt.date, cited: Mapping[str, int], cls: type = Source, path: tuple = (), canonical: str | None = None
+) -> list[FieldError]:
     """The rules one source of a claim follows, with paths within the source: no date in
     the future, not accessed before it was published, no credentials in a URL, no URL
     ``cited`` already (canonical URL -> index of the source that cites it).
 
     ``source`` may be an attrs record, the fast checker's struct, or the fields of a form
     that parsed (any other is None): a rule runs where its fields have values.
+    ``canonical``: its URL's :func:`canonical_url`, when the caller has it.
     """
     out: list[FieldError] = []
     dates, urls = _fields_of_kind(cls)
@@ -379,7 +382,7 @@ def source_rules(source: Any, today: dt.date, cited: Mapping[str, int], cls: typ
             out.append(FieldError("url-credentials", "credentials do not belong in a claim file (user or password in the URL)", (*path, name)))
     url = getattr(source, "url", None)
     if isinstance(url, str) and cited:
-        first = cited.get(canonical_url(url))
+        first = cited.get(canonical if canonical is not None else canonical_url(url))
         if first is not None:
             out.append(FieldError("duplicate-source", f"this URL is already source {first + 1} of this claim", (*path, "url")))
     return out
@@ -474,8 +477,9 @@ def claim_rules(
 
     seen_urls: dict[str, int] = {}
     for index, source in enumerate(claim.sources):
-        out += source_rules(source, today, seen_urls, path=("sources", index))
-        seen_urls.setdefault(canonical_url(source.url), index)
+        canonical = canonical_url(source.url)
+        out += source_rules(source, today, seen_urls, path=("sources", index), canonical=canonical)
+        seen_urls.setdefault(canonical, index)
 
     for index, correction in enumerate(claim.corrections):
         if correction.date > today:
