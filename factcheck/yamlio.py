@@ -895,18 +895,22 @@ class BlockLines:
             lone_lines = _comment_or_blank_line(raw)
         else:
             lone_lines = False
+        self._newlines = raw.count(b"\n")
         self.usable = (
             raw.endswith(b"\n")
             and not raw.startswith((b" ", b"#", b"\n"))
             and b"\r" not in raw
-            and raw.count(b"\n") == nodes - 1 - seq_maps
+            and self._newlines == nodes - 1 - seq_maps
             and not lone_lines
             and not _flow_collection_at_node_start(raw)
         )
 
     def _position(self, at: int) -> tuple[int, int]:
-        line_start = self.raw.rfind(b"\n", 0, at) + 1
-        return self.raw.count(b"\n", 0, at) + 1, at - line_start + 1
+        raw = self.raw
+        line_start = raw.rfind(b"\n", 0, at) + 1
+        # Lines counted from the nearer end (the history, where most warnings point, is last).
+        before = raw.count(b"\n", 0, at) if at < len(raw) // 2 else self._newlines - raw.count(b"\n", at)
+        return before + 1, at - line_start + 1
 
     def _indent(self, at: int) -> int:
         head = self.raw[at : at + 200]
