@@ -8,11 +8,9 @@
   *and* ctime all match (``touch -r`` after a same-size edit still changes ctime) and
   its article's text is the same.
 
-Three caches per tree, each loaded only by the commands that need it: the problems,
-with the line ``list`` shows of each claim (``validate``, ``list``), the review
-screen's rows with their search texts, and the claims as JSON (``export``). The rows
-are kept as a part file (:class:`PartWriter`), written as they come and signed after
-each chunk.
+Three caches per tree, each one signed file loaded only by the commands that need it:
+the problems, with the line ``list`` shows of each claim (``validate``, ``list``), the
+review screen's rows with their search texts, and the claims as JSON (``export``).
 """
 
 from __future__ import annotations
@@ -181,122 +179,3 @@ def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(tmp)
         # a cache that cannot be written only costs time
-
-
-#: The first bytes of a part file (:class:`PartWriter`); a whole cache file starts with MAGIC.
-PART_MAGIC = b"factcheck-parts\n"
-_LENGTH = 4  # bytes of each chunk's length
-
-
-def part_path(base: FsPath, token: str) -> FsPath:
-    """This process's part of the cache ``base`` (a path from :func:`path_for`) in the run ``token``."""
-    return base.with_name(f"{base.stem}.{token}-{os.getpid()}.part")
-
-
-def _parts(base: FsPath) -> list[FsPath]:
-    """The part files of the cache ``base``, oldest first."""
-    found = []
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(base.parent):
-            if entry.name.startswith(base.stem + ".") and entry.name.endswith(".part"):
-                with contextlib.suppress(OSError):
-                    found.append((entry.stat().st_mtime_ns, entry.name))
-    return [base.with_name(name) for _, name in sorted(found)]
-
-
-class PartWriter:
-    """A part of a cache kept in parts (the review screen's rows), written by one process.
-
-    Written chunk by chunk (a 4-byte length, then a msgpack map) and signed again after
-    each chunk, over every chunk so far: the file is a whole, signed cache after every
-    :meth:`add`, and one cut off midway is ignored as a whole (its signature no longer
-    matches). Each value is already encoded, or None for a file with nothing to cache.
-    """
-
-    def __init__(self, path: FsPath, version: str):
-        self.path = path
-        self._fd: int | None = None
-        key = _key()
-        if key is None:
-            return
-        self._mac = _signer(key, version)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-            self._write_all(PART_MAGIC + self._mac.digest())
-        except OSError:
-            self.close()
-
-    def _write_all(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view) :]  # type: ignore[arg-type]
-
-    def add(self, items: Iterable[tuple[str, bytes | None]]) -> None:
-        if self._fd is None:
-            return
-        parts = []
-        for path, value in items:
-            if value is not None:
-                parts.append(_KEY_ENCODER.encode(path))
-                parts.append(value)
-        if not parts:
-            return
-        body = b"\xdf" + (len(parts) // 2).to_bytes(4, "big") + b"".join(parts)  # a msgpack map
-        chunk = len(body).to_bytes(_LENGTH, "big") + body
-        try:
-            self._write_all(chunk)
-            self._mac.update(chunk)
-            os.pwrite(self._fd, self._mac.digest(), len(PART_MAGIC))
-        except OSError:
-            self.discard()
-
-    def close(self) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = None
-
-    def discard(self) -> None:
-        self.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
-
-
-def load_parts(base: FsPath, kind: str, version: str, value: Any = None) -> dict:
-    """The entries of every part of the cache ``base`` that is whole and signed (a newer
-    part's entry wins over an older one's); entries of None are left out."""
-    key = _key()
-    if key is None:
-        return {}
-    decoder: msgspec.msgpack.Decoder[dict] = msgspec.msgpack.Decoder(_TYPES[kind] if value is None else _typed(kind, value))
-    out: dict = {}
-    for path in _parts(base):
-        body = _signed_body(path, PART_MAGIC, key, version)
-        if body is None:
-            continue
-        entries: dict = {}
-        at = 0
-        try:
-            while at < len(body):
-                length = int.from_bytes(body[at : at + _LENGTH], "big")
-                if length == 0 or at + _LENGTH + length > len(body):
-                    raise msgspec.DecodeError("a chunk runs past the end")
-                entries.update(decoder.decode(body[at + _LENGTH : at + _LENGTH + length]))
-                at += _LENGTH + length
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            continue
-        out.update(entries)
-    return {path: extra for path, extra in out.items() if extra is not None}
-
-
-def clear_parts(base: FsPath, keep: str) -> None:
-    """Remove the parts of the cache ``base`` but those of the run ``keep`` (and a whole-file
-    cache of the same name, from an older format)."""
-    for path in [base, *_parts(base)]:
-        if f".{keep}-" not in path.name:
-            with contextlib.suppress(OSError):
-                path.unlink()
-
-
-_KEY_ENCODER = msgspec.msgpack.Encoder()

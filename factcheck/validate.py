@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import gc
 import os
-import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -300,7 +299,7 @@ def check_tree(
         for folder, (t, published) in article_texts.items()
     }
 
-    row_cache = cache.load_parts(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
+    row_cache = cache.load(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
     data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
 
     results: dict[str, FileResult] = {}
@@ -372,11 +371,7 @@ def check_tree(
     if reuse and (to_parse or len(new_entries) != len(entries)):
         cache.save(paths_of["validate"], "validate", version, new_entries)
     if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
-        token = secrets.token_hex(6)
-        writer = cache.PartWriter(cache.part_path(paths_of["rows"], token), version)
-        writer.add((path, bytes(entry) if isinstance(entry, msgspec.Raw) else _ENTRY_ENCODER.encode(entry)) for path, entry in new_rows.items())
-        writer.close()
-        cache.clear_parts(paths_of["rows"], keep=token)
+        cache.save(paths_of["rows"], "rows", version, new_rows)
     if reuse and data and (to_parse or len(new_data) != len(data_cache)):
         cache.save(paths_of["data"], "data", version, new_data)
     return TreeResult(

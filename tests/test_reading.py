@@ -321,7 +321,7 @@ def test_validate_keeps_each_list_line_with_its_problems_and_leaves_the_rows_to_
     for jobs in (1, 2):
         monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
         result = check_tree([tmp_path / "tree"], jobs=jobs)
-        assert not cache._parts(cache.path_for([str(tmp_path / "tree")], "rows"))
+        assert not cache.path_for([str(tmp_path / "tree")], "rows").exists()
         entries = cache.load(cache.path_for([str(tmp_path / "tree")], "validate"), "validate", version, reading.ListLine | None)
         assert len(entries) == result.files
         lines.append({path: (tuple(entry.stat), entry.line) for path, entry in entries.items()})
@@ -329,7 +329,7 @@ def test_validate_keeps_each_list_line_with_its_problems_and_leaves_the_rows_to_
         screen = check_tree([tmp_path / "tree"], jobs=jobs, rows=True)
         assert screen.parsed == result.files  # validate made no rows: the screen checks every file once ...
         assert check_tree([tmp_path / "tree"], jobs=jobs, rows=True).parsed == 0  # ... and then has them
-        made = cache.load_parts(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, reading.ClaimRow | None)
+        made = cache.load(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, reading.ClaimRow | None)
         rows.append({path: (extra.stat, extra.value) for path, extra in made.items()})
     assert lines[0] == lines[1] and rows[0] == rows[1]
     broken = [path for path, (_, line) in lines[0].items() if line is None]
@@ -382,44 +382,6 @@ def test_forged_or_corrupt_cache_is_ignored(tmp_path, capsys):
     assert run(capsys, "validate", str(root))[0] == 1
 
 
-def test_a_cache_part_is_whole_and_signed_after_every_chunk(tmp_path):
-    """A part of the rows cache is written chunk by chunk while files are checked: after
-    every chunk it loads whole; a part cut off, with a chunk taken out, forged, or
-    signed for other code is ignored as a whole, and the other parts still load."""
-    version = cache.code_version()
-    base = tmp_path / "cache" / "rows-x.msgpack"
-    encode = cache.msgspec.msgpack.encode
-    other = cache.PartWriter(base.with_name("rows-x.other-1.part"), version)
-    other.add([("o", encode(cache.Extra((9, 9, 9, 9), b"", ["o"])))])
-    other.close()
-
-    part = cache.PartWriter(cache.part_path(base, "run"), version)
-    part.add([("a", encode(cache.Extra((1, 1, 1, 1), b"", ["a"]))), ("b", None)])
-    assert sorted(cache.load_parts(base, "rows", version)) == ["a", "o"]  # whole after one chunk, None left out
-    part.add([("c", encode(cache.Extra((2, 2, 2, 2), b"d", ["c"])))])
-    part.add([])
-    part.close()
-    loaded = cache.load_parts(base, "rows", version)
-    assert sorted(loaded) == ["a", "c", "o"] and loaded["c"].value == ["c"] and loaded["c"].digest == b"d"
-    assert cache.load_parts(base, "rows", version + "x") == {}  # other code: nothing
-
-    path = cache.part_path(base, "run")
-    blob = path.read_bytes()
-    header = len(cache.PART_MAGIC) + cache.MAC_SIZE
-    first = int.from_bytes(blob[header : header + 4], "big")
-    for broken in (
-        blob[:-1],  # cut off
-        blob[:header] + blob[header + 4 + first :],  # the first chunk taken out, the signature kept
-        blob[:header] + blob[header:].replace(b"\x01\x01\x01\x01", b"\x01\x01\x01\x02"),  # an entry edited
-        blob[: len(cache.PART_MAGIC)] + bytes(cache.MAC_SIZE) + blob[header:],  # no signature
-    ):
-        path.write_bytes(broken)
-        assert sorted(cache.load_parts(base, "rows", version)) == ["o"]
-
-    cache.clear_parts(base, keep="other")
-    assert [p.name for p in base.parent.iterdir()] == ["rows-x.other-1.part"]
-
-
 def test_a_run_that_fails_midway_leaves_the_caches_as_they_were(tmp_path, capsys, monkeypatch):
     from factcheck import validate
 
@@ -428,7 +390,7 @@ def test_a_run_that_fails_midway_leaves_the_caches_as_they_were(tmp_path, capsys
     assert run(capsys, "validate", str(root))[0] == 0
     base = cache.path_for([str(root)], "rows")
     before = {path: path.read_bytes() for path in base.parent.iterdir()}
-    assert any(path.name.endswith(".part") for path in before)
+    assert cache.path_for([str(root)], "rows") in before
     path = root / "test-article" / "support-rose.yaml"
     path.write_text(path.read_text() + "# changed\n")
 
