@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
 from typing import Any, Generic, TypeVar
 
@@ -164,18 +164,33 @@ def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
 
 def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
     """Write ``entries`` (values of the kind's type, or already encoded as ``msgspec.Raw``)."""
+    write = encoded(path, version, entries)
+    if write is not None:
+        write()
+
+
+def encoded(path: FsPath, version: str, entries: dict) -> Callable[[], None] | None:
+    """Encode ``entries`` now; what is returned signs and writes them (None: nothing is cached).
+
+    The writing step holds no Python lock for long (the signature and the write release
+    it), so a caller may run it in a thread while it goes on with other work.
+    """
     key = _key()
     if key is None:
-        return
+        return None
     body = msgspec.msgpack.encode(entries)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + _mac(key, version, body))
-            handle.write(body)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
-        # a cache that cannot be written only costs time
+
+    def write() -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + _mac(key, version, body))
+                handle.write(body)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+            # a cache that cannot be written only costs time
+
+    return write

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -364,18 +365,25 @@ def check_tree(
     want = Want(claim=keep_claims, row=rows, data=data, digest=rows or data or keep_claims)
     _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse and rows), workers, remember, isolate, policies)
 
-    for result in results.values():
-        problems += result.problems
-    problems += _cross_problems(paths, tree.claims, results)
-
-    if reuse and (to_parse or len(new_entries) != len(entries)):
-        cache.save(paths_of["validate"], "validate", version, new_entries)
-    if reuse and rows and (to_parse or len(new_rows) != len(row_cache)):
-        cache.save(paths_of["rows"], "rows", version, new_rows)
-    if reuse and data and (to_parse or len(new_data) != len(data_cache)):
-        cache.save(paths_of["data"], "data", version, new_data)
+    writes = []
+    for kind, new, old in (("validate", new_entries, entries), ("rows", new_rows, row_cache), ("data", new_data, data_cache)):
+        if reuse and (kind == "validate" or (rows if kind == "rows" else data)) and (to_parse or len(new) != len(old)):
+            writes.append(cache.encoded(paths_of[kind], version, new))
+    # The caches are signed and written while the report is put together (both release
+    # the interpreter's lock), and are in place when this returns.
+    saving = threading.Thread(target=_write_all, args=(writes,), name="factcheck-cache") if any(writes) else None
+    if saving is not None:
+        saving.start()
+    try:
+        for result in results.values():
+            problems += result.problems
+        problems += _cross_problems(paths, tree.claims, results)
+        problems = _sorted_once(problems)
+    finally:
+        if saving is not None:
+            saving.join()
     return TreeResult(
-        _sorted_once(problems),
+        problems,
         len(tree.claims),
         len(to_parse),
         articles,
@@ -387,6 +395,12 @@ def check_tree(
         fast=sum(1 for r in results.values() if r.reader == "fast"),
         strict=sum(1 for r in results.values() if r.reader == "strict"),
     )
+
+
+def _write_all(writes: list[Callable[[], None] | None]) -> None:
+    for write in writes:
+        if write is not None:
+            write()
 
 
 def _sorted_once(problems: list[Problem]) -> list[Problem]:
