@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -26,6 +27,9 @@ from factcheck.store import (
     today,
 )
 from factcheck.textsafe import escape, escape_line, json_safe
+
+if TYPE_CHECKING:
+    from factcheck.validate import TreeResult
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -110,7 +114,15 @@ def validate(args: argparse.Namespace) -> int:
     if paths is None:
         return _fail(NO_ROOT)
     _check_paths(args, paths)
-    result = check_tree(paths, use_cache=not args.no_cache, jobs=args.jobs)
+    # The caches are written while the report is made and printed.
+    result = check_tree(paths, use_cache=not args.no_cache, jobs=args.jobs, wait=False)
+    try:
+        return _report(args, paths, result)
+    finally:
+        result.wait_saved()
+
+
+def _report(args: argparse.Namespace, paths: list[str], result: TreeResult) -> int:
     problems = list(result.problems)
     if args.base:
         from factcheck.provenance.base import check_against_base

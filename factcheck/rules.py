@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import itertools
 import operator
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -526,27 +527,37 @@ def _related_missing(other: str, index: int, candidates: Iterable[str]) -> Field
     return FieldError("related-missing", f"related claim {other!r} does not exist{hint}", ("related", index))
 
 
-def cross_rules(ids_by_path: Mapping[str, str | None], related_by_path: Mapping[str, Iterable[str]]) -> dict[str, list[FieldError]]:
-    """Rules across claims: unique ids, and related ids that exist."""
+def cross_rules(ids_by_path: Mapping[str, str | None], related_by_path: Mapping[str, Sequence[str]]) -> dict[str, list[FieldError]]:
+    """Rules across claims: unique ids, and related ids that exist.
+
+    A tree where every id is unique and every related id exists (nearly every run) is
+    told apart with sets, in C; the claims are gone through one by one only otherwise.
+    """
     out: dict[str, list[FieldError]] = {}
-    first_path: dict[str, str] = {}
-    for path in sorted(ids_by_path):
-        claim_id = ids_by_path[path]
-        if claim_id is None:
-            continue
-        if claim_id in first_path:
-            out.setdefault(path, []).append(_duplicate_id(claim_id, first_path[claim_id]))
-        else:
-            first_path[claim_id] = path
-    known = set(first_path)
-    by_prefix: dict[str, list[str]] | None = None
+    given = list(ids_by_path.values())
+    known: set[str] = set(given)  # type: ignore[arg-type]  # None is taken out next
+    known.discard(None)  # type: ignore[arg-type]
+    if len(known) != len(given) - given.count(None):
+        first_path: dict[str, str] = {}
+        for path in sorted(ids_by_path):
+            claim_id = ids_by_path[path]
+            if claim_id is None:
+                continue
+            if claim_id in first_path:
+                out.setdefault(path, []).append(_duplicate_id(claim_id, first_path[claim_id]))
+            else:
+                first_path[claim_id] = path
+    missing = set(itertools.chain.from_iterable(related_by_path.values())) - known
+    if not missing:
+        return out
+    by_prefix: dict[str, list[str]] = {}  # hint candidates: ids with the same first letters
+    for claim_id in known:
+        by_prefix.setdefault(claim_id[:3], []).append(claim_id)
     for path, related in related_by_path.items():
+        if missing.isdisjoint(related):
+            continue
         for index, other in enumerate(related):
-            if other not in known:
-                if by_prefix is None:  # hint candidates: ids with the same first letters
-                    by_prefix = {}
-                    for claim_id in known:
-                        by_prefix.setdefault(claim_id[:3], []).append(claim_id)
+            if other in missing:
                 out.setdefault(path, []).append(_related_missing(other, index, by_prefix.get(other[:3], [])))
     return out
 

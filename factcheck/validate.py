@@ -12,6 +12,8 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import itertools
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -85,6 +87,12 @@ class TreeResult:
     lines: dict[str, ListLine | None] = attrs.field(factory=dict)  # what a listing shows of each claim file (check_tree(lines=True))
     fast: int = 0  # files read by the fast path
     strict: int = 0  # files read by the strict reader
+    saving: threading.Thread | None = None  # writing the caches, for check_tree(wait=False)
+
+    def wait_saved(self) -> None:
+        """Return once the caches of this run are written."""
+        if self.saving is not None:
+            self.saving.join()
 
 
 digest = cache.digest
@@ -259,6 +267,7 @@ def check_tree(
     progress: Callable[[int, int], None] | None = None,
     on_rows: Callable[[list[FileResult]], None] | None = None,
     isolate: bool = False,
+    wait: bool = True,
 ) -> TreeResult:
     """Every problem of every file under ``paths``, sorted by file and position.
 
@@ -269,6 +278,8 @@ def check_tree(
     reading every file.
     ``on_rows`` is called with each batch of results as soon as it is known (cached
     ones first), so a screen can show rows before the last file is read.
+    ``wait=False`` returns while the caches may still be being written (a caller that
+    prints the report meanwhile calls :meth:`TreeResult.wait_saved` after).
     """
     paths: list[str] = [str(os.fspath(p)) for p in given]
     version = cache.code_version()
@@ -380,7 +391,7 @@ def check_tree(
         problems += _cross_problems(paths, tree.claims, results)
         problems = _sorted_once(problems)
     finally:
-        if saving is not None:
+        if saving is not None and wait:
             saving.join()
     return TreeResult(
         problems,
@@ -394,6 +405,7 @@ def check_tree(
         {p: r.line for p, r in results.items()},
         fast=sum(1 for r in results.values() if r.reader == "fast"),
         strict=sum(1 for r in results.values() if r.reader == "strict"),
+        saving=None if wait else saving,
     )
 
 
@@ -436,6 +448,10 @@ def _dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord
     return out
 
 
+_CLAIM_ID = operator.attrgetter("claim_id")
+_RELATED = operator.attrgetter("related")
+
+
 def _cross_problems(paths: list[str], checked: list[str], results: dict[str, FileResult]) -> list[Problem]:
     """Unique ids and related ids, over the whole tree the checked files belong to.
 
@@ -445,8 +461,10 @@ def _cross_problems(paths: list[str], checked: list[str], results: dict[str, Fil
     """
     # An unreadable file still answers to its file name, so claims that relate to it
     # are not reported as well.
-    ids = {p: r.claim_id or stem(p) for p, r in results.items()}
-    related = {p: r.related for p, r in results.items()}
+    ids = dict(zip(results, map(_CLAIM_ID, results.values()), strict=True))
+    for path in list(itertools.compress(ids, map(operator.not_, ids.values()))):  # no id: its file name
+        ids[path] = stem(path)
+    related = dict(zip(results, map(_RELATED, results.values()), strict=True))
     partial = [p for p in paths if os.path.exists(p) and os.path.abspath(p) != tree_root(p)]
     if partial:
         known = {os.path.abspath(p) for p in ids}
