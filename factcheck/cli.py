@@ -198,13 +198,7 @@ def _editor_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--editor", type=one_line, help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="factcheck", description="Claim fact-checking and provenance tracker. With no command, opens the review screen on claims/.")
-    parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
-    parser.add_argument("--editor", dest="top_editor", type=one_line, help="with no command: who makes the changes in the review screen")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    p = sub.add_parser("validate", help="check claim files (schema and rules)")
+def _validate_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")
     p.add_argument("--format", choices=FORMATS, default="auto")
     p.add_argument("--no-cache", action="store_true", help="parse every file again")
@@ -212,46 +206,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="REV", help="also compare with a git revision: published claims deleted, or changed without a correction")
     p.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
 
-    p = sub.add_parser("fmt", help="rewrite claim files in the canonical layout")
+
+def _fmt_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", help="files or folders (default: claims/)")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     p.add_argument("--diff", action="store_true", help="change nothing; print a unified diff of what fmt would change (exit 1 if any)")
     p.add_argument("--schema-line", metavar="URL", type=one_line, help="add a '# yaml-language-server: $schema=URL' first line")
 
-    p = sub.add_parser("list", help="list claims")
+
+def _list_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     p.add_argument("--status", choices=Status.words())
     p.add_argument("--verdict", choices=Verdict.words())
     p.add_argument("--kind", choices=Kind.words())
 
-    p = sub.add_parser("show", help="show one claim")
+
+def _show_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     p.add_argument("id", type=claim_id)
 
-    p = sub.add_parser("export", help="every claim as JSON, or the published ones as ClaimReview JSON-LD")
+
+def _export_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     p.add_argument("--format", choices=("json", "claimreview"), default="json")
     p.add_argument("--base-url", help="claimreview: the site's URL, for each review's url (default: base_url of the config)")
 
-    p = sub.add_parser("build", help="build the static fact-check site")
+
+def _build_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", help="claims folder (default: claims/)")
     p.add_argument("--out", default=None, help="output folder (default: site/ beside the claims folder)")
     p.add_argument("--base-url", help="the URL the site is published at (default: base_url of the config)")
     p.add_argument("--drafts", action="store_true", help="also show claims that are not published, marked as drafts")
     p.add_argument("--repo-url", help="link each claim page to its YAML file under this URL (e.g. https://github.com/OWNER/REPO/blob/main)")
 
-    p = sub.add_parser("review", help="open the review screen on a claims folder")
+
+def _review_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", help="claims folder (default: claims/)")
     _editor_arg(p)
 
-    p = sub.add_parser("add-source", help="add a source to a claim")
+
+def _add_source_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
     FROM_FILE["add-source"] = (*record_arguments(p, Source), "note")  # every field of a source, from the model
     p.add_argument("--note", help="why this source" + FROM_FILE_HELP)
 
-    p = sub.add_parser("remove-source", help="remove a source from a claim")
+
+def _remove_source_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
@@ -259,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", required=True, help="why" + FROM_FILE_HELP)
     p.add_argument("--correction", help="for a published claim: why the source is removed (recorded in corrections)")
 
-    p = sub.add_parser("set-source", help="change fields of a source of a claim")
+
+def _set_source_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id")
@@ -273,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", required=True, help="why")
     p.add_argument("--correction", help="for a published claim whose source changes its url, stance or excerpt: why (recorded in corrections)")
 
-    p = sub.add_parser("set-status", help="move a claim along the workflow, with verdict and summary")
+
+def _set_status_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
@@ -283,20 +287,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", required=True, help="why" + FROM_FILE_HELP)
     p.add_argument("--correction", help="for a published claim whose verdict changes: why (recorded in corrections)")
 
-    p = sub.add_parser("correct", help="record a correction on a claim (what changed and why)")
+
+def _correct_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
     p.add_argument("--change", required=True, help="what changed, e.g. 'source removed: URL'")
     p.add_argument("--reason", required=True, help="why")
 
-    p = sub.add_parser("note", help="add a note to a claim's history")
+
+def _note_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
     p.add_argument("text", help="the note" + FROM_FILE_HELP)
 
-    p = sub.add_parser("assign", help="assign a claim to an editor (recorded in its history)")
+
+def _assign_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
@@ -304,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("handle", nargs="?", help="the editor's handle, as they edit (FACTCHECK_EDITOR, git user.name)")
     who.add_argument("--clear", action="store_true", help="assign it to nobody")
 
-    p = sub.add_parser("set-quantities", help="set a claim's quantities from the numbers its quote states (recorded in its history)")
+
+def _set_quantities_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id", type=claim_id)
@@ -313,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--clear", action="store_true", help="remove every quantity")
     p.add_argument("--note", help="why (kept in the history)" + FROM_FILE_HELP)
 
-    p = sub.add_parser("new", help="scaffold a claim from a verbatim quote of an article")
+
+def _new_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("article", help="article folder or its slug")
@@ -323,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=Kind.words(), default="event")
     p.add_argument("--id", type=claim_id, help="claim id (default: derived from the quote)")
 
-    p = sub.add_parser("suggest", help="rank an article's sentences by check-worthiness; --write creates claims")
+
+def _suggest_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("article", nargs="?", help="article folder or its slug")
@@ -333,14 +343,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sentences", metavar="FILE", help="score the lines of FILE ('-': stdin) as given, one sentence a line, in input order")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("dismiss", help="record that a sentence of an article is not worth a claim, so suggest does not propose it again")
+
+def _dismiss_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("article", help="article folder or its slug")
     p.add_argument("sentence", help="the sentence's number as factcheck suggest lists it, or its text (whole, verbatim)")
     p.add_argument("--reason", help="why it is not worth checking (kept in dismissed.yaml)")
 
-    p = sub.add_parser("article", help="articles: 'article add SOURCE' brings one in")
+
+def _article_command(p: argparse.ArgumentParser) -> None:
     article_sub = p.add_subparsers(dest="article_command", parser_class=_Parser, required=True)
     p = article_sub.add_parser("add", help="create an article folder from a saved page, a text or Markdown file, or an http(s) URL")
     _root_arg(p)
@@ -358,16 +370,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-input", action="store_true", help="never ask: a field not found is an error (also when stdin is not a terminal)")
     p.add_argument("--allow-private", action="store_true", help="also fetch from loopback, private and other non-public addresses (refused by default)")
 
-    p = sub.add_parser("log", help="a claim's recorded history merged with git history")
+
+def _log_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     p.add_argument("id", type=claim_id)
 
-    p = sub.add_parser("diff", help="Markdown summary of what changed in the claim record since BASE")
+
+def _diff_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     p.add_argument("base", nargs="?", help="git revision (default: merge base with main)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
-    p = sub.add_parser("links", help="sources without an archive copy; --check asks each URL")
+
+def _links_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="check only these claims (default: all)")
     p.add_argument("--check", action="store_true", help="request each source URL (HEAD, then GET) and report dead links")
@@ -378,17 +393,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="also request loopback, private, link-local and other non-public addresses (refused by default)",
     )
 
-    p = sub.add_parser("schema", help="JSON Schema of claim files")
+
+def _schema_command(p: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--article", action="store_true", help="the schema of article.yaml instead")
     which.add_argument("--dismissed", action="store_true", help="the schema of an article folder's dismissed.yaml instead")
+
+
+#: Each command: its name, its help line, and what adds its arguments to its parser.
+COMMANDS: tuple[tuple[str, str, typing.Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("validate", "check claim files (schema and rules)", _validate_command),
+    ("fmt", "rewrite claim files in the canonical layout", _fmt_command),
+    ("list", "list claims", _list_command),
+    ("show", "show one claim", _show_command),
+    ("export", "every claim as JSON, or the published ones as ClaimReview JSON-LD", _export_command),
+    ("build", "build the static fact-check site", _build_command),
+    ("review", "open the review screen on a claims folder", _review_command),
+    ("add-source", "add a source to a claim", _add_source_command),
+    ("remove-source", "remove a source from a claim", _remove_source_command),
+    ("set-source", "change fields of a source of a claim", _set_source_command),
+    ("set-status", "move a claim along the workflow, with verdict and summary", _set_status_command),
+    ("correct", "record a correction on a claim (what changed and why)", _correct_command),
+    ("note", "add a note to a claim's history", _note_command),
+    ("assign", "assign a claim to an editor (recorded in its history)", _assign_command),
+    ("set-quantities", "set a claim's quantities from the numbers its quote states (recorded in its history)", _set_quantities_command),
+    ("new", "scaffold a claim from a verbatim quote of an article", _new_command),
+    ("suggest", "rank an article's sentences by check-worthiness; --write creates claims", _suggest_command),
+    ("dismiss", "record that a sentence of an article is not worth a claim, so suggest does not propose it again", _dismiss_command),
+    ("article", "articles: 'article add SOURCE' brings one in", _article_command),
+    ("log", "a claim's recorded history merged with git history", _log_command),
+    ("diff", "Markdown summary of what changed in the claim record since BASE", _diff_command),
+    ("links", "sources without an archive copy; --check asks each URL", _links_command),
+    ("schema", "JSON Schema of claim files", _schema_command),
+)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command``, only that command's arguments are made
+    (its parser is the same: the other commands' would only cost time)."""
+    parser = _Parser(prog="factcheck", description="Claim fact-checking and provenance tracker. With no command, opens the review screen on claims/.")
+    parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
+    parser.add_argument("--editor", dest="top_editor", type=one_line, help="with no command: who makes the changes in the review screen")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for name, help_text_, add_arguments in COMMANDS:
+        if command is None or name == command:
+            add_arguments(sub.add_parser(name, help=help_text_))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        named = argv[0] if argv and any(argv[0] == name for name, _, _ in COMMANDS) else None
+        args = build_parser(named).parse_args(argv)
         if args.command is not None:
             resolve_texts(args)
         from factcheck import commands

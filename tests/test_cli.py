@@ -367,3 +367,32 @@ def test_set_source_on_a_published_claim_needs_a_correction_for_stance(capsys, t
     assert "    action: source-changed\n    field: sources[0].stance\n    before: supports\n    after: context\n" in text
     code, out, _ = run(capsys, "validate", str(tree))
     assert code == 0, out
+
+
+def test_a_command_parsed_alone_reads_and_helps_as_in_the_whole_parser():
+    """main() builds only the named command's parser: its help, its answers and its
+    usage errors are those of the whole command line."""
+    import argparse
+    import contextlib
+    import io
+
+    from factcheck.cli import COMMANDS, UsageError, build_parser
+
+    def outcome(parser: argparse.ArgumentParser, argv: list[str]) -> tuple:
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                return ("ok", vars(parser.parse_args(argv)), out.getvalue())
+        except SystemExit as exc:
+            return ("exit", exc.code, out.getvalue())
+        except UsageError as exc:
+            return ("usage", str(exc), out.getvalue())
+
+    samples = {"validate": ["claims", "--jobs", "2", "--format", "json"], "show": ["some-id"], "add-source": ["x", "--url", "ftp://x"]}
+    assert len(COMMANDS) > 20
+    for name, _, _ in COMMANDS:
+        for argv in ([name, "--help"], [name, *samples.get(name, [])], [name, "--no-such-option"]):
+            alone, whole = outcome(build_parser(name), argv), outcome(build_parser(), argv)
+            assert alone == whole, argv
+            if argv[1:2] == ["--help"]:
+                assert alone[0] == "exit" and f"usage: factcheck {name}" in alone[2]
