@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import hmac
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
 from typing import Any, Generic, TypeVar
@@ -181,6 +180,8 @@ def encoded(path: FsPath, version: str, entries: dict) -> Callable[[], None] | N
     body = msgspec.msgpack.encode(entries)
 
     def write() -> None:
+        import tempfile
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")

@@ -8,7 +8,6 @@ the round-trip document, only for files that have problems.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import itertools
 import operator
@@ -104,6 +103,8 @@ def closest_passage(quote: str, article_text: str) -> str:
         overlap = len(quote_words & words) / (len(quote_words | words) or 1)
         candidates.append((overlap, passage))
     candidates.sort(key=lambda c: c[0], reverse=True)
+    import difflib
+
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(norm_quote)
     best, best_ratio = candidates[0][1], -1.0

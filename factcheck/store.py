@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
 from typing import Any
@@ -68,6 +67,8 @@ def editor_name(explicit: str | None = None) -> str:
     env = os.environ.get("FACTCHECK_EDITOR")
     if env:
         return env
+    import subprocess
+
     try:
         out = subprocess.run(
             ["git", "config", "user.name"], capture_output=True, text=True, timeout=5

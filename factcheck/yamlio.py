@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import functools
 import io
 import json
 import os
 import re
-import tempfile
 import threading
 from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
 
@@ -1088,6 +1086,8 @@ def merge(node: Any, new: Any) -> Any:
         was_empty = not len(node)
         old_keys = [_key(to_plain(v)) for v in node]
         new_keys = [_key(v) for v in new]
+        import difflib
+
         matcher = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
         ops = matcher.get_opcodes()
         for tag, i1, i2, j1, j2 in reversed(ops):
@@ -1182,6 +1182,8 @@ def folder_lock(folder: str, timeout: float) -> Iterator[None]:
 
 
 def _temp_for(path: str) -> tuple[int, str]:
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     return tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=TMP_SUFFIX, dir=folder)
 
