@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 
 from factcheck.problems import Problem
-from factcheck.textsafe import escape_line, json_dumps, needs_escape
+from factcheck.textsafe import escape_line, json_dumps
 
 FORMATS = ("text", "parsable", "github", "json", "auto")
 
@@ -53,9 +53,11 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
         return json_dumps([p.as_dict() for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(github(p) + "\n" for p in problems)
-    # One look over every path and message at once: most reports have nothing to escape.
-    escaped = needs_escape(text for p in problems for text in (p.path, p.message))
-    lines = [parsable(p, escaped) for p in problems]
+    # Each line made plain, then looked at in C: only a line with a control, bidi or
+    # other non-ASCII character is made again with its path and message escaped.
+    lines = [f"{p.path}:{p.line}:{p.col}: {p.severity} [{p.code}] {p.message}" for p in problems]
+    if not (all(map(str.isascii, lines)) and all(map(str.isprintable, lines))):
+        lines = [line if line.isascii() and line.isprintable() else parsable(p) for line, p in zip(lines, problems, strict=True)]
     if fmt == "text":
         touched = len({p.path for p in problems})
         warnings = sum(1 for p in problems if p.severity == "warning")
@@ -66,4 +68,5 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
             lines.append(f"{counted} in {touched} file{'s' if touched != 1 else ''} ({files} claim files checked)")
         else:
             lines.append(f"{files} claim file{'s' if files != 1 else ''} checked, no problems")
-    return "".join(line + "\n" for line in lines)
+    lines.append("")
+    return "\n".join(lines)

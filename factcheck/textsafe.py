@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 #: Bidi controls: embeddings and overrides, isolates, and the directional marks.
@@ -48,14 +47,6 @@ def escape(text: str) -> str:
 def escape_line(text: str) -> str:
     """``text`` as one line: newlines, tabs and every control or bidi character escaped."""
     return CONTROL_OR_BREAK.sub(_escape_match, text) if CONTROL_OR_BREAK.search(text) else text
-
-
-def needs_escape(texts: Iterable[str]) -> bool:
-    """Whether :func:`escape_line` would change any of ``texts`` (one search over them all)."""
-    joined = " ".join(texts)
-    if joined.isascii() and joined.isprintable():  # no control character: one quick pass in C
-        return False
-    return CONTROL_OR_BREAK.search(joined) is not None
 
 
 def first_control(text: str, line_breaks: bool = False) -> re.Match | None:

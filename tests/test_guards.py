@@ -601,12 +601,19 @@ def test_credentials_are_found_exactly_where_the_authority_holds_an_at_sign():
     assert has_credentials("https://user:pw@example.org/") and not has_credentials("https://web.archive.org/web/https://u:p@x.org/")
 
 
-def test_needs_escape_is_the_plain_search_for_every_character():
-    """A report skips escaping when no path or message needs it; the quick ASCII test
-    before the search answers as the search itself does, for every character up to
-    U+3000 alone, after ASCII and after a non-ASCII letter."""
-    from factcheck.textsafe import CONTROL_OR_BREAK, needs_escape
+def test_a_report_line_is_escaped_exactly_as_escape_line_would_for_every_character():
+    """A report makes its lines plain and escapes only those that are not printable
+    ASCII: for every character up to U+3000, alone, after ASCII and after a non-ASCII
+    letter, in a message and in a path, each line is what escaping every path and
+    message gives."""
+    from factcheck.report import render
+    from factcheck.textsafe import escape_line
 
-    for char in map(chr, range(0x3000)):
-        for text in (char, "ab" + char, "é" + char):
-            assert needs_escape(["x.yaml", text]) == (CONTROL_OR_BREAK.search(text) is not None), repr(char)
+    for fmt in ("parsable", "text"):
+        for start in range(0, 0x3000, 0x400):
+            chars = list(map(chr, range(start, start + 0x400)))
+            problems = [Problem(f"x{i}.yaml", 1, 1, "schema", text) for i, char in enumerate(chars) for text in (char, "ab" + char, "é" + char)]
+            problems += [Problem(f"é{char}.yaml", 2, 3, "schema", "m") for char in chars]
+            lines = render(problems, fmt, 1).split("\n")
+            expected = [f"{escape_line(p.path)}:{p.line}:{p.col}: {p.severity} [{p.code}] {escape_line(p.message)}" for p in problems]
+            assert lines[: len(problems)] == expected
