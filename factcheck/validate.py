@@ -1,23 +1,30 @@
 """Check a whole tree fast: both cores, and a cache of unchanged files.
 
 Files whose cache entry still holds (:mod:`factcheck.cache`) are not read again;
-the rest are read and checked through :mod:`factcheck.reading`, by this process and
-one helper process at a time taking batches. Cross-record rules (unique ids,
-related ids) always run over every id of the tree, which is cheap.
+the rest are read and checked through :mod:`factcheck.reading`, in batches, by this
+process and a forked helper that each take the next batch from a shared queue (a
+pipe of batch numbers), so neither ever waits for the other. A helper that dies
+costs only the file it was checking (``internal-error``). Cross-record rules
+(unique ids, related ids) always run over every id of the tree, which is cheap.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import functools
 import gc
 import itertools
 import operator
 import os
+import pickle
+import select
+import signal
+import struct
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import NoReturn
 
 import attrs
 import msgspec
@@ -207,23 +214,164 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
 
 
 def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, article_texts, day, local: bool = True, policies=None) -> None:
-    """Helpers take batches; this process takes one too whenever they are all a batch ahead (if ``local``)."""
-    pending: list[Future] = []
-    with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(article_texts, day, True, policies)) as pool:
-        while batches or pending:
-            still = []
-            for future in pending:
-                if future.done():
-                    done([_unpack(p) for p in future.result()])
-                else:
-                    still.append(future)
-            pending = still
-            if batches and len(pending) < 2 * helpers:  # keep each helper one batch ahead
-                pending.append(pool.submit(_check_packed, batches.pop(), want))
-            elif batches and local:
-                done(_check_batch(batches.pop(), want))
-            elif pending:
-                wait(pending, return_when=FIRST_COMPLETED)
+    """Helpers take batches; this process takes one too whenever it has nothing else to do (if ``local``).
+
+    A file whose helper process died while checking it (a crash inside a parser, say)
+    is checked again alone in a fresh helper; if that one dies too, the file gets an
+    ``internal-error`` and the run goes on.
+    """
+    order = list(reversed(batches))  # _run pops from the end: the first batch is last
+    batches.clear()
+    answered = _forked(order, done, want, helpers, article_texts, day, local, policies)
+    lost = [path for index, batch in enumerate(order) if index not in answered for path in batch]
+    while lost:  # one file at a time, in order, in one helper: the first unanswered file killed it
+        singles = [[path] for path in lost]
+        answered = _forked(singles, done, want, 1, article_texts, day, False, policies)
+        first = next((index for index in range(len(singles)) if index not in answered), None)
+        if first is None:
+            break
+        done([Checked(FileResult(lost[first], [_helper_died(lost[first])], None, [], cacheable=False), None, b"")])
+        lost = [path for index, (path,) in enumerate(singles) if index > first and index not in answered]
+
+
+def _helper_died(path: str) -> Problem:
+    return Problem(path, 1, 1, "internal-error",
+                   "factcheck failed on this file (its checking process ended abruptly); this is a bug in factcheck, please report it")
+
+
+#: A helper's answer to one batch: the batch's number and the length of its pickled results.
+_FRAME = struct.Struct("<II")
+_TOKEN = 4  # bytes of a batch number in the queue
+
+
+def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, article_texts, day, local: bool, policies) -> set[int]:
+    """Check ``batches`` in ``helpers`` forked processes (and this one, if ``local``);
+    the numbers of the batches whose results came back.
+
+    The batches' numbers wait in a pipe that every process reads from, four bytes at a
+    time, so a helper takes its next batch the moment it is free, without waiting for
+    this process. Each helper writes its results to a pipe of its own, read here
+    between batches and at the end.
+    """
+    queue, fill = os.pipe()
+    numbers = b"".join(index.to_bytes(_TOKEN, "little") for index in range(len(batches)))
+    if len(numbers) > 60000:  # more than a pipe surely holds: taken in order by this process alone
+        os.close(queue)
+        os.close(fill)
+        for batch in batches:
+            done(_check_batch(batch, want))
+        return set(range(len(batches)))
+    os.write(fill, numbers)
+    os.close(fill)  # an empty queue now reads as the end
+    readers: dict[int, _Frames] = {}
+    children: list[int] = []
+    answered: set[int] = set()
+    try:
+        for _ in range(helpers):
+            read_end, write_end = os.pipe()
+            with contextlib.suppress(OSError, AttributeError):  # a larger pipe: a helper seldom waits to write
+                fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+            try:
+                pid = os.fork()
+            except OSError:  # no process to be had: those made so far, and this one, do the work
+                os.close(read_end)
+                os.close(write_end)
+                local = local or not children
+                break
+            if pid == 0:  # the helper
+                os.close(read_end)
+                for other in readers:
+                    os.close(other)
+                _helper(queue, write_end, batches, want, article_texts, day, policies)
+            os.close(write_end)
+            os.set_blocking(read_end, False)
+            readers[read_end] = _Frames()
+            children.append(pid)
+
+        def harvest(block: bool) -> None:
+            ready = select.select(list(readers), [], [])[0] if block else list(readers)
+            for fd in ready:
+                frames = readers[fd]
+                if not frames.read(fd):
+                    os.close(fd)
+                    del readers[fd]
+                for index, results in frames.take():
+                    answered.add(index)
+                    done([_unpack(packed) for packed in results])
+
+        while local:
+            harvest(block=False)
+            token = os.read(queue, _TOKEN)
+            if len(token) < _TOKEN:
+                break
+            index = int.from_bytes(token, "little")
+            done(_check_batch(batches[index], want))
+            answered.add(index)
+        while readers:
+            harvest(block=True)
+    finally:
+        for fd in readers:
+            os.close(fd)
+        os.close(queue)
+        for pid in children:
+            if readers:  # stopped early (an interrupt): the helpers are not waited for
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    return answered
+
+
+def _helper(queue: int, out: int, batches: list[list[str]], want: Job, article_texts, day, policies) -> NoReturn:
+    """A forked helper: take batch numbers from ``queue`` until it is empty, write each
+    batch's results to ``out``; never returns (nor runs this process's exit handlers)."""
+    code = 0
+    try:
+        _init_worker(article_texts, day, True, policies)
+        while True:
+            token = os.read(queue, _TOKEN)
+            if len(token) < _TOKEN:
+                break
+            index = int.from_bytes(token, "little")
+            payload = pickle.dumps(_check_packed(batches[index], want), protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(_FRAME.pack(index, len(payload)) + payload)
+            while view:
+                view = view[os.write(out, view) :]
+    except BaseException:  # noqa: BLE001 - an interrupt, or a bug: the batch goes unanswered
+        code = 1
+    finally:
+        os._exit(code)
+
+
+class _Frames:
+    """What one helper has written so far, cut into its answers."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+
+    def read(self, fd: int) -> bool:
+        """Read all there is now; False at the end (the helper has exited)."""
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                return True
+            if not chunk:
+                return False
+            self.buffer += chunk
+
+    def take(self) -> list[tuple[int, list[tuple]]]:
+        out = []
+        buffer, at = self.buffer, 0
+        while len(buffer) - at >= _FRAME.size:
+            index, size = _FRAME.unpack_from(buffer, at)
+            if len(buffer) - at - _FRAME.size < size:
+                break
+            start = at + _FRAME.size
+            out.append((index, pickle.loads(buffer[start : start + size])))
+            at = start + size
+        del buffer[:at]
+        return out
 
 
 # -- the tree -------------------------------------------------------------------

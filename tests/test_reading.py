@@ -711,3 +711,77 @@ def test_a_file_whose_size_says_nothing_is_read_whole():
     size says nothing (0, as in /proc) is read on to its end all the same."""
     raw, signature = reading.read_file("/proc/self/status")
     assert signature.size == 0 and raw.startswith(b"Name:") and raw.endswith(b"\n") and len(raw) > 100
+
+
+def _kill_on(name: str):
+    """check_claim_file that ends its process at once on the file called ``name``."""
+    import signal
+
+    from factcheck import validate
+
+    real = validate.check_claim_file
+
+    def check(path, *args, **kw):
+        if os.path.basename(path) == name:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, *args, **kw)
+
+    return check
+
+
+def test_a_helper_that_dies_on_a_file_costs_only_that_file(tmp_path, monkeypatch):
+    """A helper process killed while checking one file (as a crash inside a parser would):
+    that file is reported as an internal error, and every other file is checked and
+    reported as in a run without the crash."""
+    from factcheck import validate
+
+    generate.generate_real(PARALLEL_THRESHOLD + 150, tmp_path / "tree", broken=0.1, per_article=100)
+    claims = sorted((tmp_path / "tree").glob("*/*.yaml"))
+    victim = next(p for p in claims[len(claims) // 2 :] if p.name != "article.yaml")
+    plain = check_tree([tmp_path / "tree"], use_cache=False, jobs=1)
+    monkeypatch.setattr(validate, "check_claim_file", _kill_on(victim.name))
+    for jobs in (1, 2):  # helpers only: one helper, or two that go on while the first one's batch is checked again
+        crashed = check_tree([tmp_path / "tree"], use_cache=False, jobs=jobs, isolate=True)
+        assert [p for p in crashed.problems if p.path != str(victim)] == [p for p in plain.problems if p.path != str(victim)]
+        mine = [p for p in crashed.problems if p.path == str(victim)]
+        assert [(p.code, p.severity) for p in mine] == [("internal-error", "error")]
+        assert "ended abruptly" in mine[0].message and "bug in factcheck" in mine[0].message
+        assert crashed.files == plain.files and len(crashed.lines) == plain.files
+    with pytest.raises(ChildProcessError):  # every helper was waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_an_interrupt_stops_the_helpers_too(tmp_path, monkeypatch):
+    """Ctrl-C while this process checks its own batch: the run stops with the interrupt,
+    and no helper process is left running or unreaped."""
+    from factcheck import validate
+
+    generate.generate_real(PARALLEL_THRESHOLD + 150, tmp_path / "tree", broken=0.0, per_article=100)
+    here = os.getpid()
+    real = validate._check_batch
+
+    def interrupted(paths, job):
+        if os.getpid() == here:
+            raise KeyboardInterrupt
+        return real(paths, job)
+
+    monkeypatch.setattr(validate, "_check_batch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check_tree([tmp_path / "tree"], use_cache=False, jobs=2)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_run_that_cannot_start_a_helper_checks_every_file_itself(tmp_path, monkeypatch):
+    """No process to be had (fork fails): this process checks every file, even when it
+    was to leave them to helpers, and finds what a one-process run finds."""
+    generate.generate_real(PARALLEL_THRESHOLD + 50, tmp_path / "tree", broken=0.1, per_article=100)
+    plain = check_tree([tmp_path / "tree"], use_cache=False, jobs=1)
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    for isolate in (False, True):
+        alone = check_tree([tmp_path / "tree"], use_cache=False, jobs=2, isolate=isolate)
+        assert alone.problems == plain.problems and alone.parsed == plain.files
