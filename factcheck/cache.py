@@ -169,29 +169,36 @@ def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
 
 
 def encoded(path: FsPath, version: str, entries: dict) -> Callable[[], None] | None:
-    """Encode ``entries`` now; what is returned signs and writes them (None: nothing is cached).
+    """Encode ``entries`` and open their temporary file now; what is returned signs and
+    writes them (None: nothing is cached).
 
-    The writing step holds no Python lock for long (the signature and the write release
-    it), so a caller may run it in a thread while it goes on with other work.
+    The writing step is a few system calls and the signature, which release the
+    interpreter's lock, so a caller may run it in a thread while it goes on with other
+    work (a thread that needed the lock often would wait for it each time).
     """
     key = _key()
     if key is None:
         return None
     body = msgspec.msgpack.encode(entries)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = str(path.parent / f".cache-{os.getpid()}-{os.urandom(6).hex()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return None  # a cache that cannot be written only costs time
 
     def write() -> None:
-        import tempfile
-
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + _mac(key, version, body))
-                handle.write(body)
+            try:
+                for part in (MAGIC + _mac(key, version, body), body):
+                    view = memoryview(part)
+                    while view:
+                        view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            # a cache that cannot be written only costs time
 
     return write

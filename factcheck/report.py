@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 
 from factcheck.problems import Problem
-from factcheck.textsafe import escape_line, json_dumps
+from factcheck.textsafe import escape_line, json_dumps, printable_ascii_lines
 
 FORMATS = ("text", "parsable", "github", "json", "auto")
 
@@ -53,10 +53,11 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
         return json_dumps([p.as_dict() for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(github(p) + "\n" for p in problems)
-    # Each line made plain, then looked at in C: only a line with a control, bidi or
-    # other non-ASCII character is made again with its path and message escaped.
+    # Each line made plain, then all of them looked at at once in C: only a line with a
+    # control, bidi or other non-ASCII character is made again with its path and
+    # message escaped.
     lines = [f"{p.path}:{p.line}:{p.col}: {p.severity} [{p.code}] {p.message}" for p in problems]
-    if not (all(map(str.isascii, lines)) and all(map(str.isprintable, lines))):
+    if not printable_ascii_lines("\n".join(lines), len(lines)):
         lines = [line if line.isascii() and line.isprintable() else parsable(p) for line, p in zip(lines, problems, strict=True)]
     if fmt == "text":
         touched = len({p.path for p in problems})

@@ -49,6 +49,22 @@ def escape_line(text: str) -> str:
     return CONTROL_OR_BREAK.sub(_escape_match, text) if CONTROL_OR_BREAK.search(text) else text
 
 
+#: The bytes of ASCII that are not printable: C0 controls and DEL.
+_ASCII_CONTROLS = bytes([*range(0x20), 0x7F])
+
+
+def printable_ascii_lines(text: str, lines: int) -> bool:
+    """Whether ``text`` is ``lines`` lines of printable ASCII joined by newlines (no other
+    control character, nothing outside ASCII): so no line of it needs :func:`escape_line`.
+
+    Looked at in C: the bytes that are controls are deleted and counted.
+    """
+    if not text.isascii():
+        return False
+    data = text.encode("ascii")
+    return len(data) - len(data.translate(None, _ASCII_CONTROLS)) == max(lines - 1, 0)
+
+
 def first_control(text: str, line_breaks: bool = False) -> re.Match | None:
     """The first control or bidi character of ``text`` (and newline or tab unless ``line_breaks``)."""
     return (CONTROL if line_breaks else CONTROL_OR_BREAK).search(text)
