@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-FORMAT = 7
+FORMAT = 8
 T = TypeVar("T")
 MAGIC = b"factcheck-cache\n"
 MAC_SIZE = 32
@@ -37,7 +37,7 @@ class Entry(msgspec.Struct, Generic[T], array_like=True):
     stat: tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (reading.FileStat)
     digest: bytes  # of the file's bytes, for the review screen's change checks (b"" when not needed)
     article: bytes  # digest of the article text the quote was checked against
-    problems: list[tuple[str, int, int, str, str, str]]
+    problems: list[tuple[int, int, str, str, str]]  # line, col, code, message, severity (the path is the entry's)
     claim_id: str | None
     related: list[str]
     line: T  # what a listing shows of the claim (None: not a valid claim), or its msgpack (Raw)

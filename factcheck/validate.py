@@ -378,7 +378,7 @@ class _Frames:
 
 
 def _from_entry(path: str, entry: cache.Entry, lines: bool) -> FileResult:
-    return FileResult(path, [Problem(*p) for p in entry.problems], entry.claim_id, list(entry.related), line=entry.line if lines else None)
+    return FileResult(path, [Problem(path, *p) for p in entry.problems], entry.claim_id, list(entry.related), line=entry.line if lines else None)
 
 
 def _without_cyclic_gc(function: Callable) -> Callable:
@@ -497,13 +497,13 @@ def check_tree(
                 result.row = _ROW_DECODER.decode(item.row_entry).value
             results[result.path] = result
             signatures[result.path] = (item.stat, item.digest)
-            if result.cacheable and item.stat is not None:
+            if result.cacheable and item.stat is not None and all(p.path == result.path for p in result.problems):
                 folder = folder_of(result.path)
                 new_entries[result.path] = cache.Entry(
                     item.stat.key(),
                     item.digest,
                     article_digest.get(folder, b""),
-                    [p.as_tuple() for p in result.problems],
+                    [(p.line, p.col, p.code, p.message, p.severity) for p in result.problems],
                     result.claim_id,
                     list(result.related),
                     result.line,
