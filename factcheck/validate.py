@@ -250,8 +250,10 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
 
     The batches' numbers wait in a pipe that every process reads from, four bytes at a
     time, so a helper takes its next batch the moment it is free, without waiting for
-    this process. Each helper writes its results to a pipe of its own, read here
-    between batches and at the end.
+    this process. Each helper writes its results to a pipe of its own, which a thread
+    of this process empties as they come (the results of ``export``'s batches are
+    larger than a pipe holds: a helper would otherwise wait until this process is
+    between batches); this process takes them between batches and at the end.
     """
     queue, fill = os.pipe()
     numbers = b"".join(index.to_bytes(_TOKEN, "little") for index in range(len(batches)))
@@ -263,13 +265,14 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
         return set(range(len(batches)))
     os.write(fill, numbers)
     os.close(fill)  # an empty queue now reads as the end
-    readers: dict[int, _Frames] = {}
+    inbox = _Inbox()
     children: list[int] = []
     answered: set[int] = set()
+    pump: threading.Thread | None = None
     try:
         for _ in range(helpers):
             read_end, write_end = os.pipe()
-            with contextlib.suppress(OSError, AttributeError):  # a larger pipe: a helper seldom waits to write
+            with contextlib.suppress(OSError, AttributeError):  # a larger pipe: fewer wake-ups of the reading thread
                 fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
             try:
                 pid = os.fork()
@@ -280,24 +283,23 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
                 break
             if pid == 0:  # the helper
                 os.close(read_end)
-                for other in readers:
+                for other in inbox.fds:
                     os.close(other)
                 _helper(queue, write_end, batches, want, article_texts, day, policies)
             os.close(write_end)
-            os.set_blocking(read_end, False)
-            readers[read_end] = _Frames()
+            inbox.add(read_end)
             children.append(pid)
+        if children:
+            pump = threading.Thread(target=inbox.pump, name="factcheck-helpers", daemon=True)
+            pump.start()
 
-        def harvest(block: bool) -> None:
-            ready = select.select(list(readers), [], [])[0] if block else list(readers)
-            for fd in ready:
-                frames = readers[fd]
-                if not frames.read(fd):
-                    os.close(fd)
-                    del readers[fd]
-                for index, results in frames.take():
-                    answered.add(index)
-                    done([_unpack(packed) for packed in results])
+        def harvest(block: bool) -> bool:
+            """Take the answers that have come; False once every helper has ended and all are taken."""
+            arrived, more = inbox.take(block)
+            for index, results in arrived:
+                answered.add(index)
+                done([_unpack(packed) for packed in results])
+            return more
 
         while local:
             harvest(block=False)
@@ -307,18 +309,21 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
             index = int.from_bytes(token, "little")
             done(_check_batch(batches[index], want))
             answered.add(index)
-        while readers:
-            harvest(block=True)
+        while harvest(block=True):
+            pass
     finally:
-        for fd in readers:
-            os.close(fd)
-        os.close(queue)
+        stopped = pump is not None and pump.is_alive()
         for pid in children:
-            if readers:  # stopped early (an interrupt): the helpers are not waited for
+            if stopped:  # stopped early (an interrupt): the helpers are not waited for
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+        if pump is not None:
+            pump.join()  # every helper has ended: its pipes are at their end
+        for fd in inbox.fds:
+            os.close(fd)
+        os.close(queue)
     return answered
 
 
@@ -343,35 +348,61 @@ def _helper(queue: int, out: int, batches: list[list[str]], want: Job, article_t
         os._exit(code)
 
 
-class _Frames:
-    """What one helper has written so far, cut into its answers."""
+class _Inbox:
+    """What the helpers have written, read by a thread as it comes and cut into answers."""
 
     def __init__(self) -> None:
-        self.buffer = bytearray()
+        self.fds: list[int] = []
+        self._buffers: dict[int, bytearray] = {}
+        self._open = 0
+        self._changed = threading.Condition()
 
-    def read(self, fd: int) -> bool:
-        """Read all there is now; False at the end (the helper has exited)."""
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 20)
-            except BlockingIOError:
-                return True
-            if not chunk:
-                return False
-            self.buffer += chunk
+    def add(self, fd: int) -> None:
+        """A helper's pipe, to be read (before :meth:`pump` starts)."""
+        self.fds.append(fd)
+        self._buffers[fd] = bytearray()
+        self._open += 1
 
-    def take(self) -> list[tuple[int, list[tuple]]]:
-        out = []
-        buffer, at = self.buffer, 0
-        while len(buffer) - at >= _FRAME.size:
-            index, size = _FRAME.unpack_from(buffer, at)
-            if len(buffer) - at - _FRAME.size < size:
-                break
-            start = at + _FRAME.size
-            out.append((index, pickle.loads(buffer[start : start + size])))
-            at = start + size
-        del buffer[:at]
-        return out
+    def pump(self) -> None:
+        """Read every helper's pipe until each one ends (runs in a thread: waiting and
+        reading release the interpreter's lock)."""
+        waiting = list(self.fds)
+        try:
+            while waiting:
+                for fd in select.select(waiting, [], [])[0]:
+                    chunk = os.read(fd, 1 << 20)
+                    with self._changed:
+                        if chunk:
+                            self._buffers[fd] += chunk
+                        else:
+                            waiting.remove(fd)
+                            self._open -= 1
+                        self._changed.notify()
+        finally:  # whatever stopped it, nothing more will come: no one waits for it
+            with self._changed:
+                self._open = 0
+                self._changed.notify()
+
+    def take(self, block: bool) -> tuple[list[tuple[int, list[tuple]]], bool]:
+        """The whole answers come so far (waiting for one if ``block``), and whether more may come."""
+        frames: list[tuple[int, bytes]] = []
+        with self._changed:
+            while True:
+                for buffer in self._buffers.values():
+                    at = 0
+                    while len(buffer) - at >= _FRAME.size:
+                        index, size = _FRAME.unpack_from(buffer, at)
+                        if len(buffer) - at - _FRAME.size < size:
+                            break
+                        start = at + _FRAME.size
+                        frames.append((index, bytes(buffer[start : start + size])))
+                        at = start + size
+                    del buffer[:at]
+                if frames or not block or not self._open:
+                    break
+                self._changed.wait()
+            more = self._open > 0 or any(len(b) >= _FRAME.size for b in self._buffers.values())
+        return [(index, pickle.loads(payload)) for index, payload in frames], more or bool(frames)
 
 
 # -- the tree -------------------------------------------------------------------
