@@ -507,7 +507,8 @@ class ListLine(msgspec.Struct, array_like=True, frozen=True):
 
     @classmethod
     def of(cls, claim: Any) -> "ListLine":
-        return cls(claim.id, claim.status.value, claim.verdict.value if claim.verdict else None, claim.kind.value, len(claim.sources), claim.text)
+        # _value_ is each member's value without the enum's descriptor (every claim of a tree comes here)
+        return cls(claim.id, claim.status._value_, claim.verdict._value_ if claim.verdict else None, claim.kind._value_, len(claim.sources), claim.text)
 
 
 @attrs.define

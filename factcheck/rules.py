@@ -508,7 +508,7 @@ def claim_rules(
     ]
     if claim.history and not changes:
         out.append(FieldError("history-status", f"history records no status; its last status change must be {claim.status.value!r}", ("history",)))
-    elif changes and changes[-1][1].after != claim.status.value:
+    elif changes and changes[-1][1].after != claim.status._value_:  # .value, without the enum's descriptor (each claim)
         after = changes[-1][1].after
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
     elif changes:
