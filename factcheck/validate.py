@@ -63,13 +63,16 @@ class Checked:
     """One claim file as checked: the result, and what says its bytes are unchanged.
 
     ``row_entry``: its list row as an entry of the rows cache, already encoded (where it
-    was checked, so that this process only copies it into the cache file).
+    was checked, so that this process only copies it into the cache file). ``kept``: its
+    problems as the validate cache keeps them (None: one is about another file, and the
+    result is not cached), made where it was checked too.
     """
 
     result: FileResult
     stat: FileStat | None
     digest: bytes
     row_entry: bytes = b""
+    kept: list[tuple[int, int, str, str, str]] | None = None
 
 
 @attrs.frozen
@@ -155,21 +158,34 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
             row_entry = _ENTRY_ENCODER.encode(cache.Extra(stat.key(), file_digest, result.row))  # a named tuple: an array
         if row_entry or not job.rows_back:
             result.row = None  # sent once: as the cache entry, which the caller decodes (remember)
-        out.append(Checked(result, stat, file_digest, row_entry))
+        out.append(Checked(result, stat, file_digest, row_entry, _kept(result)))
     return out
+
+
+def _kept(result: FileResult) -> list[tuple[int, int, str, str, str]] | None:
+    """A result's problems as (line, col, code, message, severity), the path left out; None if one is about another file."""
+    path = result.path
+    if any(p.path != path for p in result.problems):
+        return None
+    return [(p.line, p.col, p.code, p.message, p.severity) for p in result.problems]
 
 
 def _pack(item: Checked) -> tuple:
     """A result as plain tuples: pickling attrs objects costs more than checking them."""
     r = item.result
-    return (r.path, tuple(p.as_tuple() for p in r.problems), r.claim_id, tuple(r.related), r.claim,
+    problems = item.kept if item.kept is not None else [p.as_tuple() for p in r.problems]
+    return (r.path, item.kept is not None, problems, r.claim_id, r.related, r.claim,
             r.cacheable, r.row, r.data, r.reader, r.line, tuple(item.stat) if item.stat else None, item.digest, item.row_entry)
 
 
 def _unpack(packed: tuple) -> Checked:
-    path, problems, claim_id, related, claim, cacheable, row, data, reader, line, stat, file_digest, row_entry = packed
-    result = FileResult(path, [Problem(*p) for p in problems], claim_id, list(related), claim, cacheable, row, data, reader, line)
-    return Checked(result, FileStat(*stat) if stat else None, file_digest, row_entry)
+    path, kept, problems, claim_id, related, claim, cacheable, row, data, reader, line, stat, file_digest, row_entry = packed
+    made = [Problem(path, *p) for p in problems] if kept else [Problem(*p) for p in problems]
+    result = FileResult(path, made, claim_id, related, claim, cacheable, row, data, reader, line)
+    return Checked(result, _FILE_STAT(FileStat, stat) if stat else None, file_digest, row_entry, problems if kept else None)
+
+
+_FILE_STAT = tuple.__new__  # a FileStat from its four numbers, without the named tuple's Python-level __new__
 
 
 def _check_packed(paths: list[str], job: Job) -> list[tuple]:
@@ -230,7 +246,7 @@ def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, articl
         first = next((index for index in range(len(singles)) if index not in answered), None)
         if first is None:
             break
-        done([Checked(FileResult(lost[first], [_helper_died(lost[first])], None, [], cacheable=False), None, b"")])
+        done([Checked(FileResult(lost[first], [_helper_died(lost[first])], None, [], cacheable=False), None, b"", kept=None)])
         lost = [path for index, (path,) in enumerate(singles) if index > first and index not in answered]
 
 
@@ -522,27 +538,24 @@ def check_tree(
         on_rows(list(results.values()))
 
     def remember(batch: list[Checked]) -> None:
+        folder, folder_digest = None, b""  # a batch's files are mostly of one folder
         for item in batch:
             result = item.result
+            path = result.path
             if rows and item.row_entry:
                 result.row = _ROW_DECODER.decode(item.row_entry).value
-            results[result.path] = result
-            signatures[result.path] = (item.stat, item.digest)
-            if result.cacheable and item.stat is not None and all(p.path == result.path for p in result.problems):
-                folder = folder_of(result.path)
-                new_entries[result.path] = cache.Entry(
-                    item.stat.key(),
-                    item.digest,
-                    article_digest.get(folder, b""),
-                    [(p.line, p.col, p.code, p.message, p.severity) for p in result.problems],
-                    result.claim_id,
-                    list(result.related),
-                    result.line,
-                )
+            results[path] = result
+            signatures[path] = (item.stat, item.digest)
+            if result.cacheable and item.stat is not None and item.kept is not None:
+                if folder_of(path) != folder:
+                    folder = folder_of(path)
+                    folder_digest = article_digest.get(folder, b"")
+                # The stat is a named tuple: msgspec writes it as the tuple it is.
+                new_entries[path] = cache.Entry(item.stat, item.digest, folder_digest, item.kept, result.claim_id, result.related, result.line)  # type: ignore[arg-type]
                 if item.row_entry:
-                    new_rows[result.path] = msgspec.Raw(item.row_entry)
+                    new_rows[path] = msgspec.Raw(item.row_entry)
                 if data:
-                    new_data[result.path] = cache.Extra(item.stat.key(), item.digest, result.data)
+                    new_data[path] = cache.Extra(item.stat, item.digest, result.data)  # type: ignore[arg-type]
         if progress:
             progress(len(results), len(tree.claims))
         if on_rows:
