@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 #: Every problem code: (severity, what it means). The one list: reporters take the
 #: severity from it, the README's table is made from it (``python -m factcheck.problems``)
@@ -90,26 +90,37 @@ def codes_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-@attrs.frozen(order=True)
-class Problem:
-    """One thing wrong with one file, at a 1-based line and column."""
-
+class _ProblemFields(NamedTuple):
     path: str
     line: int
     col: int
     code: str
     message: str
-    severity: str = attrs.field(default=attrs.Factory(lambda self: severity_of(self.code), takes_self=True))
+    severity: str
+
+
+class Problem(_ProblemFields):
+    """One thing wrong with one file, at a 1-based line and column.
+
+    A named tuple: problems compare, sort and hash as the plain tuples they are, in C
+    (a run sorts and de-duplicates thousands of them). The severity, when not given, is
+    the code's.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, path: str, line: int, col: int, code: str, message: str, severity: str | None = None) -> "Problem":
+        return tuple.__new__(cls, (path, line, col, code, message, severity_of(code) if severity is None else severity))
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
-        """The order of ``<`` as a plain tuple: sorting thousands of problems by it is much faster."""
-        return (self.path, self.line, self.col, self.code, self.message, self.severity)
+        """The order of ``<`` as a plain tuple."""
+        return tuple.__new__(tuple, self)  # type: ignore[return-value]
 
     def as_dict(self) -> dict[str, object]:
-        return attrs.asdict(self)
+        return dict(zip(self._fields, self, strict=True))
 
     def as_tuple(self) -> tuple:
-        return (self.path, self.line, self.col, self.code, self.message, self.severity)
+        return tuple.__new__(tuple, self)
 
 
 def did_you_mean(word: str, choices) -> str:

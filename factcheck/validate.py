@@ -608,10 +608,8 @@ def _write_all(writes: list[Callable[[], None] | None]) -> None:
 
 
 def _sorted_once(problems: list[Problem]) -> list[Problem]:
-    """Each problem once, in report order (keyed by plain tuples: hashing and comparing
-    thousands of attrs objects cost twice as much)."""
-    unique = {p.sort_key(): p for p in problems}
-    return [unique[key] for key in sorted(unique)]
+    """Each problem once, in report order (problems are tuples: hashed and compared in C)."""
+    return sorted(dict.fromkeys(problems))
 
 
 def _review_policies(articles: dict[str, ArticleRecord], problems: list[Problem]) -> dict[str, ReviewPolicy]:

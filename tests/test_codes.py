@@ -133,10 +133,13 @@ async def test_the_review_screen_counts_warnings_apart_from_problems(tmp_path):
 
 
 def test_a_problem_as_a_tuple_holds_every_field_in_order():
-    import attrs
-
-    from factcheck.problems import Problem
+    from factcheck.problems import Problem, severity_of
 
     problem = Problem("claims/a/b.yaml", 3, 7, "too-long", "a message")
-    assert problem.as_tuple() == attrs.astuple(problem) == problem.sort_key()
-    assert Problem(*problem.as_tuple()) == problem
+    fields = ("claims/a/b.yaml", 3, 7, "too-long", "a message", severity_of("too-long"))
+    assert problem.as_tuple() == fields == problem.sort_key() and type(problem.sort_key()) is tuple
+    assert problem.as_dict() == dict(zip(("path", "line", "col", "code", "message", "severity"), fields, strict=True))
+    assert Problem(*problem.as_tuple()) == problem and Problem("x", 1, 1, "too-long", "m", "warning").severity == "warning"
+    # Problems order as their fields do, and an equal one is the same problem.
+    later = Problem("claims/a/b.yaml", 3, 8, "enum", "a message")
+    assert sorted([later, problem]) == [problem, later] and len({problem, Problem(*fields)}) == 1
