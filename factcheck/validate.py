@@ -56,6 +56,7 @@ from factcheck.rules import QuoteIndex, ReviewPolicy, cross_rules
 PARALLEL_THRESHOLD = 400
 BATCH = 250
 LAST_BATCH = 50
+MAX_BATCHES = 10000
 
 
 @attrs.frozen
@@ -205,8 +206,10 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     _init_worker(article_texts, day, helper=False, policies=policies)
     # The last files go in small batches, so that at the end no process waits long for
     # another to finish a large one.
-    cut = max(0, len(paths) - 2 * BATCH * max(1, jobs))
-    batches = [paths[i : min(i + BATCH, cut)] for i in range(0, cut, BATCH)] + [paths[i : i + LAST_BATCH] for i in range(cut, len(paths), LAST_BATCH)]
+    # (Larger batches past a million files or so: the queue of batch numbers stays within a pipe's capacity.)
+    size = max(BATCH, -(-len(paths) // MAX_BATCHES))
+    cut = max(0, len(paths) - 2 * size * max(1, jobs))
+    batches = [paths[i : min(i + size, cut)] for i in range(0, cut, size)] + [paths[i : i + LAST_BATCH] for i in range(cut, len(paths), LAST_BATCH)]
     batches.reverse()  # pop() from the end takes them in order
     results: list[Checked] = []
 

@@ -365,6 +365,20 @@ def test_every_file_is_checked_once_whatever_the_batches(monkeypatch, count):
     assert seen == paths
 
 
+def test_a_huge_tree_is_cut_into_a_bounded_number_of_batches(monkeypatch):
+    """Past MAX_BATCHES batches of BATCH files, batches grow instead (the queue of batch
+    numbers must fit a pipe); every file is still checked once, in order."""
+    from factcheck import validate
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(validate, "_check_batch", lambda paths, job: calls.append(list(paths)) or [])
+    monkeypatch.setattr(validate, "MAX_BATCHES", 4)
+    paths = [f"f{i}.yaml" for i in range(5000)]
+    validate._run(paths, {}, validate.today(), None, 1, None)
+    assert [p for batch in calls for p in batch] == paths
+    assert max(map(len, calls)) == 1250 and len(calls) <= 4 + 2 * 1250 * 1 // validate.LAST_BATCH
+
+
 def test_normalize_is_the_plain_definition():
     """normalize looks for work before doing it; the answer is that of the plain definition
     (translate every character, one space for every run of whitespace) on every short
