@@ -68,7 +68,8 @@ class FileStat(NamedTuple):
 
     @classmethod
     def of(cls, st: os.stat_result) -> "FileStat":
-        return cls(st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+        # tuple.__new__: the named tuple's own __new__ is Python code, and this runs for every file read
+        return tuple.__new__(cls, (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
 
 
 @attrs.frozen

@@ -53,14 +53,16 @@ def render(problems: Iterable[Problem], fmt: str, files: int) -> str:
         return json_dumps([p.as_dict() for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(github(p) + "\n" for p in problems)
-    # Each line made plain, then all of them looked at at once in C: only a line with a
-    # control, bidi or other non-ASCII character is made again with its path and
-    # message escaped.
-    lines = [f"{p.path}:{p.line}:{p.col}: {p.severity} [{p.code}] {p.message}" for p in problems]
-    if not printable_ascii_lines("\n".join(lines), len(lines)):
+    # Each line made plain. Only its path and message can hold a control, bidi or other
+    # non-ASCII character: each distinct one is looked at once, all at once in C, and
+    # only if one is not printable ASCII is each line that is not made again escaped.
+    lines = [f"{path}:{line}:{col}: {severity} [{code}] {message}" for path, line, col, code, message, severity in problems]
+    paths = {p.path for p in problems}
+    texts = [*paths, *{p.message for p in problems}]
+    if not printable_ascii_lines("\n".join(texts), len(texts)):
         lines = [line if line.isascii() and line.isprintable() else parsable(p) for line, p in zip(lines, problems, strict=True)]
     if fmt == "text":
-        touched = len({p.path for p in problems})
+        touched = len(paths)
         warnings = sum(1 for p in problems if p.severity == "warning")
         errors = len(problems) - warnings
         if problems:

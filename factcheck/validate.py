@@ -10,6 +10,7 @@ costs only the file it was checking (``internal-error``). Cross-record rules
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import fcntl
@@ -581,13 +582,13 @@ def check_tree(
     if saving is not None:
         saving.start()
     try:
-        for result in results.values():
-            problems += result.problems
+        problems += itertools.chain.from_iterable(map(_PROBLEMS, results.values()))
         problems += _cross_problems(paths, tree.claims, results)
         problems = _sorted_once(problems)
     finally:
         if saving is not None and wait:
             saving.join()
+    readers = collections.Counter(map(_READER, results.values()))
     return TreeResult(
         problems,
         len(tree.claims),
@@ -598,8 +599,8 @@ def check_tree(
         signatures,
         {p: r.data for p, r in results.items()} if data else {},
         {p: r.line for p, r in results.items()},
-        fast=sum(1 for r in results.values() if r.reader == "fast"),
-        strict=sum(1 for r in results.values() if r.reader == "strict"),
+        fast=readers["fast"],
+        strict=readers["strict"],
         saving=None if wait else saving,
     )
 
@@ -642,6 +643,8 @@ def _dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord
 
 
 _CLAIM_ID = operator.attrgetter("claim_id")
+_PROBLEMS = operator.attrgetter("problems")
+_READER = operator.attrgetter("reader")
 _RELATED = operator.attrgetter("related")
 
 
