@@ -252,6 +252,9 @@ def claim_names(roots: Iterable[str]) -> list[str]:
 # -- reading one file -----------------------------------------------------------
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def read_file(path: str, limit: bool = True) -> tuple[bytes, FileStat] | Problem:
     """The bytes of a regular file and its signature, or the problem that stopped the read.
 
@@ -260,7 +263,7 @@ def read_file(path: str, limit: bool = True) -> tuple[bytes, FileStat] | Problem
     that a change can make it smaller).
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         return Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))
     try:
