@@ -421,7 +421,9 @@ class _Inbox:
                 if frames or not block or not self._open:
                     break
                 self._changed.wait()
-            more = self._open > 0 or any(len(b) >= _FRAME.size for b in self._buffers.values())
+            # Every whole answer is taken each time: once no helper is left, nothing more
+            # will come (what is left of a helper that died while writing is dropped).
+            more = self._open > 0
         return [(index, pickle.loads(payload)) for index, payload in frames], more or bool(frames)
 
 

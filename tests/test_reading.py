@@ -785,3 +785,31 @@ def test_a_run_that_cannot_start_a_helper_checks_every_file_itself(tmp_path, mon
     for isolate in (False, True):
         alone = check_tree([tmp_path / "tree"], use_cache=False, jobs=2, isolate=isolate)
         assert alone.problems == plain.problems and alone.parsed == plain.files
+
+
+def test_a_helper_that_dies_halfway_through_an_answer_does_not_hang_the_run(tmp_path, monkeypatch):
+    """A helper that writes part of its answer and dies: the run ends (no wait for the
+    rest), and the files of that helper get an internal error."""
+    import signal
+    import struct
+
+    from factcheck import validate
+
+    generate.generate_real(PARALLEL_THRESHOLD + 10, tmp_path / "tree", broken=0.0, per_article=100)
+
+    def half(queue, out, batches, want, article_texts, day, policies):
+        os.read(queue, validate._TOKEN)
+        os.write(out, struct.pack("<II", 0, 1000) + b"x" * 10)  # a frame that says 1000 bytes, and 10 of them
+        os._exit(0)
+
+    monkeypatch.setattr(validate, "_helper", half)
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung on a half-written answer"))
+    signal.alarm(60)
+    try:
+        result = check_tree([tmp_path / "tree"], use_cache=False, jobs=1, isolate=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.files == PARALLEL_THRESHOLD + 10
+    assert {p.code for p in result.problems} == {"internal-error"}
+    assert len({p.path for p in result.problems}) == result.files
