@@ -161,13 +161,6 @@ def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
     return entries if kind == "validate" else {path: extra for path, extra in entries.items() if extra is not None}
 
 
-def save(path: FsPath, kind: str, version: str, entries: dict) -> None:
-    """Write ``entries`` (values of the kind's type, or already encoded as ``msgspec.Raw``)."""
-    write = encoded(path, version, entries)
-    if write is not None:
-        write()
-
-
 def encoded(path: FsPath, version: str, entries: dict) -> Callable[[], None] | None:
     """Encode ``entries`` and open their temporary file now; what is returned signs and
     writes them (None: nothing is cached).
