@@ -209,7 +209,7 @@ def test_missing_fields_are_asked_for(capsys, tmp_path, root, monkeypatch):
     page.write_text(NO_METADATA, encoding="utf-8")
     answers = iter(["Bridges", "Example Times", "not a url", "https://example.org/b", "yesterday", "2024-03-01", "en"])
     asked = []
-    monkeypatch.setattr("factcheck.frontdoor._interactive", lambda args: True)
+    monkeypatch.setattr("factcheck.cli.articles._interactive", lambda args: True)
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or next(answers))
     code, out, _ = run(capsys, "article", "add", page, "--root", root)
     assert code == 0, out

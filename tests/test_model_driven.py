@@ -8,7 +8,7 @@ import datetime as dt
 import attrs
 
 from factcheck.cli import record_arguments
-from factcheck.commands import record_text
+from factcheck.cli.edit import record_text
 from factcheck.convert import evolve_unvalidated, field_errors, structure, unstructure
 from factcheck.fastcheck import struct_for
 from factcheck.forms import source_from_text

@@ -10,7 +10,7 @@ import pytest
 from conftest import CLAIM_YAML
 
 from factcheck import yamlio
-from factcheck.commands import canonical_bytes
+from factcheck.cli.check import canonical_bytes
 from factcheck.convert import structure, unstructure
 from factcheck.model import Action, Claim, Source, Stance, Status, Verdict
 from factcheck.session import concluded

@@ -595,7 +595,7 @@ async def test_triage_asks_which_article_when_there_are_several(tree):
 
 
 def test_domain_imports_without_textual():
-    code = "import sys; import factcheck.cli, factcheck.commands, factcheck.validate, factcheck.session, factcheck.store;print('textual' in sys.modules)"
+    code = "import sys; import factcheck.cli.check, factcheck.cli.edit, factcheck.validate, factcheck.session, factcheck.store;print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

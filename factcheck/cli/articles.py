@@ -1,7 +1,7 @@
-"""What ``factcheck suggest`` and ``factcheck article add`` do, given parsed arguments.
+"""Article commands: article add, suggest and dismiss.
 
-The work is in :mod:`factcheck.suggest` and :mod:`factcheck.ingest`; this module reads
-arguments, prints, and writes through the store. Returns exit codes.
+The work is in :mod:`factcheck.suggest`, :mod:`factcheck.triage` and :mod:`factcheck.ingest`;
+this module reads arguments, prints, and writes through the store.
 """
 
 from __future__ import annotations
@@ -12,25 +12,56 @@ import os
 import sys
 from typing import Any
 
+from factcheck.cli.args import Command, Parser, editor_arg, positive, root_arg
+from factcheck.cli.common import NO_ROOT, find_article
+from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
 from factcheck.store import ClaimStore, EditRefused, editor_name, find_root
 from factcheck.textsafe import escape_line
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+def _suggest_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("article", nargs="?", help="article folder or its slug")
+    p.add_argument("--write", action="store_true", help="create claim files (status new) for the top candidates not yet claimed")
+    p.add_argument("--top", type=positive, help="with --write: at most N claims (default 10 unless --min-score is given)")
+    p.add_argument("--min-score", type=float, help="with --write: only sentences scoring at least S (0 to 1)")
+    p.add_argument("--sentences", metavar="FILE", help="score the lines of FILE ('-': stdin) as given, one sentence a line, in input order")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _usage(message: str) -> int:
-    print(f"factcheck: {message}", file=sys.stderr)
-    return EXIT_USAGE
+def _dismiss_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("article", help="article folder or its slug")
+    p.add_argument("sentence", help="the sentence's number as factcheck suggest lists it, or its text (whole, verbatim)")
+    p.add_argument("--reason", help="why it is not worth checking (kept in dismissed.yaml)")
 
 
-def _root(args: argparse.Namespace) -> str | None:
+def _article_command(p: argparse.ArgumentParser) -> None:
+    article_sub = p.add_subparsers(dest="article_command", parser_class=Parser, required=True)
+    p = article_sub.add_parser("add", help="create an article folder from a saved page, a text or Markdown file, or an http(s) URL")
+    root_arg(p)
+    p.add_argument("source", help="a .html/.htm file, a .txt/.md file, or an http(s) URL")
+    p.add_argument("--slug", help="the folder name (default: from the title)")
+    p.add_argument("--title")
+    p.add_argument("--publisher")
+    p.add_argument("--outlet", help="the publication within the publisher")
+    p.add_argument("--author", action="append", dest="authors", metavar="NAME", help="a byline (repeat for several); replaces the bylines found")
+    p.add_argument("--published", help="YYYY-MM-DD")
+    p.add_argument("--url", help="the article's canonical URL")
+    p.add_argument("--language", help="language code, e.g. en")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds in all to fetch a URL (default: 20)")
+    p.add_argument("--max-bytes", type=positive, default=5 * 1024 * 1024, help="largest page fetched or read (default: 5 MiB)")
+    p.add_argument("--no-input", action="store_true", help="never ask: a field not found is an error (also when stdin is not a terminal)")
+    p.add_argument("--allow-private", action="store_true", help="also fetch from loopback, private and other non-public addresses (refused by default)")
+
+
+def _root_or_none(args: argparse.Namespace) -> str | None:
     if getattr(args, "root", None):
         return args.root if os.path.isdir(args.root) else None
     found = find_root()
     return str(found) if found else None
-
-
-# -- suggest -------------------------------------------------------------------------
 
 
 def _read_lines(path: str) -> list[str] | str:
@@ -62,12 +93,11 @@ def suggest_sentences(args: argparse.Namespace) -> int:
 
 def _proposals(args: argparse.Namespace):
     """(store, article, proposals) for the ARTICLE of a command, or an exit code."""
-    from factcheck.commands import NO_ROOT, find_article
     from factcheck.triage import proposals
 
-    root = _root(args)
+    root = _root_or_none(args)
     if root is None:
-        return _usage(NO_ROOT)
+        return fail(NO_ROOT)
     store = ClaimStore.open(root)
     article = find_article(store, args.article)
     if isinstance(article, str):
@@ -86,12 +116,12 @@ def suggest(args: argparse.Namespace) -> int:
 
     if args.sentences:
         if args.article or args.write:
-            return _usage("suggest: --sentences scores a list; give no ARTICLE and no --write with it")
+            return fail("suggest: --sentences scores a list; give no ARTICLE and no --write with it")
         return suggest_sentences(args)
     if not args.article:
-        return _usage("suggest: give an ARTICLE (folder or slug), or --sentences FILE")
+        return fail("suggest: give an ARTICLE (folder or slug), or --sentences FILE")
     if (args.top is not None or args.min_score is not None) and not args.write:
-        return _usage("suggest: --top and --min-score choose what --write writes; add --write")
+        return fail("suggest: --top and --min-score choose what --write writes; add --write")
     got = _proposals(args)
     if isinstance(got, int):
         return got
@@ -148,7 +178,7 @@ def dismiss(args: argparse.Namespace) -> int:
     from factcheck.triage import dismiss as record_dismissal
 
     if not args.sentence.strip():
-        return _usage("dismiss: SENTENCE is empty")
+        return fail("dismiss: SENTENCE is empty")
     got = _proposals(args)
     if isinstance(got, int):
         return got
@@ -185,8 +215,6 @@ def dismiss(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# -- article add -----------------------------------------------------------------------
-
 _OPTION_OF = {"title": "--title", "publisher": "--publisher", "url": "--url", "published": "--published", "language": "--language"}
 
 
@@ -207,14 +235,14 @@ def article_add(args: argparse.Namespace) -> int:
     from factcheck.netpolicy import Policy
 
     if not args.timeout > 0:
-        return _usage("--timeout must be more than 0 seconds")
+        return fail("--timeout must be more than 0 seconds")
     options: dict[str, object] = {"outlet": args.outlet, "authors": args.authors or []}
     for name in ("title", "publisher", "url", "published", "language"):
         given = getattr(args, name)
         if given is not None:
             value = ingest.parse_field(name, given)
             if isinstance(value, str) and value.startswith("error:"):
-                return _usage(f"article add: {value[len('error: '):]}")
+                return fail(f"article add: {value[len('error: '):]}")
             options[name] = value
     page = ingest.read_source(args.source, args.timeout, args.max_bytes, Policy(allow_private=args.allow_private))
     if isinstance(page, str):
@@ -248,3 +276,11 @@ def article_add(args: argparse.Namespace) -> int:
             print(f"  {name}: {shown}  ({fields[name].origin})")
     print(f"next: factcheck suggest {slug}")
     return EXIT_OK
+
+
+#: Each command of the group: what adds its arguments, and what runs it.
+COMMANDS: dict[str, Command] = {
+    "suggest": (_suggest_command, suggest),
+    "dismiss": (_dismiss_command, dismiss),
+    "article": (_article_command, article_add),
+}

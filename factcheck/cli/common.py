@@ -1,0 +1,93 @@
+"""What the commands share: finding the claims folder, opening the store, one claim, refusals."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from factcheck.cli.errors import EXIT_PROBLEMS, fail, usage
+from factcheck.report import parsable
+from factcheck.store import ClaimStore, EditRefused, find_root
+from factcheck.textsafe import escape_line
+
+NO_ROOT = (
+    "no claims/ folder found from here: run inside a project that has one, or give its path (factcheck review PATH, factcheck validate PATH, or --root PATH)"
+)
+
+
+def folder_problem(path: str, what: str) -> str | None:
+    """Why ``path`` is not a claims folder, saying what was given and what is expected."""
+    if not os.path.exists(path):
+        return f"{what} {path}: no such folder; expected the claims folder (it holds one folder per article)"
+    if not os.path.isdir(path):
+        return f"{what} {path} is a file; expected the claims folder (it holds one folder per article)"
+    return None
+
+
+def claims_root(args: argparse.Namespace) -> str | None:
+    given = getattr(args, "root", None)
+    if given:
+        problem = folder_problem(given, "--root")
+        if problem:
+            raise usage(args, problem)
+        return given
+    found = find_root()
+    return str(found) if found else None
+
+
+def shown(path) -> str:
+    """A path as the user would write it: relative when it is under the current folder."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def open_store(args: argparse.Namespace, data: bool = False) -> ClaimStore | None:
+    root = claims_root(args)
+    return ClaimStore.open(root, data=data) if root else None
+
+
+def claim_store(args: argparse.Namespace) -> ClaimStore | None:
+    """The store opened for the one claim ``args.id`` names: no other claim file is parsed."""
+    root = claims_root(args)
+    return ClaimStore.open_claim(root, args.id) if root else None
+
+
+def one_claim(args: argparse.Namespace):
+    """The record of the claim ``args.id`` names (its file alone read), or the exit code of why not."""
+    store = claim_store(args)
+    if store is None:
+        return fail(NO_ROOT)
+    record = store.find(args.id)
+    if record is None:
+        from factcheck.problems import did_you_mean
+
+        return fail(f"no claim with id {args.id!r}{did_you_mean(args.id, store.ids())}", EXIT_PROBLEMS)
+    return record
+
+
+def find_article(store: ClaimStore, name: str):
+    """The readable article a folder path or slug names, or why there is none."""
+    article = store.articles.get(name) or store.articles.get(os.path.join(store.root, name))
+    if article is None:
+        matches = [a for a in store.articles.values() if a.slug == name.rstrip("/").split("/")[-1]]
+        article = matches[0] if matches else None
+    if article is None or article.article is None or article.text is None:
+        slugs = ", ".join(sorted(a.slug for a in store.articles.values())) or "none"
+        return f"no readable article {name!r} (articles: {slugs})"
+    return article
+
+
+#: What gives the core what a refused change needs, on the command line.
+NEED_FLAGS = {
+    "correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source",
+    "in-review": "factcheck set-status {id} in-review",
+}
+
+
+def refused(exc: EditRefused, claim_id: str = "ID") -> int:
+    hint = ", ".join(NEED_FLAGS[n].format(id=claim_id) for n in exc.needs if n in NEED_FLAGS)
+    print(f"factcheck: refused: {escape_line(exc.message)}" + (f" ({hint})" if hint else ""))
+    for p in exc.problems:
+        if p.line:
+            print(f"  {parsable(p)}")
+    return EXIT_PROBLEMS

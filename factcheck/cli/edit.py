@@ -1,0 +1,280 @@
+"""Edit commands: add-source, remove-source, set-source, set-status, correct, note, assign,
+set-quantities and new. Each goes through the one writer (``ClaimStore.edit``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import attrs
+
+from factcheck.cli.args import FROM_FILE, FROM_FILE_HELP, Command, claim_id, editor_arg, record_arguments, root_arg, url_arg
+from factcheck.cli.common import NO_ROOT, claim_store, claims_root, find_article, refused
+from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
+from factcheck.model import Claim, Kind, Source, Stance, Status, Verdict
+from factcheck.store import ClaimStore, EditRefused, editor_name, today
+from factcheck.textsafe import escape_line
+
+
+def _add_source_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    FROM_FILE["add-source"] = (*record_arguments(p, Source), "note")  # every field of a source, from the model
+    p.add_argument("--note", help="why this source" + FROM_FILE_HELP)
+
+
+def _remove_source_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    p.add_argument("url", type=url_arg)
+    p.add_argument("--note", required=True, help="why" + FROM_FILE_HELP)
+    p.add_argument("--correction", help="for a published claim: why the source is removed (recorded in corrections)")
+
+
+def _set_source_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id")
+    p.add_argument("url", help="the source's current URL")
+    p.add_argument("--published", help="YYYY-MM-DD, or 'none' to clear it")
+    p.add_argument("--stance", choices=Stance.words())
+    p.add_argument("--title")
+    p.add_argument("--publisher")
+    p.add_argument("--new-url", help="the source's new URL")
+    p.add_argument("--excerpt", help="a short verbatim passage of the page")
+    p.add_argument("--note", required=True, help="why")
+    p.add_argument("--correction", help="for a published claim whose source changes its url, stance or excerpt: why (recorded in corrections)")
+
+
+def _set_status_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    p.add_argument("status", choices=Status.words())
+    p.add_argument("--verdict", choices=Verdict.words())
+    p.add_argument("--summary", help="two to five sentences ('' removes the summary)" + FROM_FILE_HELP)
+    p.add_argument("--note", required=True, help="why" + FROM_FILE_HELP)
+    p.add_argument("--correction", help="for a published claim whose verdict changes: why (recorded in corrections)")
+
+
+def _correct_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    p.add_argument("--change", required=True, help="what changed, e.g. 'source removed: URL'")
+    p.add_argument("--reason", required=True, help="why")
+
+
+def _note_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    p.add_argument("text", help="the note" + FROM_FILE_HELP)
+
+
+def _assign_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("handle", nargs="?", help="the editor's handle, as they edit (FACTCHECK_EDITOR, git user.name)")
+    who.add_argument("--clear", action="store_true", help="assign it to nobody")
+
+
+def _set_quantities_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("id", type=claim_id)
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--from-quote", action="store_true", help="read them from the quote (percentages, counts, money, years as as_of)")
+    how.add_argument("--clear", action="store_true", help="remove every quantity")
+    p.add_argument("--note", help="why (kept in the history)" + FROM_FILE_HELP)
+
+
+def _new_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    editor_arg(p)
+    p.add_argument("article", help="article folder or its slug")
+    p.add_argument("--quote", required=True)
+    p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
+    p.add_argument("--claimant", help="who makes the claim (default: the article's author)")
+    p.add_argument("--kind", choices=Kind.words(), default="event")
+    p.add_argument("--id", type=claim_id, help="claim id (default: derived from the quote)")
+
+
+def _date(value: dt.date | str | None, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise EditRefused(f"--{name} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _edit(args: argparse.Namespace, change) -> int:
+    from factcheck.session import refusing
+
+    store = claim_store(args)
+    if store is None:
+        return fail(NO_ROOT)
+    try:
+        # From the command line the change applies to the claim as it is on disk when
+        # the lock is taken, so two edits at once both land, one after the other.
+        record = store.edit(args.id, refusing(change), rebase=True)
+    except EditRefused as exc:
+        return refused(exc, args.id)
+    written = record.claim
+    print(f"{escape_line(record.path)}: {written.history[-1].action.value if written else 'change'} recorded")
+    return EXIT_OK
+
+
+def record_text(cls: type, args: argparse.Namespace) -> dict[str, str | None]:
+    """The text of each option :func:`factcheck.cli.record_arguments` made for ``cls``
+    (None: not given)."""
+    return {field.name: getattr(args, field.name, None) for field in attrs.fields(cls)}
+
+
+def add_source(args: argparse.Namespace) -> int:
+    from factcheck.forms import source_from_text
+    from factcheck.session import with_source
+
+    by = editor_name(args.editor)
+    values = record_text(Source, args)
+
+    def change(claim: Claim) -> Claim:
+        source, errors = source_from_text(values, [s.url for s in claim.sources], today())
+        if source is None:
+            raise EditRefused("; ".join(errors.values()))
+        return with_source(claim, source, by, args.note)
+
+    return _edit(args, change)
+
+
+def remove_source(args: argparse.Namespace) -> int:
+    from factcheck.session import without_source
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: without_source(claim, args.url, by, args.note, args.correction))
+
+
+def set_source(args: argparse.Namespace) -> int:
+    from factcheck.session import with_source_changed
+
+    by = editor_name(args.editor)
+    changes: dict = {}
+    try:
+        if args.published is not None:
+            changes["published"] = None if args.published.strip().lower() == "none" else _date(args.published, "published")
+    except EditRefused as exc:
+        print(f"factcheck: refused: {exc.message}")
+        return EXIT_PROBLEMS
+    if args.stance is not None:
+        changes["stance"] = Stance(args.stance)
+    for name, value in (("title", args.title), ("publisher", args.publisher), ("url", args.new_url), ("excerpt", args.excerpt)):
+        if value is not None:
+            changes[name] = value
+    if not changes:
+        return fail("set-source: say what to change (--published, --stance, --title, --publisher, --new-url, --excerpt)")
+    return _edit(args, lambda claim: with_source_changed(claim, args.url, by, changes, args.note, args.correction))
+
+
+def set_status(args: argparse.Namespace) -> int:
+    from factcheck.session import KEEP, concluded
+
+    by = editor_name(args.editor)
+
+    def change(claim: Claim) -> Claim:
+        return concluded(
+            claim,
+            by,
+            status=Status(args.status),
+            verdict=Verdict(args.verdict) if args.verdict else KEEP,
+            summary=args.summary if args.summary is not None else KEEP,
+            note=args.note,
+            correction=args.correction,
+        )
+
+    return _edit(args, change)
+
+
+def correct(args: argparse.Namespace) -> int:
+    from factcheck.session import with_correction
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: with_correction(claim, by, args.change, args.reason))
+
+
+def note(args: argparse.Namespace) -> int:
+    from factcheck.session import with_note
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: with_note(claim, by, args.text))
+
+
+def assign(args: argparse.Namespace) -> int:
+    from factcheck.session import with_assignee
+
+    by = editor_name(args.editor)
+    return _edit(args, lambda claim: with_assignee(claim, by, None if args.clear else args.handle))
+
+
+def set_quantities(args: argparse.Namespace) -> int:
+    from factcheck.present import quantity_line
+    from factcheck.quantities import extract
+    from factcheck.session import with_quantities
+
+    by = editor_name(args.editor)
+    chosen: list = []
+
+    def change(claim: Claim) -> Claim:
+        chosen[:] = [] if args.clear else extract(claim.quote)
+        return with_quantities(claim, by, chosen, args.note)
+
+    code = _edit(args, change)
+    if code == EXIT_OK:
+        for quantity in chosen:
+            print(escape_line(f"  {quantity_line(quantity)}"))
+    return code
+
+
+def new(args: argparse.Namespace) -> int:
+    from factcheck.rules import QuoteIndex, closest_passage
+
+    root = claims_root(args)
+    store = ClaimStore.open_articles(root) if root else None
+    if store is None:
+        return fail(NO_ROOT)
+    article = find_article(store, args.article)
+    if isinstance(article, str):
+        print(escape_line(f"factcheck: refused: {article}"))
+        return EXIT_PROBLEMS
+    if not QuoteIndex(article.text).contains(args.quote):
+        print(escape_line(f'factcheck: refused: the quote does not occur in the article; closest passage: "{closest_passage(args.quote, article.text)}"'))
+        return EXIT_PROBLEMS
+    from factcheck.triage import create_claim, default_claimant
+
+    try:
+        record = create_claim(
+            store, article, quote=args.quote, text=args.text or args.quote, claimant=args.claimant or default_claimant(article.article),
+            kind=Kind(args.kind), by=editor_name(args.editor), note="Scaffolded with factcheck new.", claim_id=args.id,
+        )
+    except EditRefused as exc:
+        return refused(exc)
+    print(f"created {escape_line(record.path)}")
+    return EXIT_OK
+
+
+#: Each command of the group: what adds its arguments, and what runs it.
+COMMANDS: dict[str, Command] = {
+    "add-source": (_add_source_command, add_source),
+    "remove-source": (_remove_source_command, remove_source),
+    "set-source": (_set_source_command, set_source),
+    "set-status": (_set_status_command, set_status),
+    "correct": (_correct_command, correct),
+    "note": (_note_command, note),
+    "assign": (_assign_command, assign),
+    "set-quantities": (_set_quantities_command, set_quantities),
+    "new": (_new_command, new),
+}

@@ -1,0 +1,30 @@
+"""The command line's errors and exit codes, in one place.
+
+Exit codes: 0 clean, 1 problems found (or an edit refused), 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from factcheck.textsafe import escape_line
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    def __init__(self, message: str, prog: str = "factcheck"):
+        super().__init__(message)
+        self.prog = prog
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"factcheck: {escape_line(message)}", file=sys.stderr if code == EXIT_USAGE else sys.stdout)
+    return code
+
+
+def usage(args: argparse.Namespace, message: str) -> Exception:
+    prog = f"factcheck {args.command}" if getattr(args, "command", None) else "factcheck"
+    return UsageError(f"{prog}: {message}", prog)

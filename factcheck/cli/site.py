@@ -1,0 +1,43 @@
+"""factcheck build: the static site."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from factcheck.cli.args import Command
+from factcheck.cli.common import NO_ROOT, shown
+from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
+from factcheck.report import parsable
+from factcheck.store import find_root
+
+
+def _build_command(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", help="claims folder (default: claims/)")
+    p.add_argument("--out", default=None, help="output folder (default: site/ beside the claims folder)")
+    p.add_argument("--base-url", help="the URL the site is published at (default: base_url of the config)")
+    p.add_argument("--drafts", action="store_true", help="also show claims that are not published, marked as drafts")
+    p.add_argument("--repo-url", help="link each claim page to its YAML file under this URL (e.g. https://github.com/OWNER/REPO/blob/main)")
+
+
+def build(args: argparse.Namespace) -> int:
+    from factcheck.site import build as build_site
+    from factcheck.site.build import BuildError
+
+    root = args.path or (str(find_root()) if find_root() else None)
+    if root is None or not os.path.isdir(root):
+        return fail(NO_ROOT if root is None else f"not a folder: {root}")
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(root)), "site")
+    try:
+        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url)
+    except BuildError as exc:
+        return fail(str(exc))
+    for problem in result.problems:
+        print(parsable(problem), file=sys.stderr)
+    print(f"{shown(out)}: {result.pages} pages, {len(result.written)} written, {len(result.removed)} removed")
+    return EXIT_PROBLEMS if any(p.severity == "error" for p in result.problems) else EXIT_OK
+
+
+#: Each command of the group: what adds its arguments, and what runs it.
+COMMANDS: dict[str, Command] = {"build": (_build_command, build)}
