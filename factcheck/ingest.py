@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import http.client
 import json
 import os
 import re
 import shutil
-import socket
-import ssl
 import tempfile
 import time
 import urllib.parse
@@ -28,11 +25,10 @@ from collections.abc import Callable
 import attrs
 
 from factcheck.model import ARTICLE_KEYS, SLUG_RE, Article
-from factcheck.netpolicy import Policy, parse_target, redact, resolve
+from factcheck.netpolicy import Failure, Policy, redact, request
+from factcheck.textsafe import escape_line
 
 USER_AGENT = "Mozilla/5.0 (compatible; factcheck article add)"
-MAX_REDIRECTS = 5
-REDIRECTS = {301, 302, 303, 307, 308}
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 #: The fields of article.yaml a page can give, in the order they are asked for.
@@ -82,99 +78,31 @@ def read_source(source: str, timeout: float, max_bytes: int, policy: Policy) -> 
     return Page(body, suffix in HTML_SUFFIXES, name=os.path.basename(source))
 
 
-def _open(target, entries: list[tuple], deadline: float) -> socket.socket:
-    """A blocking socket to the first address that answers (TLS for https)."""
-    from factcheck.netpolicy import connect_first
-
-    sock = connect_first(entries, deadline)
-    if target.scheme != "https":
-        return sock
-    try:
-        return ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
-    except BaseException:
-        sock.close()
-        raise
-
-
-class _Connection(http.client.HTTPConnection):
-    """An HTTP connection over a socket opened to an address the policy allowed."""
-
-    def __init__(self, sock: socket.socket, host: str):
-        super().__init__(host)
-        self.sock = sock
-
-    def connect(self) -> None:  # the socket is already connected
-        pass
-
-
 def _charset(content_type: str | None) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
     return match.group(1) if match else None
 
 
-def _get(url: str, deadline: float, max_bytes: int, policy: Policy) -> tuple[int, str | None, str | None, bytes] | str:
-    """One GET, no redirect followed: (status, Location, Content-Type, body) or why not."""
-    target = parse_target(url)
-    if isinstance(target, str):
-        return f"refused: {target}"
-    entries = resolve(target, policy, deadline)
-    if isinstance(entries, str):
-        return entries
-    try:
-        sock = _open(target, entries, deadline)
-    except TimeoutError:
-        return "timed out"
-    except OSError as exc:
-        return f"cannot connect to {target.host}: {exc.strerror or exc}"
-    conn = _Connection(sock, target.host_header)
-    try:
-        sock.settimeout(max(0.001, deadline - time.monotonic()))
-        conn.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
-        for name, value in (("Host", target.host_header), ("User-Agent", USER_AGENT), ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"),
-                            ("Accept-Encoding", "identity"), ("Connection", "close")):
-            conn.putheader(name, value)
-        conn.endheaders()
-        response = conn.getresponse()
-        length = response.getheader("Content-Length")
-        if length and length.isdigit() and int(length) > max_bytes:
-            return f"the page is larger than {max_bytes} bytes (--max-bytes)"
-        body = b""
-        while True:  # each read waits at most the time that was left when the request was sent
-            if time.monotonic() >= deadline:
-                return "timed out"
-            chunk = response.read1(65536)
-            if not chunk:
-                break
-            body += chunk
-            if len(body) > max_bytes:
-                return f"the page is larger than {max_bytes} bytes (--max-bytes)"
-        return response.status, response.getheader("Location"), response.getheader("Content-Type"), body
-    except (TimeoutError, socket.timeout):
-        return "timed out"
-    except (OSError, http.client.HTTPException) as exc:
-        return f"the server's answer could not be read: {getattr(exc, 'strerror', None) or exc or type(exc).__name__}"
-    finally:
-        conn.close()
+_HEADERS = (
+    ("User-Agent", USER_AGENT), ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"), ("Accept-Encoding", "identity"),
+)
 
 
 def fetch_page(url: str, timeout: float, max_bytes: int, policy: Policy) -> Page | str:
     """The page at ``url`` (redirects followed, each target checked), within ``timeout`` seconds in all."""
-    deadline = time.monotonic() + timeout
-    for _ in range(MAX_REDIRECTS + 1):
-        got = _get(url, deadline, max_bytes, policy)
-        if isinstance(got, str):
-            return f"cannot fetch {redact(url)}: {got}"
-        status, location, content_type, body = got
-        if status in REDIRECTS and location:
-            url = urllib.parse.urljoin(url, location)
-            continue
-        if not 200 <= status < 300:
-            return f"cannot fetch {redact(url)}: HTTP {status}"
-        kind = (content_type or "text/html").split(";", 1)[0].strip().lower()
-        if kind not in ("text/html", "application/xhtml+xml", "text/plain", "text/markdown"):
-            return f"cannot use {redact(url)}: it is {kind}, not a web page or text"
-        return Page(body, kind != "text/plain" and kind != "text/markdown", url=url, charset=_charset(content_type))
-    return f"cannot fetch {redact(url)}: more than {MAX_REDIRECTS} redirects"
+    got = request(url, "GET", time.monotonic() + timeout, policy, headers=_HEADERS, max_body=max_bytes)
+    if isinstance(got, Failure):
+        if got.too_large:
+            return f"cannot fetch {escape_line(redact(got.url))}: the page is larger than {max_bytes} bytes (--max-bytes)"
+        return f"cannot fetch {escape_line(redact(got.url))}: {got.reason}"
+    shown = escape_line(redact(got.url))
+    if not 200 <= got.status < 300:
+        return f"cannot fetch {shown}: HTTP {got.status}"
+    content_type = got.header("content-type")
+    kind = (content_type or "text/html").split(";", 1)[0].strip().lower()
+    if kind not in ("text/html", "application/xhtml+xml", "text/plain", "text/markdown"):
+        return f"cannot use {shown}: it is {escape_line(kind)}, not a web page or text"
+    return Page(got.body, kind != "text/plain" and kind != "text/markdown", url=got.url, charset=_charset(content_type))
 
 
 # -- decoding ---------------------------------------------------------------------------

@@ -332,3 +332,34 @@ def test_source_kinds(capsys, tmp_path, root):
     os.mkfifo(fifo)
     code, out, _ = run(capsys, "article", "add", fifo, "--root", root)
     assert code == 1 and "not a regular file" in out
+
+
+# -- one deadline and one client for the whole fetch --------------------------------------
+
+
+def test_one_deadline_covers_the_status_line_and_headers(capsys, root):
+    from test_links import raw_server, trickle_bytes
+
+    with raw_server(trickle_bytes) as base:
+        started = time.monotonic()
+        code, out, err = run(capsys, "article", "add", f"{base}/a", "--root", root, "--no-input", "--allow-private", "--timeout", "0.5")
+        elapsed = time.monotonic() - started
+    assert (code, out, err) == (1, f"factcheck: cannot fetch {base}/a: timed out\n", "")
+    assert elapsed < 2
+    assert list(root.iterdir()) == []
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"HTTP/1.1 302 Found\r\nLocation: http://[::1\r\nContent-Length: 0\r\n\r\n", "a redirect to a malformed URL 'http://[::1' ("),
+    (b"HTTP/1.1 302 Found\r\nLocation: ftp://x/\x1b]0;t\x07\r\nContent-Length: 0\r\n\r\n", "redirect to ftp://x/\\x1b]0;t\\x07 refused: only http"),
+    (b"HTTP/1.1 200 OK\r\nContent-Type: text/\x1b[31mevil\r\nContent-Length: 0\r\n\r\n", "it is text/\\x1b[31mevil, not a web page or text"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "a malformed Content-Length '-1'"),
+])
+def test_a_malformed_or_hostile_answer_is_one_escaped_line(capsys, root, raw, message):
+    from test_links import answer_with, raw_server
+
+    with raw_server(answer_with(raw)) as base:
+        code, out, err = run(capsys, "article", "add", f"{base}/a", "--root", root, "--no-input", "--allow-private", "--timeout", "5")
+    assert code == 1 and err == "" and len(out.splitlines()) == 1
+    assert message in out and "\x1b" not in out and "\x07" not in out
+    assert list(root.iterdir()) == []

@@ -526,3 +526,88 @@ def test_links_unknown_id_is_a_usage_error(capsys, tmp_path, server):
     assert (code, out) == (2, "")
     assert err == "factcheck: unknown claim id 'suport-rose2' (did you mean 'support-rose'?)\n"
     assert server.seen == []
+
+
+# -- one client for every fetch: malformed answers and bytes a server chooses -----------
+
+
+def answer_with(raw: bytes):
+    """A server that answers every request with ``raw``."""
+
+    def respond(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(raw)
+
+    return respond
+
+
+def redirect_to(location: bytes):
+    return answer_with(b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n")
+
+
+def test_bytes_a_server_chooses_are_escaped_in_links_check(capsys, tmp_path):
+    status = answer_with(b"HTTP/1.1 404 \x1b]0;owned\x07Not \x1b[31mFound\r\nContent-Length: 0\r\n\r\n")
+    with raw_server(status) as a, raw_server(redirect_to(b"ftp://x/\x1b[2J\xe2\x80\xae")) as b:
+        root = links_tree(tmp_path, [f"{a}/s"], [f"{b}/r"])
+        code, out, err = run(capsys, "links", "--root", root, "--check", "--timeout", "5", "--allow-private")
+    assert code == 1 and err == ""
+    assert not re.search("[\x00-\x09\x0b-\x1f\u202e]", out)
+    assert f"support-rose: {a}/s: HTTP 404 \\x1b]0;owned\\x07Not \\x1b[31mFound" in out
+    assert f"bridges-repaired: {b}/r: redirect to ftp://x/\\x1b[2J\\u202e refused: only http and https URLs" in out
+
+
+def test_a_redirect_to_a_malformed_url_is_a_one_line_error(capsys, tmp_path):
+    with raw_server(redirect_to(b"http://[::1")) as base:
+        root = links_tree(tmp_path, [f"{base}/r"])
+        code, out, err = run(capsys, "links", "--root", root, "--check", "--timeout", "5", "--allow-private")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[-1].startswith(f"support-rose: {base}/r: a redirect to a malformed URL 'http://[::1' (")
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"SSH-2.0-OpenSSH\r\n\r\n", "the server did not answer in HTTP"),
+    (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "a malformed header line 'no colon here'"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\nabc", "a malformed Content-Length '12x'"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "a malformed chunk size 'zz'"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "the server closed the connection in the middle of the body"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", "the response is larger than 1000 bytes"),
+])
+def test_the_one_client_turns_a_malformed_answer_into_one_line(raw, reason):
+    from factcheck.netpolicy import Failure, Policy, request
+
+    with raw_server(answer_with(raw)) as base:
+        got = request(f"{base}/", "GET", time.monotonic() + 5, Policy(allow_private=True), max_body=1000)
+    assert isinstance(got, Failure) and got.reason == reason
+
+
+def test_the_one_client_gives_status_final_url_headers_and_body():
+    from factcheck.netpolicy import Policy, Response, request
+
+    chunked = answer_with(b"HTTP/1.1 200 Fine\r\nTransfer-Encoding: chunked\r\nX-Thing: a\x1bb\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n")
+    with raw_server(chunked) as target, raw_server(redirect_to(b"/elsewhere")) as first:
+        with raw_server(redirect_to(f"{target}/page".encode())) as second:
+            started = time.monotonic()
+            got = request(f"{second}/x", "GET", started + 5, Policy(allow_private=True), max_body=1000)
+            assert isinstance(got, Response)
+            assert (got.status, got.reason, got.url, got.body) == (200, "Fine", f"{target}/page", b"hello world")
+            assert got.header("X-THING") == "a\x1bb" and got.header("missing") is None
+            loop = request(f"{first}/x", "GET", started + 5, Policy(allow_private=True), max_body=1000, max_redirects=2)
+            assert loop.reason == "more than 2 redirects"
+
+
+def trickle_bytes(conn: socket.socket, stop: threading.Event) -> None:
+    """A status line and headers one byte every 20 ms (about 10 s in all), then a page."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"a" * 500 + b"\r\nContent-Length: 2\r\n\r\nok"
+    for byte in head:
+        if stop.wait(0.02):
+            return
+        conn.sendall(bytes([byte]))
+
+
+def test_one_deadline_covers_a_status_line_and_headers_sent_byte_by_byte(capsys, tmp_path):
+    from factcheck.netpolicy import Failure, Policy, request
+
+    with raw_server(trickle_bytes) as base:
+        started = time.monotonic()
+        got = request(f"{base}/", "GET", started + 0.5, Policy(allow_private=True), max_body=1000)
+        assert isinstance(got, Failure) and got.reason == "timed out"
+        assert time.monotonic() - started < 1.5

@@ -7,12 +7,8 @@ never reads a response body.
 from __future__ import annotations
 
 import re
-import selectors
-import socket
-import ssl
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path as FsPath
@@ -22,29 +18,18 @@ import attrs
 from factcheck import yamlio
 from factcheck.convert import FieldError
 from factcheck.model import HTTP_URL_PATTERN, Claim, Source
-from factcheck.netpolicy import Policy, Target, parse_target, redact, resolve
+from factcheck.netpolicy import MAX_REDIRECTS, Failure, Policy, Response, exchange, redact
+from factcheck.netpolicy import request as follow
 from factcheck.present import plural
 from factcheck.store import ClaimRecord, ClaimStore, read_record
 
 #: Link checks that run at once (``factcheck links --jobs``).
 LINK_JOBS = 4
-MAX_REDIRECTS = 5
 #: The most a link check reads of one response (status line and headers; the body is never read).
 MAX_RESPONSE_BYTES = 64 * 1024
-REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "Mozilla/5.0 (compatible; factcheck link check)"
 #: HEAD answers after which a GET is tried: servers that refuse or do not implement HEAD.
 RETRY_WITH_GET = {403, 405, 501}
-
-
-def _reason(error: object) -> str:
-    if isinstance(error, TimeoutError):
-        return "timed out"
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return f"TLS certificate: {error.verify_message or error.reason}"
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__
 
 
 @attrs.frozen
@@ -52,116 +37,25 @@ class Answer:
     """What one request came to: the HTTP status, and why it failed (None: it did not)."""
 
     status: int | None
-    reason: str | None
-    location: str | None = None  # the Location header of a redirect
+    reason: str | None  # one line; what the server chose in it is escaped
+    location: str | None = None  # the Location header of a redirect, as sent (escape it to show it)
     received: int = 0  # bytes read from the server
     refused: bool = False  # not sent (or not followed) by the address or URL policy
 
 
-def _wait(sock: socket.socket, write: bool, deadline: float) -> None:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError
-    with selectors.DefaultSelector() as selector:
-        selector.register(sock, selectors.EVENT_WRITE if write else selectors.EVENT_READ)
-        if not selector.select(remaining):
-            raise TimeoutError
+def _answer(got: Response | Failure) -> Answer:
+    if isinstance(got, Failure):
+        return Answer(None, got.reason, received=got.received, refused=got.refused)
+    reason = None if 200 <= got.status < 300 else f"HTTP {got.status} {got.reason}".rstrip()
+    return Answer(got.status, reason, got.header("location"), got.received)
 
 
-def _io(sock: socket.socket, op, write: bool, deadline: float):
-    """``op()`` on a non-blocking socket, waiting for it at most until ``deadline``."""
-    while True:
-        if time.monotonic() >= deadline:
-            raise TimeoutError
-        try:
-            return op()
-        except ssl.SSLWantReadError:
-            _wait(sock, False, deadline)
-        except ssl.SSLWantWriteError:
-            _wait(sock, True, deadline)
-        except (BlockingIOError, InterruptedError):
-            _wait(sock, write, deadline)
-
-
-def _connect(target: Target, entries: list[tuple], deadline: float) -> socket.socket:
-    """A non-blocking socket connected to the first of ``entries`` that answers (TLS for https)."""
-    from factcheck.netpolicy import connect_first
-
-    sock = connect_first(entries, deadline)
-    sock.settimeout(0)
-    if target.scheme == "http":
-        return sock
-    try:
-        tls = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host, do_handshake_on_connect=False)
-    except BaseException:
-        sock.close()
-        raise
-    try:
-        _io(tls, tls.do_handshake, False, deadline)
-    except BaseException:
-        tls.close()
-        raise
-    return tls
-
-
-_STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)?[ \t]+(\d{3})(?:[ \t]+([^\r\n]*))?")
-_HEADERS_END = re.compile(rb"\r?\n\r?\n")
-
-
-def _exchange(sock: socket.socket, target: Target, method: str, deadline: float, max_bytes: int) -> Answer:
-    """Send one request; read the status line and headers (at most ``max_bytes``), never the body."""
-    request = (
-        f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\nUser-Agent: {USER_AGENT}\r\n"
-        "Accept: */*\r\nConnection: close\r\n\r\n"
-    ).encode("ascii")
-    view = memoryview(request)
-    while view:
-        view = view[_io(sock, lambda view=view: sock.send(view), True, deadline):]
-    data = b""
-    while not _HEADERS_END.search(data):
-        if len(data) >= max_bytes:
-            return Answer(None, f"the response headers are larger than {max_bytes} bytes", received=len(data))
-        want = min(65536, max_bytes - len(data))
-        chunk = _io(sock, lambda want=want: sock.recv(want), False, deadline)
-        if not chunk:
-            if not data:
-                return Answer(None, "the server closed the connection without an answer")
-            break
-        data += chunk
-    head = _HEADERS_END.split(data, 1)[0]
-    lines = head.splitlines()
-    match = _STATUS_LINE.fullmatch(lines[0].strip()) if lines else None
-    if match is None:
-        return Answer(None, "the server did not answer in HTTP", received=len(data))
-    status = int(match.group(1))
-    text = (match.group(2) or b"").decode("latin-1").strip()
-    location = None
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"location":
-            try:
-                location = value.strip().decode("utf-8")
-            except UnicodeDecodeError:
-                location = value.strip().decode("latin-1")
-            break
-    reason = None if 200 <= status < 300 else f"HTTP {status} {text}".rstrip()
-    return Answer(status, reason, location, len(data))
+_HEADERS = (("User-Agent", USER_AGENT), ("Accept", "*/*"))
 
 
 def fetch(url: str, method: str, deadline: float, policy: Policy, max_bytes: int = MAX_RESPONSE_BYTES) -> Answer:
-    """One request, no redirect followed: refused before any connection if the policy says so."""
-    target = parse_target(url)
-    if isinstance(target, str):
-        return Answer(None, f"refused: {target}", refused=True)
-    entries = resolve(target, policy, deadline)
-    if isinstance(entries, str):
-        return Answer(None, entries, refused=entries.startswith("refused:"))
-    try:
-        sock = _connect(target, entries, deadline)
-        with sock:
-            return _exchange(sock, target, method, deadline, max_bytes)
-    except Exception as exc:  # socket, TLS and timeout errors of one server
-        return Answer(None, _reason(exc))
+    """One request, no redirect followed, its body never read: refused before any connection if the policy says so."""
+    return _answer(exchange(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes))
 
 
 def request(
@@ -169,17 +63,7 @@ def request(
     max_bytes: int = MAX_RESPONSE_BYTES, max_redirects: int = MAX_REDIRECTS,
 ) -> Answer:
     """``fetch`` following redirects; each target is checked before it is requested, as the first URL is."""
-    answer = fetch(url, method, deadline, policy, max_bytes)
-    for _ in range(max_redirects):
-        if answer.status not in REDIRECTS or not answer.location:
-            return answer
-        url = urllib.parse.urljoin(url, answer.location)
-        answer = fetch(url, method, deadline, policy, max_bytes)
-        if answer.refused:
-            return attrs.evolve(answer, reason=f"redirect to {redact(url)} {answer.reason}")
-    if answer.status in REDIRECTS and answer.location:
-        return Answer(None, f"more than {max_redirects} redirects", refused=True)
-    return answer
+    return _answer(follow(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes, max_redirects=max_redirects))
 
 
 def probe(url: str, timeout: float, policy: Policy | None = None) -> Answer:
