@@ -17,14 +17,16 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
-from factcheck.model import ARTICLE_KEYS, SLUG_RE, Article
+from factcheck.model import ARTICLE_KEYS, SLUG_RE, Article, field_constraints
 from factcheck.netpolicy import Failure, Policy, redact, request
 from factcheck.textsafe import escape_line
 
@@ -67,11 +69,10 @@ def read_source(source: str, timeout: float, max_bytes: int, policy: Policy) -> 
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return f"cannot read {source}: {exc.strerror}"
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder, a FIFO, a device: never read
+        os.close(fd)
+        return f"{source} is not a regular file"
     with os.fdopen(fd, "rb") as handle:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return f"{source} is not a regular file"
         body = handle.read(max_bytes + 1)
     if len(body) > max_bytes:
         return f"{source} is larger than {max_bytes} bytes (--max-bytes)"
@@ -186,6 +187,25 @@ def _http(value, base: str | None) -> str | None:
     return url if re.match(r"^https?://[^\s/?#]+\S*$", url, re.I) else None
 
 
+#: JSON-LD nested deeper than this is not read (json.loads would recurse into it).
+MAX_JSON_DEPTH = 100
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth_within(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the arrays and objects of JSON ``text`` nest at most ``limit`` deep (strings skipped)."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token == "[" or token == "{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif token == "]" or token == "}":
+            depth -= 1
+    return True
+
+
 def _json_ld_objects(tree) -> list[dict]:
     found: list[dict] = []
 
@@ -198,9 +218,12 @@ def _json_ld_objects(tree) -> list[dict]:
             walk(node.get("@graph", []))
 
     for script in tree.xpath('//script[@type="application/ld+json"]'):
+        text = script.text_content() or "null"
+        if not json_depth_within(text):
+            continue
         try:
-            walk(json.loads(script.text_content() or "null"))
-        except ValueError:
+            walk(json.loads(text))
+        except (ValueError, RecursionError):
             continue
     return found
 
@@ -318,6 +341,12 @@ def extract(page: Page) -> Extracted | str:
 # -- the article folder ------------------------------------------------------------------
 
 
+def limit_of(field: str) -> int | None:
+    """The most characters the model allows in ``field`` of article.yaml (None: no limit)."""
+    attribute = getattr(attrs.fields(Article), field, None)
+    return field_constraints(attribute).get("max_length") if attribute is not None else None
+
+
 def parse_field(field: str, value: str) -> object | str:
     """An option's or answer's text as a field value, or why it is not one (a string starting 'error:')."""
     value = value.strip()
@@ -332,11 +361,17 @@ def parse_field(field: str, value: str) -> object | str:
         return _language(value) or f"error: language must be a language code such as en, got {value!r}"
     if field == "url" and not _http(value, None):
         return f"error: url must be an http(s) URL, got {value!r}"
+    limit = limit_of(field)
+    if limit is not None and len(value) > limit:
+        return f"error: {field} is {len(value)} characters long; at most {limit}"
     return value or "error: must not be empty"
 
 
-def resolve_fields(found: dict[str, Found], options: dict[str, object], ask: Callable[[str, str], str] | None) -> dict[str, Found] | list[str]:
-    """The article's fields: options first, then what was found, then answers; or the missing fields."""
+def resolve_fields(found: dict[str, Found], options: dict[str, object], ask: Callable[[str], object] | None) -> dict[str, Found] | list[str]:
+    """The article's fields: options first, then what was found, then answers; or the missing fields.
+
+    ``ask(field)`` returns a value :func:`parse_field` accepted (it asks until it has one).
+    """
     fields = dict(found)
     for name, value in options.items():
         if value not in (None, []):
@@ -346,14 +381,36 @@ def resolve_fields(found: dict[str, Found], options: dict[str, object], ask: Cal
         return missing
     for name in missing:
         assert ask is not None
-        while True:
-            got = parse_field(name, ask(name, "YYYY-MM-DD" if name == "published" else ""))
-            if isinstance(got, str) and got.startswith("error:"):
-                print(got[len("error: "):])
-                continue
-            fields[name] = Found(got, "answer")
-            break
+        fields[name] = Found(ask(name), "answer")
     return fields
+
+
+def fit_to_limits(fields: dict[str, Found]) -> tuple[dict[str, Found], list[str]]:
+    """Values found in the page cut to the model's limits, and a notice for each one cut.
+
+    Only what the page gave is cut: an option or answer over its limit is refused by
+    :func:`parse_field` before it gets here.
+    """
+    fitted, notices = dict(fields), []
+    for name, found in fields.items():
+        limit = limit_of(name)
+        if limit is None or not isinstance(found.value, str) or len(found.value) <= limit or found.origin in ("option", "answer"):
+            continue
+        fitted[name] = Found(found.value[: limit - 1].rstrip() + "…", found.origin)
+        notices.append(f"the {name} found in the page ({found.origin}) is {len(found.value)} characters long; cut to the limit of {limit}")
+    return fitted, notices
+
+
+def article_from(fields: dict[str, Found], suffix: str) -> Article | str:
+    """The article.yaml record of the resolved ``fields``, or why the model refuses it."""
+    values: dict[str, Any] = {name: found.value for name, found in fields.items()}
+    try:
+        return Article(
+            title=values["title"], publisher=values["publisher"], url=values["url"], published=values["published"],
+            language=values["language"], text=f"article{suffix}", outlet=values.get("outlet"), authors=list(values.get("authors") or []),
+        )
+    except (ValueError, TypeError) as exc:
+        return str(exc.args[0] if exc.args else exc)
 
 
 def slug_for(title: str) -> str:

@@ -617,3 +617,93 @@ def test_a_report_line_is_escaped_exactly_as_escape_line_would_for_every_charact
             lines = render(problems, fmt, 1).split("\n")
             expected = [f"{escape_line(p.path)}:{p.line}:{p.col}: {p.severity} [{p.code}] {escape_line(p.message)}" for p in problems]
             assert lines[: len(problems)] == expected
+
+
+# -- 6. article add: every argument and every field of a page bounded ---------------------------
+
+
+def _page(tmp_path: Path, head: str = "", name: str = "page.html") -> Path:
+    from test_ingest import ARTICLE_BODY
+
+    page = tmp_path / name
+    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{head}</head><body>{ARTICLE_BODY}</body></html>", encoding="utf-8")
+    return page
+
+
+def _everything(**given: str) -> list[str]:
+    from test_ingest import EVERYTHING
+
+    values = {**EVERYTHING, **{f"--{k}": v for k, v in given.items()}}
+    return [part for pair in values.items() for part in pair]
+
+
+@pytest.mark.parametrize("command", ["article", "links"])
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "0", "-1", "1e999", "soon"])
+def test_timeout_is_a_finite_number_of_seconds_more_than_0(capsys, tree, tmp_path, command, value):
+    argv = ["article", "add", _page(tmp_path), "--root", tree, "--no-input", *_everything()] if command == "article" else ["links", "--root", tree]
+    code, out, err = run(capsys, *argv, f"--timeout={value}")
+    prog = "factcheck article add" if command == "article" else "factcheck links"
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"{prog}: argument --timeout: '{value}' is not a number of seconds more than 0, e.g. 10", f"try '{prog} --help'"]
+    assert sorted(p.name for p in tree.iterdir()) == ["test-article"]
+
+
+def test_root_must_be_a_folder_for_article_add_and_suggest(capsys, tree, tmp_path):
+    a_file = tree / "test-article" / "article.txt"
+    code, out, err = run(capsys, "article", "add", _page(tmp_path), "--root", a_file, "--no-input", *_everything())
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == f"factcheck article add: --root {a_file} is a file; expected the claims folder (it holds one folder per article)"
+    for command in (["suggest", "test-article"], ["dismiss", "test-article", "1"]):
+        code, out, err = run(capsys, command[0], "--root", a_file, *command[1:])
+        assert (code, out) == (2, "")
+        assert err.splitlines()[0] == f"factcheck {command[0]}: --root {a_file} is a file; expected the claims folder (it holds one folder per article)"
+    fresh = tmp_path / "new-claims"  # article add may start a claims folder that does not exist yet
+    code, out, _ = run(capsys, "article", "add", _page(tmp_path), "--root", fresh, "--no-input", *_everything())
+    assert code == 0 and (fresh / "bridges" / "article.yaml").is_file()
+
+
+def test_the_page_must_be_a_regular_file(capsys, tree, tmp_path):
+    folder = tmp_path / "x.html"
+    folder.mkdir()
+    code, out, err = run(capsys, "article", "add", folder, "--root", tree, "--no-input", *_everything())
+    assert (code, out, err) == (1, f"factcheck: {folder} is not a regular file\n", "")
+
+
+@pytest.mark.parametrize("option, limit", [("title", 300), ("publisher", 200)])
+def test_a_typed_field_over_its_limit_is_refused_with_the_limit(capsys, tree, tmp_path, option, limit):
+    code, out, err = run(capsys, "article", "add", _page(tmp_path), "--root", tree, "--no-input", *_everything(**{option: "x" * (limit + 1)}))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == f"factcheck: article add: {option} is {limit + 1} characters long; at most {limit}"
+    assert sorted(p.name for p in tree.iterdir()) == ["test-article"]
+
+
+def test_page_fields_over_their_limits_are_cut_with_a_notice(capsys, tree, tmp_path):
+    import yaml
+
+    title, publisher = "T" * 301, "P" * 250
+    head = f"<title>{title}</title><meta property='og:site_name' content='{publisher}'>"
+    code, out, err = run(capsys, "article", "add", _page(tmp_path, head), "--root", tree, "--no-input", "--slug", "long",
+                         "--url", "https://example.org/b", "--published", "2024-03-01", "--language", "en")
+    assert (code, err) == (0, "")
+    assert "factcheck: the title found in the page (<title>) is 301 characters long; cut to the limit of 300\n" in out
+    assert "factcheck: the publisher found in the page (OpenGraph) is 250 characters long; cut to the limit of 200\n" in out
+    data = yaml.safe_load((tree / "long" / "article.yaml").read_text(encoding="utf-8"))
+    assert data["title"] == "T" * 299 + "…" and data["publisher"] == "P" * 199 + "…"
+    code, out, _ = run(capsys, "validate", tree)
+    assert code == 0, out
+
+
+def test_json_ld_nested_a_thousand_deep_is_not_read(capsys, tree, tmp_path):
+    deep = "[" * 1000 + "]" * 1000
+    head = f'<script type="application/ld+json">{deep}</script><script type="application/ld+json">{{"@type":"NewsArticle","headline":"Kept"}}</script>'
+    code, out, err = run(capsys, "article", "add", _page(tmp_path, head), "--root", tree, "--no-input", "--slug", "deep",
+                         "--publisher", "P", "--url", "https://example.org/b", "--published", "2024-03-01", "--language", "en")
+    assert (code, err) == (0, "")
+    assert "  title: Kept  (JSON-LD)\n" in out
+
+
+def test_json_depth_check_skips_brackets_inside_strings():
+    from factcheck.ingest import json_depth_within
+
+    assert json_depth_within('{"a": "[[[[[[", "b": [1, {"c": "\\"]]]"}]}', limit=3)
+    assert not json_depth_within("[[[[]]]]", limit=3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 import typing
@@ -103,6 +104,17 @@ def whole_number(message: str) -> typing.Callable[[str], int]:
         return number
 
     return parse
+
+
+def seconds(value: str) -> float:
+    """A time in seconds: a finite number more than 0 (not 'inf', 'nan', 0 or less)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"'{escape_line(value)}' is not a number of seconds more than 0, e.g. 10")
+    return number
 
 
 positive_int = whole_number("'{shown}' is not a whole number of 1 or more")

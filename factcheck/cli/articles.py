@@ -12,10 +12,10 @@ import os
 import sys
 from typing import Any
 
-from factcheck.cli.args import Command, Parser, editor_arg, positive, root_arg
-from factcheck.cli.common import NO_ROOT, find_article
+from factcheck.cli.args import Command, Parser, editor_arg, positive, root_arg, seconds
+from factcheck.cli.common import NO_ROOT, claims_root, find_article
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
-from factcheck.store import ClaimStore, EditRefused, editor_name, find_root
+from factcheck.store import ClaimStore, EditRefused, editor_name
 from factcheck.textsafe import escape_line
 
 
@@ -51,17 +51,10 @@ def _article_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", help="YYYY-MM-DD")
     p.add_argument("--url", help="the article's canonical URL")
     p.add_argument("--language", help="language code, e.g. en")
-    p.add_argument("--timeout", type=float, default=20.0, help="seconds in all to fetch a URL (default: 20)")
+    p.add_argument("--timeout", type=seconds, default=20.0, help="seconds in all to fetch a URL (default: 20)")
     p.add_argument("--max-bytes", type=positive, default=5 * 1024 * 1024, help="largest page fetched or read (default: 5 MiB)")
     p.add_argument("--no-input", action="store_true", help="never ask: a field not found is an error (also when stdin is not a terminal)")
     p.add_argument("--allow-private", action="store_true", help="also fetch from loopback, private and other non-public addresses (refused by default)")
-
-
-def _root_or_none(args: argparse.Namespace) -> str | None:
-    if getattr(args, "root", None):
-        return args.root if os.path.isdir(args.root) else None
-    found = find_root()
-    return str(found) if found else None
 
 
 def _read_lines(path: str) -> list[str] | str:
@@ -95,7 +88,7 @@ def _proposals(args: argparse.Namespace):
     """(store, article, proposals) for the ARTICLE of a command, or an exit code."""
     from factcheck.triage import proposals
 
-    root = _root_or_none(args)
+    root = claims_root(args)
     if root is None:
         return fail(NO_ROOT)
     store = ClaimStore.open(root)
@@ -222,20 +215,25 @@ def _interactive(args: argparse.Namespace) -> bool:
     return not args.no_input and sys.stdin is not None and sys.stdin.isatty()
 
 
-def _ask(name: str, hint: str) -> str:
-    try:
-        return input(f"{name}{f' ({hint})' if hint else ''}: ")
-    except EOFError:
-        return ""
+def _ask(name: str) -> object:
+    """Ask for ``name`` on the terminal until the answer is a valid value of the field."""
+    from factcheck.ingest import parse_field
+
+    while True:
+        try:
+            answer = input(f"{name}{' (YYYY-MM-DD)' if name == 'published' else ''}: ")
+        except EOFError:
+            answer = ""
+        got = parse_field(name, answer)
+        if not (isinstance(got, str) and got.startswith("error:")):
+            return got
+        print(escape_line(got[len("error: "):]))
 
 
 def article_add(args: argparse.Namespace) -> int:
     from factcheck import ingest
-    from factcheck.model import Article
     from factcheck.netpolicy import Policy
 
-    if not args.timeout > 0:
-        return fail("--timeout must be more than 0 seconds")
     options: dict[str, object] = {"outlet": args.outlet, "authors": args.authors or []}
     for name in ("title", "publisher", "url", "published", "language"):
         given = getattr(args, name)
@@ -244,37 +242,39 @@ def article_add(args: argparse.Namespace) -> int:
             if isinstance(value, str) and value.startswith("error:"):
                 return fail(f"article add: {value[len('error: '):]}")
             options[name] = value
+    root = claims_root(args, create=True) or "claims"
     page = ingest.read_source(args.source, args.timeout, args.max_bytes, Policy(allow_private=args.allow_private))
     if isinstance(page, str):
-        print(f"factcheck: {page}")
+        print(escape_line(f"factcheck: {page}"))
         return EXIT_PROBLEMS
     extracted = ingest.extract(page)
     if isinstance(extracted, str):
-        print(f"factcheck: {extracted}")
+        print(escape_line(f"factcheck: {extracted}"))
         return EXIT_PROBLEMS
-    fields = ingest.resolve_fields(extracted.found, options, _ask if _interactive(args) else None)
-    if isinstance(fields, list):
-        needed = ", ".join(f"{name} ({_OPTION_OF[name]})" for name in fields)
-        print(f"factcheck: refused: not found in {args.source}: {needed}; give them as options (nothing is guessed)")
+    resolved = ingest.resolve_fields(extracted.found, options, _ask if _interactive(args) else None)
+    if isinstance(resolved, list):
+        needed = ", ".join(f"{name} ({_OPTION_OF[name]})" for name in resolved)
+        print(escape_line(f"factcheck: refused: not found in {args.source}: {needed}; give them as options (nothing is guessed)"))
         return EXIT_PROBLEMS
-    values: dict[str, Any] = {name: found.value for name, found in fields.items()}
-    article = Article(
-        title=values["title"], publisher=values["publisher"], url=values["url"], published=values["published"],
-        language=values["language"], text=f"article{extracted.suffix}", outlet=values.get("outlet"), authors=list(values.get("authors") or []),
-    )
-    root = args.root or (str(find_root()) if find_root() else "claims")
+    fields, notices = ingest.fit_to_limits(resolved)
+    article = ingest.article_from(fields, extracted.suffix)
+    if isinstance(article, str):
+        print(escape_line(f"factcheck: refused: {article}"))
+        return EXIT_PROBLEMS
     slug = args.slug or ingest.slug_for(article.title)
     written = ingest.write_article(root, slug, article, extracted.text)
     if isinstance(written, str):
-        print(f"factcheck: refused: {written}")
+        print(escape_line(f"factcheck: refused: {written}"))
         return EXIT_PROBLEMS
-    print(f"created {written.folder}/ (article.yaml, {article.text}: {len(extracted.text.split())} words)")
+    for notice in notices:
+        print(escape_line(f"factcheck: {notice}"))
+    print(escape_line(f"created {written.folder}/ (article.yaml, {article.text}: {len(extracted.text.split())} words)"))
     for name in ingest.FIELDS:
         if name in fields:
             found_value: Any = fields[name].value
             shown = ", ".join(found_value) if name == "authors" else found_value
-            print(f"  {name}: {shown}  ({fields[name].origin})")
-    print(f"next: factcheck suggest {slug}")
+            print(escape_line(f"  {name}: {shown}  ({fields[name].origin})"))
+    print(escape_line(f"next: factcheck suggest {slug}"))
     return EXIT_OK
 
 

@@ -24,11 +24,13 @@ def folder_problem(path: str, what: str) -> str | None:
     return None
 
 
-def claims_root(args: argparse.Namespace) -> str | None:
+def claims_root(args: argparse.Namespace, create: bool = False) -> str | None:
+    """The claims folder: ``--root`` (a usage error if it is not a folder; with ``create``,
+    one that does not exist yet is allowed), else the claims/ folder found from here, else None."""
     given = getattr(args, "root", None)
     if given:
         problem = folder_problem(given, "--root")
-        if problem:
+        if problem and not (create and not os.path.lexists(given)):
             raise usage(args, problem)
         return given
     found = find_root()

@@ -26,5 +26,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def usage(args: argparse.Namespace, message: str) -> Exception:
-    prog = f"factcheck {args.command}" if getattr(args, "command", None) else "factcheck"
+    command = getattr(args, "command", None)
+    words = [command, getattr(args, f"{command}_command", None)] if command else []  # 'article add'
+    prog = " ".join(["factcheck", *(word for word in words if word)])
     return UsageError(f"{prog}: {message}", prog)

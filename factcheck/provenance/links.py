@@ -7,7 +7,6 @@ never reads a response body.
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,6 @@ from factcheck.convert import FieldError
 from factcheck.model import HTTP_URL_PATTERN, Claim, Source
 from factcheck.netpolicy import MAX_REDIRECTS, Failure, Policy, Response, exchange, redact
 from factcheck.netpolicy import request as follow
-from factcheck.present import plural
 from factcheck.store import ClaimRecord, ClaimStore, read_record
 
 #: Link checks that run at once (``factcheck links --jobs``).
@@ -79,10 +77,6 @@ def probe(url: str, timeout: float, policy: Policy | None = None) -> Answer:
 
 def _no_rules(claim: Claim) -> list[FieldError]:
     return []
-
-
-def _has(items: list) -> str:
-    return "has" if len(items) == 1 else "have"
 
 
 @attrs.frozen
@@ -151,47 +145,33 @@ def _records(store: ClaimStore, ids: Iterable[str]) -> list[ClaimRecord] | str:
     return records
 
 
-def check_links(
-    store: ClaimStore, check: bool, timeout: float, ids: Iterable[str] = (),
-    jobs: int = LINK_JOBS, policy: Policy | None = None,
-) -> int:
-    """List sources without an archive copy; with ``check``, the dead links. Exit code.
+@attrs.frozen
+class LinkSources:
+    """The sources a link check looks at: (claim id, source) pairs, and those it cannot read."""
 
-    Each URL gets ``timeout`` seconds in all (redirects and a GET after a HEAD
-    included); ``jobs`` URLs are checked at once.
-    """
+    sources: list[tuple[str, Source]]
+    unusable: list[Unusable]
+
+    @property
+    def missing_archive(self) -> list[tuple[str, Source]]:
+        return [(cid, s) for cid, s in self.sources if s.archive_url is None]
+
+    @property
+    def urls(self) -> list[str]:
+        return sorted({s.url for _, s in self.sources})
+
+
+def link_sources(store: ClaimStore, ids: Iterable[str] = ()) -> LinkSources | str:
+    """The sources of the claims ``ids`` (all when there are none), or which id is unknown."""
     records = _records(store, ids)
     if isinstance(records, str):
-        print(f"factcheck: {records}", file=sys.stderr)
-        return 2
-    sources, unusable = _sources(records, store.data)
-    missing = [(cid, s) for cid, s in sources if s.archive_url is None]
-    if missing:
-        print(f"{len(missing)} of {plural(len(sources), 'source', 'sources')} {_has(missing)} no archive_url:")
-        for cid, source in missing:
-            print(f"{cid}: {redact(source.url)}")
-    else:
-        print(f"every source has an archive_url ({plural(len(sources), 'source', 'sources')})")
-    if unusable:
-        print(f"{len(unusable)} {'source' if len(unusable) == 1 else 'sources'} cannot be checked (run factcheck validate):")
-        for item in unusable:
-            print(item.line())
-    if not check:
-        return 1 if unusable else 0
-    urls = sorted({s.url for _, s in sources})
+        return records
+    return LinkSources(*_sources(records, store.data))
+
+
+def check_urls(urls: list[str], timeout: float, jobs: int = LINK_JOBS, policy: Policy | None = None) -> dict[str, Answer]:
+    """What each URL answers. Each gets ``timeout`` seconds in all (redirects and a GET
+    after a HEAD included); ``jobs`` URLs are checked at once."""
     policy = policy or Policy()
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(urls) or 1))) as pool:
-        answers = dict(zip(urls, pool.map(lambda url: probe(url, timeout, policy), urls), strict=True))
-    refused = [(cid, s.url, answers[s.url].reason) for cid, s in sources if answers[s.url].refused]
-    dead = [(cid, s.url, answers[s.url].reason) for cid, s in sources if answers[s.url].reason and not answers[s.url].refused]
-    if refused:
-        print(f"{len(refused)} of {plural(len(sources), 'source', 'sources')} {_has(refused)} a link that was not requested:")
-        for cid, url, reason in refused:
-            print(f"{cid}: {redact(url)}: {reason}")
-    if dead:
-        print(f"{len(dead)} of {plural(len(sources), 'source', 'sources')} {_has(dead)} a dead link:")
-        for cid, url, reason in dead:
-            print(f"{cid}: {redact(url)}: {reason}")
-    if not (dead or refused):
-        print(f"{plural(len(urls), 'source URL', 'source URLs')} checked, none dead")
-    return 1 if dead or refused or unusable else 0
+        return dict(zip(urls, pool.map(lambda url: probe(url, timeout, policy), urls), strict=True))
