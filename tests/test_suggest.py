@@ -165,3 +165,58 @@ def test_an_unreadable_dismissals_file_stops_write(capsys, tree):
 def test_no_claim_is_named_after_the_dismissals_file(capsys, tree):
     code, out, _ = run(capsys, "new", "--root", tree, "test-article", "--quote", "Critics disagree.", "--id", "dismissed")
     assert code == 1 and "not a claim id" in out
+
+
+# -- bounded input, escaped output --------------------------------------------------------------
+
+
+def test_sentences_over_the_size_cap_are_refused_in_one_line(capsys, tmp_path):
+    from factcheck.cli.inputs import MAX_INPUT_BYTES
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"The deficit grew by 5 billion dollars in 2020.\n" * (MAX_INPUT_BYTES // 47 + 10))
+    t0 = time.monotonic()
+    code, out, err = run(capsys, "suggest", "--sentences", big)
+    assert (code, err) == (1, "")
+    assert out == f"factcheck: --sentences {big}: more than 5242880 bytes (5 MiB) of text; give a smaller file, or split it\n"
+    assert time.monotonic() - t0 < 5
+
+
+def test_sentences_from_dev_zero_stop_at_the_cap(capsys):
+    code, out, err = run(capsys, "suggest", "--sentences", "/dev/zero")
+    assert (code, err) == (1, "") and out.startswith("factcheck: --sentences /dev/zero: more than 5242880 bytes")
+
+
+def test_sentences_stream_lines_as_splitlines_would(tmp_path):
+    from factcheck.cli.inputs import read_lines
+
+    text = "one\r\ntwo\rthree\n\nfour\u2028five\nsix"
+    f = tmp_path / "s.txt"
+    f.write_text(text, encoding="utf-8", newline="")
+    assert read_lines(str(f), "--sentences") == text.splitlines()
+    assert read_lines(str(f), "--sentences", max_bytes=10).startswith("--sentences ")
+    f.write_bytes(b"fine\n\xff\n")
+    assert read_lines(str(f), "--sentences") == f"cannot read {f}: line 2 is not UTF-8 text"
+
+
+HOSTILE = "The minister said 40 percent \x1b]0;owned\x07of voters \u202eagreed in 2023."
+
+
+def test_control_and_bidi_characters_are_escaped_in_sentences_output(capsys, tmp_path):
+    f = tmp_path / "s.txt"
+    f.write_text(HOSTILE + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "suggest", "--sentences", f)
+    assert code == 0 and out.endswith("\tThe minister said 40 percent \\x1b]0;owned\\x07of voters \\u202eagreed in 2023.\n")
+    code, out, _ = run(capsys, "suggest", "--sentences", f, "--format", "json")
+    assert code == 0 and "\u202e" not in out and "\x1b" not in out and "\\u202e" in out
+    assert json.loads(out)[0]["text"] == HOSTILE
+
+
+def test_control_and_bidi_characters_are_escaped_in_article_suggestions(capsys, tree):
+    text = tree / "test-article" / "article.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n" + HOSTILE.replace("\x1b]0;owned\x07", "\x1b[31m") + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article", "--format", "json")
+    assert code == 0 and "\u202e" not in out and "\x1b" not in out
+    assert any("\u202e" in item["text"] for item in json.loads(out))
+    code, out, _ = run(capsys, "suggest", "--root", tree, "test-article")
+    assert code == 0 and "\u202e" not in out and "\x1b" not in out and "\\u202eagreed" in out

@@ -7,7 +7,6 @@ this module reads arguments, prints, and writes through the store.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
@@ -15,8 +14,9 @@ from typing import Any
 from factcheck.cli.args import Command, Parser, editor_arg, positive, root_arg, seconds
 from factcheck.cli.common import NO_ROOT, claims_root, find_article
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
+from factcheck.cli.inputs import read_lines
 from factcheck.store import ClaimStore, EditRefused, editor_name
-from factcheck.textsafe import escape_line
+from factcheck.textsafe import escape_line, json_dumps
 
 
 def _suggest_command(p: argparse.ArgumentParser) -> None:
@@ -57,30 +57,20 @@ def _article_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-private", action="store_true", help="also fetch from loopback, private and other non-public addresses (refused by default)")
 
 
-def _read_lines(path: str) -> list[str] | str:
-    try:
-        if path == "-":
-            return sys.stdin.read().splitlines()
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-
-
 def suggest_sentences(args: argparse.Namespace) -> int:
     from factcheck.suggest import score
 
-    lines = _read_lines(args.sentences)
+    lines = read_lines(args.sentences, "--sentences")
     if isinstance(lines, str):
         print(f"factcheck: {lines}")
         return EXIT_PROBLEMS
     scores = score(lines)
     if args.format == "json":
         items = [{"line": n, "text": t, "score": round(s, 4)} for n, (t, s) in enumerate(zip(lines, scores, strict=False), 1)]
-        print(json.dumps(items, ensure_ascii=False))
+        print(json_dumps(items))
     else:
         for n, (text, value) in enumerate(zip(lines, scores, strict=False), 1):
-            print(f"{n}\t{value:.3f}\t{text}")
+            print(f"{n}\t{value:.3f}\t{escape_line(text)}")
     return EXIT_OK
 
 
@@ -128,7 +118,7 @@ def suggest(args: argparse.Namespace) -> int:
             {"line": c.line, "text": c.text, "score": c.score, "kind": c.kind.value, "claimant": c.claimant, "claimed_by": list(c.claimed_by)}
             for c in found
         ]
-        print(json.dumps(items, ensure_ascii=False, indent=1))
+        print(json_dumps(items, indent=1))
     elif not args.write:
         for c in found:
             mark = f"  [claimed: {', '.join(c.claimed_by)}]" if c.claimed_by else ""
