@@ -419,6 +419,53 @@ def slug_for(title: str) -> str:
     return slug_from(title, limit=8)[:80].strip("-") or "article"
 
 
+#: The name of a temporary article folder: ``.SLUG.XXXXXXXX.new`` (as :func:`tempfile.mkdtemp` makes it).
+_TEMP_NAME = re.compile(r"^\.[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9_]{8}\.new$")
+#: A temporary folder nobody has locked or touched for this long belongs to a run that died.
+LEFTOVER_AGE = 10.0
+
+
+def _hold(folder: str) -> int | None:
+    """A descriptor holding an exclusive lock on ``folder``; None if a live run holds it."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def clear_leftovers(root: str) -> list[str]:
+    """Remove what runs of ``article add`` that died mid-write (``kill -9``) left in ``root``.
+
+    Only folders named as :func:`write_article` names its temporary folder, real folders
+    (not symlinks) of this user, that no live run holds locked (a run holds its folder
+    locked until it is renamed) and that nobody touched for :data:`LEFTOVER_AGE` seconds.
+    Returns the folders removed.
+    """
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(root) as entries:
+        for entry in entries:
+            if not _TEMP_NAME.match(entry.name) or not entry.is_dir(follow_symlinks=False):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if info.st_uid != os.getuid() or time.time() - info.st_mtime < LEFTOVER_AGE:
+                    continue
+                fd = _hold(entry.path)
+                if fd is None:
+                    continue
+                try:
+                    shutil.rmtree(entry.path)
+                    removed.append(entry.path)
+                finally:
+                    os.close(fd)
+    return removed
+
+
 @attrs.frozen
 class Written:
     folder: str
@@ -436,8 +483,13 @@ def write_article(root: str, slug: str, article: Article, text: str) -> Written 
     final = os.path.join(root, slug)
     if os.path.lexists(final):
         return f"{final} already exists; an article folder is never overwritten (choose another --slug)"
-    os.makedirs(root, exist_ok=True)
-    temp = tempfile.mkdtemp(prefix=f".{slug}.", suffix=".new", dir=root)
+    try:
+        os.makedirs(root, exist_ok=True)
+        clear_leftovers(root)
+        temp = tempfile.mkdtemp(prefix=f".{slug}.", suffix=".new", dir=root)
+    except OSError as exc:
+        return f"cannot write {final}: {exc.strerror or exc}"
+    held = _hold(temp)  # until the folder is renamed or removed: clear_leftovers leaves it alone
     try:
         with open(os.path.join(temp, article.text), "wb") as handle:
             handle.write(text.encode("utf-8"))
@@ -464,3 +516,5 @@ def write_article(root: str, slug: str, article: Article, text: str) -> Written 
         with contextlib.suppress(OSError):
             if os.path.isdir(temp):
                 shutil.rmtree(temp)
+        if held is not None:
+            os.close(held)

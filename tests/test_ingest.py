@@ -363,3 +363,64 @@ def test_a_malformed_or_hostile_answer_is_one_escaped_line(capsys, root, raw, me
     assert code == 1 and err == "" and len(out.splitlines()) == 1
     assert message in out and "\x1b" not in out and "\x07" not in out
     assert list(root.iterdir()) == []
+
+
+# -- a run killed mid-write ---------------------------------------------------------------------
+
+_STALLED_RUN = """
+import sys, time
+from factcheck import yamlio
+from factcheck.cli import main
+
+def stall(*args, **kw):  # the text is written; the run stops before article.yaml
+    print("writing", flush=True)
+    time.sleep(120)
+
+yamlio.render_new = stall
+main(["article", "add", sys.argv[1], "--root", sys.argv[2], "--no-input", "--slug", sys.argv[3],
+      "--title", "T", "--publisher", "P", "--url", "https://example.org/b", "--published", "2024-03-01", "--language", "en"])
+"""
+
+
+def _stalled_run(page: Path, root: Path, slug: str):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _STALLED_RUN, str(page), str(root), slug], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
+    (temp,) = [p for p in root.iterdir() if p.name.startswith(f".{slug}.")]
+    return proc, temp
+
+
+def test_a_killed_article_add_leaves_nothing_the_next_run_does_not_clear(capsys, tmp_path, root):
+    import signal
+
+    page = tmp_path / "bridges.html"
+    page.write_text(JSON_LD, encoding="utf-8")
+    killed, left = _stalled_run(page, root, "killed")
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    live, running = _stalled_run(page, root, "running")  # a run still writing: its folder is locked
+    try:
+        assert left.is_dir() and (left / "article.txt").is_file() and left.name.endswith(".new")
+        other = root / ".notes.new"  # named otherwise: not ours
+        other.mkdir()
+        outside = tmp_path / "outside"
+        outside.mkdir()
+        (outside / "keep.txt").write_text("mine")
+        link = root / ".evil.abcdefgh.new"  # named as ours, but a symlink out of the tree
+        link.symlink_to(outside)
+        old = time.time() - 3600
+        for folder in (left, running, other, outside):
+            os.utime(folder, (old, old))
+        os.utime(link, (old, old), follow_symlinks=False)
+        code, out, _ = run(capsys, "article", "add", page, "--root", root, "--no-input")
+        assert code == 0, out
+        assert not left.exists()
+        assert running.is_dir() and other.is_dir() and link.is_symlink() and (outside / "keep.txt").is_file()
+    finally:
+        live.kill()
+        live.wait()
+    code, _, _ = run(capsys, "article", "add", page, "--root", root, "--no-input", "--slug", "again")
+    assert code == 0 and not running.exists()
+    assert sorted(p.name for p in root.iterdir()) == [".evil.abcdefgh.new", ".notes.new", "again", "city-repaired-24-bridges"]
