@@ -15,7 +15,6 @@ from factcheck.cli.args import Command, Parser, editor_arg, positive, root_arg, 
 from factcheck.cli.common import NO_ROOT, claims_root, find_article
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
 from factcheck.cli.inputs import read_lines
-from factcheck.store import ClaimStore, EditRefused, editor_name
 from factcheck.textsafe import escape_line, json_dumps
 
 
@@ -76,6 +75,7 @@ def suggest_sentences(args: argparse.Namespace) -> int:
 
 def _proposals(args: argparse.Namespace):
     """(store, article, proposals) for the ARTICLE of a command, or an exit code."""
+    from factcheck.store import ClaimStore
     from factcheck.triage import proposals
 
     root = claims_root(args)
@@ -94,6 +94,7 @@ def _proposals(args: argparse.Namespace):
 
 
 def suggest(args: argparse.Namespace) -> int:
+    from factcheck.store import EditRefused, editor_name
     from factcheck.suggest import ranked
     from factcheck.triage import accept
 
@@ -158,6 +159,7 @@ def suggest(args: argparse.Namespace) -> int:
 def dismiss(args: argparse.Namespace) -> int:
     """``factcheck dismiss ARTICLE SENTENCE``: SENTENCE is its line number in ``suggest`` or its text."""
     from factcheck.rules import closest_passage, normalize
+    from factcheck.store import EditRefused, editor_name
     from factcheck.triage import dismiss as record_dismissal
 
     if not args.sentence.strip():

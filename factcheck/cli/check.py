@@ -9,18 +9,17 @@ import sys
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
 
-from factcheck import yamlio
 from factcheck.cli.args import Command, claim_id, one_line, positive_int, root_arg
 from factcheck.cli.common import NO_ROOT, claims_root, one_claim, open_store, shown
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail, usage
-from factcheck.convert import unstructure
 from factcheck.model import Claim, Kind, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import FORMATS, parsable, render
-from factcheck.store import ClaimStore, discover, find_root, stem
 from factcheck.textsafe import escape, escape_line
 
 if TYPE_CHECKING:
+    from factcheck import yamlio
+    from factcheck.store import ClaimStore
     from factcheck.validate import TreeResult
 
 
@@ -74,6 +73,8 @@ def _check_paths(args: argparse.Namespace, paths: list[str]) -> None:
 
 
 def _default_paths(paths: list[str]) -> list[str] | None:
+    from factcheck.store import find_root
+
     if paths:
         return paths
     found = find_root()
@@ -113,7 +114,8 @@ def _report(args: argparse.Namespace, paths: list[str], result: TreeResult) -> i
 
 def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> bytes | None:
     """The canonical layout of a loaded claim file, or None if it is not a valid claim."""
-    from factcheck.convert import structure
+    from factcheck import yamlio
+    from factcheck.convert import structure, unstructure
 
     claim, errors = structure(yamlio.to_plain(loaded.doc), Claim)
     if claim is None:
@@ -133,6 +135,9 @@ def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> by
 
 
 def fmt(args: argparse.Namespace) -> int:
+    from factcheck import yamlio
+    from factcheck.store import discover
+
     paths = _default_paths(args.paths)
     if paths is None:
         return fail(NO_ROOT)
@@ -208,6 +213,7 @@ def unified_diff(path: str, old: bytes, new: bytes) -> str:
 
 def list_(args: argparse.Namespace) -> int:
     """One line per claim, in file order, printed as soon as the claims before it are known."""
+    from factcheck.store import stem
     from factcheck.validate import check_tree
 
     root = claims_root(args)
@@ -269,6 +275,8 @@ def show(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     """Every claim as one JSON array, written claim by claim (the JSON the cache keeps for each)."""
     import msgspec
+
+    from factcheck.store import stem
 
     if args.format == "claimreview":
         store = open_store(args, data=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from factcheck.cli.errors import EXIT_PROBLEMS, fail, usage
 from factcheck.report import parsable
-from factcheck.store import ClaimStore, EditRefused, find_root
 from factcheck.textsafe import escape_line
+
+if TYPE_CHECKING:
+    from factcheck.store import ClaimStore, EditRefused
 
 NO_ROOT = (
     "no claims/ folder found from here: run inside a project that has one, or give its path (factcheck review PATH, factcheck validate PATH, or --root PATH)"
@@ -27,6 +30,8 @@ def folder_problem(path: str, what: str) -> str | None:
 def claims_root(args: argparse.Namespace, create: bool = False) -> str | None:
     """The claims folder: ``--root`` (a usage error if it is not a folder; with ``create``,
     one that does not exist yet is allowed), else the claims/ folder found from here, else None."""
+    from factcheck.store import find_root
+
     given = getattr(args, "root", None)
     if given:
         problem = folder_problem(given, "--root")
@@ -44,12 +49,16 @@ def shown(path) -> str:
 
 
 def open_store(args: argparse.Namespace, data: bool = False) -> ClaimStore | None:
+    from factcheck.store import ClaimStore
+
     root = claims_root(args)
     return ClaimStore.open(root, data=data) if root else None
 
 
 def claim_store(args: argparse.Namespace) -> ClaimStore | None:
     """The store opened for the one claim ``args.id`` names: no other claim file is parsed."""
+    from factcheck.store import ClaimStore
+
     root = claims_root(args)
     return ClaimStore.open_claim(root, args.id) if root else None
 

@@ -12,7 +12,6 @@ from factcheck.cli.args import FROM_FILE, FROM_FILE_HELP, Command, claim_id, edi
 from factcheck.cli.common import NO_ROOT, claim_store, claims_root, find_article, refused
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
 from factcheck.model import Claim, Kind, Source, Stance, Status, Verdict
-from factcheck.store import ClaimStore, EditRefused, editor_name, today
 from factcheck.textsafe import escape_line
 
 
@@ -105,6 +104,8 @@ def _new_command(p: argparse.ArgumentParser) -> None:
 
 
 def _date(value: dt.date | str | None, name: str) -> dt.date | None:
+    from factcheck.store import EditRefused
+
     if value is None or isinstance(value, dt.date):
         return value
     try:
@@ -115,6 +116,7 @@ def _date(value: dt.date | str | None, name: str) -> dt.date | None:
 
 def _edit(args: argparse.Namespace, change) -> int:
     from factcheck.session import refusing
+    from factcheck.store import EditRefused
 
     store = claim_store(args)
     if store is None:
@@ -139,6 +141,7 @@ def record_text(cls: type, args: argparse.Namespace) -> dict[str, str | None]:
 def add_source(args: argparse.Namespace) -> int:
     from factcheck.forms import source_from_text
     from factcheck.session import with_source
+    from factcheck.store import EditRefused, editor_name, today
 
     by = editor_name(args.editor)
     values = record_text(Source, args)
@@ -154,6 +157,7 @@ def add_source(args: argparse.Namespace) -> int:
 
 def remove_source(args: argparse.Namespace) -> int:
     from factcheck.session import without_source
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
     return _edit(args, lambda claim: without_source(claim, args.url, by, args.note, args.correction))
@@ -161,6 +165,7 @@ def remove_source(args: argparse.Namespace) -> int:
 
 def set_source(args: argparse.Namespace) -> int:
     from factcheck.session import with_source_changed
+    from factcheck.store import EditRefused, editor_name
 
     by = editor_name(args.editor)
     changes: dict = {}
@@ -182,6 +187,7 @@ def set_source(args: argparse.Namespace) -> int:
 
 def set_status(args: argparse.Namespace) -> int:
     from factcheck.session import KEEP, concluded
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
 
@@ -201,6 +207,7 @@ def set_status(args: argparse.Namespace) -> int:
 
 def correct(args: argparse.Namespace) -> int:
     from factcheck.session import with_correction
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
     return _edit(args, lambda claim: with_correction(claim, by, args.change, args.reason))
@@ -208,6 +215,7 @@ def correct(args: argparse.Namespace) -> int:
 
 def note(args: argparse.Namespace) -> int:
     from factcheck.session import with_note
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
     return _edit(args, lambda claim: with_note(claim, by, args.text))
@@ -215,6 +223,7 @@ def note(args: argparse.Namespace) -> int:
 
 def assign(args: argparse.Namespace) -> int:
     from factcheck.session import with_assignee
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
     return _edit(args, lambda claim: with_assignee(claim, by, None if args.clear else args.handle))
@@ -224,6 +233,7 @@ def set_quantities(args: argparse.Namespace) -> int:
     from factcheck.present import quantity_line
     from factcheck.quantities import extract
     from factcheck.session import with_quantities
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
     chosen: list = []
@@ -241,6 +251,7 @@ def set_quantities(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     from factcheck.rules import QuoteIndex, closest_passage
+    from factcheck.store import ClaimStore, EditRefused, editor_name
 
     root = claims_root(args)
     store = ClaimStore.open_articles(root) if root else None

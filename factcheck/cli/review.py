@@ -7,7 +7,6 @@ import argparse
 from factcheck.cli.args import Command, editor_arg
 from factcheck.cli.common import NO_ROOT, folder_problem
 from factcheck.cli.errors import EXIT_PROBLEMS, fail, usage
-from factcheck.store import editor_name, find_root
 
 
 def _review_command(p: argparse.ArgumentParser) -> None:
@@ -16,6 +15,8 @@ def _review_command(p: argparse.ArgumentParser) -> None:
 
 
 def review(args: argparse.Namespace) -> int:
+    from factcheck.store import editor_name, find_root
+
     root = args.path or (str(find_root()) if find_root() else None)
     if root is None:
         return fail(NO_ROOT)

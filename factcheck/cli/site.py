@@ -10,7 +10,6 @@ from factcheck.cli.args import Command
 from factcheck.cli.common import NO_ROOT, shown
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
 from factcheck.report import parsable
-from factcheck.store import find_root
 
 
 def _build_command(p: argparse.ArgumentParser) -> None:
@@ -24,6 +23,7 @@ def _build_command(p: argparse.ArgumentParser) -> None:
 def build(args: argparse.Namespace) -> int:
     from factcheck.site import build as build_site
     from factcheck.site.build import BuildError
+    from factcheck.store import find_root
 
     root = args.path or (str(find_root()) if find_root() else None)
     if root is None or not os.path.isdir(root):
