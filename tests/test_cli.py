@@ -396,3 +396,34 @@ def test_a_command_parsed_alone_reads_and_helps_as_in_the_whole_parser():
             assert alone == whole, argv
             if argv[1:2] == ["--help"]:
                 assert alone[0] == "exit" and f"usage: factcheck {name}" in alone[2]
+
+
+def test_no_import_cycle_counting_imports_inside_functions():
+    """No module of factcheck reaches itself again through the modules it imports, at the
+    top or inside a function (the command line once went cli -> commands -> frontdoor -> cli)."""
+    from test_layers import PACKAGE, imported, module_name
+
+    graph = {module_name(p): imported(p) for p in PACKAGE.rglob("*.py") if p.name != "__main__.py"}
+    graph = {name: {d for d in deps if d in graph and d != name} for name, deps in graph.items()}
+    assert len(graph) > 40 and "factcheck.cli.main" in graph
+    cycles = []
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name == start:
+                cycles.append(start)
+                break
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph[name])
+    assert cycles == []
+
+
+def test_exit_codes_and_usage_errors_live_in_one_module():
+    import re
+
+    from test_layers import PACKAGE
+
+    defined = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if re.search(r"^EXIT_\w+\s*[:=,]|^class UsageError\b", p.read_text(), re.M)]
+    assert defined == ["cli/errors.py"]
