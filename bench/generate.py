@@ -31,7 +31,7 @@ def real_sources(tree: Path) -> list[tuple[Path, list[Path]]]:
     """(article folder, its claim files) of a real tree."""
     out = []
     for article in sorted(tree.glob("*/article.yaml")):
-        claims = sorted(p for p in article.parent.glob("*.yaml") if p.name != "article.yaml")
+        claims = sorted(p for p in article.parent.glob("*.yaml") if p.name not in ("article.yaml", "dismissed.yaml"))
         if claims:
             out.append((article.parent, claims))
     if not out:
