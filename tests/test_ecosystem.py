@@ -1,0 +1,143 @@
+"""What others read from this repository, checked with the clients they run on it.
+
+pre-commit installs the hooks of ``.pre-commit-hooks.yaml`` (``try-repo`` on a repository
+made here), zizmor and actionlint read the workflows, ``python -m build`` and twine read the
+package. None of these clients was written here, so each test is a check of the files, not
+of our reading of them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_tree
+
+REPO = Path(__file__).resolve().parent.parent
+WORKFLOWS = REPO / ".github" / "workflows"
+#: Read at import: the autouse fixture of conftest.py clears GITHUB_ACTIONS for each test.
+ON_GITHUB = os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def client(name: str) -> str:
+    """The console script ``name`` installed beside this Python (the test extra), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    return found
+
+
+def git(cwd: Path, *args: str) -> str:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    ident = ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+    done = subprocess.run(["git", *ident, *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+# --- pre-commit ---------------------------------------------------------------------------
+#
+# A repository that uses the hooks, with them installed (``pre-commit install``), and real
+# ``git commit``s: the way a contributor meets them. (``pre-commit try-repo`` would do too,
+# but it builds the hooks' environment afresh in a temporary store on every call, a full
+# ``pip install`` of the package each time; an installed config shares one store.)
+
+#: What pre-commit needs of this repository to install the hooks: the package and its hook list.
+HOOK_REPO_FILES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", ".pre-commit-hooks.yaml", "factcheck")
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
+    """This checkout's hooks as a git repository (a copy of the files as they are now, so
+    uncommitted edits are what is tested), its commit, and a PRE_COMMIT_HOME shared by this
+    module's tests so that pre-commit builds the hooks' environment (pip install) once."""
+    root = tmp_path_factory.mktemp("hooks")
+    repo = root / "factcheck"
+    repo.mkdir()
+    for name in HOOK_REPO_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, repo / name)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "hooks")
+    return repo, git(repo, "rev-parse", "HEAD"), root / "pre-commit-home"
+
+
+@pytest.fixture
+def consumer(tmp_path: Path, hook_repo: tuple[Path, str, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with the hooks installed: one article, two valid claims (one names the
+    other in ``related``)."""
+    repo, rev, home = hook_repo
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
+    monkeypatch.setenv("PRE_COMMIT_COLOR", "never")
+    work = tmp_path / "work"
+    make_tree(work)
+    config = f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: factcheck-validate\n      - id: factcheck-fmt\n"
+    (work / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "claims")
+    subprocess.run([client("pre-commit"), "install"], cwd=work, capture_output=True, text=True, check=True)
+    return work
+
+
+def commit(work: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """``git add`` then ``git commit`` in ``work``, through the installed pre-commit hook;
+    asserts that the commit landed exactly when the hook let it."""
+    head = git(work, "rev-parse", "HEAD")
+    git(work, "add", "-A", *paths)
+    ident = ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    done = subprocess.run(["git", *ident, "commit", "-m", "change"], cwd=work, capture_output=True, text=True, timeout=900)
+    assert (git(work, "rev-parse", "HEAD") != head) == (done.returncode == 0), done.stdout + done.stderr
+    done.stdout += done.stderr  # git prints the hook's lines on either stream
+    return done
+
+
+def hook_line(output: str, name: str) -> str:
+    """pre-commit's result line of one hook ("factcheck validate....Passed")."""
+    lines = [line for line in output.splitlines() if line.startswith(name + ".")]
+    assert len(lines) == 1, output
+    return lines[0]
+
+
+def test_hooks_pass_a_commit_that_keeps_the_tree_valid(consumer: Path) -> None:
+    (consumer / "NOTES.md").write_text("notes\n", encoding="utf-8")
+    done = commit(consumer)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The tree check runs even though the commit holds no claim file.
+    assert hook_line(done.stdout, "factcheck validate").endswith("Passed")
+    assert hook_line(done.stdout, "factcheck fmt --check").endswith("Skipped")
+
+
+def test_a_commit_that_only_edits_the_article_text_is_stopped(consumer: Path) -> None:
+    article = consumer / "claims" / "test-article" / "article.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("24 bridges", "25 bridges"), encoding="utf-8")
+    done = commit(consumer)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert hook_line(done.stdout, "factcheck validate").endswith("Failed")
+    assert "bridges-repaired.yaml:" in done.stdout
+
+
+def test_a_commit_that_only_deletes_a_claim_is_stopped(consumer: Path) -> None:
+    (consumer / "claims" / "test-article" / "support-rose.yaml").unlink()
+    done = commit(consumer)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert hook_line(done.stdout, "factcheck validate").endswith("Failed")
+    # bridges-repaired still names the deleted claim in `related`.
+    assert "bridges-repaired.yaml:" in done.stdout and "support-rose" in done.stdout
+
+
+def test_a_claim_file_out_of_layout_is_stopped(consumer: Path) -> None:
+    claim = consumer / "claims" / "test-article" / "support-rose.yaml"
+    claim.write_text(claim.read_text(encoding="utf-8").replace("tags: []", "tags:   []"), encoding="utf-8")
+    done = commit(consumer)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert hook_line(done.stdout, "factcheck fmt --check").endswith("Failed")
