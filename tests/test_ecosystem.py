@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,59 @@ def test_the_pages_workflow_builds_only_a_tree_that_validates() -> None:
     assert workflow["permissions"] == {}
     assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert "write" not in workflow["jobs"]["build"]["permissions"].values()
+
+
+# --- the package: python -m build, twine ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dists(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist and the wheel built from it by ``python -m build`` (isolated, as a packager would)."""
+    client("pyproject-build")  # skips when `build` is not installed
+    # Built from a clean copy: setuptools adds every file named in a SOURCES.txt left in the
+    # source tree by an earlier build (or by pip install -e), which would hide a missing file.
+    source = tmp_path_factory.mktemp("source")
+    if (REPO / ".git").exists():
+        names = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard").splitlines()
+    else:  # an unpacked sdist
+        built = (".egg-info", "__pycache__", ".pytest_cache")
+        names = [str(p.relative_to(REPO)) for p in REPO.rglob("*") if p.is_file() and not any(part.endswith(built) for part in p.parts)]
+    for name in names:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(source)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # setuptools names what it deprecates (the licence as a table, among others) in its output.
+    assert "deprecated" not in (done.stdout + done.stderr).lower(), done.stdout + done.stderr
+    return out
+
+
+def test_twine_accepts_the_sdist_and_the_wheel(dists: Path) -> None:
+    files = sorted(str(path) for path in dists.iterdir())
+    assert len(files) == 2, files
+    done = subprocess.run([client("twine"), "check", "--strict", *files], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_sdist_carries_the_licence_and_everything_its_tests_read(dists: Path, tmp_path: Path) -> None:
+    (sdist,) = dists.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "sdist", filter="data")
+    (root,) = (tmp_path / "sdist").iterdir()
+    metadata = (root / "PKG-INFO").read_text(encoding="utf-8")
+    assert "License-Expression: MIT\n" in metadata
+    assert (root / "LICENSE").read_text(encoding="utf-8") == (REPO / "LICENSE").read_text(encoding="utf-8")
+    if (REPO / ".git").exists():  # a git checkout: every tracked file is in the sdist
+        tracked = set(git(REPO, "ls-files").splitlines())
+        shipped = {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+        assert tracked - shipped == set()
+    # pytest collects every test module from the unpacked sdist, without an error (conftest.py,
+    # sitetrees.py, tests/data and the snapshots are imported or read at collection).
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    collected = {line.split(":")[0] for line in done.stdout.splitlines() if line.startswith("tests/")}
+    assert collected == {f"tests/{path.name}" for path in (REPO / "tests").glob("test_*.py")}
