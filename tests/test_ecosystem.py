@@ -251,7 +251,7 @@ def test_the_sdist_carries_the_licence_and_everything_its_tests_read(dists: Path
         archive.extractall(tmp_path / "sdist", filter="data")
     (root,) = (tmp_path / "sdist").iterdir()
     metadata = (root / "PKG-INFO").read_text(encoding="utf-8")
-    assert "License-Expression: MIT\n" in metadata
+    assert "Name: factcheck-claims\n" in metadata and "License-Expression: MIT\n" in metadata
     assert (root / "LICENSE").read_text(encoding="utf-8") == (REPO / "LICENSE").read_text(encoding="utf-8")
     if (REPO / ".git").exists():  # a git checkout: every tracked file is in the sdist
         tracked = set(git(REPO, "ls-files").splitlines())
