@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -578,14 +579,18 @@ def test_two_creators_of_one_id_cannot_both_succeed(tmp_path):
         assert sum(1 for code, out in results if code == 0 and "created" in out) == 1, results
 
 
-def test_temp_files_left_by_a_killed_writer_are_cleared(capsys, tree):
+def test_temp_files_left_by_a_killed_writer_are_cleared(capsys, tree, tmp_path):
     stale = tree / "test-article" / ".support-rose.yaml.x1y2.factcheck-tmp"
     stale.write_text("half a file")
     code, _, _ = run(capsys, "note", "--root", str(tree), "support-rose", "a note")
     assert code == 0 and not stale.exists()
     assert not list((tree / "test-article").glob(".*"))
-    ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", f"claims/test-article/{stale.name}"], cwd=REPO)
-    assert ignored.returncode == 0  # .gitignore covers the name
+    # .gitignore covers the name (asked in a repository of its own: an unpacked sdist is none)
+    repo = tmp_path / "ignore-check"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copy2(REPO / ".gitignore", repo / ".gitignore")
+    ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", f"claims/test-article/{stale.name}"], cwd=repo)
+    assert ignored.returncode == 0
 
 
 # -- the writer never writes what validate refuses ----------------------------------------
