@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from factcheck import yamlio
 from factcheck.convert import unstructure
+from factcheck.fsio import write_atomic
 from factcheck.model import Claim, Kind, Source, Stance, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import parsable, render
@@ -27,6 +27,8 @@ from factcheck.store import (
     today,
 )
 from factcheck.textsafe import escape, escape_line, json_safe
+from factcheck.yaml.render import dump, merge, reorder
+from factcheck.yaml.roundtrip import Loaded, load_roundtrip, to_plain
 
 if TYPE_CHECKING:
     from factcheck.validate import TreeResult
@@ -138,16 +140,16 @@ def _report(args: argparse.Namespace, paths: list[str], result: TreeResult) -> i
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
-def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> bytes | None:
+def canonical_bytes(loaded: Loaded, schema_line: str | None = None) -> bytes | None:
     """The canonical layout of a loaded claim file, or None if it is not a valid claim."""
     from factcheck.convert import structure
 
-    claim, errors = structure(yamlio.to_plain(loaded.doc), Claim)
+    claim, errors = structure(to_plain(loaded.doc), Claim)
     if claim is None:
         return None
-    doc = yamlio.merge(loaded.doc, unstructure(claim))
-    yamlio.reorder(doc)
-    text = yamlio.dump(doc)
+    doc = merge(loaded.doc, unstructure(claim))
+    reorder(doc)
+    text = dump(doc)
     if schema_line:
         first = f"# yaml-language-server: $schema={schema_line}\n"
         lines = text.splitlines(keepends=True)
@@ -169,7 +171,7 @@ def fmt(args: argparse.Namespace) -> int:
     changed = 0
     for path in tree.claims + tree.strays:
         raw = FsPath(path).read_bytes()
-        loaded = yamlio.load_roundtrip(path, raw)
+        loaded = load_roundtrip(path, raw)
         if loaded.problems:
             problems += loaded.problems
             continue
@@ -193,7 +195,7 @@ def fmt(args: argparse.Namespace) -> int:
                     )
                 )
             else:
-                yamlio.write_atomic(path, new)
+                write_atomic(path, new)
                 print(f"formatted {escape_line(path)}")
     for problem in sorted(problems):  # with --diff, stdout holds the patch only
         print(parsable(problem), file=sys.stderr if args.diff else sys.stdout)

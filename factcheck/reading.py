@@ -22,17 +22,22 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
-from typing import Any, NamedTuple
+from typing import Any
 
 import attrs
-import msgspec
 
-from factcheck import fastcheck, yamlio
+from factcheck import fastcheck
 from factcheck.convert import FieldError, structure
-from factcheck.model import Article, Claim, Stance, assignee_of
+from factcheck.fsio import FileStat, read_file, readable
+from factcheck.model import Article, Claim
 from factcheck.problems import Problem
+from factcheck.rows import ClaimRow, ListLine
 from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
+from factcheck.yaml.fast import FastParse, decode_fast, parse_fast, quiet_stderr, stderr_is_quiet
+from factcheck.yaml.positions import BlockLines, place
+from factcheck.yaml.roundtrip import to_plain
+from factcheck.yaml.strict import load_strict
 
 ARTICLE_FILE = "article.yaml"
 #: An article folder's dismissed sentences (:class:`factcheck.model.Dismissals`); not a claim.
@@ -53,23 +58,6 @@ def internal_error(path: str, exc: BaseException) -> Problem:
 
 
 # -- finding files ----------------------------------------------------------------
-
-
-class FileStat(NamedTuple):
-    """What says a file is unchanged: a same-size edit with its mtime put back still changes ctime."""
-
-    mtime_ns: int
-    size: int
-    ino: int
-    ctime_ns: int
-
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.mtime_ns, self.size, self.ino, self.ctime_ns)
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> "FileStat":
-        # tuple.__new__: the named tuple's own __new__ is Python code, and this runs for every file read
-        return tuple.__new__(cls, (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
 
 
 @attrs.frozen
@@ -93,21 +81,6 @@ def _inside(path: str, roots: tuple[str, ...]) -> bool:
 def folder_of(path: str) -> str:
     """``os.path.dirname(path) or "."``, cheaper (it runs for every file of a tree)."""
     return path.rpartition(os.sep)[0] or "."
-
-
-_EUID = os.geteuid() if hasattr(os, "geteuid") else -1
-_GROUPS = set(os.getgroups()) | {os.getegid()} if hasattr(os, "getgroups") else set()
-
-
-def readable(st: os.stat_result) -> bool:
-    """Whether this process may read a file, from its stat (no system call)."""
-    if _EUID == 0 or _EUID == -1:
-        return True
-    if st.st_uid == _EUID:
-        return bool(st.st_mode & stat.S_IRUSR)
-    if st.st_gid in _GROUPS:
-        return bool(st.st_mode & stat.S_IRGRP)
-    return bool(st.st_mode & stat.S_IROTH)
 
 
 def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[str, ...]) -> Problem | None:
@@ -252,48 +225,16 @@ def claim_names(roots: Iterable[str]) -> list[str]:
 # -- reading one file -----------------------------------------------------------
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-def read_file(path: str, limit: bool = True) -> tuple[bytes, FileStat] | Problem:
-    """The bytes of a regular file and its signature, or the problem that stopped the read.
-
-    Opened without blocking, so a FIFO put in place of a claim file cannot hang a run.
-    Without ``limit`` a file over the size limit is read too (the writer reads one so
-    that a change can make it smaller).
-    """
-    try:
-        fd = os.open(path, _READ_FLAGS)
-    except OSError as exc:
-        return Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
-        if limit and st.st_size > yamlio.MAX_BYTES:
-            return Problem(path, 1, 1, "too-large", f"file is {st.st_size} bytes; claim files are at most 1 MiB")
-        want = st.st_size + 1  # one byte more than its size: the end is seen in one read
-        chunk = os.read(fd, want)
-        if st.st_size <= len(chunk) < want:  # all of it, as its size says: no read just to see the end
-            return chunk, FileStat.of(st)
-        chunks = [chunk]  # it changed size meanwhile (or its size says nothing, as in /proc)
-        while chunk:
-            chunk = os.read(fd, 65536)
-            chunks.append(chunk)
-        return b"".join(chunks), FileStat.of(st)
-    except OSError as exc:
-        return Problem(path, 1, 1, "unreadable", exc.strerror or str(exc))
-    finally:
-        os.close(fd)
-
-
 @attrs.define
 class Parsed:
-    """One parse of a file: its record or plain data (or the problems that stopped it), and positions.
+    """One parse of a file: its record or plain data (or the problems that stopped it), and
+    what places a finding in it (:func:`factcheck.yaml.positions.place`).
 
     For a plain file in full canonical form read as ``cls``, the fast checker's struct
     comes straight from rapidyaml's JSON (``record``; that JSON is ``json``); the plain
-    data is then decoded only if someone asks for it.
+    data is then decoded only if someone asks for it. An edit makes one from the
+    round-trip document it has loaded (:meth:`of_document`) or from the plain data it
+    is about to write (:meth:`of_data`): no second parse.
     """
 
     path: str
@@ -302,9 +243,20 @@ class Parsed:
     record: Any = None
     fast: bool = True
     _data: Any = None
-    _emitted: yamlio.FastParse | None = None
+    _emitted: FastParse | None = None
     _root: Any = None  # the strict reader's node tree; composed on demand for the fast path
-    _lines: yamlio.BlockLines | None = None
+    _lines: BlockLines | None = None
+    _doc: Any = None  # a round-trip document of ``raw``, when an edit has one
+
+    @classmethod
+    def of_document(cls, path: str, raw: bytes, doc: Any) -> "Parsed":
+        """What the round-trip loader read from ``raw`` (``doc``, a mapping without problems)."""
+        return cls(path, raw, fast=False, data=to_plain(doc), doc=doc)
+
+    @classmethod
+    def of_data(cls, path: str, raw: bytes, data: dict) -> "Parsed":
+        """Plain ``data`` that ``raw`` was written from: positions are found in ``raw`` when asked for."""
+        return cls(path, raw, fast=False, data=data)
 
     @property
     def json(self) -> bytes | None:
@@ -314,30 +266,22 @@ class Parsed:
     @property
     def data(self) -> Any:
         if self._data is None and self._emitted is not None and self.fast:
-            self._data = yamlio.decode_fast(self._emitted.json, self._emitted.nodes)
+            self._data = decode_fast(self._emitted.json, self._emitted.nodes)
             if self._data is None:  # rapidyaml and the JSON disagree: the strict reader decides
-                strict = yamlio.load_strict(self.path, self.raw)
+                strict = load_strict(self.path, self.raw)
                 self._data, self._root, self.problems, self.fast = strict.data, strict.root, strict.problems, False
         return self._data
 
+    def _block_lines(self) -> BlockLines | None:
+        if not self.fast or self._emitted is None:
+            return None
+        if self._lines is None:
+            known = fastcheck.mapping_items(self.record) if self.record is not None else None
+            self._lines = BlockLines(self.raw, self._emitted.json, self._emitted.nodes, seq_maps=known)
+        return self._lines
+
     def locate(self, findings: list[FieldError]) -> list[Problem]:
-        if not findings:
-            return []
-        if self._root is None and all(len(f.path) == 1 and isinstance(f.path[0], str) for f in findings):
-            quick = [yamlio.locate_top_level(self.raw, str(f.path[0]), f.at_key) for f in findings]
-            found = [q for q in quick if q is not None]
-            if len(found) == len(findings):  # top-level keys of a block mapping: found without a parse
-                return sorted(Problem(self.path, line, col, f.code, f.message) for (line, col), f in zip(found, findings, strict=True))
-        if self._root is not None:
-            return sorted(Problem(self.path, *yamlio._locate_node(self._root, f.path, f.at_key), f.code, f.message) for f in findings)
-        if self.fast and self._emitted is not None:  # plain block style: found from the lines
-            if self._lines is None:
-                known = fastcheck.mapping_items(self.record) if self.record is not None else None
-                self._lines = yamlio.BlockLines(self.raw, self._emitted.json, self._emitted.nodes, seq_maps=known)
-            lines = [self._lines.locate(f.path, f.at_key) for f in findings]
-            if all(found is not None for found in lines):
-                return sorted(Problem(self.path, *found, f.code, f.message) for found, f in zip(lines, findings, strict=True) if found)
-        return sorted(yamlio.locate_all(self.path, self.raw, findings))
+        return place(self.path, self.raw, findings, doc=self._doc, root=self._root, lines=self._block_lines)
 
 
 #: Whether this process may use rapidyaml. It prints parse errors on file descriptor 2,
@@ -363,11 +307,11 @@ def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
     """
     emitted = None
     if _FAST_HERE:
-        if yamlio.stderr_is_quiet():
-            emitted = yamlio.parse_fast(raw)
+        if stderr_is_quiet():
+            emitted = parse_fast(raw)
         else:
-            with yamlio.quiet_stderr():
-                emitted = yamlio.parse_fast(raw)
+            with quiet_stderr():
+                emitted = parse_fast(raw)
     if emitted is not None:
         if cls is not None:
             record = fastcheck.decode_record(emitted.json, cls, emitted.nodes)
@@ -376,7 +320,7 @@ def parse(path: str, raw: bytes, cls: type | None = None) -> Parsed:
         parsed = Parsed(path, raw, emitted=emitted)
         parsed.data  # noqa: B018 - decode now: a duplicate key sends it to the strict reader
         return parsed
-    strict = yamlio.load_strict(path, raw)
+    strict = load_strict(path, raw)
     return Parsed(path, raw, strict.problems, fast=False, data=strict.data, root=strict.root)
 
 
@@ -461,60 +405,6 @@ def load_article(folder: str, path: str) -> ArticleRecord:
 # -- one claim file -------------------------------------------------------------
 
 
-class ClaimRow(NamedTuple):
-    """What a list of claims shows and searches, without the whole record."""
-
-    id: str
-    status: str
-    verdict: str | None
-    kind: str
-    claimant: str
-    text: str
-    quote: str
-    summary: str | None
-    supports: int
-    refutes: int
-    context: int
-    sources: str  # titles and publishers, for search
-    tags: tuple[str, ...]
-    assignee: str | None = None
-    more: str = ""  # source URLs, excerpts and history notes, for search
-
-    @classmethod
-    def of(cls, claim: Any) -> "ClaimRow":
-        sources = claim.sources
-        stances = [s.stance for s in sources]
-        urls = [s.url for s in sources]
-        urls += [s.archive_url for s in sources if s.archive_url]
-        return cls(
-            claim.id, claim.status.value, claim.verdict.value if claim.verdict else None,
-            claim.kind.value, claim.claimant, claim.text, claim.quote, claim.summary,
-            stances.count(Stance.SUPPORTS), stances.count(Stance.REFUTES), stances.count(Stance.CONTEXT),
-            " | ".join([f"{s.title} — {s.publisher}" for s in sources]), tuple(claim.tags),
-            assignee_of(claim.history),
-            "\n".join([*urls, *(s.excerpt for s in sources), *(h.note for h in claim.history if h.note)]),
-        )
-
-
-class ListLine(msgspec.Struct, array_like=True, frozen=True):
-    """What ``factcheck list`` shows of a claim. It is kept with the claim's problems in
-    the validate cache, so that listing after a ``validate`` reads neither the files nor
-    the list rows of the review screen. (A struct, not a named tuple: msgspec decodes
-    20,000 of them in 10 ms, not 70.)"""
-
-    id: str
-    status: str
-    verdict: str | None
-    kind: str
-    sources: int
-    text: str
-
-    @classmethod
-    def of(cls, claim: Any) -> "ListLine":
-        # _value_ is each member's value without the enum's descriptor (every claim of a tree comes here)
-        return cls(claim.id, claim.status._value_, claim.verdict._value_ if claim.verdict else None, claim.kind._value_, len(claim.sources), claim.text)
-
-
 @attrs.define
 class FileResult:
     """What checking one claim file found."""
@@ -566,7 +456,12 @@ def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt
 
 
 def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want, review: ReviewPolicy | None = None) -> FileResult:
-    parsed = parse(path, raw, Claim)
+    return check_parsed(parse(path, raw, Claim), article, day, want, review)
+
+
+def check_parsed(parsed: Parsed, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None) -> FileResult:
+    """:func:`check_claim_bytes` of a file already parsed (may raise)."""
+    path = parsed.path
     reader = "fast" if parsed.fast else "strict"
     if parsed.problems:
         return FileResult(path, parsed.problems, None, [], reader=reader)
