@@ -261,7 +261,7 @@ def list_(args: argparse.Namespace) -> int:
     root = _root(args)
     if root is None:
         return _fail(NO_ROOT)
-    from factcheck.reading import claim_names
+    from factcheck.tree import claim_names
 
     order = sorted(claim_names([root]))  # names only: the checking below looks at each file
     known: dict[str, tuple | None] = {}

@@ -50,6 +50,14 @@ def readable(st: os.stat_result) -> bool:
     return bool(st.st_mode & stat.S_IROTH)
 
 
+def stat_or_none(path: str) -> os.stat_result | None:
+    """``os.stat(path)``, or None when it cannot be looked at."""
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
 # -- reading ---------------------------------------------------------------------
 
 

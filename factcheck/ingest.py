@@ -444,7 +444,8 @@ def write_article(root: str, slug: str, article: Article, text: str) -> Written 
     """Create ``root/slug`` with article.yaml and the text, all at once; refused if it exists or is invalid."""
     from factcheck.convert import unstructure
     from factcheck.fsio import folder_lock, sync_folder
-    from factcheck.reading import ARTICLE_FILE, load_article
+    from factcheck.reading import load_article
+    from factcheck.tree import ARTICLE_FILE
     from factcheck.yaml.render import render_new
 
     if not SLUG_RE.match(slug) or len(slug) > 80:

@@ -1,15 +1,17 @@
-"""The one reading path: find claim files, read each one safely, parse it once, check it.
+"""The one reading path: read a claim file safely, parse it once, check it.
 
 Every command reads through here (``validate`` and the review screen through
-:mod:`factcheck.validate`, which adds the cache and both cores). For one file:
+:mod:`factcheck.validate`, which adds the cache and both cores); the files are found by
+:mod:`factcheck.tree`. For one file:
 
-1. :func:`read_file` opens it without following it out of the tree, refuses anything
-   that is not a regular file, and reads its bytes.
+1. :func:`~factcheck.fsio.read_file` opens it without following it out of the tree,
+   refuses anything that is not a regular file, and reads its bytes.
 2. :func:`parse` parses them once: rapidyaml when the file is plain (decided per node),
    else the strict reader (libyaml's events, in C). Either gives plain data.
 3. :func:`check_claim_bytes` checks the data: the fast checker (msgspec) for a valid
    record, the converter (cattrs) to report every problem of an invalid one, then the
-   single-claim rules. Positions are looked up only when there is something to report.
+   single-claim rules. Positions are looked up only when there is something to report
+   (:func:`factcheck.yaml.positions.place`).
 
 Whatever happens inside a check of one file, it becomes a problem of that file
 (``internal-error``), never the end of the run.
@@ -19,31 +21,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
-from collections.abc import Callable, Iterable
-from pathlib import Path as FsPath
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from factcheck import fastcheck
 from factcheck.convert import FieldError, structure
-from factcheck.fsio import FileStat, read_file, readable
+from factcheck.fsio import FileStat, read_file
 from factcheck.model import Article, Claim
 from factcheck.problems import Problem
 from factcheck.rows import ClaimRow, ListLine
 from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
+from factcheck.tree import inside
 from factcheck.yaml.fast import FastParse, decode_fast, parse_fast, quiet_stderr, stderr_is_quiet
 from factcheck.yaml.positions import BlockLines, place
 from factcheck.yaml.roundtrip import to_plain
 from factcheck.yaml.strict import load_strict
-
-ARTICLE_FILE = "article.yaml"
-#: An article folder's dismissed sentences (:class:`factcheck.model.Dismissals`); not a claim.
-DISMISSED_FILE = "dismissed.yaml"
-#: The names in an article folder that are not claim files.
-NOT_CLAIMS = frozenset({ARTICLE_FILE, DISMISSED_FILE})
 
 
 def today() -> dt.date:
@@ -55,171 +50,6 @@ def internal_error(path: str, exc: BaseException) -> Problem:
     detail = str(exc).splitlines()[0][:200] if str(exc) else ""
     name = type(exc).__name__ + (f": {detail}" if detail else "")
     return Problem(path, 1, 1, "internal-error", f"factcheck failed on this file ({name}); this is a bug in factcheck, please report it")
-
-
-# -- finding files ----------------------------------------------------------------
-
-
-@attrs.frozen
-class Tree:
-    """The files of a claims tree: article folders, claim files, and what could not be looked at."""
-
-    articles: dict[str, str]  # folder -> article.yaml path
-    claims: list[str]  # claim file paths, sorted
-    strays: list[str]  # claim-like files outside any article folder
-    problems: list[Problem] = attrs.field(factory=list)  # symlinks out, non-files, unreadable folders
-    stats: dict[str, FileStat] = attrs.field(factory=dict)  # as seen while looking
-    unreadable: set[str] = attrs.field(factory=set)  # files whose mode says this process may not read them
-    dismissals: dict[str, str] = attrs.field(factory=dict)  # folder -> dismissed.yaml path
-
-
-def _inside(path: str, roots: tuple[str, ...]) -> bool:
-    real = os.path.realpath(path)
-    return any(real == root or real.startswith(root + os.sep) for root in roots)
-
-
-def folder_of(path: str) -> str:
-    """``os.path.dirname(path) or "."``, cheaper (it runs for every file of a tree)."""
-    return path.rpartition(os.sep)[0] or "."
-
-
-def _entry_problem(path: str, is_symlink: bool, mode: int | None, roots: tuple[str, ...]) -> Problem | None:
-    if is_symlink and not _inside(path, roots):
-        return Problem(path, 1, 1, "symlink", "a symbolic link that leads out of the claims tree; it is not read")
-    if mode is None:
-        return Problem(path, 1, 1, "unreadable", "cannot be looked at (broken link or no permission)")
-    if not stat.S_ISREG(mode):
-        return Problem(path, 1, 1, "not-a-file", "not a regular file (a FIFO, socket or device); it is not opened")
-    return None
-
-
-def _scan(folder: str, roots: tuple[str, ...], articles: dict[str, str], yaml_files: list[str], problems: list[Problem], stats: dict, unreadable: set,
-          dismissals: dict[str, str], look: bool = True) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError as exc:
-        problems.append(Problem(folder, 1, 1, "unreadable", f"folder cannot be read: {exc.strerror or exc}"))
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        if not look and name.endswith(".yaml") and name != ARTICLE_FILE and name != DISMISSED_FILE:
-            try:
-                if entry.is_file(follow_symlinks=False):  # the folder says: a regular file, not a link
-                    yaml_files.append(entry.path)
-                    continue
-            except OSError:
-                pass
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                _scan(entry.path, roots, articles, yaml_files, problems, stats, unreadable, dismissals, look)
-                continue
-        except OSError:
-            pass
-        if not name.endswith(".yaml"):
-            continue
-        st: os.stat_result | None = None
-        try:
-            is_link = entry.is_symlink()
-            if not look and not is_link and entry.is_file(follow_symlinks=False):
-                mode: int | None = stat.S_IFREG  # the directory says so: no stat needed
-            else:
-                st = entry.stat(follow_symlinks=True)
-                mode = st.st_mode
-        except OSError:
-            is_link, mode = True, None
-        problem = _entry_problem(entry.path, is_link, mode, roots)
-        if problem is not None:
-            problems.append(problem)
-        elif name == ARTICLE_FILE:
-            articles[folder] = entry.path
-        elif name == DISMISSED_FILE:
-            dismissals[folder] = entry.path
-        else:
-            yaml_files.append(entry.path)
-            if st is not None:
-                stats[entry.path] = FileStat.of(st)
-                if not readable(st):
-                    unreadable.add(entry.path)
-
-
-def tree_root(path: str) -> str:
-    """The claims tree a file or folder belongs to: the parent of its article folder, else the nearest ``claims/``."""
-    here = os.path.abspath(path)
-    folder = here if os.path.isdir(here) else os.path.dirname(here)
-    if os.path.exists(os.path.join(folder, ARTICLE_FILE)):
-        return os.path.dirname(folder)
-    for candidate in (folder, *map(str, FsPath(folder).parents)):
-        if os.path.basename(candidate) == "claims":
-            return candidate
-    return folder
-
-
-def discover(paths: Iterable[str | os.PathLike], look: bool = True) -> Tree:
-    """Find article folders and claim files under the given paths (files or folders).
-
-    ``look=False``: a claim file that its folder lists as a regular file is not looked
-    at (no ``stats``, not in ``unreadable``), for a run that has no cached results to
-    compare with: reading each file looks at it then.
-    """
-    articles: dict[str, str] = {}
-    yaml_files: list[str] = []
-    problems: list[Problem] = []
-    stats: dict[str, FileStat] = {}
-    unreadable: set[str] = set()
-    dismissals: dict[str, str] = {}
-    for given in paths:
-        path = os.fspath(given)
-        roots = (os.path.realpath(tree_root(path)),)
-        if os.path.isdir(path):
-            _scan(path, roots, articles, yaml_files, problems, stats, unreadable, dismissals, look)
-            continue
-        try:
-            st = os.stat(path)
-        except OSError:
-            if os.path.lexists(path):
-                problems.append(Problem(path, 1, 1, "unreadable", "cannot be looked at (broken link or no permission)"))
-            continue  # a missing path is reported by the caller
-        problem = _entry_problem(path, os.path.islink(path), st.st_mode, roots)
-        if problem is not None:
-            problems.append(problem)
-        elif os.path.basename(path) == ARTICLE_FILE:
-            articles[os.path.dirname(path) or "."] = path
-        elif os.path.basename(path) == DISMISSED_FILE:
-            dismissals[os.path.dirname(path) or "."] = path
-        else:
-            yaml_files.append(path)
-            stats[path] = FileStat.of(st)
-            if not readable(st):
-                unreadable.add(path)
-            folder = os.path.dirname(path) or "."
-            article = os.path.join(folder, ARTICLE_FILE)
-            if os.path.isfile(article):
-                articles.setdefault(folder, article)
-    claims: list[str] = []
-    strays: list[str] = []
-    for path in sorted(set(yaml_files)):
-        (claims if folder_of(path) in articles else strays).append(path)
-    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable, dismissals=dismissals)
-
-
-def claim_names(roots: Iterable[str]) -> list[str]:
-    """Paths of the claim files of article folders under ``roots``: names only, nothing opened or looked at."""
-    out: list[str] = []
-    for root in roots:
-        try:
-            folders = [e.path for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
-        except OSError:
-            continue
-        for folder in folders:
-            try:
-                names = os.listdir(folder)
-            except OSError:
-                continue
-            if ARTICLE_FILE in names:
-                out += [os.path.join(folder, n) for n in names if n.endswith(".yaml") and n not in NOT_CLAIMS and not n.startswith(".")]
-    return out
 
 
 # -- reading one file -----------------------------------------------------------
@@ -368,7 +198,7 @@ def _article_text(folder: str, name: str) -> tuple[str | None, str | None]:
     if os.path.isabs(name) or os.path.normpath(name).startswith(".."):
         return None, "text must be a file name inside the article folder"
     path = os.path.join(folder, name)
-    if not _inside(path, (os.path.realpath(folder),)):
+    if not inside(path, (os.path.realpath(folder),)):
         return None, f"the article text {name!r} is a symbolic link that leads out of the article folder; it is not read"
     got = read_file(path)
     if isinstance(got, Problem):

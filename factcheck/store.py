@@ -11,41 +11,24 @@ import datetime as dt
 import getpass
 import os
 from collections.abc import Callable, Iterable
-from pathlib import Path as FsPath
 from typing import Any
 
 import attrs
 
+from factcheck import fsio
 from factcheck.cache import digest
 from factcheck.convert import structure, structure_lenient, unstructure
-from factcheck.fsio import (
-    MAX_BYTES,
-    ConflictError,
-    FileStat,
-    LockTimeout,
-    Seen,
-    create_exclusive,
-    folder_lock,
-    read_file,
-    read_seen,
-    replace_unchanged,
-)
 from factcheck.model import Action, Claim, Dismissal, HistoryEntry
 from factcheck.problems import Problem
 from factcheck.reading import (  # noqa: F401 - the store's public names
-    ARTICLE_FILE,
-    DISMISSED_FILE,
-    NOT_CLAIMS,
     ArticleRecord,
     FileResult,
     Parsed,
-    Tree,
     Want,
     check_claim_bytes,
     check_claim_file,
     check_parsed,
-    claim_names,
-    discover,
+    internal_error,
     load_article,
     read_record,
     stem,
@@ -53,6 +36,7 @@ from factcheck.reading import (  # noqa: F401 - the store's public names
 )
 from factcheck.rows import ClaimRow
 from factcheck.rules import QuoteIndex, claim_rules, cross_rules_for
+from factcheck.tree import ARTICLE_FILE, NOT_CLAIMS, claim_names, discover, find_root  # noqa: F401 - the store's public names
 from factcheck.yaml.positions import place
 from factcheck.yaml.render import render_merged, render_new
 from factcheck.yaml.roundtrip import load_roundtrip, to_plain
@@ -60,18 +44,6 @@ from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def find_root(start: str | os.PathLike | None = None) -> FsPath | None:
-    """The nearest ``claims/`` folder at or above ``start`` (default: the cwd)."""
-    here = FsPath(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        if folder.name == "claims" and folder.is_dir():
-            return folder
-        candidate = folder / "claims"
-        if candidate.is_dir():
-            return candidate
-    return None
 
 
 def editor_name(explicit: str | None = None) -> str:
@@ -120,7 +92,7 @@ class ClaimRecord:
     article: ArticleRecord | None
     row: ClaimRow | None
     problems: list[Problem]
-    signature: tuple[FileStat | None, bytes] = (None, b"")  # stat and content digest when loaded
+    signature: tuple[fsio.FileStat | None, bytes] = (None, b"")  # stat and content digest when loaded
     _claim: Claim | None = None
     #: The claim as its file held it just before the last edit here (None: it did not validate).
     edited_from: Claim | None = None
@@ -153,10 +125,10 @@ class ClaimRecord:
     def changed_on_disk(self) -> tuple[bool, bytes]:
         """(whether the file's bytes differ from those loaded, the bytes now on disk)."""
         stat, known = self.signature
-        now_stat = _stat(self.path)
-        if now_stat is not None and stat is not None and FileStat.of(now_stat) == stat:
+        now_stat = fsio.stat_or_none(self.path)
+        if now_stat is not None and stat is not None and fsio.FileStat.of(now_stat) == stat:
             return False, b""
-        got = read_file(self.path, limit=False)
+        got = fsio.read_file(self.path, limit=False)
         if isinstance(got, Problem):
             return True, b""
         raw, new_stat = got
@@ -167,15 +139,8 @@ class ClaimRecord:
 
     def loaded_from(self, raw: bytes) -> None:
         """Remember ``raw`` as the bytes this record was loaded from (or wrote)."""
-        st = _stat(self.path)
-        self.signature = (FileStat.of(st) if st else None, digest(raw))
-
-
-def _stat(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
+        st = fsio.stat_or_none(self.path)
+        self.signature = (fsio.FileStat.of(st) if st else None, digest(raw))
 
 
 #: How long an edit waits for another process's edit of the same folder to finish.
@@ -323,9 +288,9 @@ class ClaimStore:
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         try:
-            with folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
+            with fsio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
                 return self._write(record, change, allow_new_problems, rebase, fix)
-        except LockTimeout as exc:
+        except fsio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
 
     def _write(
@@ -355,9 +320,9 @@ class ClaimStore:
         if added and not allow_new_problems:
             raise EditRefused("; ".join(p.message for p in added), added)
         try:
-            replace_unchanged(path, seen, new_bytes)
-        except ConflictError as exc:
-            now = read_file(path, limit=False)
+            fsio.replace_unchanged(path, seen, new_bytes)
+        except fsio.ConflictError as exc:
+            now = fsio.read_file(path, limit=False)
             self._reload(record, now[0] if not isinstance(now, Problem) else b"")
             raise EditRefused(str(exc)) from None
         record.set_claim(updated, after)
@@ -365,10 +330,10 @@ class ClaimStore:
         self.written[path] = digest(new_bytes)
         return record
 
-    def _read_current(self, record: ClaimRecord, rebase: bool) -> Seen:
+    def _read_current(self, record: ClaimRecord, rebase: bool) -> fsio.Seen:
         """The file as it is now (the edit's one read); refused when it is not what was loaded
         (the record is reloaded first), unless ``rebase``."""
-        seen = read_seen(record.path, limit=False)
+        seen = fsio.read_seen(record.path, limit=False)
         if isinstance(seen, Problem):
             raise EditRefused(f"{os.path.basename(record.path)} cannot be read any more (removed or unreadable)")
         if digest(seen.raw) != record.signature[1]:
@@ -381,9 +346,12 @@ class ClaimStore:
         """Every problem ``validate`` would report for a claim file holding ``parsed.raw``,
         from what was read or made of it (no parse, unless a problem needs a position)."""
         raw = parsed.raw
-        if len(raw) > MAX_BYTES:
+        if len(raw) > fsio.MAX_BYTES:
             return [Problem(record.path, 1, 1, "too-large", f"file would be {len(raw)} bytes; claim files are at most 1 MiB")]
-        result = check_parsed(parsed, record.quote_index(), today(), Want(row=False))
+        try:
+            result = check_parsed(parsed, record.quote_index(), today(), Want(row=False))
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - as validate would report it
+            return [internal_error(record.path, exc)]
         problems = list(result.problems)
         if result.claim_id is not None:
             found = self._cross(record.path, result.claim_id, result.related)
@@ -422,7 +390,7 @@ class ClaimStore:
         record = self.find(claim_id)
         if record is None:
             return {}
-        got = read_file(record.path, limit=False)
+        got = fsio.read_file(record.path, limit=False)
         if isinstance(got, Problem):
             return {}
         loaded = load_roundtrip(record.path, got[0], limit_size=False)
@@ -501,9 +469,9 @@ class ClaimStore:
             raise EditRefused("; ".join(p.message for p in problems), problems)
         data = render_new(unstructure(claim))
         try:
-            with folder_lock(article.folder, LOCK_TIMEOUT):
-                create_exclusive(path, data)
-        except (ConflictError, LockTimeout) as exc:
+            with fsio.folder_lock(article.folder, LOCK_TIMEOUT):
+                fsio.create_exclusive(path, data)
+        except (fsio.ConflictError, fsio.LockTimeout) as exc:
             raise EditRefused(str(exc)) from None
         record.set_claim(claim, [])
         record.loaded_from(data)
@@ -526,14 +494,14 @@ class ClaimStore:
         if record.claim is not None and record.claim.status is Status.PUBLISHED:
             raise EditRefused(f"{claim_id} is published: a published claim is corrected, not removed")
         try:
-            with folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
-                got = read_file(record.path, limit=False)
+            with fsio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
+                got = fsio.read_file(record.path, limit=False)
                 if isinstance(got, Problem):
                     raise EditRefused(f"{claim_id}: {got.message}")
                 if digest(got[0]) != self.written.get(record.path):
                     raise EditRefused(f"{claim_id} changed on disk since it was written here; it is not removed")
                 os.unlink(record.path)
-        except LockTimeout as exc:
+        except fsio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
         except OSError as exc:
             raise EditRefused(f"{claim_id}: cannot remove its file: {exc.strerror or exc}") from None
@@ -567,13 +535,13 @@ class ClaimStore:
             raise EditRefused("the sentence does not occur in the article text")
         path = dm.path_in(article.folder)
         try:
-            with folder_lock(article.folder, LOCK_TIMEOUT):
-                seen: Seen | None = None
+            with fsio.folder_lock(article.folder, LOCK_TIMEOUT):
+                seen: fsio.Seen | None = None
                 before: list[Problem] = []
                 if not os.path.lexists(path):
                     new_bytes = render_new(unstructure(Dismissals([entry])))
                 else:
-                    got = read_seen(path, limit=False)
+                    got = fsio.read_seen(path, limit=False)
                     if isinstance(got, Problem):
                         raise EditRefused(f"{path}: {got.message}", [got])
                     seen = got
@@ -586,17 +554,17 @@ class ClaimStore:
                         raise EditRefused(f"already dismissed by {same[0].by} on {same[0].at.date().isoformat()}")
                     before = current.problems
                     new_bytes = render_merged(loaded, unstructure(Dismissals([*current.entries, entry])))
-                if len(new_bytes) > MAX_BYTES:
+                if len(new_bytes) > fsio.MAX_BYTES:
                     raise EditRefused(f"{path} would be {len(new_bytes)} bytes; files are at most 1 MiB")
                 known = {(p.code, p.message) for p in before}
                 added = [p for p in dm.check_bytes(path, new_bytes, index).problems if (p.code, p.message) not in known]
                 if added:
                     raise EditRefused("; ".join(p.message for p in added), added)
                 if seen is None:
-                    create_exclusive(path, new_bytes)
+                    fsio.create_exclusive(path, new_bytes)
                 else:
-                    replace_unchanged(path, seen, new_bytes)
-        except (ConflictError, LockTimeout) as exc:
+                    fsio.replace_unchanged(path, seen, new_bytes)
+        except (fsio.ConflictError, fsio.LockTimeout) as exc:
             raise EditRefused(str(exc)) from None
         return entry
 
@@ -607,7 +575,7 @@ class DiskChange:
 
     path: str
     result: FileResult | None
-    signature: tuple[FileStat | None, bytes]
+    signature: tuple[fsio.FileStat | None, bytes]
 
 
 def _paths_with_id(root: str, claim_id: str) -> list[str]:

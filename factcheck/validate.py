@@ -39,18 +39,15 @@ from factcheck.reading import (
     FileResult,
     Want,
     check_claim_file,
-    claim_names,
-    discover,
     fast_parser_allowed,
     fast_parser_here,
-    folder_of,
     load_article,
     stem,
     today,
-    tree_root,
 )
 from factcheck.rows import ClaimRow, ListLine
 from factcheck.rules import QuoteIndex, ReviewPolicy, cross_rules
+from factcheck.tree import claim_names, discover, folder_of, tree_root
 from factcheck.yaml.fast import quiet_stderr, stderr_discarded
 
 #: Below this many files to parse, one process is faster than starting a pool.

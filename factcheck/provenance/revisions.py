@@ -11,8 +11,8 @@ import attrs
 from factcheck.convert import FieldError
 from factcheck.model import Claim, Dismissal, Dismissals
 from factcheck.provenance.git import BaseError, Repo
-from factcheck.reading import DISMISSED_FILE
 from factcheck.store import NOT_CLAIMS, discover, read_record
+from factcheck.tree import DISMISSED_FILE
 from factcheck.yaml.fast import quiet_stderr
 
 
