@@ -111,8 +111,9 @@ def read_bytes(files: list[str]) -> None:
 
 def strict_reader_ms(repeat: int) -> tuple[int, float, float]:
     """(size, strict check ms, round-trip load ms) for the largest built-in claim file."""
-    from factcheck import reading, yamlio
+    from factcheck import reading
     from factcheck.rules import QuoteIndex
+    from factcheck.yaml.roundtrip import load_roundtrip
 
     path = max((p for p in (HERE.parent / "claims").rglob("*.yaml") if p.name != "article.yaml"), key=lambda p: p.stat().st_size)
     raw = path.read_bytes()
@@ -122,7 +123,7 @@ def strict_reader_ms(repeat: int) -> tuple[int, float, float]:
         strict = median(lambda: reading.check_claim_bytes(str(path), raw, article, reading.today()), repeat * 10)
     finally:
         reading.fast_parser_here(True)
-    round_trip = median(lambda: yamlio.load_roundtrip(str(path), raw), repeat)
+    round_trip = median(lambda: load_roundtrip(str(path), raw), repeat)
     return len(raw), strict * 1000, round_trip * 1000
 
 

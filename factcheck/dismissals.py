@@ -23,10 +23,12 @@ from collections.abc import Iterable
 import attrs
 
 from factcheck.convert import FieldError
+from factcheck.fsio import read_file
 from factcheck.model import Dismissal, Dismissals
 from factcheck.problems import Problem
-from factcheck.reading import DISMISSED_FILE, internal_error, read_file, read_record, today
+from factcheck.reading import internal_error, read_record, today
 from factcheck.rules import QuoteIndex, closest_passage, control_chars, normalize
+from factcheck.tree import DISMISSED_FILE
 
 
 @attrs.define

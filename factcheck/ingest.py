@@ -474,9 +474,11 @@ class Written:
 
 def write_article(root: str, slug: str, article: Article, text: str) -> Written | str:
     """Create ``root/slug`` with article.yaml and the text, all at once; refused if it exists or is invalid."""
-    from factcheck import yamlio
     from factcheck.convert import unstructure
-    from factcheck.reading import ARTICLE_FILE, load_article
+    from factcheck.fsio import folder_lock, sync_folder
+    from factcheck.reading import load_article
+    from factcheck.tree import ARTICLE_FILE
+    from factcheck.yaml.render import render_new
 
     if not SLUG_RE.match(slug) or len(slug) > 80:
         return f"{slug!r} is not a folder slug (lowercase letters, digits, single hyphens)"
@@ -497,18 +499,18 @@ def write_article(root: str, slug: str, article: Article, text: str) -> Written 
             os.fsync(handle.fileno())
         data = {k: v for k, v in unstructure(article).items() if k in ARTICLE_KEYS}
         with open(os.path.join(temp, ARTICLE_FILE), "wb") as handle:
-            handle.write(yamlio.render_new(data))
+            handle.write(render_new(data))
             handle.flush()
             os.fsync(handle.fileno())
         checked = load_article(temp, os.path.join(temp, ARTICLE_FILE))
         if checked.problems or checked.article is None:
             return "the article would not be valid: " + "; ".join(f"[{p.code}] {p.message}" for p in checked.problems)
         os.chmod(temp, 0o755)
-        with yamlio.folder_lock(root, 10.0):
+        with folder_lock(root, 10.0):
             if os.path.lexists(final):
                 return f"{final} already exists; an article folder is never overwritten (choose another --slug)"
             os.rename(temp, final)
-        yamlio._sync_folder(root)
+        sync_folder(root)
         return Written(final, article)
     except OSError as exc:
         return f"cannot write {final}: {exc.strerror or exc}"

@@ -379,18 +379,14 @@ class EditSession:
     # -- the one way every action is applied ----------------------------------------
 
     def _apply(self, claim_id: str, change: Callable[[Claim], Claim], description: str) -> ClaimRecord:
-        record = self.store.find(claim_id)
-        if record is None:
-            raise EditRefused(f"no claim with id {claim_id!r}")
-        before = record.claim
         try:
             record = self.store.edit(claim_id, refusing(change))
         except EditRefused as exc:
             if not exc.needs:
                 exc.needs = tuple(dict.fromkeys(PROBLEM_NEEDS[p.code] for p in exc.problems if p.code in PROBLEM_NEEDS))
             raise
-        if before is not None:
-            self.undo_stack.append(UndoStep(claim_id, before, description))
+        if record.edited_from is not None:  # the claim as the edit read it: no second read
+            self.undo_stack.append(UndoStep(claim_id, record.edited_from, description))
         return record
 
     # -- actions ---------------------------------------------------------------------
@@ -482,13 +478,9 @@ class EditSession:
             ]
             return attrs.evolve(claim, corrections=corrections, history=[*claim.history, *entries])
 
-        record = self.store.find(claim_id)
-        if record is None:
-            raise EditRefused(f"no claim with id {claim_id!r}")
-        before = record.claim
         record = self.store.edit(claim_id, refusing(change), fix=fix)
-        if before is not None:
-            self.undo_stack.append(UndoStep(claim_id, before, f"{', '.join(values)} edited"))
+        if record.edited_from is not None:
+            self.undo_stack.append(UndoStep(claim_id, record.edited_from, f"{', '.join(values)} edited"))
         return record
 
     def created(self, record: ClaimRecord) -> None:

@@ -11,53 +11,39 @@ import datetime as dt
 import getpass
 import os
 from collections.abc import Callable, Iterable
-from pathlib import Path as FsPath
 from typing import Any
 
 import attrs
 
-from factcheck import yamlio
+from factcheck import fsio
 from factcheck.cache import digest
 from factcheck.convert import structure, structure_lenient, unstructure
 from factcheck.model import Action, Claim, Dismissal, HistoryEntry
 from factcheck.problems import Problem
 from factcheck.reading import (  # noqa: F401 - the store's public names
-    ARTICLE_FILE,
-    DISMISSED_FILE,
-    NOT_CLAIMS,
     ArticleRecord,
-    ClaimRow,
     FileResult,
-    FileStat,
-    Tree,
+    Parsed,
     Want,
     check_claim_bytes,
     check_claim_file,
-    claim_names,
-    discover,
+    check_parsed,
+    internal_error,
     load_article,
-    read_file,
     read_record,
     stem,
     today,
 )
+from factcheck.rows import ClaimRow
 from factcheck.rules import QuoteIndex, claim_rules, cross_rules_for
+from factcheck.tree import ARTICLE_FILE, NOT_CLAIMS, claim_names, discover, find_root  # noqa: F401 - the store's public names
+from factcheck.yaml.positions import place
+from factcheck.yaml.render import render_merged, render_new
+from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def find_root(start: str | os.PathLike | None = None) -> FsPath | None:
-    """The nearest ``claims/`` folder at or above ``start`` (default: the cwd)."""
-    here = FsPath(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        if folder.name == "claims" and folder.is_dir():
-            return folder
-        candidate = folder / "claims"
-        if candidate.is_dir():
-            return candidate
-    return None
 
 
 def editor_name(explicit: str | None = None) -> str:
@@ -106,8 +92,10 @@ class ClaimRecord:
     article: ArticleRecord | None
     row: ClaimRow | None
     problems: list[Problem]
-    signature: tuple[FileStat | None, bytes] = (None, b"")  # stat and content digest when loaded
+    signature: tuple[fsio.FileStat | None, bytes] = (None, b"")  # stat and content digest when loaded
     _claim: Claim | None = None
+    #: The claim as its file held it just before the last edit here (None: it did not validate).
+    edited_from: Claim | None = None
 
     @property
     def id(self) -> str:
@@ -137,10 +125,10 @@ class ClaimRecord:
     def changed_on_disk(self) -> tuple[bool, bytes]:
         """(whether the file's bytes differ from those loaded, the bytes now on disk)."""
         stat, known = self.signature
-        now_stat = _stat(self.path)
-        if now_stat is not None and stat is not None and FileStat.of(now_stat) == stat:
+        now_stat = fsio.stat_or_none(self.path)
+        if now_stat is not None and stat is not None and fsio.FileStat.of(now_stat) == stat:
             return False, b""
-        got = read_file(self.path, limit=False)
+        got = fsio.read_file(self.path, limit=False)
         if isinstance(got, Problem):
             return True, b""
         raw, new_stat = got
@@ -151,15 +139,8 @@ class ClaimRecord:
 
     def loaded_from(self, raw: bytes) -> None:
         """Remember ``raw`` as the bytes this record was loaded from (or wrote)."""
-        st = _stat(self.path)
-        self.signature = (FileStat.of(st) if st else None, digest(raw))
-
-
-def _stat(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
+        st = fsio.stat_or_none(self.path)
+        self.signature = (fsio.FileStat.of(st) if st else None, digest(raw))
 
 
 #: How long an edit waits for another process's edit of the same folder to finish.
@@ -278,9 +259,6 @@ class ClaimStore:
     def ids(self) -> set[str]:
         return {r.id for r in self.records.values()} | set(self.others.values())
 
-    def problem_count(self) -> int:
-        return sum(len(r.problems) for r in self.records.values()) + len(self.general)
-
     # the writer
 
     def edit(
@@ -310,68 +288,75 @@ class ClaimStore:
         if record is None:
             raise EditRefused(f"no claim with id {claim_id!r}")
         try:
-            with yamlio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
+            with fsio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
                 return self._write(record, change, allow_new_problems, rebase, fix)
-        except yamlio.LockTimeout as exc:
+        except fsio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
 
     def _write(
         self, record: ClaimRecord, change: Callable[[Claim], Claim], allow_new_problems: bool, rebase: bool, fix: Callable[[dict], dict] | None = None
     ) -> ClaimRecord:
-        changed, raw = record.changed_on_disk()
-        if changed:
-            if not raw:
-                raise EditRefused(f"{os.path.basename(record.path)} cannot be read any more (removed or unreadable)")
-            self._reload(record, raw)
-            if not rebase:
-                raise EditRefused(f"{os.path.basename(record.path)} changed on disk since it was loaded; it has been reloaded, make the change again")
-        got = read_file(record.path, limit=False)
-        if isinstance(got, Problem):
-            raise EditRefused(f"{record.path}: {got.message}", [got])
-        raw = got[0]
-        loaded = yamlio.load_roundtrip(record.path, raw, limit_size=False)
+        """The edit itself: the file is read once and parsed once (round trip); the bytes to
+        write are checked from the data they were made from (see :meth:`_problems_of`)."""
+        seen = self._read_current(record, rebase)
+        path, raw = record.path, seen.raw
+        loaded = load_roundtrip(path, raw, limit_size=False)
         if loaded.problems:
-            raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", loaded.problems)
-        plain = yamlio.to_plain(loaded.doc)
-        if fix is not None:
-            plain = fix(plain)
-        current, errors = structure(plain, Claim)
+            raise EditRefused(f"{path} cannot be edited until its problems are fixed", loaded.problems)
+        parsed = Parsed.of_document(path, raw, loaded.doc)
+        current, errors = structure(fix(dict(parsed.data)) if fix is not None else parsed.data, Claim)
+        record.edited_from = current if fix is None else structure(parsed.data, Claim)[0]
         if current is None and all(e.code not in ("type", "enum", "missing-key", "unknown-key") for e in errors):
-            current = structure_lenient(plain, Claim)  # bad values only: a change may fix them
+            current = structure_lenient(fix(dict(parsed.data)) if fix is not None else parsed.data, Claim)  # bad values only: a change may fix them
         if current is None:
-            problems = [Problem(record.path, *yamlio.locate(loaded.doc, e.path, e.at_key), e.code, e.message) for e in errors]
-            raise EditRefused(f"{record.path} cannot be edited until its problems are fixed", sorted(problems))
-        before = self._problems_of_bytes(record, raw)
+            raise EditRefused(f"{path} cannot be edited until its problems are fixed", place(path, raw, errors, doc=loaded.doc))
+        before = self._problems_of(record, parsed)  # before the merge below changes the document
         updated = change(current)
-        new_bytes = yamlio.render_merged(loaded, unstructure(updated))
-        after = self._problems_of_bytes(record, new_bytes)
+        new_data = unstructure(updated)
+        new_bytes = render_merged(loaded, new_data)
+        after = self._problems_of(record, Parsed.of_data(path, new_bytes, new_data))
         known = {(p.code, p.message) for p in before}
         added = [p for p in after if (p.code, p.message) not in known]
         if added and not allow_new_problems:
             raise EditRefused("; ".join(p.message for p in added), added)
         try:
-            written = yamlio.write_merged(loaded, new_bytes)
-        except yamlio.ConflictError as exc:
-            now = read_file(record.path, limit=False)
+            fsio.replace_unchanged(path, seen, new_bytes)
+        except fsio.ConflictError as exc:
+            now = fsio.read_file(path, limit=False)
             self._reload(record, now[0] if not isinstance(now, Problem) else b"")
             raise EditRefused(str(exc)) from None
         record.set_claim(updated, after)
-        record.loaded_from(written)
-        self.written[record.path] = digest(written)
+        record.loaded_from(new_bytes)
+        self.written[path] = digest(new_bytes)
         return record
 
-    def _problems_of_bytes(self, record: ClaimRecord, raw: bytes) -> list[Problem]:
-        """Every problem ``validate`` would report for a claim file holding ``raw``."""
-        if len(raw) > yamlio.MAX_BYTES:
+    def _read_current(self, record: ClaimRecord, rebase: bool) -> fsio.Seen:
+        """The file as it is now (the edit's one read); refused when it is not what was loaded
+        (the record is reloaded first), unless ``rebase``."""
+        seen = fsio.read_seen(record.path, limit=False)
+        if isinstance(seen, Problem):
+            raise EditRefused(f"{os.path.basename(record.path)} cannot be read any more (removed or unreadable)")
+        if digest(seen.raw) != record.signature[1]:
+            self._reload(record, seen.raw)
+            if not rebase:
+                raise EditRefused(f"{os.path.basename(record.path)} changed on disk since it was loaded; it has been reloaded, make the change again")
+        return seen
+
+    def _problems_of(self, record: ClaimRecord, parsed: Parsed) -> list[Problem]:
+        """Every problem ``validate`` would report for a claim file holding ``parsed.raw``,
+        from what was read or made of it (no parse, unless a problem needs a position)."""
+        raw = parsed.raw
+        if len(raw) > fsio.MAX_BYTES:
             return [Problem(record.path, 1, 1, "too-large", f"file would be {len(raw)} bytes; claim files are at most 1 MiB")]
-        result = check_claim_bytes(record.path, raw, record.quote_index(), today(), Want(row=False))
+        try:
+            result = check_parsed(parsed, record.quote_index(), today(), Want(row=False))
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - as validate would report it
+            return [internal_error(record.path, exc)]
         problems = list(result.problems)
         if result.claim_id is not None:
             found = self._cross(record.path, result.claim_id, result.related)
             if found:
-                from factcheck.reading import parse
-
-                problems += parse(record.path, raw).locate(found)
+                problems += parsed.locate(found)
         return sorted(set(problems))
 
     def _paths_by_id(self, leave_out: str) -> dict[str, list[str]]:
@@ -400,26 +385,16 @@ class ClaimStore:
         record.set_claim(result.claim, result.problems)
         record.loaded_from(raw)
 
-    def reload_changed(self, records: Iterable[ClaimRecord] | None = None) -> list[ClaimRecord]:
-        """Reload the claims whose files changed on disk since they were loaded; return them."""
-        changed = []
-        for record in list(records if records is not None else self.records.values()):
-            differs, raw = record.changed_on_disk()
-            if differs and raw:
-                self._reload(record, raw)
-                changed.append(record)
-        return changed
-
     def plain_data(self, claim_id: str) -> dict:
         """A claim file's data as written, also when it does not validate ({} if unreadable)."""
         record = self.find(claim_id)
         if record is None:
             return {}
-        got = read_file(record.path, limit=False)
+        got = fsio.read_file(record.path, limit=False)
         if isinstance(got, Problem):
             return {}
-        loaded = yamlio.load_roundtrip(record.path, got[0], limit_size=False)
-        plain = yamlio.to_plain(loaded.doc) if not loaded.problems else None
+        loaded = load_roundtrip(record.path, got[0], limit_size=False)
+        plain = to_plain(loaded.doc) if not loaded.problems else None
         return plain if isinstance(plain, dict) else {}
 
     def changes_on_disk(self, paths: Iterable[str] | None = None) -> list["DiskChange"]:
@@ -492,11 +467,11 @@ class ClaimStore:
         problems = self._problems_for(record, claim)
         if problems:
             raise EditRefused("; ".join(p.message for p in problems), problems)
-        data = yamlio.render_new(unstructure(claim))
+        data = render_new(unstructure(claim))
         try:
-            with yamlio.folder_lock(article.folder, LOCK_TIMEOUT):
-                yamlio.create_exclusive(path, data)
-        except (yamlio.ConflictError, yamlio.LockTimeout) as exc:
+            with fsio.folder_lock(article.folder, LOCK_TIMEOUT):
+                fsio.create_exclusive(path, data)
+        except (fsio.ConflictError, fsio.LockTimeout) as exc:
             raise EditRefused(str(exc)) from None
         record.set_claim(claim, [])
         record.loaded_from(data)
@@ -519,14 +494,14 @@ class ClaimStore:
         if record.claim is not None and record.claim.status is Status.PUBLISHED:
             raise EditRefused(f"{claim_id} is published: a published claim is corrected, not removed")
         try:
-            with yamlio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
-                got = read_file(record.path, limit=False)
+            with fsio.folder_lock(os.path.dirname(record.path) or ".", LOCK_TIMEOUT):
+                got = fsio.read_file(record.path, limit=False)
                 if isinstance(got, Problem):
                     raise EditRefused(f"{claim_id}: {got.message}")
                 if digest(got[0]) != self.written.get(record.path):
                     raise EditRefused(f"{claim_id} changed on disk since it was written here; it is not removed")
                 os.unlink(record.path)
-        except yamlio.LockTimeout as exc:
+        except fsio.LockTimeout as exc:
             raise EditRefused(str(exc)) from None
         except OSError as exc:
             raise EditRefused(f"{claim_id}: cannot remove its file: {exc.strerror or exc}") from None
@@ -560,34 +535,36 @@ class ClaimStore:
             raise EditRefused("the sentence does not occur in the article text")
         path = dm.path_in(article.folder)
         try:
-            with yamlio.folder_lock(article.folder, LOCK_TIMEOUT):
-                loaded, before = None, []
+            with fsio.folder_lock(article.folder, LOCK_TIMEOUT):
+                seen: fsio.Seen | None = None
+                before: list[Problem] = []
                 if not os.path.lexists(path):
-                    new_bytes = yamlio.render_new(unstructure(Dismissals([entry])))
+                    new_bytes = render_new(unstructure(Dismissals([entry])))
                 else:
-                    got = read_file(path, limit=False)
+                    got = fsio.read_seen(path, limit=False)
                     if isinstance(got, Problem):
                         raise EditRefused(f"{path}: {got.message}", [got])
-                    loaded = yamlio.load_roundtrip(path, got[0], limit_size=False)
-                    current = dm.check_bytes(path, got[0], index)
+                    seen = got
+                    loaded = load_roundtrip(path, seen.raw, limit_size=False)
+                    current = dm.check_bytes(path, seen.raw, index)
                     if loaded.problems or current.dismissals is None:
                         raise EditRefused(f"{path} cannot be changed until its problems are fixed (factcheck validate)", loaded.problems or current.problems)
                     same = [e for e in current.entries if dm.is_dismissed(sentence, dm.keys([e]))]
                     if same:
                         raise EditRefused(f"already dismissed by {same[0].by} on {same[0].at.date().isoformat()}")
                     before = current.problems
-                    new_bytes = yamlio.render_merged(loaded, unstructure(Dismissals([*current.entries, entry])))
-                if len(new_bytes) > yamlio.MAX_BYTES:
+                    new_bytes = render_merged(loaded, unstructure(Dismissals([*current.entries, entry])))
+                if len(new_bytes) > fsio.MAX_BYTES:
                     raise EditRefused(f"{path} would be {len(new_bytes)} bytes; files are at most 1 MiB")
                 known = {(p.code, p.message) for p in before}
                 added = [p for p in dm.check_bytes(path, new_bytes, index).problems if (p.code, p.message) not in known]
                 if added:
                     raise EditRefused("; ".join(p.message for p in added), added)
-                if loaded is None:
-                    yamlio.create_exclusive(path, new_bytes)
+                if seen is None:
+                    fsio.create_exclusive(path, new_bytes)
                 else:
-                    yamlio.write_merged(loaded, new_bytes)
-        except (yamlio.ConflictError, yamlio.LockTimeout) as exc:
+                    fsio.replace_unchanged(path, seen, new_bytes)
+        except (fsio.ConflictError, fsio.LockTimeout) as exc:
             raise EditRefused(str(exc)) from None
         return entry
 
@@ -598,7 +575,7 @@ class DiskChange:
 
     path: str
     result: FileResult | None
-    signature: tuple[FileStat | None, bytes]
+    signature: tuple[fsio.FileStat | None, bytes]
 
 
 def _paths_with_id(root: str, claim_id: str) -> list[str]:

@@ -19,9 +19,10 @@ import attrs
 from factcheck import dismissals
 from factcheck.model import Action, Claim, Dismissal, Kind, Status
 from factcheck.problems import Problem
-from factcheck.reading import NOT_CLAIMS, ArticleRecord
+from factcheck.reading import ArticleRecord
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry
 from factcheck.suggest import Candidate, candidates
+from factcheck.tree import NOT_CLAIMS
 
 _STOP = {
     "a",

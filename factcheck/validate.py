@@ -30,28 +30,25 @@ from typing import NoReturn
 import attrs
 import msgspec
 
-from factcheck import cache, yamlio
+from factcheck import cache
+from factcheck.fsio import FileStat
 from factcheck.model import Claim
 from factcheck.problems import Problem
 from factcheck.reading import (
     ArticleRecord,
-    ClaimRow,
     FileResult,
-    FileStat,
-    ListLine,
     Want,
     check_claim_file,
-    claim_names,
-    discover,
     fast_parser_allowed,
     fast_parser_here,
-    folder_of,
     load_article,
     stem,
     today,
-    tree_root,
 )
+from factcheck.rows import ClaimRow, ListLine
 from factcheck.rules import QuoteIndex, ReviewPolicy, cross_rules
+from factcheck.tree import claim_names, discover, folder_of, tree_root
+from factcheck.yaml.fast import quiet_stderr, stderr_discarded
 
 #: Below this many files to parse, one process is faster than starting a pool.
 PARALLEL_THRESHOLD = 400
@@ -129,7 +126,7 @@ def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], da
     if helper:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
-        yamlio.stderr_discarded()
+        stderr_discarded()
         fast_parser_here(True)  # a forked helper inherits a screen's "not here"; its fd 2 is quiet
         # Checking makes many small objects and no reference cycles worth collecting:
         # the cyclic collector would only cost time in this short-lived process.
@@ -224,7 +221,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
         return results
     # rapidyaml's messages are silenced only where it runs: a screen's process leaves
     # descriptor 2 alone (it reads with the strict reader, see reading.fast_parser_here).
-    with yamlio.quiet_stderr() if fast_parser_allowed() else contextlib.nullcontext():
+    with quiet_stderr() if fast_parser_allowed() else contextlib.nullcontext():
         if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
             while batches:
                 done(_check_batch(batches.pop(), want))
@@ -680,7 +677,8 @@ def _cross_problems(paths: list[str], checked: list[str], results: dict[str, Fil
 
 
 def _locate(path: str, findings: list) -> list[Problem]:
-    from factcheck.reading import parse, read_file
+    from factcheck.fsio import read_file
+    from factcheck.reading import parse
 
     got = read_file(path)
     if isinstance(got, Problem):

@@ -99,7 +99,8 @@ def test_collecting_errors_never_switches_validators_off_for_the_process(monkeyp
                "--publisher", "P", "--stance", "context", "--excerpt", "x" * 500)[0] in (1, 2)
 
 
-CORE = ["model", "convert", "fastcheck", "yamlio", "reading", "cache", "rules", "textsafe", "problems", "store",
+CORE = ["model", "convert", "fastcheck", "fsio", "yaml.roundtrip", "yaml.fast", "yaml.strict", "yaml.positions", "yaml.render", "rows",
+        "reading", "cache", "rules", "textsafe", "problems", "store",
         "validate", "report", "session", "netpolicy", "schema", "present", "dismissals", "triage",
         *(f"provenance.{part}" for part in ("git", "revisions", "diff", "render", "base", "log", "links"))]
 

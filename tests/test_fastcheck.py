@@ -9,14 +9,16 @@ import msgspec
 import pytest
 from conftest import OTHER_WITH_QUANTITIES, OTHER_YAML
 
-from factcheck import model, yamlio
+from factcheck import model
 from factcheck.convert import structure
 from factcheck.fastcheck import decode_record, fast_claim
 from factcheck.model import Claim
+from factcheck.yaml import fast
+from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 
 def base(text: str = OTHER_YAML) -> dict:
-    return yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text.encode()).doc)
+    return to_plain(load_roundtrip("x.yaml", text.encode()).doc)
 
 
 def _set(path, value):
@@ -97,7 +99,7 @@ def test_fast_checker_rejects_what_the_converter_rejects(name):
     assert errors, f"the converter should reject: {name}"
     assert fast_claim(copy.deepcopy(data)) is None
     # The file's own path: its JSON decoded straight into the struct.
-    assert decode_record(msgspec.json.encode(data), Claim, 1 + yamlio._entries(data)) is None
+    assert decode_record(msgspec.json.encode(data), Claim, 1 + fast._entries(data)) is None
 
 
 QUANTITY_MUTATIONS = {
@@ -196,7 +198,7 @@ def test_a_key_given_twice_at_any_level_is_never_read_straight_from_json():
     checked = 0
     for path in files[:12]:
         raw = path.read_bytes()
-        parsed = yamlio.parse_fast(raw)
+        parsed = fast.parse_fast(raw)
         record = decode_record(parsed.json, Claim, parsed.nodes) if parsed is not None and path.name != "article.yaml" else None
         if record is None:
             continue
@@ -207,7 +209,7 @@ def test_a_key_given_twice_at_any_level_is_never_read_straight_from_json():
             if not colon or not value.strip() or line.lstrip().startswith(b"- "):
                 continue  # only a "key: value" line that is not an item's first key
             twice = b"".join([*lines[: index + 1], line, *lines[index + 1 :]])
-            again = yamlio.parse_fast(twice)
+            again = fast.parse_fast(twice)
             if again is not None:
                 assert decode_record(again[0], Claim, again[1]) is None, (path.name, line)
                 checked += 1
@@ -258,13 +260,13 @@ def test_a_blank_field_never_reaches_the_struct(char):
     for spelled in (f"\\u{ord(char):04x}", f"\\u{ord(char):04x}\\u{ord(char):04x}"):
         lines[at] = f'    by: "{spelled}"'.encode()
         changed = b"\n".join(lines)
-        with yamlio.quiet_stderr():
-            parsed = yamlio.parse_fast(changed)
+        with fast.quiet_stderr():
+            parsed = fast.parse_fast(changed)
         assert parsed is not None
         assert decode_record(parsed.json, Claim, parsed.nodes) is None
-        assert structure(yamlio.load_roundtrip(str(path), changed), Claim)[1], "the converter reports it"
+        assert structure(load_roundtrip(str(path), changed), Claim)[1], "the converter reports it"
     lines[at] = f'    by: "a{char}"'.encode("utf-8", "surrogatepass") if char >= " " else b'    by: "a"'
-    parsed = yamlio.parse_fast(b"\n".join(lines))
+    parsed = fast.parse_fast(b"\n".join(lines))
     assert parsed is not None and decode_record(parsed.json, Claim, parsed.nodes) is not None
 
 

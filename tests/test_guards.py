@@ -554,8 +554,8 @@ def test_json_control_scan_misses_no_control_character_in_rapidyamls_json():
     the raw character plain or in a block scalar) shows in it."""
     import msgspec
 
-    from factcheck import yamlio
     from factcheck.textsafe import BIDI, CONTROL_OR_BREAK, json_may_hold_controls
+    from factcheck.yaml import fast
 
     looked = 0
     for code in [*range(0x0, 0x3000), *map(ord, BIDI), 0x2028, 0x2029, 0xFEFF]:
@@ -563,8 +563,8 @@ def test_json_control_scan_misses_no_control_character_in_rapidyamls_json():
             continue
         ch = chr(code)
         for raw in (f'a: "x\\u{code:04x}y"\n'.encode(), f"a: x{ch}y\n".encode(), f"a: |\n  x{ch}y\n".encode()):
-            with yamlio.quiet_stderr():
-                parsed = yamlio.parse_fast(raw)
+            with fast.quiet_stderr():
+                parsed = fast.parse_fast(raw)
             if parsed is None:
                 continue
             try:

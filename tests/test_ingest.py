@@ -369,14 +369,14 @@ def test_a_malformed_or_hostile_answer_is_one_escaped_line(capsys, root, raw, me
 
 _STALLED_RUN = """
 import sys, time
-from factcheck import yamlio
 from factcheck.cli import main
+from factcheck.yaml import render
 
 def stall(*args, **kw):  # the text is written; the run stops before article.yaml
     print("writing", flush=True)
     time.sleep(120)
 
-yamlio.render_new = stall
+render.render_new = stall
 main(["article", "add", sys.argv[1], "--root", sys.argv[2], "--no-input", "--slug", sys.argv[3],
       "--title", "T", "--publisher", "P", "--url", "https://example.org/b", "--published", "2024-03-01", "--language", "en"])
 """

@@ -39,7 +39,7 @@ def imported(path: Path) -> set[str]:
             if node.level:
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
             found.add(base)
-            # ``from factcheck import yamlio`` imports the module factcheck.yamlio
+            # ``from factcheck import fsio`` imports the module factcheck.fsio
             found.update(f"{base}.{alias.name}" for alias in node.names
                          if (PACKAGE.parent / base.replace(".", "/") / alias.name).with_suffix(".py").exists()
                          or (PACKAGE.parent / base.replace(".", "/") / alias.name / "__init__.py").exists())
@@ -76,7 +76,7 @@ def test_provenance_parts_depend_one_way():
 def test_the_import_reader_sees_every_form(tmp_path, monkeypatch):
     source = (
         "import factcheck.model\n"
-        "from factcheck import yamlio\n"
+        "from factcheck import fsio\n"
         "from .diff import RecordDiff\n"
         "def later():\n"
         "    from factcheck.provenance.links import probe\n"
@@ -84,5 +84,5 @@ def test_the_import_reader_sees_every_form(tmp_path, monkeypatch):
     path = PACKAGE / "provenance" / "render.py"
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
     assert imported(path) == {
-        "factcheck.model", "factcheck", "factcheck.yamlio", "factcheck.provenance.diff", "factcheck.provenance.links",
+        "factcheck.model", "factcheck", "factcheck.fsio", "factcheck.provenance.diff", "factcheck.provenance.links",
     }

@@ -8,11 +8,11 @@ import json
 import pytest
 from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, QUANTITIES_BLOCK, REVIEWED, make_tree
 
-from factcheck import yamlio
 from factcheck.cli import main
 from factcheck.convert import structure, unstructure
 from factcheck.model import CLAIM_KEYS, Claim, Quantity
 from factcheck.quantities import extract
+from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 
 def run(capsys, *argv):
@@ -22,7 +22,7 @@ def run(capsys, *argv):
 
 
 def read(text: str) -> dict:
-    return yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text.encode()).doc)
+    return to_plain(load_roundtrip("x.yaml", text.encode()).doc)
 
 
 def found(text: str) -> list[tuple]:

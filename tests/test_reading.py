@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE_YAML, CLAIM_YAML, OTHER_YAML, make_tree
 
-from factcheck import cache, reading, yamlio
+from factcheck import cache, fsio, reading
 from factcheck.cli import main
+from factcheck.rows import ClaimRow, ListLine
 from factcheck.validate import PARALLEL_THRESHOLD, check_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,14 +68,6 @@ def test_alias_and_tilde_null_are_read_as_yaml_says(tmp_path):
     result = check_tree([root], use_cache=False)
     assert ("bridges-repaired.yaml", "anchor") in codes(result) and ("bridges-repaired.yaml", "alias") in codes(result)
     assert not [p for p in result.problems if p.path.endswith("support-rose.yaml")]  # ~ is null: valid
-
-
-def test_strict_reader_reads_what_the_round_trip_loader_reads():
-    for path in sorted((REPO / "claims").rglob("*.yaml")):
-        raw = path.read_bytes()
-        strict = yamlio.load_strict(str(path), raw)
-        assert strict.problems == []
-        assert strict.data == yamlio.to_plain(yamlio.load_roundtrip(str(path), raw).doc), path.name
 
 
 def test_duplicate_key_is_found_on_the_fast_path(tmp_path):
@@ -198,76 +191,6 @@ def test_conformance_corpus_never_takes_a_run_down(conformance_tree):
     assert len(touched) >= files - 2  # only the two real claims are clean
 
 
-def _paths_of(data, prefix=()):
-    """Every path to a node of plain data, and a few that lead nowhere."""
-    yield prefix + ("no-such-key",)
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(key, str):
-                yield prefix + (key,)
-                yield from _paths_of(value, prefix + (key,))
-    elif isinstance(data, list):
-        yield prefix + (len(data),)
-        for index, value in enumerate(data):
-            yield prefix + (index,)
-            yield from _paths_of(value, prefix + (index,))
-
-
-def test_positions_from_lines_agree_with_the_composer():
-    """Where the line-based locator answers, it gives what libyaml's composer gives, for every
-    node of every built-in claim file, of the YAML corpus, and of some layouts made for it."""
-    import yaml
-
-    from factcheck.fastcheck import decode_record, mapping_items
-    from factcheck.model import Claim
-
-    made = {
-        "indentless": CLAIM_YAML.replace("  - bridges\n", "- bridges\n"),
-        "multi-line plain": CLAIM_YAML.replace('text: "', 'text:\n  "', 1),
-        "folded": b"a: >\n  x: 1\n  y: 2\nb: [1, 2]\nc: |\n  - a\n",
-        "quoted over lines": b'a: "one\n  b: two"\nc:\n  - x\n',
-        "flow in prose": b"a: see [1, 2]\nb:\n  - {x: 1}\n",
-        "comments": b"# top\na: 1  # here\nb:\n  # inside\n  - x: 1\n    y: [] # end\n",
-        "nested items": b"a:\n  - - x\n    - y\n  - z\n",
-        "items at the key's column": b"a:\n- x: 1\n  y:\n  - 2\n  -  3\n  z:\n    w: 5\n  v: 6\n- q\nb:\n  c:\n  - 7\n  d: 8\ne: 9\n",
-        "claim, blank line": OTHER_YAML.replace("history:\n", "history:\n\n"),
-        "claim, comment lines": OTHER_YAML.replace("history:\n", "history:\n    # one\n# two\n"),
-        "claim, multi-line note": OTHER_YAML.replace("note: ", "note:\n      ", 1),
-    }
-    files = {p.name: p.read_bytes() for p in (REPO / "claims").rglob("*.yaml")}
-    files.update({k: v if isinstance(v, bytes) else v.encode() for k, v in made.items()})
-    files.update(conformance_cases())
-    answered = 0
-    for name, raw in files.items():
-        parsed = yamlio.parse_fast(raw)
-        if parsed is None:
-            continue
-        try:
-            root = yaml.compose(raw, Loader=yaml.CSafeLoader)
-        except yaml.YAMLError:
-            continue
-        data = yamlio.decode_fast(parsed.json, parsed.nodes)
-        readers = [yamlio.BlockLines(raw, parsed.json, parsed.nodes)]
-        record = decode_record(parsed.json, Claim, parsed.nodes)
-        if record is not None:  # a claim: the count of item mappings comes from its struct
-            readers.append(yamlio.BlockLines(raw, parsed.json, parsed.nodes, seq_maps=mapping_items(record)))
-        for lines in readers:
-            for path in _paths_of(data):
-                for at_key in (False, True):
-                    found = lines.locate(path, at_key)
-                    if found is not None:
-                        answered += 1
-                        assert found == yamlio._locate_node(root, path, at_key), (name, path, at_key)
-    assert answered > 10_000  # it answers for the built-in files
-    # What a claim's struct says of its item mappings is what rapidyaml's JSON shows.
-
-    for path in (REPO / "claims").rglob("*.yaml"):
-        parsed = reading.parse(str(path), path.read_bytes(), None if path.name == "article.yaml" else Claim)
-        if parsed.record is not None:
-            emitted = parsed._emitted.json
-            assert mapping_items(parsed.record) == emitted.count(b"{\n") - emitted.count(b'": {\n') - 1, path.name
-
-
 def test_conformance_corpus_through_the_command_line(capsys, conformance_tree):
     code, out, err = run(capsys, "validate", "--format", "json", str(conformance_tree))
     assert code == 1 and err == ""
@@ -311,7 +234,6 @@ def test_jobs_1_and_jobs_2_give_identical_results(tmp_path):
     assert {p: s[1] for p, s in one.signatures.items()} == {p: s[1] for p, s in two.signatures.items()}
 
 
-
 def test_validate_keeps_each_list_line_with_its_problems_and_leaves_the_rows_to_the_screen(tmp_path, monkeypatch):
     """validate keeps each claim's list line in its own cache, the same with one process
     or two, and writes no rows cache; a screen's run (rows) writes the rows cache, again
@@ -323,20 +245,20 @@ def test_validate_keeps_each_list_line_with_its_problems_and_leaves_the_rows_to_
         monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
         result = check_tree([tmp_path / "tree"], jobs=jobs)
         assert not cache.path_for([str(tmp_path / "tree")], "rows").exists()
-        entries = cache.load(cache.path_for([str(tmp_path / "tree")], "validate"), "validate", version, reading.ListLine | None)
+        entries = cache.load(cache.path_for([str(tmp_path / "tree")], "validate"), "validate", version, ListLine | None)
         assert len(entries) == result.files
         lines.append({path: (tuple(entry.stat), entry.line) for path, entry in entries.items()})
         check_tree([tmp_path / "tree"], jobs=jobs, rows=True, use_cache=False)  # no cache: every file checked again
         screen = check_tree([tmp_path / "tree"], jobs=jobs, rows=True)
         assert screen.parsed == result.files  # validate made no rows: the screen checks every file once ...
         assert check_tree([tmp_path / "tree"], jobs=jobs, rows=True).parsed == 0  # ... and then has them
-        made = cache.load(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, reading.ClaimRow | None)
+        made = cache.load(cache.path_for([str(tmp_path / "tree")], "rows"), "rows", version, ClaimRow | None)
         rows.append({path: (extra.stat, extra.value) for path, extra in made.items()})
     assert lines[0] == lines[1] and rows[0] == rows[1]
     broken = [path for path, (_, line) in lines[0].items() if line is None]
     assert len(broken) > 10  # the broken copies: no line, still an entry
     some = next(path for path, (_, line) in lines[0].items() if line is not None)
-    assert lines[0][some][1] == reading.ListLine.of(reading.check_claim_file(some, None, reading.today(), reading.Want(claim=True))[0].claim)
+    assert lines[0][some][1] == ListLine.of(reading.check_claim_file(some, None, reading.today(), reading.Want(claim=True))[0].claim)
 
     read_file, claims_read = reading.read_file, []
 
@@ -443,7 +365,7 @@ def test_a_chmod_or_replaced_file_is_checked_again(tmp_path):
 @pytest.fixture
 def counted(monkeypatch):
     calls: list[str] = []
-    real_fast, real_strict = yamlio.parse_fast, yamlio.load_strict
+    real_fast, real_strict = reading.parse_fast, reading.load_strict
 
     def fast(raw):
         calls.append("fast")
@@ -453,8 +375,8 @@ def counted(monkeypatch):
         calls.append(path)
         return real_strict(path, raw)
 
-    monkeypatch.setattr(yamlio, "parse_fast", fast)
-    monkeypatch.setattr(yamlio, "load_strict", strict)
+    monkeypatch.setattr(reading, "parse_fast", fast)  # the names the reading path calls
+    monkeypatch.setattr(reading, "load_strict", strict)
     return calls
 
 
@@ -487,7 +409,7 @@ def test_export_has_the_shape_of_the_claims(capsys, tree):
     for item in exported:
         path = tree.parent / item["path"] if not os.path.isabs(item["path"]) else Path(item["path"])
         raw = (tree / "test-article" / f"{item['id']}.yaml").read_bytes()
-        claim, _ = structure(yamlio.load_fast(raw), Claim)
+        claim, _ = structure(reading.parse(str(path), raw).data, Claim)
         plain = json.loads(json.dumps(unstructure(claim), default=lambda v: v.isoformat().replace("+00:00", "Z")))
         assert {k: v for k, v in item.items() if k not in ("article", "path")} == plain
         assert item["article"] == "test-article" and path.name == f"{item['id']}.yaml"
@@ -599,14 +521,14 @@ def test_temp_files_left_by_a_killed_writer_are_cleared(capsys, tree, tmp_path):
 def test_writer_refuses_a_file_validate_would_call_too_large(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    huge = "x" * (yamlio.MAX_BYTES + 10)
+    huge = "x" * (fsio.MAX_BYTES + 10)
     code, out, _ = run(capsys, "note", "--root", str(tree), "support-rose", huge)
     assert code == 1 and "refused" in out and path.read_bytes() == before
 
 
 def test_a_too_large_claim_can_still_be_made_smaller(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
-    big = path.read_text().replace('excerpt: "68 percent support the plan"', 'excerpt: "' + "y" * (yamlio.MAX_BYTES + 10) + '"')
+    big = path.read_text().replace('excerpt: "68 percent support the plan"', 'excerpt: "' + "y" * (fsio.MAX_BYTES + 10) + '"')
     path.write_text(big)
     code, out, _ = run(capsys, "validate", str(tree))
     assert code == 1 and "[too-large]" in out
@@ -631,29 +553,11 @@ def test_a_file_this_user_may_no_longer_read_is_not_taken_from_the_cache(tmp_pat
     root = make_tree(tmp_path)
     path = root / "test-article" / "support-rose.yaml"
     assert check_tree([root]).parsed == 2
-    monkeypatch.setattr(reading, "_EUID", os.stat(path).st_uid + 1)  # as another, unprivileged user
-    monkeypatch.setattr(reading, "_GROUPS", set())
+    monkeypatch.setattr(fsio, "_EUID", os.stat(path).st_uid + 1)  # as another, unprivileged user
+    monkeypatch.setattr(fsio, "_GROUPS", set())
     os.chmod(path, 0o600)
     assert check_tree([root]).parsed == 1  # only the file others may not read: read again
     assert check_tree([root]).parsed == 1
-
-
-def test_top_level_positions_found_without_a_parse_agree_with_the_composer():
-    from factcheck.convert import FieldError
-
-    checked = 0
-    for path in sorted((REPO / "claims").rglob("*.yaml")):
-        raw = path.read_bytes()
-        data = yamlio.load_fast(raw)
-        for key in data:
-            for at_key in (False, True):
-                quick = yamlio.locate_top_level(raw, key, at_key)
-                if quick is None:
-                    continue
-                composed = yamlio.locate_all(str(path), raw, [FieldError("x", "m", (key,), at_key)])[0]
-                assert quick == (composed.line, composed.col), (path.name, key, at_key)
-                checked += 1
-    assert checked > 1000
 
 
 def test_a_claim_created_by_someone_else_meanwhile_is_never_overwritten(capsys, tree, monkeypatch):
@@ -672,50 +576,6 @@ def test_a_claim_created_by_someone_else_meanwhile_is_never_overwritten(capsys, 
     code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--id", "critics-disagree")
     assert code == 1 and "already exists" in out
     assert target.read_text() == "# the other creator's claim\n"
-
-
-def test_an_ampersand_after_a_comma_is_text_outside_flow_collections():
-    """"European, & Eurasian" in block prose stays on the fast path; inside a flow
-    collection the same bytes may begin an anchor, and the strict reader decides."""
-    assert yamlio.parse_fast(b"a: East European, & Eurasian Studies\ntags: []\n") is not None
-    assert yamlio.parse_fast(b"a: x\ntags: [a, &x b]\n") is None
-    assert yamlio.parse_fast(b"a:\n  - {k: 1, &y j: 2}\n") is None
-
-
-def test_a_file_that_is_not_utf8_never_passes_the_fast_path():
-    """A byte sequence that is not UTF-8, put anywhere in a built-in claim file (or in a
-    comment), never reaches a checked record by the fast path: the strict reader reports it."""
-    import random
-
-    import msgspec
-
-    from factcheck.fastcheck import decode_record
-    from factcheck.model import Claim
-
-    rng = random.Random(8)
-    tried = 0
-    with yamlio.quiet_stderr():
-        for path in sorted((REPO / "claims").rglob("*.yaml"))[:20]:
-            raw = path.read_bytes()
-            places = [rng.randrange(len(raw) + 1) for _ in range(60)] + [raw.index(b"\n")]
-            for at in places:
-                for bad in (b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xc0\xaf", b"\x80", b" # \xfe"):
-                    changed = raw[:at] + bad + raw[at:]
-                    tried += 1
-                    parsed = yamlio.parse_fast(changed)
-                    if parsed is not None:
-                        assert decode_record(parsed.json, Claim, parsed.nodes) is None, (path.name, at, bad)
-                        with pytest.raises((msgspec.DecodeError, UnicodeDecodeError)):
-                            msgspec.json.decode(parsed.json)
-    assert tried > 7000
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux's /proc")
-def test_a_file_whose_size_says_nothing_is_read_whole():
-    """One read of its size and a byte more sees a claim file's end; a regular file whose
-    size says nothing (0, as in /proc) is read on to its end all the same."""
-    raw, signature = reading.read_file("/proc/self/status")
-    assert signature.size == 0 and raw.startswith(b"Name:") and raw.endswith(b"\n") and len(raw) > 100
 
 
 def _kill_on(name: str):

@@ -16,13 +16,13 @@ import attrs
 import pytest
 from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_YAML, REVIEWED, SENT_TO_REVIEW, make_tree
 
-from factcheck import yamlio
 from factcheck.cli import main
 from factcheck.convert import structure
 from factcheck.model import Action, Claim, HistoryEntry, Status, Verdict
 from factcheck.rules import review_round
 from factcheck.session import EditSession, concluded, missing_fields, needs
 from factcheck.store import ClaimStore, EditRefused
+from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 T0 = dt.datetime(2024, 4, 3, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -40,7 +40,7 @@ def run(capsys, *argv):
 
 
 def claim_of(text: str) -> Claim:
-    claim, errors = structure(yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text.encode()).doc), Claim)
+    claim, errors = structure(to_plain(load_roundtrip("x.yaml", text.encode()).doc), Claim)
     assert claim is not None, errors
     return claim
 

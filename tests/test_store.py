@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import attrs
 import pytest
 from conftest import CLAIM_YAML
 
-from factcheck import yamlio
-from factcheck.cli.check import canonical_bytes
 from factcheck.convert import structure, unstructure
 from factcheck.model import Action, Claim, Source, Stance, Status, Verdict
 from factcheck.session import concluded
 from factcheck.store import ClaimStore, EditRefused, history_entry
+from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -43,118 +44,6 @@ def test_no_vocabulary_word_is_a_yaml_boolean_or_null():
     for vocabulary in Vocabulary.__subclasses__():
         for word in vocabulary.words():
             assert word.lower() not in {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
-
-
-def _claim_files():
-    return sorted((REPO / "claims").glob("*/*.yaml"))
-
-
-@pytest.mark.parametrize("path", _claim_files(), ids=lambda p: p.name)
-def test_every_built_in_file_round_trips_byte_for_byte(path):
-    raw = path.read_bytes()
-    loaded = yamlio.load_roundtrip(str(path), raw)
-    assert loaded.problems == []
-    assert yamlio.dump(loaded.doc).encode() == raw
-    if path.name not in ("article.yaml", "dismissed.yaml"):  # fmt lays out claim files only
-        assert canonical_bytes(loaded) == raw
-
-
-def test_fast_and_round_trip_paths_read_the_same_data(tree):
-    path = tree / "test-article" / "support-rose.yaml"
-    raw = path.read_bytes()
-    with yamlio.quiet_stderr():
-        fast = yamlio.load_fast(raw)
-    slow = yamlio.to_plain(yamlio.load_roundtrip(str(path), raw).doc)
-    assert structure(fast, Claim)[0] == structure(slow, Claim)[0]
-
-
-LENIENT = [
-    b"a: ~\n", b"a: &x 1\nb: *x\n", b"a: 1\na: 2\n", b"a: !!str 1\n", b"a: [1\n", b"- 1\n", b"a: 0x1F\n",
-    b"---\na: 1\n---\nb: 1\n", b"a: Null\n", b"a: TRUE\n", b"a: -.inf\n", b"a: [x, &y z]\n", b"&k a: 1\n",
-    b"a:\n  - !tag x\n", b"%YAML 1.2\n---\na: 1\n", b"? [a, b]\n: c\n",
-]
-
-
-@pytest.mark.parametrize("text", LENIENT)
-def test_fast_path_steps_aside_for_what_it_reads_leniently(text):
-    with yamlio.quiet_stderr():
-        assert yamlio.load_fast(text) is None
-
-
-def test_fast_path_threads_each_read_their_own_file():
-    """rapidyaml's tree and JSON buffer are reused from file to file, one set per thread:
-    threads reading at once each get their own file's data."""
-    import threading
-
-    texts = [f"id: c{n}\nitems:\n" + "".join(f"  - {n}-{i}\n" for i in range(50 + n)) for n in range(4)]
-    wrong: list[str] = []
-
-    def read(text: str) -> None:
-        want = {"id": text.split()[1], "items": [line[4:] for line in text.splitlines()[2:]]}
-        for _ in range(300):
-            got = yamlio.load_fast(text.encode())
-            if got != want:
-                wrong.append(text[:8])
-
-    with yamlio.quiet_stderr():
-        threads = [threading.Thread(target=read, args=(text,)) for text in texts]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert wrong == []
-
-
-#: Every plain spelling that YAML 1.2 reads as null, a boolean or a number and rapidyaml
-#: keeps as text.
-SPECIAL_SPELLINGS = [
-    "~", "Null", "NULL", "True", "TRUE", "False", "FALSE",
-    "0x1F", "-0x1f", "+0x_1", "0o17", "-0o7", ".inf", ".Inf", ".INF", "-.inf", "+.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-]
-
-
-@pytest.mark.parametrize("spelling", SPECIAL_SPELLINGS)
-def test_fast_path_steps_aside_for_every_special_plain_spelling_anywhere(spelling):
-    for text in (f"a: {spelling}\n", f"a:\n  - x\n  - {spelling}\n", f"a:\n  b: {spelling}\n", f"a: [{spelling}]\n"):
-        with yamlio.quiet_stderr():
-            assert yamlio.load_fast(text.encode()) is None, text
-    quoted = f'a: "{spelling}"\nb: x {spelling}\n'.encode()  # quoted, or inside text: a string
-    with yamlio.quiet_stderr():
-        assert yamlio.load_fast(quoted) == yamlio.load_strict("x.yaml", quoted).data == {"a": spelling, "b": f"x {spelling}"}
-
-
-@pytest.mark.parametrize("text", [b"a: null\nb: true\nc: false\n", b"- null\n- true\n", b"a: 'true'\nb: \"false\"\n"])
-def test_fast_path_reads_the_lowercase_spellings_as_the_strict_reader_does(text):
-    with yamlio.quiet_stderr():
-        assert yamlio.load_fast(text) == yamlio.load_strict("x.yaml", text).data
-
-
-#: Bytes that look like YAML properties but are text: the fast path reads them, and
-#: reads them as the strict reader does.
-TEXT_LIKE_PROPERTIES = [
-    b"publisher: Task & Purpose\n",
-    b"url: https://example.org/a?b=1&c=2\n",
-    b"a: 'null'\n",
-    b'a: "~"\n',
-    b"excerpt: \"& more, *emphasis* and !bang\"\n",
-    b"summary: about ~150 people; 5 * 3 = 15!\n",
-    b"note: Smith, & Co\n",
-    b"title: \"*x\"\n",
-]
-
-
-@pytest.mark.parametrize("text", TEXT_LIKE_PROPERTIES)
-def test_fast_path_reads_text_that_looks_like_properties(text):
-    with yamlio.quiet_stderr():
-        fast = yamlio.load_fast(text)
-    assert fast is not None
-    assert fast == yamlio.load_strict("x.yaml", text).data == yamlio.to_plain(yamlio.load_roundtrip("x.yaml", text).doc)
-
-
-def test_fast_path_reads_plain_files():
-    with yamlio.quiet_stderr():
-        assert yamlio.load_fast(b"a: null\nb: 57% & more\nc: [x]\n") == {"a": None, "b": "57% & more", "c": ["x"]}
-        assert yamlio.load_fast(b"a: null\nb: 57 percent\nc: [x]\n") == {"a": None, "b": "57 percent", "c": ["x"]}
 
 
 def _add_source(claim: Claim) -> Claim:
@@ -201,15 +90,6 @@ def test_writer_refuses_when_file_changed_on_disk(tree):
     assert store.find("bridges-repaired").claim.tags == ["roads"]  # reloaded
 
 
-def test_writer_conflict_between_read_and_write(tree):
-    path = tree / "test-article" / "bridges-repaired.yaml"
-    loaded = yamlio.load_roundtrip(str(path), path.read_bytes())
-    path.write_text(path.read_text() + "# someone else\n")
-    with pytest.raises(yamlio.ConflictError):
-        yamlio.write_merged(loaded, yamlio.to_plain(loaded.doc))
-    assert path.read_text().endswith("# someone else\n")
-
-
 def test_edit_that_breaks_a_rule_is_refused_and_file_untouched(tree):
     path = tree / "test-article" / "bridges-repaired.yaml"
     before = path.read_bytes()
@@ -241,13 +121,6 @@ def test_same_object_twice_is_written_twice_not_as_an_alias(tree):
     assert text.count("  - at: 2024-04-03T12:00:00Z\n") == 2
 
 
-def test_merge_keeps_quoting_of_unchanged_values(tmp_path):
-    text = "id: 'a'\ntext: \"t\"  # keep me\ntags: [x, y]\n"
-    loaded = yamlio.load_roundtrip("x.yaml", text.encode())
-    doc = yamlio.merge(loaded.doc, {"id": "a", "text": "t", "tags": ["x", "y", "z"]})
-    assert yamlio.dump(doc) == "id: 'a'\ntext: \"t\"  # keep me\ntags: [x, y, z]\n"
-
-
 def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
     from factcheck.session import EditSession
 
@@ -274,7 +147,7 @@ def test_undo_on_a_published_claim_keeps_the_correction_and_adds_one(tree):
 def test_needs_is_the_one_answer_for_corrections_notes_and_fields():
     from factcheck.session import needs
 
-    claim, _ = structure(yamlio.to_plain(yamlio.load_roundtrip("x.yaml", CLAIM_YAML.encode()).doc), Claim)
+    claim, _ = structure(to_plain(load_roundtrip("x.yaml", CLAIM_YAML.encode()).doc), Claim)
     assert [(n.what, n.reason) for n in needs(claim, status=Status.PUBLISHED)] == [
         ("in-review", "bridges-repaired must pass through in-review first; a second editor then publishes it"),
         ("note", "a review note: why the evidence is sufficient"),
@@ -311,3 +184,88 @@ def test_set_fields_repairs_a_bad_word_and_refuses_a_stale_start(tmp_path):
     record = session.set_fields("bridges-repaired", {"kind": "quantity"}, started_from={"kind": "quantty"})
     assert record.claim.kind.value == "quantity" and record.problems == []
     assert path.read_text().startswith(CLAIM_YAML.rstrip("\n"))
+
+
+@pytest.fixture
+def parses_and_reads(monkeypatch):
+    """Every parse of YAML text by any of the three parsers, and every opening of a file (by path)."""
+    import builtins
+
+    import ruamel.yaml
+    import ryml
+    import yaml
+
+    parses: list[str] = []
+    opened: list[str] = []
+
+    def counting(owner, name, label):
+        real = getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            parses.append(label)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+    counting(ryml._ryml, "parse_csubstr", "rapidyaml")
+    counting(yaml, "parse", "libyaml")
+    counting(yaml, "compose", "libyaml")
+    counting(ruamel.yaml.YAML, "parse", "round trip (events)")
+    counting(ruamel.yaml.YAML, "load", "round trip")
+    real_os_open, real_open = os.open, builtins.open
+
+    def os_open(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_os_open(path, *args, **kwargs)
+
+    def open_(path, *args, **kwargs):
+        if isinstance(path, (str, os.PathLike)):
+            opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(builtins, "open", open_)
+    return parses, opened
+
+
+#: One round-trip load: ruamel.yaml's pass over the events (anchors, tags, documents), then its document.
+ONE_ROUND_TRIP = ["round trip (events)", "round trip"]
+
+
+def test_an_edit_reads_and_parses_its_file_once(tree, monkeypatch, parses_and_reads):
+    """From ``set_fields`` (the review screen's edit of a text field) to the file replaced: one
+    read and one (round-trip) parse of the claim file; the bytes written are checked from
+    the data they were made from."""
+    from factcheck import fsio
+    from factcheck.session import EditSession
+
+    monkeypatch.setattr(fsio, "SETTLED_NS", 20_000_000)  # the file, written by the fixture, has settled
+    time.sleep(0.05)
+    path = str(tree / "test-article" / "bridges-repaired.yaml")
+    store = ClaimStore.open(tree)
+    session = EditSession(store, "tester")
+    parses, opened = parses_and_reads
+    parses.clear()
+    opened.clear()
+    session.set_fields("bridges-repaired", {"claimant": "The deputy mayor"}, note="misattributed")
+    assert (parses, opened.count(path)) == (ONE_ROUND_TRIP, 1)
+    assert 'claimant: "The deputy mayor"' in Path(path).read_text()
+    assert session.undo_stack[-1].before.claimant == "The mayor"  # the claim as the edit read it
+    time.sleep(0.05)
+    parses.clear()
+    opened.clear()
+    session.add_note("bridges-repaired", "Checked with the city.")
+    assert (parses, opened.count(path)) == (ONE_ROUND_TRIP, 1)
+
+
+def test_an_edit_right_after_a_write_compares_the_bytes_before_replacing(tree, parses_and_reads):
+    """A file written moments ago may change again within one clock tick without its stat
+    showing it: then the writer reads it once more, just before replacing it."""
+    from factcheck.session import EditSession
+
+    path = str(tree / "test-article" / "bridges-repaired.yaml")
+    session = EditSession(ClaimStore.open(tree), "tester")
+    parses, opened = parses_and_reads
+    opened.clear()
+    session.add_note("bridges-repaired", "One.")
+    assert opened.count(path) == 2

@@ -18,9 +18,9 @@ from factcheck.report import FORMATS, parsable, render
 from factcheck.textsafe import escape, escape_line
 
 if TYPE_CHECKING:
-    from factcheck import yamlio
     from factcheck.store import ClaimStore
     from factcheck.validate import TreeResult
+    from factcheck.yaml.roundtrip import Loaded
 
 
 def _validate_command(p: argparse.ArgumentParser) -> None:
@@ -112,17 +112,18 @@ def _report(args: argparse.Namespace, paths: list[str], result: TreeResult) -> i
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
-def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> bytes | None:
+def canonical_bytes(loaded: Loaded, schema_line: str | None = None) -> bytes | None:
     """The canonical layout of a loaded claim file, or None if it is not a valid claim."""
-    from factcheck import yamlio
     from factcheck.convert import structure, unstructure
+    from factcheck.yaml.render import dump, merge, reorder
+    from factcheck.yaml.roundtrip import to_plain
 
-    claim, errors = structure(yamlio.to_plain(loaded.doc), Claim)
+    claim, errors = structure(to_plain(loaded.doc), Claim)
     if claim is None:
         return None
-    doc = yamlio.merge(loaded.doc, unstructure(claim))
-    yamlio.reorder(doc)
-    text = yamlio.dump(doc)
+    doc = merge(loaded.doc, unstructure(claim))
+    reorder(doc)
+    text = dump(doc)
     if schema_line:
         first = f"# yaml-language-server: $schema={schema_line}\n"
         lines = text.splitlines(keepends=True)
@@ -135,8 +136,9 @@ def canonical_bytes(loaded: yamlio.Loaded, schema_line: str | None = None) -> by
 
 
 def fmt(args: argparse.Namespace) -> int:
-    from factcheck import yamlio
+    from factcheck.fsio import write_atomic
     from factcheck.store import discover
+    from factcheck.yaml.roundtrip import load_roundtrip
 
     paths = _default_paths(args.paths)
     if paths is None:
@@ -147,7 +149,7 @@ def fmt(args: argparse.Namespace) -> int:
     changed = 0
     for path in tree.claims + tree.strays:
         raw = FsPath(path).read_bytes()
-        loaded = yamlio.load_roundtrip(path, raw)
+        loaded = load_roundtrip(path, raw)
         if loaded.problems:
             problems += loaded.problems
             continue
@@ -171,7 +173,7 @@ def fmt(args: argparse.Namespace) -> int:
                     )
                 )
             else:
-                yamlio.write_atomic(path, new)
+                write_atomic(path, new)
                 print(f"formatted {escape_line(path)}")
     for problem in sorted(problems):  # with --diff, stdout holds the patch only
         print(parsable(problem), file=sys.stderr if args.diff else sys.stdout)
@@ -219,7 +221,7 @@ def list_(args: argparse.Namespace) -> int:
     root = claims_root(args)
     if root is None:
         return fail(NO_ROOT)
-    from factcheck.reading import claim_names
+    from factcheck.tree import claim_names
 
     order = sorted(claim_names([root]))  # names only: the checking below looks at each file
     known: dict[str, tuple | None] = {}

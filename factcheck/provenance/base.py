@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from factcheck import yamlio
 from factcheck.convert import FieldError
 from factcheck.model import Claim, Status
 from factcheck.problems import Problem
@@ -12,6 +11,7 @@ from factcheck.provenance.diff import added_corrections, removed_sources, word
 from factcheck.provenance.git import Repo
 from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now
 from factcheck.store import ARTICLE_FILE
+from factcheck.yaml.positions import locate_all
 
 
 def check_against_base(paths: list[str], rev: str) -> list[Problem]:
@@ -85,4 +85,4 @@ def _uncorrected(now: Version, before: Claim) -> list[Problem]:
             "without a new entry in corrections",
             ("sources",), at_key=True,
         ))
-    return yamlio.locate_all(now.path, now.raw, findings) if findings else []
+    return locate_all(now.path, now.raw, findings) if findings else []

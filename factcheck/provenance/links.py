@@ -14,12 +14,12 @@ from pathlib import Path as FsPath
 
 import attrs
 
-from factcheck import yamlio
 from factcheck.convert import FieldError
 from factcheck.model import HTTP_URL_PATTERN, Claim, Source
 from factcheck.netpolicy import MAX_REDIRECTS, Failure, Policy, Response, exchange, redact
 from factcheck.netpolicy import request as follow
 from factcheck.store import ClaimRecord, ClaimStore, read_record
+from factcheck.yaml.fast import quiet_stderr
 
 #: Link checks that run at once (``factcheck links --jobs``).
 LINK_JOBS = 4
@@ -97,7 +97,7 @@ def _raw_source_urls(record: ClaimRecord) -> list[str] | None:
         raw = FsPath(record.path).read_bytes()
     except OSError:
         return None
-    with yamlio.quiet_stderr():
+    with quiet_stderr():
         _, data, _ = read_record(record.path, raw, Claim, _no_rules)
     sources = data.get("sources") if hasattr(data, "get") else None
     if not isinstance(sources, list):

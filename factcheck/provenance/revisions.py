@@ -8,12 +8,12 @@ from pathlib import Path as FsPath
 
 import attrs
 
-from factcheck import yamlio
 from factcheck.convert import FieldError
 from factcheck.model import Claim, Dismissal, Dismissals
 from factcheck.provenance.git import BaseError, Repo
-from factcheck.reading import DISMISSED_FILE
 from factcheck.store import NOT_CLAIMS, discover, read_record
+from factcheck.tree import DISMISSED_FILE
+from factcheck.yaml.fast import quiet_stderr
 
 
 @attrs.frozen
@@ -30,7 +30,7 @@ def _no_rules(claim: Claim) -> list[FieldError]:
 
 
 def read_claim(path: str, raw: bytes) -> Version:
-    with yamlio.quiet_stderr():
+    with quiet_stderr():
         claim, _, _ = read_record(path, raw, Claim, _no_rules)
     return Version(path, raw, claim)
 
@@ -62,7 +62,7 @@ def claims_now(repo: Repo, paths: Iterable[str]) -> dict[str, Version]:
 
 def read_dismissals(path: str, raw: bytes) -> list[Dismissal] | None:
     """The entries of a dismissals file, or None when it is not a valid one."""
-    with yamlio.quiet_stderr():
+    with quiet_stderr():
         found, _, _ = read_record(path, raw, Dismissals, _no_rules)
     return list(found.dismissed) if found is not None else None
 

@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Claim, Status, Verdict, slugged
-from factcheck.reading import ClaimRow, fast_parser_here, stem
+from factcheck.reading import fast_parser_here, stem
+from factcheck.rows import ClaimRow
 from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.textsafe import escape, escape_line
