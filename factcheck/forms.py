@@ -163,7 +163,8 @@ def source_from_text(
     characters), with ``cited`` the URLs the claim cites already. Those rules also run on
     the fields that parsed when others did not, so a form can show them as you type.
     """
-    from factcheck.rules import canonical_url, control_chars, source_rules
+    from factcheck.model import canonical_url
+    from factcheck.rules import control_chars, source_rules
 
     fields = form_fields(cls)
     text = {f.name: values.get(f.name) or "" for f in fields}
