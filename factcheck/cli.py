@@ -13,9 +13,11 @@ import typing
 from collections.abc import Sequence
 
 from factcheck import __version__
-from factcheck.model import MAX_ID_LENGTH, SLUG_RE, Kind, Source, Stance, Status, Verdict
+from factcheck.forms import change_options
+from factcheck.model import MAX_ID_LENGTH, SLUG_RE, Kind, Source, Status, Verdict
 from factcheck.report import FORMATS
 from factcheck.textsafe import escape_line, first_control
+from factcheck.workflow import corrected_fields
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -287,19 +289,21 @@ def _remove_source_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--correction", help="for a published claim: why the source is removed (recorded in corrections)")
 
 
+#: The options of ``set-source``: one per field of a source (``--new-url`` for its url).
+SOURCE_CHANGES = change_options(Source, key="url")
+
+
 def _set_source_command(p: argparse.ArgumentParser) -> None:
     _root_arg(p)
     _editor_arg(p)
     p.add_argument("id")
     p.add_argument("url", help="the source's current URL")
-    p.add_argument("--published", help="YYYY-MM-DD, or 'none' to clear it")
-    p.add_argument("--stance", choices=Stance.words())
-    p.add_argument("--title")
-    p.add_argument("--publisher")
-    p.add_argument("--new-url", help="the source's new URL")
-    p.add_argument("--excerpt", help="a short verbatim passage of the page")
+    for option in SOURCE_CHANGES:  # a field of a source each, from the model
+        p.add_argument(option.option, dest=option.dest, choices=option.choices or None, help=option.help)
     p.add_argument("--note", required=True, help="why")
-    p.add_argument("--correction", help="for a published claim whose source changes its url, stance or excerpt: why (recorded in corrections)")
+    corrected = corrected_fields(Source)  # from the workflow's correction table
+    words = f"{', '.join(corrected[:-1])} or {corrected[-1]}" if len(corrected) > 1 else "".join(corrected)
+    p.add_argument("--correction", help=f"for a published claim whose source changes its {words}: why (recorded in corrections)")
 
 
 def _set_status_command(p: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ import attrs
 
 from factcheck import yamlio
 from factcheck.convert import unstructure
-from factcheck.model import Claim, Kind, Source, Stance, Status, Verdict
+from factcheck.model import Claim, Kind, Source, Status, Verdict
 from factcheck.problems import Problem
 from factcheck.report import parsable, render
 from factcheck.store import (
@@ -485,23 +485,17 @@ def remove_source(args: argparse.Namespace) -> int:
 
 
 def set_source(args: argparse.Namespace) -> int:
+    from factcheck.cli import SOURCE_CHANGES
+    from factcheck.forms import changes_from_text
     from factcheck.session import with_source_changed
 
     by = editor_name(args.editor)
-    changes: dict = {}
-    try:
-        if args.published is not None:
-            changes["published"] = None if args.published.strip().lower() == "none" else _date(args.published, "published")
-    except EditRefused as exc:
-        print(f"factcheck: refused: {exc.message}")
+    changes, error = changes_from_text(Source, {o.name: getattr(args, o.dest) for o in SOURCE_CHANGES}, SOURCE_CHANGES)
+    if error is not None:
+        print(f"factcheck: refused: {error}")
         return EXIT_PROBLEMS
-    if args.stance is not None:
-        changes["stance"] = Stance(args.stance)
-    for name, value in (("title", args.title), ("publisher", args.publisher), ("url", args.new_url), ("excerpt", args.excerpt)):
-        if value is not None:
-            changes[name] = value
     if not changes:
-        return _fail("set-source: say what to change (--published, --stance, --title, --publisher, --new-url, --excerpt)")
+        return _fail(f"set-source: say what to change ({', '.join(o.option for o in SOURCE_CHANGES)})")
     return _edit(args, lambda claim: with_source_changed(claim, args.url, by, changes, args.note, args.correction))
 
 

@@ -18,6 +18,8 @@ import msgspec
 from factcheck import claimreview, siteconfig, workflow
 from factcheck.model import (
     BEST_RATING,
+    SOURCE_ARCHIVE,
+    SOURCE_LAID_OUT,
     STANCE_MEANING,
     STATUS_MEANING,
     VERDICT_NEEDS_STANCE,
@@ -26,6 +28,7 @@ from factcheck.model import (
     Source,
     Status,
     Verdict,
+    field_views,
 )
 from factcheck.present import number
 from factcheck.problems import Problem
@@ -308,7 +311,8 @@ def _environment():
         stamp=stamp,
         number=number,
     )
-    env.globals.update(describe_entry=describe_entry)
+    # any field of a source the claim page does not lay out itself (a new one of the model), as "label: value"
+    env.globals.update(describe_entry=describe_entry, source_more=field_views(Source, SOURCE_LAID_OUT + SOURCE_ARCHIVE))
     return env
 
 
