@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from factcheck.model import MaxLength, Source, defaults_to_today, field_views, omitted_if_default, text_limit, type_parts
+from factcheck.fields import field_views, type_parts
+from factcheck.model import MaxLength, Source, defaults_to_today, omitted_if_default, text_limit
 
 
 @attrs.frozen

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from factcheck.model import SOURCE_LAID_OUT, Source, field_views, shown
+from factcheck.fields import SOURCE_LAID_OUT, field_views, shown
+from factcheck.model import Source
 from factcheck.textsafe import escape_line
 
 #: The fields of a source that ``show`` does not lay out itself: any field the model adds.

@@ -29,7 +29,8 @@ import msgspec
 
 from factcheck import fastcheck, yamlio
 from factcheck.convert import FieldError, structure
-from factcheck.model import SOURCE_ARCHIVE, SOURCE_LAID_OUT, Article, Claim, Source, Stance, assignee_of, field_views
+from factcheck.fields import SOURCE_ARCHIVE, SOURCE_LAID_OUT, field_views
+from factcheck.model import Article, Claim, Source, Stance, assignee_of
 from factcheck.problems import Problem
 from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes

@@ -382,6 +382,15 @@ def claim_rules(
         if correction.date > today:
             out.append(FieldError("future-date", f"date {correction.date.isoformat()} is in the future", ("corrections", index, "date")))
 
+    out += history_rules(claim, today, review)
+    out += evidence_warnings(claim, article.published if article is not None else None)
+    return out
+
+
+def history_rules(claim: Claim, today: dt.date, review: ReviewPolicy = ReviewPolicy()) -> list[FieldError]:
+    """A claim's history: not empty, oldest first, none in the future, its last status change
+    the claim's status, and its publication by a second person (see :func:`review_findings`)."""
+    out: list[FieldError] = []
     if not claim.history:
         out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
     history = claim.history
@@ -408,7 +417,6 @@ def claim_rules(
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
     elif changes:
         out += review_findings(claim, review, changes)
-    out += evidence_warnings(claim, article.published if article is not None else None)
     return out
 
 

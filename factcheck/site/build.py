@@ -16,10 +16,9 @@ import attrs
 import msgspec
 
 from factcheck import claimreview, siteconfig, workflow
+from factcheck.fields import SOURCE_ARCHIVE, SOURCE_LAID_OUT, field_views
 from factcheck.model import (
     BEST_RATING,
-    SOURCE_ARCHIVE,
-    SOURCE_LAID_OUT,
     STANCE_MEANING,
     STATUS_MEANING,
     VERDICT_NEEDS_STANCE,
@@ -28,7 +27,6 @@ from factcheck.model import (
     Source,
     Status,
     Verdict,
-    field_views,
 )
 from factcheck.present import number
 from factcheck.problems import Problem
