@@ -116,7 +116,7 @@ def needs(
         out.append(Need("correction", "the verdict of a published claim changes only with a correction saying why"))
     if published and needs_correction(Claim, "status") and new_status is not Status.PUBLISHED:
         out.append(Need("correction", "a published claim leaves 'published' only with a correction saying why"))
-    if published and removes_source:
+    if published and removes_source and needs_correction(Claim, "sources"):
         out.append(Need("correction", "a source of a published claim is removed only with a correction saying why"))
     corrected = [name for name in corrected_fields(Source) if name in source_fields]
     if published and corrected:

@@ -190,7 +190,9 @@ def publish_needs(claim: Claim, by: str | None, verdict: Verdict | None, summary
 
 
 def _get(entry: Any, name: str) -> Any:
-    return entry.get(name) if isinstance(entry, Mapping) else getattr(entry, name, None)
+    if type(entry) is dict or isinstance(entry, Mapping):  # the export shape (dict first: no ABC check)
+        return entry.get(name)
+    return getattr(entry, name, None)
 
 
 def first_published_at(history: Iterable[Any]) -> Any:
@@ -243,7 +245,9 @@ def corrected_fields(cls: type) -> tuple[str, ...]:
 
 
 def needs_correction(cls: type, name: str) -> bool:
-    return name in corrected_fields(cls)
+    """Whether changing field ``name`` of ``cls`` (removing an entry, for a list of records) needs a correction."""
+    rule = next(r for r in table(cls) if r.name == name)
+    return rule.corrected or rule.items == CORRECTED_ITEMS
 
 
 @attrs.frozen
@@ -288,7 +292,8 @@ def _append_only(rule: Rule, before: Sequence[Any], after: Sequence[Any]) -> lis
         elif op == "insert":
             out.append(Finding((rule.name, j1), f"{name} {j1 + 1} of a published claim was put before older entries; {grows} at the end", True))
         else:
-            what = f"{name} {i1 + 1}" if i2 - i1 == 1 else f"{name}s {i1 + 1}–{i2}"
+            many = name[:-1] + "ies" if name.endswith("y") else name + "s"
+            what = f"{name} {i1 + 1}" if i2 - i1 == 1 else f"{many} {i1 + 1}–{i2}"
             was = "was" if i2 - i1 == 1 else "were"
             out.append(Finding((rule.name,), f"{what} of a published claim {was} {'deleted' if op == 'delete' else 'deleted or rewritten'}; {grows}", True))
     return out

@@ -267,3 +267,37 @@ def test_what_is_public_and_first_published():
                {"action": "status", "after": "published", "at": "c"}]
     assert workflow.first_published_at(history) == "b"
     assert workflow.next_status(Status.IN_REVIEW) is Status.PUBLISHED and workflow.next_status(Status.PUBLISHED) is None
+
+
+def _published() -> Claim:
+    return ClaimStore.open_claim(BUILT_IN, CLAIM).find(CLAIM).claim
+
+
+def test_records_only_grow_at_the_end():
+    claim = _published()
+    history = claim.history
+    appended = attrs.evolve(claim, history=[*history, history[-1]])
+    assert workflow.uncorrected(claim, appended) == []
+    put_first = attrs.evolve(claim, history=[history[-1], *history])
+    found = workflow.uncorrected(claim, put_first)
+    assert [f.record for f in found] == [True] and "put before older entries" in found[0].message
+    dropped = attrs.evolve(claim, history=history[:2] + history[4:])
+    assert [f.message for f in workflow.uncorrected(claim, dropped)] == [
+        "history entries 3–4 of a published claim were deleted; history only grows"
+    ]
+    rewritten = attrs.evolve(claim, history=[attrs.evolve(history[0], note="x"), *history[1:]])
+    assert [(f.path, f.record) for f in workflow.uncorrected(claim, rewritten)] == [(("history", 0, "note"), True)]
+
+
+def test_nothing_is_asked_of_a_claim_that_was_not_published():
+    claim = attrs.evolve(_published(), status=Status.IN_REVIEW)
+    assert workflow.uncorrected(claim, attrs.evolve(claim, verdict=Verdict.MIXED, history=[])) == []
+
+
+def test_a_new_correction_excuses_changes_but_not_a_rewritten_record():
+    claim = _published()
+    fix = Correction(dt.date(2026, 11, 26), "verdict accurate → mixed", "Why.")
+    changed = attrs.evolve(claim, verdict=Verdict.MIXED, corrections=[*claim.corrections, fix])
+    assert workflow.uncorrected(claim, changed) == []
+    swapped = attrs.evolve(claim, verdict=Verdict.MIXED, corrections=[fix])  # the old correction replaced
+    assert [f.path for f in workflow.uncorrected(claim, swapped)] == [("corrections", 0, "date"), ("corrections", 0, "change"), ("corrections", 0, "reason")]
