@@ -15,8 +15,9 @@ from typing import Any
 
 import msgspec
 
-from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Article, Status, Verdict
+from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Article, Verdict
 from factcheck.problems import Problem
+from factcheck.workflow import first_published_at, is_public
 
 CONTEXT = "https://schema.org"
 #: Google asks for a ``claimReviewed`` of under 75 characters.
@@ -25,10 +26,7 @@ CLAIM_REVIEWED_LIMIT = 75
 
 def published_at(claim: dict) -> str | None:
     """When the claim was first published (the first history entry that set ``published``), as recorded."""
-    for entry in claim.get("history", ()):
-        if entry.get("action") == "status" and entry.get("after") == Status.PUBLISHED.value:
-            return entry.get("at")
-    return None
+    return first_published_at(claim.get("history", ()))
 
 
 def modified_at(claim: dict) -> str | None:
@@ -38,7 +36,7 @@ def modified_at(claim: dict) -> str | None:
 
 def claim_review(claim: dict, article: Article | None, url: str, organization: dict) -> dict | None:
     """The ClaimReview of a published claim with a verdict (None for any other claim)."""
-    if claim.get("status") != Status.PUBLISHED.value or not claim.get("verdict"):
+    if not is_public(claim.get("status")) or not claim.get("verdict"):
         return None
     grade = VERDICT_SCALE[Verdict(claim["verdict"])]
     rating: dict[str, Any] = {"@type": "Rating"}

@@ -164,6 +164,14 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
     import cattrs
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
+    _scalar_hooks(conv)
+    _record_hooks(conv, detailed)
+    _unstructure_hooks(conv)
+    return conv
+
+
+def _scalar_hooks(conv: "cattrs.Converter") -> None:
+    """Strict hooks for the model's scalar types: a wrong type is an error, never coerced."""
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(dt.date, _structure_date)
@@ -188,16 +196,9 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
         # Registered per class: a str-based Enum would otherwise match the str hook.
         conv.register_structure_hook(vocabulary, _structure_enum)
 
-    def must_be_mapping(cls):
-        inner = conv.get_structure_hook(cls)
 
-        def hook(value, _type):
-            if not isinstance(value, dict):
-                raise FieldError("type", f"expected a mapping, got {_type_name(value)}")
-            return inner(value, _type)
-
-        return hook
-
+def _record_hooks(conv: "cattrs.Converter", detailed: bool) -> None:
+    """Hooks for the model's records (mappings, no unknown keys) and the lists of them."""
     from cattrs.gen import make_dict_structure_fn
 
     def without_validators(cls):
@@ -243,9 +244,6 @@ def make_converter(detailed: bool = True) -> "cattrs.Converter":
         for tp in typing.get_type_hints(record_cls).values():  # annotations are strings until resolved
             if typing.get_origin(tp) is list and tp != list[str]:
                 conv.register_structure_hook_func(_same_type(tp), must_be_list(tp))
-
-    _unstructure_hooks(conv)
-    return conv
 
 
 def _unstructure_hooks(conv: "cattrs.Converter") -> None:

@@ -15,17 +15,8 @@ from typing import Any
 
 import attrs
 
-from factcheck.convert import field_errors, unvalidated
-from factcheck.model import (
-    HTTP_URL_PATTERN,
-    MaxLength,
-    Source,
-    Vocabulary,
-    defaults_to_today,
-    field_constraints,
-    omitted_if_default,
-    text_limit,
-)
+from factcheck.fields import field_views, type_parts
+from factcheck.model import MaxLength, Source, defaults_to_today, omitted_if_default, text_limit
 
 
 @attrs.frozen
@@ -41,19 +32,6 @@ class FormField:
     choices: tuple[str, ...] = ()
 
 
-def _parts(tp: Any) -> tuple[Any, bool]:
-    """(the type without None, whether None is allowed)."""
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return (args[0] if len(args) == 1 else tp), len(args) < len(typing.get_args(tp))
-    return tp, False
-
-
-def _label(name: str) -> str:
-    text = " ".join("URL" if w == "url" else w for w in name.split("_"))
-    return text[:1].upper() + text[1:]
-
-
 def form_fields(cls: type, names: Iterable[str] | None = None) -> list[FormField]:
     """The form fields of ``cls`` (or of the named fields, in that order)."""
     hints = typing.get_type_hints(cls)
@@ -61,25 +39,25 @@ def form_fields(cls: type, names: Iterable[str] | None = None) -> list[FormField
     out = []
     for name in names if names is not None else by_name:
         field = by_name[name]
-        tp, optional = _parts(hints[name])
+        tp, optional = type_parts(hints[name])
         optional = optional or omitted_if_default(field)
         limit = text_limit(cls, name)
-        help_text = field.metadata.get("help", "")
-        if isinstance(tp, type) and issubclass(tp, Vocabulary):
+        view = next(v for v in field_views(cls) if v.name == name)
+        help_text = view.help
+        choices: tuple[str, ...] = ()
+        if view.kind == "choice":
             kind, choices = "choice", tuple(tp.words())
-        elif tp is dt.date:
-            kind, choices = "date", ()
-            help_text = help_text or "YYYY-MM-DD"
-        elif field.validator is not None and field_constraints(field).get("pattern") == HTTP_URL_PATTERN:
-            kind, choices = "url", ()
-            help_text = help_text or "https://…"
+        elif view.kind == "date":
+            kind, help_text = "date", help_text or "YYYY-MM-DD"
+        elif view.kind == "url":
+            kind, help_text = "url", help_text or "https://…"
         else:
-            kind, choices = ("prose" if limit and limit.lines else "text"), ()
+            kind = "prose" if limit and limit.lines else "text"
         if limit and limit.about:
             help_text += f" (about {limit.about} characters)"
         if omitted_if_default(field):
             help_text = f"optional: {help_text}"
-        out.append(FormField(name, field.metadata.get("label", _label(name)), kind, not optional, help_text, limit, choices))
+        out.append(FormField(name, view.label, kind, not optional, help_text, limit, choices))
     return out
 
 
@@ -137,10 +115,12 @@ def build(cls: type, fields: list[FormField], values: Mapping[str, str], today: 
 
 
 def _instance(cls: type, fields: list[FormField], parsed: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    from factcheck.convert import field_errors, unvalidated  # cattrs: loaded when a record is made, not with the command line
+
     errors: dict[str, str] = {}
     hints = typing.get_type_hints(cls)
     for field in fields:
-        tp, _ = _parts(hints[field.name])
+        tp, _ = type_parts(hints[field.name])
         if field.kind == "choice" and parsed[field.name] is not None:
             parsed[field.name] = tp(parsed[field.name])
     obj = unvalidated(cls, **parsed)  # field_errors below runs every validator
@@ -163,7 +143,8 @@ def source_from_text(
     characters), with ``cited`` the URLs the claim cites already. Those rules also run on
     the fields that parsed when others did not, so a form can show them as you type.
     """
-    from factcheck.rules import canonical_url, control_chars, source_rules
+    from factcheck.model import canonical_url
+    from factcheck.rules import control_chars, source_rules
 
     fields = form_fields(cls)
     text = {f.name: values.get(f.name) or "" for f in fields}
@@ -180,3 +161,54 @@ def source_from_text(
         errors.setdefault(str(error.path[-1]), error.message)
     errors = {f.name: errors[f.name] for f in fields if f.name in errors}
     return (None if errors else source), errors
+
+
+@attrs.frozen
+class ChangeOption:
+    """A command-line option that changes one field of an existing record (``set-source``)."""
+
+    name: str
+    option: str  # "--new-url" for the field that names the record, else "--name"
+    dest: str
+    help: str
+    choices: tuple[str, ...] = ()  # the words of a vocabulary
+
+
+def change_options(cls: type, key: str | None = None) -> list[ChangeOption]:
+    """An option for each field of ``cls``, from the model (its help; 'none' clears a field
+    that may be empty). ``key``: the field that names the record on the command line
+    (``url`` for a source), whose option is ``--new-KEY``."""
+    out = []
+    for view in field_views(cls):
+        word = view.name.replace("_", "-")
+        option, dest = (f"--new-{word}", f"new_{view.name}") if view.name == key else (f"--{word}", view.name)
+        field = attrs.fields_dict(cls)[view.name]
+        help_text = str(field.metadata.get("help", "")) + ("; 'none' clears it" if view.optional and not defaults_to_today(field) else "")
+        choices = tuple(view.type.words()) if view.kind == "choice" else ()
+        out.append(ChangeOption(view.name, option, dest, help_text, choices))
+    return out
+
+
+def changes_from_text(cls: type, given: Mapping[str, str | None], options: Sequence[ChangeOption]) -> tuple[dict[str, Any], str | None]:
+    """The changed values of the fields given as text (name -> text, None: not given), or
+    why one is not a value. Dates and words are read; the model checks the rest when the
+    record is made."""
+    views = {v.name: v for v in field_views(cls)}
+    out: dict[str, Any] = {}
+    for option in options:
+        text = given.get(option.name)
+        if text is None:
+            continue
+        view = views[option.name]
+        if view.optional and text.strip().lower() == "none":
+            out[option.name] = None
+        elif view.kind == "date":
+            try:
+                out[option.name] = dt.date.fromisoformat(text)
+            except ValueError:
+                return {}, f"{option.option} must be a date YYYY-MM-DD, got {text!r}"
+        elif view.kind == "choice":
+            out[option.name] = view.type(text)
+        else:
+            out[option.name] = text
+    return out, None

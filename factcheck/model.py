@@ -325,6 +325,20 @@ def field_constraints(field: attrs.Attribute) -> dict:
 OMIT_IF_DEFAULT = {"omit_if_default": True}
 
 
+#: Field metadata: on a published claim, a change of this field needs a correction (the
+#: workflow's correction table, :mod:`factcheck.workflow`, is read from it). A field
+#: without it changes freely.
+CORRECTED = {"correction": True}
+#: Field metadata of a list of records, for the correction table: removing an entry of a
+#: published claim needs a correction, and each entry's fields follow its own class.
+CORRECTED_ITEMS = {"items": "corrected"}
+#: Field metadata of a list of records that only grows: entries are appended, never
+#: changed or removed (no correction allows it).
+APPEND_ONLY = {"items": "append-only"}
+#: Field metadata of a list of records whose entries come and go freely.
+FREE_ITEMS = {"items": "free"}
+
+
 def omitted_if_default(field: attrs.Attribute) -> bool:
     return bool(field.metadata.get("omit_if_default"))
 
@@ -345,8 +359,9 @@ def allows_line_breaks(cls: type, name: str) -> bool:
 
 
 def help_text(field: attrs.Attribute) -> str:
-    """A field's one-line help for people (command-line options, forms)."""
-    return str(field.metadata.get("help", ""))
+    """A field's one-line help for people adding a record (command-line options, forms)."""
+    text = str(field.metadata.get("help", ""))
+    return f"{text} (default: today)" if defaults_to_today(field) else text
 
 
 def defaults_to_today(field: attrs.Attribute) -> bool:
@@ -363,15 +378,17 @@ def when_missing(cls: type, name: str) -> str:
 class Source:
     """A page that bears on a claim."""
 
-    url: str = attrs.field(validator=_http_url, metadata={"help": "the page's address, as you read it"})
+    url: str = attrs.field(validator=_http_url, metadata={**CORRECTED, "help": "the page's address, as you read it"})
     title: str = attrs.field(validator=_all(_non_empty, TITLE), metadata={"help": "the page's own headline"})
     publisher: str = attrs.field(validator=_all(_non_empty, PUBLISHER), metadata={"help": "who published the page (name a copy's original publisher too)"})
     published: dt.date | None = attrs.field(
         metadata={"when_missing": "write 'published: null' when the page shows no date", "help": "YYYY-MM-DD, if the page shows one"}
     )
-    accessed: dt.date = attrs.field(metadata={"help": "YYYY-MM-DD you read it (default: today)", "default": "today"})
-    excerpt: str = attrs.field(validator=_all(_non_empty, EXCERPT), metadata={"help": "a short verbatim passage of the page (about 300 characters)"})
-    stance: Stance = attrs.field(metadata={"help": "what the page does to the claim"})
+    accessed: dt.date = attrs.field(metadata={"help": "YYYY-MM-DD you read it", "default": "today"})
+    excerpt: str = attrs.field(
+        validator=_all(_non_empty, EXCERPT), metadata={**CORRECTED, "help": "a short verbatim passage of the page (about 300 characters)"}
+    )
+    stance: Stance = attrs.field(metadata={**CORRECTED, "help": "what the page does to the claim"})
     archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata={**OMIT_IF_DEFAULT, "help": "an archived copy of the page"})
     archived: dt.date | None = attrs.field(default=None, metadata={**OMIT_IF_DEFAULT, "help": "YYYY-MM-DD of the archived copy"})
 
@@ -418,19 +435,21 @@ class Claim:
     """One checkable assertion of an article."""
 
     id: str = attrs.field(validator=_slug)
-    text: str = attrs.field(validator=_all(_non_empty, CLAIM_TEXT), metadata={"help": "the assertion as one checkable proposition", "label": "Claim"})
-    quote: str = attrs.field(validator=_all(_non_empty, QUOTE), metadata={"help": "the article's words that make the claim, verbatim"})
-    claimant: str = attrs.field(validator=_all(_non_empty, CLAIMANT), metadata={"help": "the author, or who the article says asserts it"})
-    kind: Kind
-    status: Status
-    verdict: Verdict | None = None
+    text: str = attrs.field(
+        validator=_all(_non_empty, CLAIM_TEXT), metadata={**CORRECTED, "help": "the assertion as one checkable proposition", "label": "Claim"}
+    )
+    quote: str = attrs.field(validator=_all(_non_empty, QUOTE), metadata={**CORRECTED, "help": "the article's words that make the claim, verbatim"})
+    claimant: str = attrs.field(validator=_all(_non_empty, CLAIMANT), metadata={**CORRECTED, "help": "the author, or who the article says asserts it"})
+    kind: Kind = attrs.field(metadata=CORRECTED)
+    status: Status = attrs.field(metadata=CORRECTED)  # a published claim leaves 'published' only with a correction
+    verdict: Verdict | None = attrs.field(default=None, metadata=CORRECTED)
     summary: str | None = attrs.field(default=None, validator=SUMMARY)
     tags: list[str] = attrs.field(factory=list, validator=_all(_unique_items, _tag_words, TAG))
     related: list[str] = attrs.field(factory=list, validator=_unique_items)
-    quantities: list[Quantity] = attrs.field(factory=list, metadata={**OMIT_IF_DEFAULT, "help": "the numbers the quote states"})
-    sources: list[Source] = attrs.field(factory=list)
-    corrections: list[Correction] = attrs.field(factory=list)
-    history: list[HistoryEntry] = attrs.field(factory=list)
+    quantities: list[Quantity] = attrs.field(factory=list, metadata={**OMIT_IF_DEFAULT, **FREE_ITEMS, "help": "the numbers the quote states"})
+    sources: list[Source] = attrs.field(factory=list, metadata=CORRECTED_ITEMS)
+    corrections: list[Correction] = attrs.field(factory=list, metadata=APPEND_ONLY)
+    history: list[HistoryEntry] = attrs.field(factory=list, metadata=APPEND_ONLY)
 
     def stance_counts(self) -> dict[Stance, int]:
         return stance_counts(self.sources)
@@ -442,6 +461,14 @@ def slugged(text: str) -> str:
 
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return "-".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def canonical_url(url: str) -> str:
+    """A URL for duplicate detection: scheme and host lowercased, no fragment or trailing slash."""
+    scheme, sep, rest = url.strip().partition("://")
+    host, slash, path = rest.partition("/")
+    path = path.split("#", 1)[0].rstrip("/")
+    return f"{scheme.lower()}{sep}{host.lower()}{slash if path else ''}{path}"
 
 
 def assignee_of(history) -> str | None:

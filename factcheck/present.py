@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import textwrap
 
+from factcheck.fields import SOURCE_LAID_OUT, field_views, shown
+from factcheck.model import Source
 from factcheck.textsafe import escape_line
+
+#: The fields of a source that ``show`` does not lay out itself: any field the model adds.
+_MORE = field_views(Source, SOURCE_LAID_OUT)
+
+
+def more_of_source(source) -> list:
+    """(field view, value) of each field of a source beyond the laid-out ones that has a value."""
+    return [(f, value) for f in _MORE if (value := getattr(source, f.name, None)) is not None and value != ""]
 
 
 def format_claim(record) -> str:
@@ -38,6 +48,7 @@ def format_claim(record) -> str:
         out.append(f"  {i}. [{s.stance.value}] {s.title} — {s.publisher}" + (f", {s.published.isoformat()}" if s.published else ""))
         out.append(f"     {s.url}")
         out.append(wrap(f"“{s.excerpt}”", "     "))
+        out += [f"     {f.label}: {shown(value)}" for f, value in more_of_source(s)]
     if claim.corrections:
         out += ["", "Corrections"]
         out += [f"  {c.date.isoformat()}  {c.change} — {c.reason}" for c in claim.corrections]

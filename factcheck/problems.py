@@ -68,7 +68,11 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-dismissal": ("warning", "dismissed.yaml: the same sentence dismissed twice"),
     # with --base REV, and fmt --check
     "published-deleted": ("error", "with --base: a claim published at REV no longer exists"),
-    "correction-missing": ("error", "with --base: a published claim changed (verdict, sources, status) with no new corrections entry"),
+    "correction-missing": (
+        "error",
+        "with --base: a published claim changed where the correction table asks for one with no new corrections entry, "
+        "or its history or corrections rewritten",
+    ),
     "not-canonical": ("error", "fmt --check: the file is not in the canonical layout"),
     "invalid": ("error", "fmt: the file is not a valid claim, so it cannot be laid out"),
     # factcheck build and ClaimReview

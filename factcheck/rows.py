@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from factcheck.model import Stance, assignee_of
+from factcheck.fields import SOURCE_ARCHIVE, SOURCE_LAID_OUT, field_views
+from factcheck.model import Source, Stance, assignee_of
 
 
 class ClaimRow(NamedTuple):
@@ -42,8 +43,18 @@ class ClaimRow(NamedTuple):
             stances.count(Stance.SUPPORTS), stances.count(Stance.REFUTES), stances.count(Stance.CONTEXT),
             " | ".join([f"{s.title} — {s.publisher}" for s in sources]), tuple(claim.tags),
             assignee_of(claim.history),
-            "\n".join([*urls, *(s.excerpt for s in sources), *(h.note for h in claim.history if h.note)]),
+            "\n".join([*urls, *(s.excerpt for s in sources), *_more_text(sources), *(h.note for h in claim.history if h.note)]),
         )
+
+
+#: Text fields of a source that search reads beyond the ones laid out above: any the model adds.
+_SEARCHED_MORE = tuple(f.name for f in field_views(Source, SOURCE_LAID_OUT + SOURCE_ARCHIVE) if f.kind in ("text", "prose", "url"))
+
+
+def _more_text(sources: Any) -> list[str]:
+    if not _SEARCHED_MORE:
+        return []
+    return [value for s in sources for name in _SEARCHED_MORE if (value := getattr(s, name, None))]
 
 
 class ListLine(msgspec.Struct, array_like=True, frozen=True):

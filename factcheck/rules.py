@@ -19,8 +19,9 @@ from typing import Any
 import attrs
 
 from factcheck.convert import FieldError
-from factcheck.model import VERDICT_NEEDS_STANCE, Action, Claim, Source, Stance, Status, allows_line_breaks
+from factcheck.model import Action, Claim, Source, Stance, Status, allows_line_breaks, canonical_url
 from factcheck.textsafe import char_name, first_control, json_may_hold_controls
+from factcheck.workflow import publish_gaps, review_round, stance_gap
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -128,14 +129,6 @@ class QuoteIndex:
         return normalize(quote) in self.normalized
 
 
-def canonical_url(url: str) -> str:
-    """A URL for duplicate detection: scheme and host lowercased, no fragment or trailing slash."""
-    scheme, sep, rest = url.strip().partition("://")
-    host, slash, path = rest.partition("/")
-    path = path.split("#", 1)[0].rstrip("/")
-    return f"{scheme.lower()}{sep}{host.lower()}{slash if path else ''}{path}"
-
-
 #: An ``@`` in the authority: after the first ``://`` and before the path, query or fragment.
 _CREDENTIALS = re.compile(r"(?>.*?://)[^/?#]*@", re.DOTALL)
 
@@ -145,96 +138,7 @@ def has_credentials(url: str) -> bool:
     return _CREDENTIALS.match(url) is not None
 
 
-def sets_status(entry: Any) -> bool:
-    """Whether a history entry sets the status (to its ``after``)."""
-    return (entry.action is Action.CREATED or entry.field == "status" or entry.action is Action.STATUS) and entry.after is not None
-
-
-# -- review by a second person --------------------------------------------------------
-
-_IN_REVIEW, _PUBLISHED = Status.IN_REVIEW.value, Status.PUBLISHED.value
-
-
-def same_editor(a: str | None, b: str | None) -> bool:
-    """Whether two editor handles name the same editor (case and spacing aside)."""
-    if a is None or b is None:
-        return False
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-@attrs.frozen
-class ReviewRound:
-    """Where a claim stands in the review workflow after (part of) its history.
-
-    ``sender``: who moved it into ``in-review`` for the round it is in (None when it is
-    in no round: before review, or sent back to research). ``published_at``: the index
-    of the history entry that published it, while it is published; ``fault``: why that
-    publication broke the second-person rule (``"not-reviewed"``, ``"self-published"``),
-    or None.
-    """
-
-    status: str | None = None
-    sender: str | None = None
-    published_at: int | None = None
-    fault: str | None = None
-
-
-def publish_fault(state: ReviewRound, by: str | None) -> str | None:
-    """Why publishing now by ``by`` would break the second-person rule, or None.
-
-    It must come straight from ``in-review`` (the current round), and ``by`` must not be
-    the editor who moved it there. ``by`` None checks only the first.
-    """
-    if state.status != _IN_REVIEW or state.sender is None:
-        return "not-reviewed"
-    if same_editor(state.sender, by):
-        return "self-published"
-    return None
-
-
-def review_round(history: Iterable[Any], changes: Iterable[tuple[int, Any]] | None = None) -> ReviewRound:
-    """The review round a history leaves a claim in (works on the fast checker's structs too).
-
-    The status changes are read in order:
-
-    * a move into ``in-review`` starts a round; its editor is the round's sender (a
-      published claim taken back to ``in-review`` starts a new round, sent by whoever
-      took it back);
-    * a move into ``published`` ends the round: valid when it came straight from
-      ``in-review`` and its editor is not the sender;
-    * a move to any other status (back to research, dismissed ...) ends the round
-      without a publication: publishing later needs a new round;
-    * an ``undo`` that sets the status back to what it was before the change it takes
-      back restores the round as it was then: undoing a publication reopens the same
-      round (same sender), undoing an unpublication restores the same publication.
-    """
-    # Each state as (status, sender, published_at, fault): made for every status change, so plain tuples.
-    states: list[tuple[str | None, str | None, int | None, str | None]] = [(None, None, None, None)]
-    for index, entry in changes if changes is not None else ((i, e) for i, e in enumerate(history) if sets_status(e)):
-        last, after = states[-1], entry.after
-        if entry.action is Action.UNDO and len(states) >= 2 and states[-2][0] == after:
-            state = states[-2]
-        elif after == _IN_REVIEW:
-            state = (_IN_REVIEW, entry.by, None, None)
-        elif after == _PUBLISHED:
-            state = last if last[0] == _PUBLISHED else (_PUBLISHED, last[1], index, publish_fault(ReviewRound(*last), entry.by))
-        else:
-            state = (after, None, None, None)
-        states.append(state)
-    return ReviewRound(*states[-1])
-
-
-def review_refusal(state: ReviewRound, by: str | None, claim_id: str = "it") -> tuple[str, str] | None:
-    """(what would let it through, why) when publishing now by ``by`` breaks the rule, else None.
-
-    ``what``: ``"in-review"`` (send it to review first) or ``"second-editor"``.
-    """
-    fault = publish_fault(state, by)
-    if fault == "not-reviewed":
-        return "in-review", f"{claim_id} must pass through in-review first; a second editor then publishes it"
-    if fault == "self-published":
-        return "second-editor", f"{claim_id} was moved to in-review by {state.sender}; a second editor must publish it"
-    return None
+# -- review by a second person: the round is the workflow's (factcheck.workflow) -------------
 
 
 @attrs.frozen
@@ -265,7 +169,7 @@ def review_findings(claim: Any, policy: ReviewPolicy, changes: Iterable[tuple[in
     if claim.status is not Status.PUBLISHED:
         return []
     state = review_round(claim.history, changes)
-    if state.status != _PUBLISHED or state.published_at is None or state.fault is None:
+    if state.status != Status.PUBLISHED.value or state.published_at is None or state.fault is None:
         return []
     entry = claim.history[state.published_at]
     if state.fault == "self-published":
@@ -463,19 +367,10 @@ def claim_rules(
     out += quantity_rules(claim)
 
     if claim.status is Status.PUBLISHED:
-        if claim.verdict is None:
-            out.append(FieldError("published-incomplete", "a published claim needs a verdict", ("status",)))
-        if not (claim.summary or "").strip():
-            out.append(FieldError("published-incomplete", "a published claim needs a summary", ("status",)))
-        if not claim.sources:
-            out.append(FieldError("published-incomplete", "a published claim needs at least one source", ("status",)))
-
-    if claim.verdict is not None and claim.verdict in VERDICT_NEEDS_STANCE:
-        stance = VERDICT_NEEDS_STANCE[claim.verdict]
-        if not any(s.stance is stance for s in claim.sources):
-            out.append(
-                FieldError("verdict-needs-source", f"verdict {claim.verdict.value} needs at least one source that {stance.value.rstrip('s')}s it", ("verdict",))
-            )
+        out += [FieldError("published-incomplete", why, ("status",)) for _, why in publish_gaps(claim.verdict, claim.summary, claim.sources)]
+    gap = stance_gap(claim.verdict, claim.sources)
+    if gap is not None:
+        out.append(FieldError("verdict-needs-source", gap, ("verdict",)))
 
     seen_urls: dict[str, int] = {}
     for index, source in enumerate(claim.sources):
@@ -487,6 +382,15 @@ def claim_rules(
         if correction.date > today:
             out.append(FieldError("future-date", f"date {correction.date.isoformat()} is in the future", ("corrections", index, "date")))
 
+    out += history_rules(claim, today, review)
+    out += evidence_warnings(claim, article.published if article is not None else None)
+    return out
+
+
+def history_rules(claim: Claim, today: dt.date, review: ReviewPolicy = ReviewPolicy()) -> list[FieldError]:
+    """A claim's history: not empty, oldest first, none in the future, its last status change
+    the claim's status, and its publication by a second person (see :func:`review_findings`)."""
+    out: list[FieldError] = []
     if not claim.history:
         out.append(FieldError("history-missing", "history is empty; a claim starts with a 'created' entry", ("history",)))
     history = claim.history
@@ -513,7 +417,6 @@ def claim_rules(
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
     elif changes:
         out += review_findings(claim, review, changes)
-    out += evidence_warnings(claim, article.published if article is not None else None)
     return out
 
 
@@ -573,3 +476,4 @@ def cross_rules_for(path: str, claim_id: str, related: Iterable[str], paths_by_i
         if other not in paths_by_id and other != claim_id:
             out.append(_related_missing(other, index, [i for i in paths_by_id if i[:3] == other[:3]]))
     return out
+

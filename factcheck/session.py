@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
-from factcheck.model import VALUE, VERDICT_NEEDS_STANCE, Action, Claim, Correction, Quantity, Source, Status, Verdict, assignee_of
-from factcheck.rules import canonical_url, review_refusal, review_round
+from factcheck.model import VALUE, Action, Claim, Correction, Quantity, Source, Status, Verdict, assignee_of, canonical_url
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
+from factcheck.workflow import corrected_fields, needs_correction, publish_needs, review_refusal, review_round, uncorrected, uncorrected_reason
 
 
 class _Keep:
@@ -29,14 +29,25 @@ KEEP = _Keep()
 # -- changes: pure functions from a claim to the changed claim, used by the CLI and the UI --
 
 
-def refusing(change: Callable[[Claim], Claim]) -> Callable[[Claim], Claim]:
-    """``change``, with a value the model rejects (too long, empty ...) raised as EditRefused."""
+def refusing(change: Callable[[Claim], Claim], corrections: bool = True) -> Callable[[Claim], Claim]:
+    """``change``, with a value the model rejects (too long, empty ...) raised as EditRefused.
+
+    ``corrections``: also refuse a change of a published claim that the workflow's
+    correction table does not allow as made (:func:`factcheck.workflow.uncorrected`):
+    a field that needs a correction changed without one, history or corrections
+    rewritten. Every edit is held to it, whatever path it comes by; only undo, which
+    answers to what git's ``HEAD`` has, is not.
+    """
 
     def guarded(claim: Claim) -> Claim:
         try:
-            return change(claim)
+            changed = change(claim)
         except ValueError as exc:  # an attrs field validator of the model
             raise EditRefused(str(exc.args[0]) if exc.args else str(exc)) from None
+        found = uncorrected(claim, changed) if corrections else []
+        if found:
+            raise EditRefused(uncorrected_reason(found), needs=() if found[0].record else ("correction",))
+        return changed
 
     return guarded
 
@@ -93,7 +104,7 @@ def needs(
     The one place for the workflow's rules: the command line and the review screen ask
     it before they act (and show its reasons), and the changes below enforce it. A move
     to ``published`` needs the claim to come straight from ``in-review`` (see
-    :func:`factcheck.rules.review_round`) and ``by`` not to be the editor who moved it
+    :func:`factcheck.workflow.review_round`) and ``by`` not to be the editor who moved it
     there (``by`` None: only the first is asked).
     """
     out: list[Need] = []
@@ -101,36 +112,24 @@ def needs(
     new_status = claim.status if isinstance(status, _Keep) else status
     new_verdict = claim.verdict if isinstance(verdict, _Keep) else verdict
     new_summary = claim.summary if isinstance(summary, _Keep) else ((summary or "").strip() or None)
-    if published and claim.verdict is not None and new_verdict != claim.verdict:
+    if published and needs_correction(Claim, "verdict") and new_verdict != claim.verdict:
         out.append(Need("correction", "the verdict of a published claim changes only with a correction saying why"))
-    if published and new_status is not Status.PUBLISHED:
+    if published and needs_correction(Claim, "status") and new_status is not Status.PUBLISHED:
         out.append(Need("correction", "a published claim leaves 'published' only with a correction saying why"))
-    if published and removes_source:
+    if published and removes_source and needs_correction(Claim, "sources"):
         out.append(Need("correction", "a source of a published claim is removed only with a correction saying why"))
-    corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in source_fields]
+    corrected = [name for name in corrected_fields(Source) if name in source_fields]
     if published and corrected:
         out.append(Need("correction", f"the {', '.join(corrected)} of a source of a published claim changes only with a correction saying why"))
-    if published and fields:
-        out.append(Need("correction", f"the {', '.join(fields)} of a published claim changes only with a correction saying why"))
+    corrected = [name for name in fields if name in corrected_fields(Claim)]
+    if published and corrected:
+        out.append(Need("correction", f"the {', '.join(corrected)} of a published claim changes only with a correction saying why"))
     if removes_source:
         out.append(Need("note", "say why the source is removed"))
     if new_status is Status.DISMISSED and claim.status is not Status.DISMISSED:
         out.append(Need("note", "why it is not check-worthy"))
     if new_status is Status.PUBLISHED and not published:
-        review = review_refusal(review_round(claim.history), by, claim.id)
-        if review is not None:
-            out.append(Need(*review))
-        out.append(Need("note", "a review note: why the evidence is sufficient"))
-        if new_verdict is None:
-            out.append(Need("verdict", "a published claim needs a verdict"))
-        if not new_summary:
-            out.append(Need("summary", "a published claim needs a summary"))
-        if not claim.sources:
-            out.append(Need("source", "a published claim needs at least one source"))
-        if new_verdict in VERDICT_NEEDS_STANCE:
-            stance = VERDICT_NEEDS_STANCE[new_verdict]
-            if not any(s.stance is stance for s in claim.sources):
-                out.append(Need("source", f"verdict {new_verdict.value} needs at least one source that {stance.value.rstrip('s')}s it"))
+        out += [Need(what, why) for what, why in publish_needs(claim, by, new_verdict, new_summary)]
     return out
 
 
@@ -245,10 +244,6 @@ def without_source(claim: Claim, url: str, by: str, note: str, correction: str |
     return attrs.evolve(claim, sources=keep, corrections=corrections, history=[*claim.history, entry])
 
 
-#: Source fields whose change on a published claim needs a correction (they bear on the verdict).
-CORRECTED_SOURCE_FIELDS = ("url", "stance", "excerpt")
-
-
 def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: str, correction: str | None = None) -> Claim:
     """The source at ``url`` with some fields changed, each change one history entry.
 
@@ -267,7 +262,7 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
         raise EditRefused(f"nothing to change: source {url} of {claim.id} is already like that")
     if "url" in changed and any(canonical_url(s.url) == canonical_url(changed["url"]) for i, s in enumerate(claim.sources) if i != index):
         raise EditRefused(f"claim {claim.id} already cites {changed['url']}")
-    corrected = [name for name in CORRECTED_SOURCE_FIELDS if name in changed]
+    corrected = [name for name in corrected_fields(Source) if name in changed]
     corrections = list(claim.corrections)
     need = correction_needed(needs(claim, source_fields=tuple(changed)))
     if need is not None:
@@ -525,13 +520,13 @@ class EditSession:
             undone = attrs.evolve(claim, history=[*claim.history, entry], corrections=corrections, **restored)
             if undone.status is Status.PUBLISHED and claim.status is not Status.PUBLISHED:
                 # Back in 'published': a restored publication when it takes back the move out
-                # of it (see rules.review_round), else a new one, under the same rule as any.
+                # of it (see workflow.review_round), else a new one, under the same rule as any.
                 state = review_round(undone.history)
                 if state.published_at == len(claim.history) and state.fault is not None:
                     why = review_refusal(review_round(claim.history), self.editor, claim.id)
                     raise EditRefused(f"cannot undo into 'published': {why[1] if why else state.fault}", needs=(why[0],) if why else ())
             return undone
 
-        record = self.store.edit(step.claim_id, refusing(change))
+        record = self.store.edit(step.claim_id, refusing(change, corrections=False))
         self.undo_stack.pop()
         return record, step.description

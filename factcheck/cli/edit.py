@@ -11,8 +11,10 @@ import attrs
 from factcheck.cli.args import FROM_FILE, FROM_FILE_HELP, Command, claim_id, editor_arg, record_arguments, root_arg, url_arg
 from factcheck.cli.common import NO_ROOT, claim_store, claims_root, find_article, refused
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
-from factcheck.model import Claim, Kind, Source, Stance, Status, Verdict
+from factcheck.forms import change_options
+from factcheck.model import Claim, Kind, Source, Status, Verdict
 from factcheck.textsafe import escape_line
+from factcheck.workflow import corrected_fields
 
 
 def _add_source_command(p: argparse.ArgumentParser) -> None:
@@ -32,19 +34,21 @@ def _remove_source_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--correction", help="for a published claim: why the source is removed (recorded in corrections)")
 
 
+#: The options of ``set-source``: one per field of a source (``--new-url`` for its url).
+SOURCE_CHANGES = change_options(Source, key="url")
+
+
 def _set_source_command(p: argparse.ArgumentParser) -> None:
     root_arg(p)
     editor_arg(p)
     p.add_argument("id")
     p.add_argument("url", help="the source's current URL")
-    p.add_argument("--published", help="YYYY-MM-DD, or 'none' to clear it")
-    p.add_argument("--stance", choices=Stance.words())
-    p.add_argument("--title")
-    p.add_argument("--publisher")
-    p.add_argument("--new-url", help="the source's new URL")
-    p.add_argument("--excerpt", help="a short verbatim passage of the page")
+    for option in SOURCE_CHANGES:  # a field of a source each, from the model
+        p.add_argument(option.option, dest=option.dest, choices=option.choices or None, help=option.help)
     p.add_argument("--note", required=True, help="why")
-    p.add_argument("--correction", help="for a published claim whose source changes its url, stance or excerpt: why (recorded in corrections)")
+    corrected = corrected_fields(Source)  # from the workflow's correction table
+    words = f"{', '.join(corrected[:-1])} or {corrected[-1]}" if len(corrected) > 1 else "".join(corrected)
+    p.add_argument("--correction", help=f"for a published claim whose source changes its {words}: why (recorded in corrections)")
 
 
 def _set_status_command(p: argparse.ArgumentParser) -> None:
@@ -164,24 +168,17 @@ def remove_source(args: argparse.Namespace) -> int:
 
 
 def set_source(args: argparse.Namespace) -> int:
+    from factcheck.forms import changes_from_text
     from factcheck.session import with_source_changed
-    from factcheck.store import EditRefused, editor_name
+    from factcheck.store import editor_name
 
     by = editor_name(args.editor)
-    changes: dict = {}
-    try:
-        if args.published is not None:
-            changes["published"] = None if args.published.strip().lower() == "none" else _date(args.published, "published")
-    except EditRefused as exc:
-        print(f"factcheck: refused: {exc.message}")
+    changes, error = changes_from_text(Source, {o.name: getattr(args, o.dest) for o in SOURCE_CHANGES}, SOURCE_CHANGES)
+    if error is not None:
+        print(f"factcheck: refused: {error}")
         return EXIT_PROBLEMS
-    if args.stance is not None:
-        changes["stance"] = Stance(args.stance)
-    for name, value in (("title", args.title), ("publisher", args.publisher), ("url", args.new_url), ("excerpt", args.excerpt)):
-        if value is not None:
-            changes[name] = value
     if not changes:
-        return fail("set-source: say what to change (--published, --stance, --title, --publisher, --new-url, --excerpt)")
+        return fail(f"set-source: say what to change ({', '.join(o.option for o in SOURCE_CHANGES)})")
     return _edit(args, lambda claim: with_source_changed(claim, args.url, by, changes, args.note, args.correction))
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 from factcheck.convert import FieldError
-from factcheck.model import Claim, Status
+from factcheck.model import Claim
 from factcheck.problems import Problem
-from factcheck.provenance.diff import added_corrections, removed_sources, word
 from factcheck.provenance.git import Repo
 from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now
 from factcheck.store import ARTICLE_FILE
+from factcheck.workflow import is_public, uncorrected
 from factcheck.yaml.positions import locate_all
 
 
@@ -26,7 +26,7 @@ def check_against_base(paths: list[str], rev: str) -> list[Problem]:
     now_ids = by_id(now)
     problems: list[Problem] = []
     for rel, old in sorted(before.items()):
-        if old.claim is None or old.claim.status is not Status.PUBLISHED:
+        if old.claim is None or not is_public(old.claim.status):
             continue
         found = now.get(rel) or now_ids.get(old.claim.id, (None, None))[1]
         if found is None:
@@ -59,30 +59,10 @@ def _deleted(claim: Claim, path: str, rev: str) -> Problem:
 
 
 def _uncorrected(now: Version, before: Claim) -> list[Problem]:
+    """What the published claim ``before`` became in ``now`` that the workflow's correction table does not allow."""
     after = now.claim
-    if after is None or added_corrections(before, after):
+    if after is None:
         return []
-    findings = []
-    if after.status is not Status.PUBLISHED:
-        findings.append(FieldError(
-            "correction-missing",
-            f"a published claim was moved back to {after.status.value} without a new entry in corrections",
-            ("status",), at_key=True,
-        ))
-    if after.verdict != before.verdict:
-        findings.append(FieldError(
-            "correction-missing",
-            f"verdict of a published claim changed ({word(before.verdict)} → {word(after.verdict)}) "
-            "without a new entry in corrections",
-            ("verdict",), at_key=True,
-        ))
-    lost = removed_sources(before, after)
-    if lost:
-        urls = ", ".join(s.url for s in lost)
-        findings.append(FieldError(
-            "correction-missing",
-            f"source{'s' if len(lost) > 1 else ''} {urls} removed from a published claim "
-            "without a new entry in corrections",
-            ("sources",), at_key=True,
-        ))
+    found = uncorrected(before, after)
+    findings = [FieldError("correction-missing", f.message, f.path, at_key=True) for f in found]
     return locate_all(now.path, now.raw, findings) if findings else []

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import attrs
 
-from factcheck.model import Claim, Correction, Dismissal, Quantity, Source
+from factcheck.model import Claim, Correction, Dismissal, Quantity, Source, canonical_url
 from factcheck.provenance.git import Repo, default_base
 from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now, dismissals_at, dismissals_now
-from factcheck.rules import canonical_url, normalize
+from factcheck.rules import normalize
 
 
 def word(value) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 import attrs
 import msgspec
 
-from factcheck import claimreview, siteconfig
+from factcheck import claimreview, siteconfig, workflow
+from factcheck.fields import SOURCE_ARCHIVE, SOURCE_LAID_OUT, field_views
 from factcheck.model import (
     BEST_RATING,
     STANCE_MEANING,
@@ -308,7 +309,8 @@ def _environment():
         stamp=stamp,
         number=number,
     )
-    env.globals.update(describe_entry=describe_entry)
+    # any field of a source the claim page does not lay out itself (a new one of the model), as "label: value"
+    env.globals.update(describe_entry=describe_entry, source_more=field_views(Source, SOURCE_LAID_OUT + SOURCE_ARCHIVE))
     return env
 
 
@@ -446,7 +448,7 @@ def build(
         if row is None or (store.data and not blob) or record.article is None or record.article.article is None:
             unreadable += 1
             continue
-        published = row.status == Status.PUBLISHED.value
+        published = workflow.is_public(row.status)
         if not (published or drafts):
             continue
         if row.id in seen:
@@ -664,7 +666,7 @@ def _feed_entry(item: _Item, when: str, facts: _Facts, url: str, absolute: bool)
 
 def methodology() -> dict:
     """What the methodology page shows, read from the model and the editing rules."""
-    from factcheck.session import CORRECTED_SOURCE_FIELDS
+    from factcheck.workflow import corrected_fields
 
     source_fields = []
     for field in attrs.fields(Source):
@@ -686,7 +688,8 @@ def methodology() -> dict:
         "worst": WORST_RATING,
         "stances": [{"word": s.value, "label": g.label, "definition": g.definition} for s, g in STANCE_MEANING.items()],
         "source_fields": source_fields,
-        "corrected_source_fields": list(CORRECTED_SOURCE_FIELDS),
+        # from the correction table; the page has always named the url and stance first
+        "corrected_source_fields": sorted(corrected_fields(Source), key=lambda name: {"url": 0, "stance": 1}.get(name, 2)),
         "limit": claimreview.CLAIM_REVIEWED_LIMIT,
     }
 
@@ -709,7 +712,7 @@ def claim_reviews(store: Any, base_url: str | None = None) -> tuple[dict, list[P
     seen: set[str] = set()
     for record in sorted(store.all(), key=lambda r: r.path):
         blob = store.data.get(record.path)
-        if record.row is None or not blob or record.row.status != Status.PUBLISHED.value or record.row.id in seen:
+        if record.row is None or not blob or not workflow.is_public(record.row.status) or record.row.id in seen:
             continue
         seen.add(record.row.id)
         article = record.article.article if record.article else None

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
-from factcheck.model import SLUG_RE, STATUS_FLOW, Claim, Status, Verdict, slugged
+from factcheck.model import SLUG_RE, Claim, Status, Verdict, slugged
 from factcheck.reading import fast_parser_here, stem
 from factcheck.rows import ClaimRow
 from factcheck.session import FIXABLE, EditSession, FieldChanged, correction_needed, missing_fields, needs, note_needed
@@ -31,6 +31,7 @@ from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, ClaimForm, HelpScreen, LineScreen, SourceForm, TextScreen, TriageScreen
 from factcheck.tui.style import STATUS_STYLE
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout, sort_key
+from factcheck.workflow import is_open, is_public, next_status
 
 if TYPE_CHECKING:
     from factcheck.watch import TreeWatcher
@@ -73,7 +74,7 @@ def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
     if row is None:
         return False
     if quick == "open":
-        return row.status not in ("published", "dismissed")
+        return is_open(row.status)
     if quick == "no-sources":
         return row.supports + row.refutes + row.context == 0
     field, _, value = quick.partition(":")
@@ -748,10 +749,11 @@ class FactcheckApp(App[int]):
             return
         record, claim = target
         status = claim.status
-        if status not in STATUS_FLOW or status is STATUS_FLOW[-1]:
+        following = next_status(status)
+        if following is None:
             self.notify(f"{record.id} is {status.value}: choose a status with s", severity="warning")
             return
-        self._set_status(record.id, STATUS_FLOW[STATUS_FLOW.index(status) + 1].value)
+        self._set_status(record.id, following.value)
 
     def action_verdict(self) -> None:
         target = self._target()
@@ -840,7 +842,7 @@ class FactcheckApp(App[int]):
             return None
 
         article = record.article.text if record.article else None
-        self.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=plain.get("status") == "published"))
+        self.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=is_public(plain.get("status"))))
 
     def action_add_source(self) -> None:
         target = self._target()
