@@ -425,6 +425,12 @@ def _schema_command(p: argparse.ArgumentParser) -> None:
     which.add_argument("--dismissed", action="store_true", help="the schema of an article folder's dismissed.yaml instead")
 
 
+def _match_command(p: argparse.ArgumentParser) -> None:
+    from factcheck.match.command import add_arguments
+
+    add_arguments(p)
+
+
 #: Each command: its name, its help line, and what adds its arguments to its parser.
 COMMANDS: tuple[tuple[str, str, typing.Callable[[argparse.ArgumentParser], None]], ...] = (
     ("validate", "check claim files (schema and rules)", _validate_command),
@@ -444,6 +450,7 @@ COMMANDS: tuple[tuple[str, str, typing.Callable[[argparse.ArgumentParser], None]
     ("set-quantities", "set a claim's quantities from the numbers its quote states (recorded in its history)", _set_quantities_command),
     ("new", "scaffold a claim from a verbatim quote of an article", _new_command),
     ("suggest", "rank an article's sentences by check-worthiness; --write creates claims", _suggest_command),
+    ("match", "find earlier fact-checks of sentences, an article or a claim: this tree's claims and ClaimReview feeds", _match_command),
     ("dismiss", "record that a sentence of an article is not worth a claim, so suggest does not propose it again", _dismiss_command),
     ("article", "articles: 'article add SOURCE' brings one in", _article_command),
     ("log", "a claim's recorded history merged with git history", _log_command),

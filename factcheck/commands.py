@@ -609,6 +609,12 @@ def suggest(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def match(args: argparse.Namespace) -> int:
+    from factcheck.match.command import run
+
+    return run(args)
+
+
 def dismiss(args: argparse.Namespace) -> int:
     from factcheck.frontdoor import dismiss as run
 

@@ -231,6 +231,7 @@ class _ElementStream:
 
     def _value(self) -> Any:
         """The JSON value at the position (reads on while it is cut off by the buffer's end)."""
+        self._peek()
         while True:
             try:
                 value, end = self.json.raw_decode(self.buf, self.pos)
@@ -280,6 +281,7 @@ class _ElementStream:
             self.pos += 1
             return
         while True:
+            self._peek()
             line = self._where(self.pos)
             got = review_of(self._value())
             yield got if isinstance(got, Review) else FeedProblem(self.path, line, got)

@@ -165,7 +165,7 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
     idfs = []
     for i in range(len(words)):
         df = sum(len(f[i][0]) for f in found if f[i] is not None)
-        idfs.append(math.log(1 + (total - df + 0.5) / (df + 0.5)) if df else 0.0)
+        idfs.append(math.log(1 + (total - df + 0.5) / (df + 0.5)))  # a term found nowhere still counts in the ceiling
     ceiling = sum(idfs) * (k1 + 1)
     if ceiling <= 0:
         return []
@@ -173,7 +173,7 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
     for number, (segment, postings) in enumerate(zip(segments, found, strict=True)):
         scores: np.ndarray | None = None
         for idf, got in zip(idfs, postings, strict=True):
-            if got is None or not idf:
+            if got is None:
                 continue
             if scores is None:
                 scores = np.zeros(segment.size, dtype=np.float32)
