@@ -249,7 +249,9 @@ def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
     where = _line_of(raw.path, "feeds")
     if not isinstance(table, dict):
         return [], [Problem(raw.path, _line_of(raw.path, "match"), 1, "config", "match must be a table ([match])")]
-    problems = [Problem(raw.path, _line_of(raw.path, k), 1, "config", f"unknown key {k!r} in [match]{did_you_mean(k, ('feeds',))}") for k in table if k != "feeds"]
+    problems = [
+        Problem(raw.path, _line_of(raw.path, k), 1, "config", f"unknown key {k!r} in [match]{did_you_mean(k, ('feeds',))}") for k in table if k != "feeds"
+    ]
     feeds = table.get("feeds", [])
     if not isinstance(feeds, list) or not all(isinstance(f, str) and f.strip() for f in feeds):
         return [], [*problems, Problem(raw.path, where, 1, "config", "match.feeds must be a list of file paths")]

@@ -22,8 +22,8 @@ DEFAULT_TOP = 5
 
 @attrs.frozen
 class Match:
-    """An earlier fact-check found for a text. ``score``: 0 to 1 (1: every term of the
-    text, weighted by rarity, found as often as BM25 counts fully)."""
+    """An earlier fact-check found for a text. ``score``: 0 to 1, BM25 over the most the
+    text's terms could score (1: each term found as often as BM25 counts fully)."""
 
     score: float
     review: Review

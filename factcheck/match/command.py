@@ -17,6 +17,7 @@ import sys
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 #: The most ``--sentences`` may hold; a larger input is refused (split it).
 MAX_INPUT = 16 << 20
+NOTHING = "match: nothing to match against: no claims tree (or --no-tree) and no feed (--against FEED, or [match] feeds in factcheck.toml)"
 #: How many skipped feed items are listed one by one.
 SHOWN_PROBLEMS = 10
 
@@ -34,7 +35,7 @@ def _top(value: str) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", nargs="?", help="an article folder (its sentences are matched) or a claim id (its text is)")
     p.add_argument("--sentences", metavar="FILE", help="match the lines of FILE ('-': stdin) as given, one sentence a line, in input order")
-    p.add_argument("--against", metavar="FEED", action="append", default=[], help="a feed of ClaimReview objects (JSON Lines or JSON-LD); repeatable; added to the feeds of factcheck.toml")
+    p.add_argument("--against", metavar="FEED", action="append", default=[], help="a feed of ClaimReview objects (JSON Lines or JSON-LD), repeatable")
     p.add_argument("--no-tree", action="store_true", help="search the feeds alone, not this tree's claims")
     p.add_argument("--top", type=_top, default=5, help="at most K matches for each text (default 5)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -109,13 +110,13 @@ def _inputs(args: argparse.Namespace, root: str | None):
         store = _open(root)
         return article_texts(args.source, record.text), store
     store = _open(root)
-    record = store.find(args.source) if store is not None else None
-    if record is None or record.row is None:
+    claim = store.find(args.source) if store is not None else None
+    if claim is None or claim.row is None:
         from factcheck.problems import did_you_mean
 
         hint = did_you_mean(args.source, store.ids()) if store is not None else " (no claims tree here: give --root)"
         raise _Stop(f"match: no claim with id {args.source!r} and no article folder of that name{hint}", EXIT_USAGE)
-    return Texts([record.row.text], folder=os.path.dirname(record.path), claim_id=record.row.id), store
+    return Texts([claim.row.text], folder=os.path.dirname(claim.path), claim_id=claim.row.id), store
 
 
 def _open(root: str | None):
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         texts, store = _inputs(args, root)
         feeds = _feeds(args, root)
         if (store is None or args.no_tree) and not feeds:
-            raise _Stop("match: nothing to match against: no claims tree (or --no-tree) and no feed (--against FEED, or [match] feeds in factcheck.toml)", EXIT_USAGE)
+            raise _Stop(NOTHING, EXIT_USAGE)
         segments = _candidates(args, feeds, store, texts)
     except _Stop as exc:
         _say(str(exc))

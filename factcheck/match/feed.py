@@ -16,6 +16,7 @@ import io
 import json
 import os
 import stat
+import typing
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -87,8 +88,8 @@ def review_of(value: Any) -> Review | str:
     claim = _text(value.get("claimReviewed"))
     if claim is None:
         return "not a ClaimReview: no claimReviewed text"
-    item = value.get("itemReviewed") if isinstance(value.get("itemReviewed"), dict) else {}
-    rating = value.get("reviewRating") if isinstance(value.get("reviewRating"), dict) else {}
+    item: dict = value["itemReviewed"] if isinstance(value.get("itemReviewed"), dict) else {}
+    rating: dict = value["reviewRating"] if isinstance(value.get("reviewRating"), dict) else {}
     grade = _text(rating.get("alternateName")) or _text(rating.get("name"))
     if grade is None and isinstance(rating.get("ratingValue"), int | float | str) and not isinstance(rating.get("ratingValue"), bool):
         grade = str(rating["ratingValue"])[:40]
@@ -115,7 +116,7 @@ def open_feed(path: str) -> io.BufferedReader:
         os.close(fd)
         raise FeedError(f"{path}: not a regular file")
     os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb", buffering=_CHUNK)
+    return typing.cast(io.BufferedReader, os.fdopen(fd, "rb", buffering=_CHUNK))
 
 
 def read_feed(path: str) -> Iterator[Review | FeedProblem]:

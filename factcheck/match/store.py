@@ -69,7 +69,7 @@ def encode(segment: Segment, source: str, stat: tuple[int, int, int, int]) -> li
     header = Header(source, stat, segment.problems, [(n, arrays[n].dtype.str, len(arrays[n])) for n in _ARRAYS], len(segment.meta))
     head = msgspec.msgpack.encode(header)
     parts: list[bytes | memoryview] = [len(head).to_bytes(8, "little"), head]
-    parts += [memoryview(np.ascontiguousarray(arrays[n])).cast("B") for n in _ARRAYS]
+    parts += [np.ascontiguousarray(arrays[n]).data.cast("B") for n in _ARRAYS]
     parts.append(segment.meta)
     return parts
 

@@ -31,7 +31,8 @@ _URL = re.compile(r"https?://\S+|\bpic\.twitter\.com/\S+|\bwww\.\S+", re.IGNOREC
 MAX_WORD = 30
 
 _stemmer = Stemmer.Stemmer("english")
-_stems: dict[str, str] = {}
+#: Each word seen: its stem, or None for a stop word or an over-long word.
+_stems: dict[str, str | None] = {}
 
 
 def clean(text: str) -> str:
@@ -41,12 +42,14 @@ def clean(text: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The stemmed words of ``text`` that are not stop words, in order (repeats kept)."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) <= MAX_WORD]
+    words = _WORD.findall(text.lower())
     stems = _stems
     if len(stems) > 2_000_000:  # a feed of random words: do not grow without end
         stems.clear()
     missing = [w for w in words if w not in stems]
     if missing:
         missing = list(dict.fromkeys(missing))
-        stems.update(zip(missing, _stemmer.stemWords(missing), strict=True))
-    return [stems[w] for w in words]
+        kept = [w for w in missing if w not in STOP_WORDS and len(w) <= MAX_WORD]
+        stems.update(dict.fromkeys(missing))
+        stems.update(zip(kept, _stemmer.stemWords(kept), strict=True))
+    return [s for w in words if (s := stems[w]) is not None]
