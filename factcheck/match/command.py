@@ -55,8 +55,10 @@ def _say(message: str) -> None:
     print(f"factcheck: {escape_line(message)}", file=sys.stderr)
 
 
-def read_sentences(path: str, limit: int = MAX_INPUT) -> list[str]:
-    """The lines of ``path`` ('-': stdin) as given, read line by line, at most ``limit`` bytes."""
+def read_sentences(path: str, limit: int | None = None) -> list[str]:
+    """The lines of ``path`` ('-': stdin) as given, read line by line, at most ``limit``
+    bytes (default :data:`MAX_INPUT`)."""
+    limit = MAX_INPUT if limit is None else limit
     name = "standard input" if path == "-" else path
     try:
         handle = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
