@@ -188,7 +188,9 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
             scores[docs] += weight * tfs * (k1 + 1) / (tfs + norm)
         if scores is None:
             continue
-        best = np.flatnonzero(scores) if np.count_nonzero(scores) <= top else np.argpartition(scores, -top)[-top:]
-        hits.extend(Hit(float(scores[d]) / ceiling, number, int(d)) for d in best if scores[d] > 0)
+        best = np.flatnonzero(scores)  # the documents with a term of the text: selecting among all is slow with many ties
+        if len(best) > top:
+            best = best[np.argpartition(scores[best], -top)[-top:]]
+        hits.extend(Hit(float(scores[d]) / ceiling, number, int(d)) for d in best)
     hits.sort(key=lambda h: (-h.score, h.segment, h.doc))
     return hits[:top]
