@@ -92,6 +92,8 @@ def test_article_folder_sentences(capsys, tmp_path):
     code, out, err = run(capsys, "match", "--root", claims, "--no-tree", claims / "test-article", "--against", feed, "--format", "json")
     assert code == 0, err
     data = json.loads(out)
+    code, out, _ = run(capsys, "match", "--root", claims, "--no-tree", "test-article", "--against", feed, "--format", "json")
+    assert code == 0 and json.loads(out) == data  # the slug names the same folder
     assert data[0]["text"] == "A Test Article"
     assert any(d["matches"] and "bridges" in d["text"] for d in data)
 

@@ -33,11 +33,11 @@ def _top(value: str) -> int:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("source", nargs="?", help="an article folder (its sentences are matched) or a claim id (its text is)")
+    p.add_argument("source", nargs="?", metavar="ARTICLE|ID", help="an article folder or its slug (its sentences are matched), or a claim id (its text is)")
     p.add_argument("--sentences", metavar="FILE", help="match the lines of FILE ('-': stdin) as given, one sentence a line, in input order")
     p.add_argument("--against", metavar="FEED", action="append", default=[], help="a feed of ClaimReview objects (JSON Lines or JSON-LD), repeatable")
     p.add_argument("--no-tree", action="store_true", help="search the feeds alone, not this tree's claims")
-    p.add_argument("--top", type=_top, default=5, help="at most K matches for each text (default 5)")
+    p.add_argument("--top", type=_top, default=5, metavar="K", help="at most K matches for each text (default 5)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="refuse a feed that has an item that is not a ClaimReview (default: report it and skip it)")
     p.add_argument("--root", help="the claims folder (default: found from the current folder)")
@@ -103,14 +103,14 @@ def _inputs(args: argparse.Namespace, root: str | None):
         raise _Stop("match: give an article folder, a claim id, or --sentences FILE (one of them)", EXIT_USAGE)
     if args.sentences:
         return Texts(read_sentences(args.sentences)), _open(root)
-    if os.path.isdir(args.source):
+    folder = _article_folder(args.source, root)
+    if folder is not None:
         from factcheck.reading import ARTICLE_FILE, load_article
 
-        record = load_article(args.source, os.path.join(args.source, ARTICLE_FILE))
+        record = load_article(folder, os.path.join(folder, ARTICLE_FILE))
         if record.text is None:
-            raise _Stop(f"match: {args.source}: no readable article (article.yaml and its text); run factcheck validate", EXIT_USAGE)
-        store = _open(root)
-        return article_texts(args.source, record.text), store
+            raise _Stop(f"match: {folder}: no readable article (article.yaml and its text); run factcheck validate", EXIT_USAGE)
+        return article_texts(folder, record.text), _open(root)
     store = _open(root)
     claim = store.find(args.source) if store is not None else None
     if claim is None or claim.row is None:
@@ -119,6 +119,16 @@ def _inputs(args: argparse.Namespace, root: str | None):
         hint = did_you_mean(args.source, store.ids()) if store is not None else " (no claims tree here: give --root)"
         raise _Stop(f"match: no claim with id {args.source!r} and no article folder of that name{hint}", EXIT_USAGE)
     return Texts([claim.row.text], folder=os.path.dirname(claim.path), claim_id=claim.row.id), store
+
+
+def _article_folder(name: str, root: str | None) -> str | None:
+    """The article folder ``name`` gives: a folder path, or the slug of an article of the tree."""
+    if os.path.isdir(name):
+        return name
+    from factcheck.reading import ARTICLE_FILE
+
+    inside = os.path.join(root, name) if root is not None and "/" not in name and name not in (".", "..") else None
+    return inside if inside is not None and os.path.isfile(os.path.join(inside, ARTICLE_FILE)) else None
 
 
 def _open(root: str | None):
