@@ -208,16 +208,17 @@ class _ElementStream:
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.buf = self.decoder.decode(head)
         self.pos = 0
-        self.line = 1
+        self.line = 1  # the line at self.mark: newlines are counted once, moving forward
+        self.mark = 0
         self.json = json.JSONDecoder()
 
     def _fill(self) -> bool:
         chunk = self.handle.read(_CHUNK)
         if not chunk:
             return False
-        self.line += self.buf.count("\n", 0, self.pos)
+        self._where(self.pos)
         self.buf = self.buf[self.pos :] + self.decoder.decode(chunk)
-        self.pos = 0
+        self.pos = self.mark = 0
         return True
 
     def _peek(self) -> str:
@@ -246,7 +247,11 @@ class _ElementStream:
             return value
 
     def _where(self, pos: int) -> int:
-        return self.line + self.buf.count("\n", 0, pos)
+        """The line of ``pos`` (at or after the last position asked about)."""
+        if pos > self.mark:
+            self.line += self.buf.count("\n", self.mark, pos)
+            self.mark = pos
+        return self.line
 
     def _expect(self, chars: str) -> str:
         got = self._peek()
