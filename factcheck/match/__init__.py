@@ -22,8 +22,9 @@ DEFAULT_TOP = 5
 
 @attrs.frozen
 class Match:
-    """An earlier fact-check found for a text. ``score``: 0 to 1, BM25 over the most the
-    text's terms could score (1: each term found as often as BM25 counts fully)."""
+    """An earlier fact-check found for a text. ``score``: 0 to 1, BM25 over what a
+    document of average length holding each of the text's words once scores (about 1:
+    the same words)."""
 
     score: float
     review: Review

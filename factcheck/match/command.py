@@ -96,13 +96,13 @@ def _root(args: argparse.Namespace) -> str | None:
 
 
 def _inputs(args: argparse.Namespace, root: str | None):
-    """(texts, the store of the tree or None)."""
+    """(texts, the store of the tree whose claims are candidates, or None)."""
     from factcheck.match.tree import Texts, article_texts
 
     if bool(args.sentences) == bool(args.source):
         raise _Stop("match: give an article folder, a claim id, or --sentences FILE (one of them)", EXIT_USAGE)
     if args.sentences:
-        return Texts(read_sentences(args.sentences)), _open(root)
+        return Texts(read_sentences(args.sentences)), _open(root, args)
     folder = _article_folder(args.source, root)
     if folder is not None:
         from factcheck.reading import ARTICLE_FILE, load_article
@@ -110,15 +110,15 @@ def _inputs(args: argparse.Namespace, root: str | None):
         record = load_article(folder, os.path.join(folder, ARTICLE_FILE))
         if record.text is None:
             raise _Stop(f"match: {folder}: no readable article (article.yaml and its text); run factcheck validate", EXIT_USAGE)
-        return article_texts(folder, record.text), _open(root)
-    store = _open(root)
+        return article_texts(folder, record.text), _open(root, args)
+    store = _open(root, args, claim_id=args.source)
     claim = store.find(args.source) if store is not None else None
     if claim is None or claim.row is None:
         from factcheck.problems import did_you_mean
 
         hint = did_you_mean(args.source, store.ids()) if store is not None else " (no claims tree here: give --root)"
         raise _Stop(f"match: no claim with id {args.source!r} and no article folder of that name{hint}", EXIT_USAGE)
-    return Texts([claim.row.text], folder=os.path.dirname(claim.path), claim_id=claim.row.id), store
+    return Texts([claim.row.text], folder=os.path.dirname(claim.path), claim_id=claim.row.id), None if args.no_tree else store
 
 
 def _article_folder(name: str, root: str | None) -> str | None:
@@ -131,12 +131,14 @@ def _article_folder(name: str, root: str | None) -> str | None:
     return inside if inside is not None and os.path.isfile(os.path.join(inside, ARTICLE_FILE)) else None
 
 
-def _open(root: str | None):
-    if root is None:
+def _open(root: str | None, args: argparse.Namespace, claim_id: str | None = None):
+    """The tree's store: whole when its claims are candidates; with --no-tree only the
+    claim ``claim_id`` (to read its text), else none."""
+    if root is None or (args.no_tree and claim_id is None):
         return None
     from factcheck.store import ClaimStore
 
-    return ClaimStore.open(root)
+    return ClaimStore.open_claim(root, claim_id) if args.no_tree and claim_id else ClaimStore.open(root)
 
 
 def _feeds(args: argparse.Namespace, root: str | None) -> list[str]:
@@ -165,7 +167,7 @@ def _candidates(args: argparse.Namespace, feeds: list[str], store, texts) -> lis
 
     drop_removed()
     segments = []
-    if store is not None and not args.no_tree:
+    if store is not None:
         segments.append(tree_segment(store, texts.folder, texts.claim_id))
     for feed in feeds:
         try:
@@ -185,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         root = _root(args)
         texts, store = _inputs(args, root)
         feeds = _feeds(args, root)
-        if (store is None or args.no_tree) and not feeds:
+        if store is None and not feeds:
             raise _Stop(NOTHING, EXIT_USAGE)
         segments = _candidates(args, feeds, store, texts)
     except _Stop as exc:

@@ -157,8 +157,9 @@ def idf(total: int, df: int) -> float:
 def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS) -> list[Hit]:
     """The ``top`` best candidates for ``text`` over all ``segments``, best first.
 
-    The score is BM25 divided by the most the query's terms could score (each at its
-    idf times ``k1 + 1``), so it lies between 0 and 1 whatever the query's length.
+    The score is BM25 divided by what a document of average length holding each of the
+    text's terms once would score (the sum of their idfs), at most 1: about 1 for the
+    same text, whatever its length; 0.5 when half the weight of its words is found.
     Candidates sharing no term with the text are not returned.
     """
     words = query_terms(text)
@@ -172,7 +173,7 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
     for i in range(len(words)):
         df = sum(len(got[0]) for f in found if (got := f[i]) is not None)
         idfs.append(idf(total, df))  # a term found nowhere still counts in the ceiling
-    ceiling = sum(idfs) * (k1 + 1)
+    ceiling = sum(idfs)  # what a document of average length holding each term once scores
     if ceiling <= 0:
         return []
     hits: list[Hit] = []
@@ -193,4 +194,4 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
             best = best[np.argpartition(scores[best], -top)[-top:]]
         hits.extend(Hit(float(scores[d]) / ceiling, number, int(d)) for d in best)
     hits.sort(key=lambda h: (-h.score, h.segment, h.doc))
-    return hits[:top]
+    return [attrs.evolve(h, score=min(h.score, 1.0)) for h in hits[:top]]
