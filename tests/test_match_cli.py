@@ -148,3 +148,26 @@ def test_input_size_cap(capsys, tmp_path, monkeypatch):
     bad.write_bytes(b"fine\n\xff\xfe\n")
     code, out, err = run(capsys, "match", "--no-tree", "--sentences", bad, "--against", feed)
     assert code == 1 and f"{bad}:2:1: not UTF-8" in err
+
+
+def test_claim_id_with_no_tree_searches_feeds_only(capsys, tmp_path):
+    claims = make_tree(tmp_path)
+    feed = feed_file(tmp_path, "24 bridges were repaired in 2023 by the mayor")
+    code, out, err = run(capsys, "match", "--root", claims, "--no-tree", "bridges-repaired", "--against", feed, "--format", "json")
+    assert code == 0, err
+    (item,) = json.loads(out)
+    assert item["text"] == "The mayor said 24 bridges were repaired in 2023."
+    assert [m["id"] for m in item["matches"]] == [None]  # support-rose, a claim of the tree, is not a candidate
+    code, out, err = run(capsys, "match", "--root", claims, "--no-tree", "bridges-repaired")
+    assert code == 2 and "nothing to match against" in err
+
+
+def test_bad_match_table_reported_not_fatal(capsys, tmp_path, monkeypatch):
+    claims = make_tree(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "factcheck.toml").write_text('[match]\nfeeds = "one.jsonl"\nfeed = []\n', encoding="utf-8")
+    lines = sentences(tmp_path, "bridges repaired")
+    code, out, err = run(capsys, "match", "--root", claims, "--sentences", lines)
+    assert code == 0
+    assert "factcheck.toml:2: match.feeds must be a list of file paths" in err
+    assert "factcheck.toml:3: unknown key 'feed' in [match]" in err
