@@ -10,6 +10,11 @@ Scoring is BM25 (Lucene's idf) with the statistics of all segments together, so 
 is as rare as it is across every feed asked: a query over feeds A and B ranks as if A
 and B were one collection. Fields are weighted (:class:`Weights`): a term of the claim
 counts fully, one of the headline or claimant as the weights say.
+
+Why not bm25s: it stores each posting's score with its own index's idf and average
+length baked in, so the indexes of two feeds could not be scored as one collection, and
+a feed's index would have to be rebuilt whenever another feed changed. Here a posting
+keeps its term frequency; the few numpy operations of :func:`search` do the rest.
 """
 
 from __future__ import annotations
