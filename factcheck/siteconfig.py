@@ -13,6 +13,9 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     [review]
     second_person_since = 2026-11-29T08:00:00Z   # optional: see review_policy
 
+    [match]
+    feeds = ["feeds/other-desk.jsonl"]           # optional: factcheck match searches them by default
+
 Problems are values: a config that cannot be read, an unknown key or a bad value is a
 :class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
 reading it.
@@ -124,7 +127,7 @@ def load(start: str) -> tuple[SiteConfig, list[Problem]]:
 
 
 #: Tables of the config read elsewhere than the site's settings.
-TABLES = ("review",)
+TABLES = ("review", "match")
 REVIEW_KEYS = ("second_person_since",)
 
 
@@ -234,3 +237,23 @@ def from_mapping(data: dict, path: str, folder: str | None) -> tuple[SiteConfig,
         else:
             values[key] = value.strip()
     return SiteConfig(repo_root=folder, **values), problems
+
+
+def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
+    """The feeds ``factcheck match`` searches by default (``[match] feeds``, paths relative
+    to the config's folder), and what was wrong with the table."""
+    raw = read_config(start)
+    table = raw.data.get("match")
+    if raw.path is None or table is None:
+        return [], list(raw.problems)
+    where = _line_of(raw.path, "feeds")
+    if not isinstance(table, dict):
+        return [], [Problem(raw.path, _line_of(raw.path, "match"), 1, "config", "match must be a table ([match])")]
+    problems = [
+        Problem(raw.path, _line_of(raw.path, k), 1, "config", f"unknown key {k!r} in [match]{did_you_mean(k, ('feeds',))}") for k in table if k != "feeds"
+    ]
+    feeds = table.get("feeds", [])
+    if not isinstance(feeds, list) or not all(isinstance(f, str) and f.strip() for f in feeds):
+        return [], [*problems, Problem(raw.path, where, 1, "config", "match.feeds must be a list of file paths")]
+    base = os.path.dirname(raw.path)
+    return [os.path.join(base, f) for f in feeds], problems

@@ -35,6 +35,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("set-quantities", "set a claim's quantities from the numbers its quote states (recorded in its history)", "edit"),
     ("new", "scaffold a claim from a verbatim quote of an article", "edit"),
     ("suggest", "rank an article's sentences by check-worthiness; --write creates claims", "articles"),
+    ("match", "find earlier fact-checks of sentences, an article or a claim: this tree's claims and ClaimReview feeds", "match"),
     ("dismiss", "record that a sentence of an article is not worth a claim, so suggest does not propose it again", "articles"),
     ("article", "articles: 'article add SOURCE' brings one in", "articles"),
     ("log", "a claim's recorded history merged with git history", "provenance"),
@@ -58,6 +59,9 @@ def _group(name: str) -> dict[str, Command]:
     if name == "provenance":
         from factcheck.cli.provenance import COMMANDS as provenance
         return provenance
+    if name == "match":
+        from factcheck.cli.match import COMMANDS as match
+        return match
     if name == "site":
         from factcheck.cli.site import COMMANDS as site
         return site
