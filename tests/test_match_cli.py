@@ -8,7 +8,7 @@ from conftest import OTHER_YAML, REVIEWED, make_tree
 from test_match_feed import claim_review
 
 from factcheck.cli import main
-from factcheck.match import command
+from factcheck.cli import match as command
 
 #: A published claim about a school budget (a second person published it).
 PUBLISHED = (

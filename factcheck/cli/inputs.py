@@ -25,16 +25,17 @@ def read_lines(path: str, option: str, max_bytes: int = MAX_INPUT_BYTES) -> list
     except OSError as exc:
         return f"cannot read {shown}: {exc.strerror or exc}"
     lines: list[str] = []
-    total = 0
+    total = number = 0
     try:
         with contextlib.nullcontext(handle) if path == "-" else handle:
             while raw := handle.readline(max_bytes - total + 1):
                 total += len(raw)
+                number += 1
                 if total > max_bytes:
                     return f"{option} {shown}: more than {max_bytes} bytes ({max_bytes / 1048576:g} MiB) of text; give a smaller file, or split it"
                 lines += (raw.decode("utf-8") if isinstance(raw, bytes) else raw).splitlines()
-    except UnicodeDecodeError:
-        return f"cannot read {shown}: line {len(lines) + 1} is not UTF-8 text"
+    except UnicodeDecodeError as exc:
+        return f"{shown}:{number}:{exc.start + 1}: not UTF-8 text"
     except OSError as exc:
         return f"cannot read {shown}: {exc.strerror or exc}"
     return lines

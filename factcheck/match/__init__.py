@@ -4,7 +4,7 @@ Candidates are the claims of this tree and the reviews of other fact-checkers' f
 (schema.org ``ClaimReview``, :mod:`factcheck.match.feed`), indexed once per feed and
 cached (:mod:`factcheck.match.store`), scored with field-weighted BM25
 (:mod:`factcheck.match.index`). No printing and no Textual here: :func:`match_texts`
-returns values that the command line (:mod:`factcheck.match.command`), and later the
+returns values that the command line (:mod:`factcheck.cli.match`), and later the
 review screen, ``suggest --write`` or ``validate``, show or record as they need.
 """
 
