@@ -25,7 +25,7 @@ def test_every_built_in_file_round_trips_byte_for_byte(path):
     loaded = load_roundtrip(str(path), raw)
     assert loaded.problems == []
     assert dump(loaded.doc).encode() == raw
-    if path.name != "article.yaml":
+    if path.name not in ("article.yaml", "dismissed.yaml"):  # fmt lays out claim files only
         assert canonical_bytes(loaded) == raw
 
 
