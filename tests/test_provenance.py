@@ -583,7 +583,9 @@ def test_links_check_all_alive(capsys, tmp_path, server):
 
 
 def test_links_rejects_a_timeout_of_zero(capsys, tree):
-    assert run(capsys, "links", "--root", tree, "--timeout", "0") == (2, "", "factcheck: --timeout must be more than 0 seconds\n")
+    assert run(capsys, "links", "--root", tree, "--timeout", "0") == (
+        2, "", "factcheck links: argument --timeout: '0' is not a number of seconds more than 0, e.g. 10\ntry 'factcheck links --help'\n"
+    )
 
 
 def test_quantities_show_up_in_diff_and_need_no_correction(capsys, tmp_path):

@@ -15,17 +15,21 @@ EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
+    """A command line that cannot run as given: printed as one line and 'try PROG --help', exit 2."""
+
     def __init__(self, message: str, prog: str = "factcheck"):
         super().__init__(message)
         self.prog = prog
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:
+    """Print 'factcheck: MESSAGE' (escaped; on stderr for a usage error) and return ``code``."""
     print(f"factcheck: {escape_line(message)}", file=sys.stderr if code == EXIT_USAGE else sys.stdout)
     return code
 
 
 def usage(args: argparse.Namespace, message: str) -> Exception:
+    """A :class:`UsageError` of the command ``args`` were parsed for, to raise."""
     command = getattr(args, "command", None)
     words = [command, getattr(args, f"{command}_command", None)] if command else []  # 'article add'
     prog = " ".join(["factcheck", *(word for word in words if word)])

@@ -44,6 +44,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("schema", "JSON Schema of claim files", "check"),
 )
 
+GROUP_OF = {name: group for name, _, group in COMMANDS}
+
 
 def _group(name: str) -> dict[str, Command]:
     """The commands of one group: what adds each one's arguments, and what runs it."""
@@ -86,14 +88,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        named = argv[0] if argv and any(argv[0] == name for name, _, _ in COMMANDS) else None
+        named = argv[0] if argv and argv[0] in GROUP_OF else None
         args = build_parser(named).parse_args(argv)
         if args.command is not None:
             resolve_texts(args)
         if args.command is None:
             _, review = _group("review")["review"]
             return review(argparse.Namespace(path=None, editor=args.top_editor))
-        _, handler = _group(dict((name, group) for name, _, group in COMMANDS)[args.command])[args.command]
+        _, handler = _group(GROUP_OF[args.command])[args.command]
         return handler(args)
     except UsageError as exc:
         print(escape_line(str(exc)), file=sys.stderr)
