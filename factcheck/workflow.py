@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -189,10 +189,7 @@ def publish_needs(claim: Claim, by: str | None, verdict: Verdict | None, summary
 # -- the first-published date -------------------------------------------------------------
 
 
-def _get(entry: Any, name: str) -> Any:
-    if type(entry) is dict or isinstance(entry, Mapping):  # the export shape (dict first: no ABC check)
-        return entry.get(name)
-    return getattr(entry, name, None)
+_STATUS_WORD = Action.STATUS.value
 
 
 def first_published_at(history: Iterable[Any]) -> Any:
@@ -201,9 +198,11 @@ def first_published_at(history: Iterable[Any]) -> Any:
     Works on history entries and on their export shape (dicts, ``at`` as recorded).
     """
     for entry in history:
-        action = _get(entry, "action")
-        if (action is Action.STATUS or action == Action.STATUS.value) and _get(entry, "after") == _PUBLIC_WORD:
-            return _get(entry, "at")
+        if isinstance(entry, dict):
+            if entry.get("action") == _STATUS_WORD and entry.get("after") == _PUBLIC_WORD:
+                return entry.get("at")
+        elif entry.action is Action.STATUS and entry.after == _PUBLIC_WORD:
+            return entry.at
     return None
 
 

@@ -11,6 +11,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from factcheck.fields import SOURCE_LAID_OUT
 from factcheck.forms import form_fields
 from factcheck.model import Source, Stance
 from factcheck.present import quantity_short
@@ -21,9 +22,8 @@ from factcheck.tui.style import STANCE_STYLE, STATUS_STYLE, VERDICT_STYLE, highl
 
 HEADING = Style(bold=True, underline=True)
 
-#: Source fields the detail view lays out itself; any other field of the model (a new
-#: one included) is shown after them as "label: value".
-SOURCE_LAID_OUT = ("url", "title", "publisher", "published", "accessed", "excerpt", "stance")
+#: Source fields the detail view lays out itself (:data:`factcheck.fields.SOURCE_LAID_OUT`);
+#: any other field of the model (a new one included) is shown after them as "label: value".
 SOURCE_MORE = [f for f in form_fields(Source) if f.name not in SOURCE_LAID_OUT]
 DIM = Style(dim=True)
 
