@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape_line
+from factcheck.tui.state import UNREADABLE
 from factcheck.tui.style import STATUS_STYLE, VERDICT_STYLE
 
 #: (key, title, width, priority); width 0 takes the rest of the line. On a narrow
@@ -72,7 +73,7 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
         return {
             "problems": problems,
             "id": (escape_line(record.id), None),
-            "status": ("unreadable", Style(color="red")),
+            "status": (UNREADABLE, Style(color="red")),
             "text": (escape_line(record.problems[0].message) if record.problems else "", None),
         }
     return {

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Label, Static
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord, ClaimRow
 from factcheck.textsafe import escape_line, escape_mapped
-from factcheck.tui.style import highlight_style
+from factcheck.tui.style import highlight_style, verdict_highlight
 
 
 @attrs.frozen
@@ -117,7 +117,7 @@ class ArticleScreen(ModalScreen[str | None]):
         line.append(row.id, "bold")
         line.append(f"  {row.status}", highlight_style(row.status, None))
         if row.verdict:
-            line.append(f"  {row.verdict}", highlight_style("published", row.verdict))
+            line.append(f"  {row.verdict}", verdict_highlight(row.verdict))
         line.append(f"\n{escape_line(row.text)}")
         info.update(line)
         self._scroll_to_current()
