@@ -37,7 +37,7 @@ def test_snapshot_add_source_form(tree, snap_compare, fixed_today):
 def test_snapshot_80x24_filtered_queue(tree, snap_compare):
     async def run_before(pilot):
         await _wait(pilot)
-        pilot.app.quick = "status:researching"
+        pilot.app.state.quick = "status:researching"
         pilot.app.apply_view()
         await pilot.pause()
 

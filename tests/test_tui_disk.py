@@ -35,7 +35,7 @@ async def test_watch_disk_reloads_and_tells(tree):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("reloaded: bridges-repaired" in m for m in notifications(app))
-        assert app.shown[0].row.status == "to-check"
+        assert app.state.shown[0].row.status == "to-check"
 
 
 async def test_files_added_emptied_and_removed_on_disk_reach_the_queue(tree):
@@ -53,7 +53,7 @@ async def test_files_added_emptied_and_removed_on_disk_reach_the_queue(tree):
         await started(app, pilot)
         new = path_of(tree, "bridges-closed")
         new.write_text(CLAIM_YAML.replace("id: bridges-repaired", "id: bridges-closed"))  # `factcheck new` in another shell
-        await until(lambda: [r.id for r in app.shown] == ["bridges-closed", "bridges-repaired", "support-rose"])
+        await until(lambda: [r.id for r in app.state.shown] == ["bridges-closed", "bridges-repaired", "support-rose"])
         assert "0 of 3 published" in shown_text(app, "#summary-bar") and "2 new" in shown_text(app, "#summary-bar")
         # A notification reaches the screen as a message: let it be handled first.
         await until(lambda: any("added: bridges-closed" in m for m in notifications(app)))
@@ -61,7 +61,7 @@ async def test_files_added_emptied_and_removed_on_disk_reach_the_queue(tree):
         await until(lambda: app._problem_count == 1)
         assert "1 with problems" in shown_text(app, "#summary-bar")
         new.unlink()
-        await until(lambda: [r.id for r in app.shown] == ["bridges-repaired", "support-rose"])
+        await until(lambda: [r.id for r in app.state.shown] == ["bridges-repaired", "support-rose"])
         assert "0 of 2 published" in shown_text(app, "#summary-bar")
 
 
@@ -74,9 +74,9 @@ async def test_polling_notices_a_new_claim_where_events_are_missing(tree):
         path_of(tree, "bridges-closed").write_text(CLAIM_YAML.replace("id: bridges-repaired", "id: bridges-closed"))
         for _ in range(150):
             await asyncio.sleep(0.02)
-            if len(app.shown) == 3:
+            if len(app.state.shown) == 3:
                 break
-        assert app._watcher.mode == "polling" and [r.id for r in app.shown][0] == "bridges-closed"
+        assert app._watcher.mode == "polling" and [r.id for r in app.state.shown][0] == "bridges-closed"
 
 
 async def test_a_refused_review_note_is_kept_in_the_dialog(tmp_path):

@@ -103,7 +103,7 @@ async def test_note_tags_and_related(tree):
         await pilot.pause()
         await pilot.press("r", "ctrl+u", *"nope", "enter")
         await pilot.pause()
-        assert "no such claim: nope" in shown_text(app.screen, "#line-error")
+        assert "related claim 'nope' does not exist" in shown_text(app.screen, "#line-error")  # in the rules' words
         await pilot.press("escape")
     text = path.read_text()
     assert "tags:\n  - roads\n  - budget\n  - infrastructure\nrelated:\n  - support-rose\n" in text
@@ -141,7 +141,7 @@ async def test_unpublishing_asks_for_a_correction(tmp_path):
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        assert app.shown[1].problems == []
+        assert app.state.shown[1].problems == []
         await pilot.press("down", "s")
         await choose(pilot, "in-review")
         assert isinstance(app.screen, TextScreen)
@@ -217,7 +217,7 @@ async def test_assign_from_the_screen_shows_in_the_queue_and_mine_filters(tree):
         assert app.current.row.assignee == "tester" and "assigned to tester" in app.query_one("#detail").plain
         await pilot.press("f")
         await choose(pilot, "mine")
-        assert [r.id for r in app.shown] == ["support-rose"]
+        assert [r.id for r in app.state.shown] == ["support-rose"]
         assert "showing 1 (mine)" in shown_text(app, "#summary-bar")
     assert path.read_text().endswith("    by: tester\n    action: assigned\n    field: assignee\n    after: tester\n")
 

@@ -70,10 +70,10 @@ async def test_escape_in_a_dialog_keeps_the_filter_and_form_asks_before_discardi
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         await pilot.press("slash", *"survey", "enter")
-        assert [r.id for r in app.shown] == ["support-rose"]
+        assert [r.id for r in app.state.shown] == ["support-rose"]
         await pilot.press("s", "escape")
         await pilot.pause()
-        assert [r.id for r in app.shown] == ["support-rose"] and app.query_text == "survey"
+        assert [r.id for r in app.state.shown] == ["support-rose"] and app.query_text == "survey"
         await pilot.press("a", *"https://example.org/x")
         await pilot.press("escape")
         await pilot.pause()

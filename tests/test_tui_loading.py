@@ -37,13 +37,13 @@ async def test_rows_appear_and_filter_while_a_large_tree_loads(tmp_path, monkeyp
         assert app.store is None and 0 < len(app.all_records) < 1200  # rows before the rest
         await pilot.press("slash", *"tajik", "enter")
         await pilot.pause()
-        assert app.shown and all("tajik" in (app.state.made_text(r) or "") for r in app.shown)
+        assert app.state.shown and all("tajik" in (app.state.made_text(r) or "") for r in app.state.shown)
         if app.store is None:
             assert app.current is None  # read-only until loaded
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.store is not None and len(app.all_records) == 1200
-        assert app.shown and all("tajik" in (app.state.made_text(r) or "") for r in app.shown)
+        assert app.state.shown and all("tajik" in (app.state.made_text(r) or "") for r in app.state.shown)
         assert app.first_rows_seconds < app.load_seconds
 
 
@@ -139,7 +139,7 @@ async def test_search_texts_are_made_after_the_rows_are_up_and_a_filter_does_not
         await started(app, pilot)
         assert app.store is not None and all(app.state.made_text(r) is None for r in app.all_records) and [len(h) for h in held] == [2]
         await pilot.press("slash", *"looking for the survey")
-        assert [r.id for r in app.shown] == ["support-rose"]
+        assert [r.id for r in app.state.shown] == ["support-rose"]
     monkeypatch.undo()
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
@@ -149,4 +149,4 @@ async def test_search_texts_are_made_after_the_rows_are_up_and_a_filter_does_not
         assert app.search_ready_seconds is not None and app.search_ready_seconds >= app.load_seconds
         assert all(app.state.made_text(r) is not None for r in app.all_records)
         await pilot.press("slash", *"looking for the survey")
-        assert [r.id for r in app.shown] == ["support-rose"]
+        assert [r.id for r in app.state.shown] == ["support-rose"]

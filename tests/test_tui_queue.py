@@ -16,7 +16,7 @@ async def test_queue_shows_claims_counts_and_detail(tree):
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        assert [r.id for r in app.shown] == ["bridges-repaired", "support-rose"]
+        assert [r.id for r in app.state.shown] == ["bridges-repaired", "support-rose"]
         bar = shown_text(app, "#summary-bar")
         assert "0 of 2 published" in bar and "1 researching" in bar and "1 new" in bar
         await pilot.press("down")
@@ -42,9 +42,9 @@ async def test_filter_narrows_as_you_type_and_escape_clears(tree):
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         await pilot.press("slash", *"city of")
-        assert [r.id for r in app.shown] == ["support-rose"]  # matched a source publisher
+        assert [r.id for r in app.state.shown] == ["support-rose"]  # matched a source publisher
         await pilot.press("escape")
-        assert len(app.shown) == 2
+        assert len(app.state.shown) == 2
 
 
 async def test_quick_filter_by_status_and_no_sources(tree):
@@ -53,10 +53,10 @@ async def test_quick_filter_by_status_and_no_sources(tree):
         await started(app, pilot)
         await pilot.press("f")
         await choose(pilot, "no-sources")
-        assert [r.id for r in app.shown] == ["bridges-repaired"]
+        assert [r.id for r in app.state.shown] == ["bridges-repaired"]
         await pilot.press("f")
         await choose(pilot, "status:researching")
-        assert [r.id for r in app.shown] == ["support-rose"]
+        assert [r.id for r in app.state.shown] == ["support-rose"]
 
 
 async def test_sort_by_clicking_status_order(tree):
@@ -66,7 +66,7 @@ async def test_sort_by_clicking_status_order(tree):
         app.state.sort_column = "status"
         app.state.reverse = True
         app.apply_view()
-        assert [r.id for r in app.shown] == ["support-rose", "bridges-repaired"]
+        assert [r.id for r in app.state.shown] == ["support-rose", "bridges-repaired"]
 
 
 async def test_help_and_palette_jump(tree):
@@ -86,7 +86,7 @@ async def test_unreadable_claim_is_listed_with_its_problem(tmp_path):
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        assert app.shown[0].problems and "1 with problems" in shown_text(app, "#summary-bar")
+        assert app.state.shown[0].problems and "1 with problems" in shown_text(app, "#summary-bar")
         detail = app.query_one("#detail").plain
         assert "line 6, column 7" in detail and "quantty" in detail
         await pilot.press("s")
@@ -99,10 +99,10 @@ async def test_filter_searches_urls_domains_excerpts_and_history_notes(tree):
         await started(app, pilot)
         for words in ("example.org/survey", "68 percent support", "looking for the survey"):
             await pilot.press("slash", "ctrl+u", *words)
-            assert [r.id for r in app.shown] == ["support-rose"], words
+            assert [r.id for r in app.state.shown] == ["support-rose"], words
             await pilot.press("escape")
         await pilot.press("slash", *"extracted from the article")  # a history note of the other claim
-        assert [r.id for r in app.shown] == ["bridges-repaired"]
+        assert [r.id for r in app.state.shown] == ["bridges-repaired"]
 
 
 async def test_detail_shows_every_source_field_of_the_model(tmp_path):

@@ -316,3 +316,13 @@ def test_a_text_closed_unsaved_is_offered_back_on_its_own(flow):
     assert again.help_text == "help · your unsaved text from before: ctrl+s saves it, typing replaces it"
     flow.edit_text(Prompt(("c", "summary"), "Summary", "help"), "Their summary", lambda text: None)
     assert not flow.app.screens[2][0].offered  # a text being edited is not replaced by a key
+
+
+def test_related_ids_are_checked_in_the_rules_words():
+    from factcheck.tui.actions import related_problem
+
+    me = record("bridges-repaired")
+    known = {"bridges-closed": [], "support-rose": []}
+    assert related_problem(me, known, "support-rose") is None
+    assert related_problem(me, known, "support-rose, bridges-repaired") == "a claim cannot be related to itself"
+    assert related_problem(me, known, "bridges-close") == "related claim 'bridges-close' does not exist (did you mean 'bridges-closed'?)"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from factcheck.model import SLUG_RE, STATUS_FLOW, Status, Verdict, slugged
+from factcheck.rules import cross_rules_for
 from factcheck.session import FIXABLE, FieldChanged, Need, correction_needed, needs
 from factcheck.store import ClaimRecord, EditRefused
 from factcheck.textsafe import escape, escape_line
@@ -292,6 +293,7 @@ class ClaimActions:
             return
         record, claim = target
         known = self.app.loaded_store.ids()
+        others: dict[str, list[str]] = {claim_id: [] for claim_id in known if claim_id != record.id}
 
         def save(value: str) -> None:
             related = split(value)
@@ -301,7 +303,7 @@ class ClaimActions:
             f"Claims related to {record.id}",
             ", ".join(claim.related),
             "comma-separated claim ids; right arrow completes an id",
-            partial(related_problem, record.id, known),
+            partial(related_problem, record, others),
             words=sorted(known - {record.id}),
         )
         self.app.push_screen(line, unless_cancelled(save))
@@ -313,13 +315,13 @@ def slug_notes(value: str) -> str | None:
     return f"saved as slugs: {', '.join(changed)}" if changed else None
 
 
-def related_problem(claim_id: str, known: set[str], value: str) -> str | None:
-    """Why the related ids typed would not validate (the rules' related-self and related-missing)."""
+def related_problem(record: ClaimRecord, known: dict[str, list[str]], value: str) -> str | None:
+    """Why the related ids typed would not validate, in the rules' words (``known``: every id)."""
     ids = split(value)
-    missing = [i for i in ids if i not in known]
-    if claim_id in ids:
+    if record.id in ids:  # the rule related-self of rules.claim_rules, which needs the whole claim
         return "a claim cannot be related to itself"
-    return f"no such claim: {', '.join(missing)}" if missing else None
+    found = cross_rules_for(record.path, record.id, ids, known)
+    return "; ".join(error.message for error in found if error.code == "related-missing") or None
 
 
 def _fields_need_correction(record: ClaimRecord, plain: dict) -> bool:

@@ -32,7 +32,7 @@ from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.flow import EditFlow
 from factcheck.tui.palette import ClaimCommands
 from factcheck.tui.screens import ChooseScreen, HelpScreen
-from factcheck.tui.state import QUICK_FILTERS, LoadingState, PaletteIndex, QueueState, disk_report, search_text
+from factcheck.tui.state import QUICK_FILTERS, LoadingState, QueueState, disk_report, search_text
 from factcheck.tui.summary import summary_bar
 from factcheck.tui.table import ClaimHeader, ClaimTable, layout
 
@@ -97,35 +97,15 @@ class FactcheckApp(App[int]):
     # -- what the queue holds (see QueueState) --------------------------------------------
 
     @property
-    def all_records(self) -> list[ClaimRecord]:
+    def all_records(self) -> list[ClaimRecord]:  # read by bench/ui.py, like the two below
         return self.state.records
-
-    @property
-    def shown(self) -> list[ClaimRecord]:
-        return self.state.shown
 
     @property
     def query_text(self) -> str:
         return self.state.query
 
     @property
-    def quick(self) -> str:
-        return self.state.quick
-
-    @quick.setter
-    def quick(self, value: str) -> None:
-        self.state.quick = value
-
-    @property
-    def sort_column(self) -> str:
-        return self.state.sort_column
-
-    @property
-    def reverse(self) -> bool:
-        return self.state.reverse
-
-    @property
-    def _problem_count(self) -> int:  # read by bench/ui.py
+    def _problem_count(self) -> int:
         return self.state.problem_count
 
     # -- layout -------------------------------------------------------------------------
@@ -265,10 +245,6 @@ class FactcheckApp(App[int]):
         if not records:
             self.query_one(DetailView).show(Text("No claim matches the filter.", style="dim"))
 
-    def palette_index(self) -> PaletteIndex:
-        """The palette's index of the loaded claims (built again after records change)."""
-        return self.state.palette()
-
     def update_summary(self) -> None:
         self.query_one("#summary-bar", Static).update(summary_bar(self.state))
 
@@ -360,7 +336,7 @@ class FactcheckApp(App[int]):
         record = self.store.find(claim_id) if self.store else None
         if record is None:
             return
-        if record not in self.shown:
+        if record not in self.state.shown:
             self.state.clear_filters()
             filter_input = self.query_one("#filter", Input)
             filter_input.value = ""

@@ -42,7 +42,7 @@ class ClaimCommands(Provider):
         words = query.lower().split()
         if not words:
             return
-        index = app.palette_index()
+        index = app.state.palette()
         found: list[int] = []
         for start in range(0, len(index.lower), PALETTE_CHUNK):
             found += index.matching(words, start, start + PALETTE_CHUNK)
@@ -66,5 +66,5 @@ class ClaimCommands(Provider):
         app = self.app
         if not isinstance(app, FactcheckApp) or app.store is None:
             return
-        for record in app.shown[:50]:
+        for record in app.state.shown[:50]:
             yield DiscoveryHit(f"{record.id}", partial(app.select_claim, record.id), help="jump to this claim")
