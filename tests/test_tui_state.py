@@ -313,7 +313,7 @@ def test_a_text_closed_unsaved_is_offered_back_on_its_own(flow):
     flow.edit_text(Prompt(("c", "note"), "Note", "help"), "", lambda text: None)
     again, _ = flow.app.screens[1]
     assert again.initial == "Called the mayor" and again.offered  # selected: what is typed replaces it
-    assert again.help_text == "help · your unsaved text from before: ctrl+s saves it, typing replaces it"
+    assert again.help_text == "Your unsaved text from before, selected: ctrl+s saves it, typing replaces it."
     flow.edit_text(Prompt(("c", "summary"), "Summary", "help"), "Their summary", lambda text: None)
     assert not flow.app.screens[2][0].offered  # a text being edited is not replaced by a key
 

@@ -219,10 +219,13 @@ class EditFlow:
         opens: a fresh text (a note, a reason) then replaces it rather than joining it.
         """
         draft = self.drafts.get(prompt.key)
+        offered = draft is not None and not text
         help_text = prompt.help
-        if draft is not None:
-            help_text += " · your unsaved text from before" + (": ctrl+s saves it, typing replaces it" if not text else "")
-        screen = TextScreen(prompt.title, draft if draft is not None else text, help_text, submit=submit, offered=draft is not None and not text)
+        if offered:  # said instead of the help, which would not leave it room on one line
+            help_text = "Your unsaved text from before, selected: ctrl+s saves it, typing replaces it."
+        elif draft is not None:
+            help_text += " · your unsaved text from before"
+        screen = TextScreen(prompt.title, draft if draft is not None else text, help_text, submit=submit, offered=offered)
 
         def closed(result: str | None) -> None:
             typed = screen.typed
