@@ -18,6 +18,8 @@ from factcheck.tui.flow import RECORDED, Change, EditFlow, Prompt, refusal, spli
 from factcheck.tui.screens import ChooseScreen, ClaimForm, LineScreen, SourceForm
 
 if TYPE_CHECKING:
+    from factcheck.model import Claim
+    from factcheck.session import EditSession
     from factcheck.tui.app import FactcheckApp
 
 
@@ -29,10 +31,10 @@ class ClaimActions:
         self.flow = flow
 
     @property
-    def session(self):
+    def session(self) -> EditSession:
         return self.app.session
 
-    def _claim(self, claim_id: str):
+    def _claim(self, claim_id: str) -> Claim | None:
         """The claim as it is now (a dialog may have been open a while), if it validates."""
         record = self.app.loaded_store.find(claim_id)
         return None if record is None else record.claim
