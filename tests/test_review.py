@@ -315,7 +315,7 @@ def test_the_policy_can_live_in_pyproject_and_the_site_build_ignores_it(capsys, 
 
 
 async def test_the_screen_refuses_a_publication_by_the_sender_and_changes_nothing(tmp_path):
-    from test_tui import SIZE, choose, notifications, started
+    from tui_pilot import SIZE, choose, notifications, started
 
     from factcheck.tui.app import FactcheckApp
     from factcheck.tui.screens import TextScreen
@@ -341,7 +341,7 @@ async def test_the_screen_refuses_a_publication_by_the_sender_and_changes_nothin
 
 
 async def test_a_review_note_refused_by_the_rule_is_kept_with_the_key_that_fixes_it(tmp_path):
-    from test_tui import SIZE, choose, shown_text, started
+    from tui_pilot import SIZE, choose, shown_text, started
 
     from factcheck.tui.app import FactcheckApp
     from factcheck.tui.screens import TextScreen
@@ -374,7 +374,7 @@ async def test_a_review_note_refused_by_the_rule_is_kept_with_the_key_that_fixes
 
 
 async def test_a_bulk_publication_publishes_what_the_rule_allows_and_names_each_refusal(tmp_path):
-    from test_tui import SIZE, choose, notifications, started
+    from tui_pilot import SIZE, choose, notifications, started
 
     from factcheck.tui.app import FactcheckApp
     from factcheck.tui.screens import TextScreen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.style import Style
@@ -13,7 +15,7 @@ from textual.strip import Strip
 
 from factcheck.fields import SOURCE_LAID_OUT
 from factcheck.forms import form_fields
-from factcheck.model import Source, Stance
+from factcheck.model import Claim, Source, Stance
 from factcheck.present import quantity_short
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
@@ -46,20 +48,40 @@ def paragraph_with_quote(article_text: str, quote: str, status: str, verdict: st
 
 
 def render_detail(record: ClaimRecord | None) -> RenderableType:
+    """Everything about one claim, section by section (or why its file is not a claim)."""
     if record is None:
         return Text("No claim selected.", style=DIM)
     claim = record.claim
-    parts: list[RenderableType] = []
     if claim is None:
-        parts.append(Text(escape_line(record.id), style="bold"))
-        parts.append(Text("This file cannot be read as a claim:", style="red"))
-        parts.append(Text("press E to fix its text, quote, claimant or kind", style="dim"))
-        for p in record.problems:
-            parts.append(Text(f"  line {p.line}, column {p.col}: {escape_line(p.message)} [{p.code}]"))
-        return Group(*parts)
+        return _unreadable(record)
+    parts: list[RenderableType] = [*_heading(record, claim), *_in_article(record, claim), *_quantities(claim), *_summary(claim)]
+    parts += [*_sources(record, claim), *_corrections(claim), *_problems(record), *_history(claim)]
+    return Group(*parts)
 
-    title = Text(claim.id, style="bold")
-    parts.append(title)
+
+def _indented(renderable: RenderableType, left: int = 2) -> Padding:
+    return Padding(renderable, (0, 0, 0, left))
+
+
+def _section(title: str) -> list[RenderableType]:
+    return [Text(""), Text(title, style=HEADING)]
+
+
+def _problem_line(p) -> str:
+    return f"line {p.line}, column {p.col}: {escape_line(p.message)} [{p.code}]"
+
+
+def _unreadable(record: ClaimRecord) -> RenderableType:
+    parts: list[RenderableType] = [
+        Text(escape_line(record.id), style="bold"),
+        Text("This file cannot be read as a claim:", style="red"),
+        Text("press E to fix its text, quote, claimant or kind", style="dim"),
+    ]
+    parts += [Text(f"  {_problem_line(p)}") for p in record.problems]
+    return Group(*parts)
+
+
+def _heading(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
     meta = Text()
     meta.append(claim.status.value, STATUS_STYLE.get(claim.status.value))
     meta.append("  ·  ")
@@ -70,87 +92,94 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
     meta.append(f"  ·  {claim.kind.value}  ·  claimant: {escape_line(claim.claimant)}")
     assignee = record.row.assignee if record.row else None
     meta.append(f"  ·  assigned to {escape_line(assignee)}" if assignee else "  ·  unassigned", None if assignee else DIM)
-    parts.append(meta)
-    parts.append(Text(""))
-    parts.append(Text(escape(claim.text), style="bold"))
+    return [Text(claim.id, style="bold"), meta, Text(""), Text(escape(claim.text), style="bold")]
 
-    parts.append(Text(""))
-    parts.append(Text("In the article", style=HEADING))
+
+def _in_article(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
     article_text = record.article.text if record.article else None
-    para = paragraph_with_quote(article_text, claim.quote, claim.status.value, claim.verdict.value if claim.verdict else None) if article_text else None
-    parts.append(Padding(para if para is not None else Text(f"“{escape(claim.quote)}”", style="italic"), (0, 0, 0, 2)))
+    verdict = claim.verdict.value if claim.verdict else None
+    para = paragraph_with_quote(article_text, claim.quote, claim.status.value, verdict) if article_text else None
+    return [*_section("In the article"), _indented(para if para is not None else Text(f"“{escape(claim.quote)}”", style="italic"))]
 
-    if claim.quantities:
-        parts.append(Text(""))
-        parts.append(Text(f"Quantities ({len(claim.quantities)})", style=HEADING))
-        for quantity in claim.quantities:
-            line = Text(escape_line(quantity_short(quantity)), style="bold")
-            if quantity.label:
-                line.append(escape_line(f", {quantity.label}"))
-            line.append(escape_line(f" — “{quantity.text}”"), DIM)
-            parts.append(Padding(line, (0, 0, 0, 2)))
 
-    parts.append(Text(""))
-    parts.append(Text("Summary", style=HEADING))
-    parts.append(Padding(Text(escape(claim.summary)) if claim.summary else Text("No summary yet (e to write one).", style=DIM), (0, 0, 0, 2)))
+def _quantities(claim: Claim) -> list[RenderableType]:
+    if not claim.quantities:
+        return []
+    parts = _section(f"Quantities ({len(claim.quantities)})")
+    for quantity in claim.quantities:
+        line = Text(escape_line(quantity_short(quantity)), style="bold")
+        if quantity.label:
+            line.append(escape_line(f", {quantity.label}"))
+        line.append(escape_line(f" — “{quantity.text}”"), DIM)
+        parts.append(_indented(line))
+    return parts
 
+
+def _summary(claim: Claim) -> list[RenderableType]:
+    parts = [*_section("Summary"), _indented(Text(escape(claim.summary)) if claim.summary else Text("No summary yet (e to write one).", style=DIM))]
     if claim.tags or claim.related:
         parts.append(Text(""))
         if claim.tags:
             parts.append(Text.assemble(("Tags: ", "bold"), escape_line(", ".join(claim.tags))))
         if claim.related:
             parts.append(Text.assemble(("Related: ", "bold"), escape_line(", ".join(claim.related))))
+    return parts
 
-    parts.append(Text(""))
+
+def _sources(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
     counts = claim.stance_counts()
-    parts.append(
+    parts: list[RenderableType] = [
+        Text(""),
         Text(
             f"Sources ({len(claim.sources)}: {counts[Stance.SUPPORTS]} supporting, {counts[Stance.REFUTES]} refuting, {counts[Stance.CONTEXT]} context)",
             style=HEADING,
-        )
-    )
+        ),
+    ]
     if not claim.sources:
-        parts.append(Padding(Text("No sources yet (a to add one).", style=DIM), (0, 0, 0, 2)))
+        parts.append(_indented(Text("No sources yet (a to add one).", style=DIM)))
     article_date = record.article.article.published if record.article and record.article.article else None
-    for index, source in enumerate(claim.sources, 1):
-        head = Text(f"{index}. ")
-        head.append(f"[{source.stance.value}]", STANCE_STYLE.get(source.stance.value))
-        head.append(f" {escape_line(source.title)}", "bold")
-        line2 = Text(escape_line(source.publisher), style="italic")
-        if source.published:
-            line2.append(f", {source.published.isoformat()}")
-            if article_date is not None and source.published > article_date:
-                line2.append(" (after the article)", "bold #d97706")
-        line2.append(f" · read {source.accessed.isoformat()}", DIM)
-        body: list[RenderableType] = [
-            head,
-            Padding(line2, (0, 0, 0, 3)),
-            Padding(Text(f"“{escape(source.excerpt)}”"), (0, 0, 0, 3)),
-            Padding(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), (0, 0, 0, 3)),
-        ]
-        for field in SOURCE_MORE:  # every other field of the model, as label: value
-            value = getattr(source, field.name)
-            if value is not None and value != "":
-                shown = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
-                body.append(Padding(Text(f"{field.label}: {escape_line(shown)}", style=DIM), (0, 0, 0, 3)))
-        parts.append(Group(*body))
+    parts += [_source(index, source, article_date) for index, source in enumerate(claim.sources, 1)]
+    return parts
 
-    if claim.corrections:
-        parts.append(Text(""))
-        parts.append(Text("Corrections", style=HEADING))
-        for c in claim.corrections:
-            parts.append(Padding(Text(escape(f"{c.date.isoformat()}  {c.change} — {c.reason}")), (0, 0, 0, 2)))
 
-    parts.append(Text(""))
-    parts.append(Text("Problems", style=HEADING))
-    if record.problems:
-        for p in record.problems:
-            parts.append(Padding(Text(f"line {p.line}, column {p.col}: {escape_line(p.message)} [{p.code}]", style="red"), (0, 0, 0, 2)))
-    else:
-        parts.append(Padding(Text("None: this claim passes every check.", style=DIM), (0, 0, 0, 2)))
+def _source(index: int, source: Source, article_date: dt.date | None) -> RenderableType:
+    head = Text(f"{index}. ")
+    head.append(f"[{source.stance.value}]", STANCE_STYLE.get(source.stance.value))
+    head.append(f" {escape_line(source.title)}", "bold")
+    line2 = Text(escape_line(source.publisher), style="italic")
+    if source.published:
+        line2.append(f", {source.published.isoformat()}")
+        if article_date is not None and source.published > article_date:
+            line2.append(" (after the article)", "bold #d97706")
+    line2.append(f" · read {source.accessed.isoformat()}", DIM)
+    body: list[RenderableType] = [
+        head,
+        _indented(line2, 3),
+        _indented(Text(f"“{escape(source.excerpt)}”"), 3),
+        _indented(Text(escape_line(source.url), style=Style(color="#3b82f6", underline=True)), 3),
+    ]
+    for field in SOURCE_MORE:  # every other field of the model, as label: value
+        value = getattr(source, field.name)
+        if value is not None and value != "":
+            shown = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
+            body.append(_indented(Text(f"{field.label}: {escape_line(shown)}", style=DIM), 3))
+    return Group(*body)
 
-    parts.append(Text(""))
-    parts.append(Text("History", style=HEADING))
+
+def _corrections(claim: Claim) -> list[RenderableType]:
+    if not claim.corrections:
+        return []
+    return [*_section("Corrections"), *(_indented(Text(escape(f"{c.date.isoformat()}  {c.change} — {c.reason}"))) for c in claim.corrections)]
+
+
+def _problems(record: ClaimRecord) -> list[RenderableType]:
+    if not record.problems:
+        return [*_section("Problems"), _indented(Text("None: this claim passes every check.", style=DIM))]
+    return [*_section("Problems"), *(_indented(Text(_problem_line(p), style="red")) for p in record.problems)]
+
+
+def _history(claim: Claim) -> list[RenderableType]:
+    parts = _section("History")
     for entry in claim.history:
         line = Text(f"{entry.at.strftime('%Y-%m-%d %H:%M')}  ", style=DIM)
         line.append(escape_line(entry.by), "bold")
@@ -161,10 +190,10 @@ def render_detail(record: ClaimRecord | None) -> RenderableType:
             line.append(escape(f": {entry.after}"))
         elif entry.before is not None:
             line.append(escape(f": {entry.before}"))
-        parts.append(Padding(line, (0, 0, 0, 2)))
+        parts.append(_indented(line))
         if entry.note:
-            parts.append(Padding(Text(escape(entry.note), style="italic"), (0, 0, 0, 6)))
-    return Group(*parts)
+            parts.append(_indented(Text(escape(entry.note), style="italic"), 6))
+    return parts
 
 
 class DetailView(ScrollView, can_focus=True):

@@ -7,9 +7,6 @@ are list operations and drawing costs the height of the screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,6 +20,7 @@ from textual.widgets import Static
 
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape_line
+from factcheck.tui.state import UNREADABLE
 from factcheck.tui.style import STATUS_STYLE, VERDICT_STYLE
 
 #: (key, title, width, priority); width 0 takes the rest of the line. On a narrow
@@ -67,30 +65,6 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     rest = max(12, spare)
     return [(key, title, id_width if key == "id" else (w or rest)) for key, title, w, _ in columns]
 
-_STATUS_ORDER = {s: i for i, s in enumerate(["new", "to-check", "researching", "in-review", "published", "dismissed"])}
-_VERDICT_ORDER = {v: i for i, v in enumerate(["accurate", "mostly-accurate", "mixed", "misleading", "mostly-inaccurate", "inaccurate", "unproven"])}
-
-
-def sort_key(column: str) -> Callable[[ClaimRecord], tuple[int, Any]]:
-    def key(record: ClaimRecord) -> tuple[int, Any]:
-        row = record.row
-        if column == "id":
-            return (0, record.id)
-        if row is None:
-            return (1, "")
-        if column == "status":
-            return (0, _STATUS_ORDER.get(row.status, 99))
-        if column == "verdict":
-            return (0, _VERDICT_ORDER.get(row.verdict, 98) if row.verdict else 99)
-        if column == "sources":
-            return (0, row.supports + row.refutes + row.context)
-        if column == "problems":
-            return (0, -len(record.problems))
-        return (0, str(getattr(row, column, "") or "").lower())
-
-    return key
-
-
 def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
     row = record.row
     errors = any(p.severity == "error" for p in record.problems)
@@ -99,7 +73,7 @@ def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
         return {
             "problems": problems,
             "id": (escape_line(record.id), None),
-            "status": ("unreadable", Style(color="red")),
+            "status": (UNREADABLE, Style(color="red")),
             "text": (escape_line(record.problems[0].message) if record.problems else "", None),
         }
     return {
