@@ -170,16 +170,13 @@ def review_from(raw: RawConfig) -> tuple[ReviewPolicy, list[Problem]]:
             continue
         since = _timestamp(value)
         if since is None:
-            problems.append(
-                Problem(
-                    path,
-                    _line_of(path, key),
-                    1,
-                    "config",
-                    f"review.{key} must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}; "
-                    "the rule applies to every publication until it is fixed",
-                )
-            )
+            why = f"must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}"
+        elif since > dt.datetime.now(dt.timezone.utc):
+            # A rule that takes effect later would make every publication until then a warning.
+            why, since = f"is in the future ({since.strftime('%Y-%m-%dT%H:%M:%SZ')}); it says since when the rule holds, a time already past", None
+        else:
+            continue
+        problems.append(Problem(path, _line_of(path, key), 1, "config", f"review.{key} {why}; the rule applies to every publication until it is fixed"))
     return ReviewPolicy(since), problems
 
 
