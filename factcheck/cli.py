@@ -263,6 +263,8 @@ def _build_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="the URL the site is published at (default: base_url of the config)")
     p.add_argument("--drafts", action="store_true", help="also show claims that are not published, marked as drafts")
     p.add_argument("--repo-url", help="link each claim page to its YAML file under this URL (e.g. https://github.com/OWNER/REPO/blob/main)")
+    p.add_argument("--skip-invalid", action="store_true", help="leave out claims that validate finds errors in (always done) and still exit 0")
+    p.add_argument("--force", action="store_true", help="build into a folder that is not empty and was not made by factcheck build (its other files are kept)")
 
 
 def _review_command(p: argparse.ArgumentParser) -> None:

@@ -375,7 +375,7 @@ def _export_claimreview(store: ClaimStore, base_url: str | None) -> int:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     for problem in warnings:
         print(parsable(problem), file=sys.stderr)
-    return EXIT_OK
+    return EXIT_PROBLEMS if any(p.severity == "error" for p in warnings) else EXIT_OK
 
 
 def build(args: argparse.Namespace) -> int:
@@ -387,13 +387,17 @@ def build(args: argparse.Namespace) -> int:
         return _fail(NO_ROOT if root is None else f"not a folder: {root}")
     out = args.out or os.path.join(os.path.dirname(os.path.abspath(root)), "site")
     try:
-        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url)
+        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url, force=args.force)
     except BuildError as exc:
         return _fail(str(exc))
-    for problem in result.problems:
+    for problem in result.problems + result.invalid:
         print(parsable(problem), file=sys.stderr)
+    if result.left_out:
+        advice = "" if args.skip_invalid else "; fix them, or build with --skip-invalid to publish the rest"
+        print(f"factcheck: {len(result.left_out)} claim file(s) left out of the site: validate finds errors in them (above){advice}", file=sys.stderr)
     print(f"{_shown(out)}: {result.pages} pages, {len(result.written)} written, {len(result.removed)} removed")
-    return EXIT_PROBLEMS if any(p.severity == "error" for p in result.problems) else EXIT_OK
+    failed = any(p.severity == "error" for p in result.problems) or (result.left_out and not args.skip_invalid)
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def review(args: argparse.Namespace) -> int:
