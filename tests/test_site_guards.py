@@ -221,6 +221,8 @@ def test_a_page_that_is_a_symlink_or_a_fifo_is_replaced_not_followed(tmp_path, c
     page.symlink_to(target)
     (site / "index.html").unlink()
     os.mkfifo(site / "index.html")
+    # a temporary file left by a killed build of the same pid, as a link: replaced, never followed
+    (site / "claims" / f".support-rose.html.{os.getpid()}.tmp").symlink_to(target)
     from test_cache import deadline
 
     with deadline(20):
@@ -228,6 +230,7 @@ def test_a_page_that_is_a_symlink_or_a_fifo_is_replaced_not_followed(tmp_path, c
     assert target.read_text() == "keep me"
     assert not page.is_symlink() and "Support for the plan" in page.read_text()
     assert (site / "index.html").is_file()
+    assert sorted(p.name for p in (site / "claims").iterdir()) == ["bridges-repaired.html", "support-rose.html"]
 
 
 def test_only_files_an_earlier_build_wrote_are_deleted(tmp_path, capsys):

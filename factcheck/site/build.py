@@ -362,7 +362,8 @@ def build(
         output.save(writer.pages)
         _save_manifest(out, _Manifest(FORMAT, writer.pages, {i.record.path: facts[i.id] for i in items}))
     except OSError as exc:
-        raise BuildError(f"cannot write the site into {out!r}: {exc.strerror or exc}") from None
+        where = f" ({escape_line(str(exc.filename))})" if exc.filename else ""
+        raise BuildError(f"cannot write the site into {out!r}{where}: {exc.strerror or exc}") from None
     finally:
         output.close()
     return result

@@ -172,7 +172,12 @@ class Output:
         link there is replaced, never written through); its stat."""
         fd, name = self._where(rel)
         tmp = f".{name}.{os.getpid()}.tmp"
-        handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=fd)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            handle = os.open(tmp, flags, 0o644, dir_fd=fd)
+        except FileExistsError:  # left by a build that was killed (with this pid): never followed, replaced
+            os.unlink(tmp, dir_fd=fd)
+            handle = os.open(tmp, flags, 0o644, dir_fd=fd)
         try:
             try:
                 view = memoryview(data)
