@@ -33,6 +33,7 @@ import attrs
 
 from factcheck.problems import Problem, did_you_mean
 from factcheck.rules import ReviewPolicy
+from factcheck.textsafe import escape_line, first_control
 
 CONFIG_FILE = "factcheck.toml"
 DEFAULT_ORGANIZATION = "factcheck"
@@ -42,8 +43,8 @@ _HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\x00-\x1f\x7f]+[^\s\x00-
 
 
 def is_http_url(value: object) -> bool:
-    """Whether ``value`` is an http(s) URL with a host and no whitespace or control characters."""
-    return isinstance(value, str) and _HTTP_URL.fullmatch(value) is not None
+    """Whether ``value`` is an http(s) URL with a host and no whitespace, control or bidi characters."""
+    return isinstance(value, str) and _HTTP_URL.fullmatch(value) is not None and first_control(value) is None
 
 
 @attrs.frozen
@@ -173,16 +174,13 @@ def review_from(raw: RawConfig) -> tuple[ReviewPolicy, list[Problem]]:
             continue
         since = _timestamp(value)
         if since is None:
-            problems.append(
-                Problem(
-                    path,
-                    _line_of(path, key),
-                    1,
-                    "config",
-                    f"review.{key} must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}; "
-                    "the rule applies to every publication until it is fixed",
-                )
-            )
+            why = f"must be a timestamp with its offset, such as 2026-11-29T08:00:00Z; got {value!r}"
+        elif since > dt.datetime.now(dt.timezone.utc):
+            # A rule that takes effect later would make every publication until then a warning.
+            why, since = f"is in the future ({since.strftime('%Y-%m-%dT%H:%M:%SZ')}); it says since when the rule holds, a time already past", None
+        else:
+            continue
+        problems.append(Problem(path, _line_of(path, key), 1, "config", f"review.{key} {why}; the rule applies to every publication until it is fixed"))
     return ReviewPolicy(since), problems
 
 
@@ -232,8 +230,10 @@ def from_mapping(data: dict, path: str, folder: str | None) -> tuple[SiteConfig,
             problems.append(Problem(path, 1, 1, "config", f"unknown key {key!r}{did_you_mean(key, KEYS)}"))
         elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(path, 1, 1, "config", f"{key} must be non-empty text"))
+        elif first_control(value):  # it would reach every page of the site
+            problems.append(Problem(path, 1, 1, "config", f"{key} holds a control or bidi character: {escape_line(value)!r}"))
         elif key in _URL_KEYS and not is_http_url(value):
-            problems.append(Problem(path, 1, 1, "config", f"{key} must be an http or https URL, got {value!r}"))
+            problems.append(Problem(path, 1, 1, "config", f"{key} must be an http or https URL, got {escape_line(repr(value))}"))
         else:
             values[key] = value.strip()
     return SiteConfig(repo_root=folder, **values), problems

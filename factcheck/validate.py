@@ -20,12 +20,10 @@ import itertools
 import operator
 import os
 import pickle
-import select
 import signal
-import struct
 import threading
 from collections.abc import Callable, Iterable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import attrs
 import msgspec
@@ -33,6 +31,7 @@ import msgspec
 from factcheck import cache
 from factcheck.fsio import FileStat
 from factcheck.model import Claim
+from factcheck.pipes import FRAME, Inbox
 from factcheck.problems import Problem
 from factcheck.reading import (
     ArticleRecord,
@@ -42,12 +41,12 @@ from factcheck.reading import (
     fast_parser_allowed,
     fast_parser_here,
     load_article,
-    stem,
     today,
 )
 from factcheck.rows import ClaimRow, ListLine
-from factcheck.rules import QuoteIndex, ReviewPolicy, cross_rules
-from factcheck.tree import claim_names, discover, folder_of, tree_root
+from factcheck.rules import QuoteIndex, ReviewPolicy
+from factcheck.tree import discover, folder_of
+from factcheck.treecheck import cross_problems, dismissal_problems, review_policies, sorted_once
 from factcheck.yaml.fast import quiet_stderr, stderr_discarded
 
 #: Below this many files to parse, one process is faster than starting a pool.
@@ -256,8 +255,6 @@ def _helper_died(path: str) -> Problem:
                    "factcheck failed on this file (its checking process ended abruptly); this is a bug in factcheck, please report it")
 
 
-#: A helper's answer to one batch: the batch's number and the length of its pickled results.
-_FRAME = struct.Struct("<II")
 _TOKEN = 4  # bytes of a batch number in the queue
 
 
@@ -282,29 +279,16 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
         return set(range(len(batches)))
     os.write(fill, numbers)
     os.close(fill)  # an empty queue now reads as the end
-    inbox = _Inbox()
+    inbox = Inbox()
     children: list[int] = []
     answered: set[int] = set()
     pump: threading.Thread | None = None
     try:
         for _ in range(helpers):
-            read_end, write_end = os.pipe()
-            with contextlib.suppress(OSError, AttributeError):  # a larger pipe: fewer wake-ups of the reading thread
-                fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
-            try:
-                pid = os.fork()
-            except OSError:  # no process to be had: those made so far, and this one, do the work
-                os.close(read_end)
-                os.close(write_end)
+            pid = _fork_helper(queue, inbox, batches, want, article_texts, day, policies)
+            if pid is None:  # no process to be had: those made so far, and this one, do the work
                 local = local or not children
                 break
-            if pid == 0:  # the helper
-                os.close(read_end)
-                for other in inbox.fds:
-                    os.close(other)
-                _helper(queue, write_end, batches, want, article_texts, day, policies)
-            os.close(write_end)
-            inbox.add(read_end)
             children.append(pid)
         if children:
             pump = threading.Thread(target=inbox.pump, name="factcheck-helpers", daemon=True)
@@ -344,6 +328,27 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
     return answered
 
 
+def _fork_helper(queue: int, inbox: Inbox, batches: list[list[str]], want: Job, article_texts, day, policies) -> int | None:
+    """Start a helper that answers on a pipe of its own (read by ``inbox``); its pid, or None if no process can be had."""
+    read_end, write_end = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):  # a larger pipe: fewer wake-ups of the reading thread
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the helper
+        os.close(read_end)
+        for other in inbox.fds:
+            os.close(other)
+        _helper(queue, write_end, batches, want, article_texts, day, policies)
+    os.close(write_end)
+    inbox.add(read_end)
+    return pid
+
+
 def _helper(queue: int, out: int, batches: list[list[str]], want: Job, article_texts, day, policies) -> NoReturn:
     """A forked helper: take batch numbers from ``queue`` until it is empty, write each
     batch's results to ``out``; never returns (nor runs this process's exit handlers)."""
@@ -356,72 +361,13 @@ def _helper(queue: int, out: int, batches: list[list[str]], want: Job, article_t
                 break
             index = int.from_bytes(token, "little")
             payload = pickle.dumps(_check_packed(batches[index], want), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(_FRAME.pack(index, len(payload)) + payload)
+            view = memoryview(FRAME.pack(index, len(payload)) + payload)
             while view:
                 view = view[os.write(out, view) :]
     except BaseException:  # noqa: BLE001 - an interrupt, or a bug: the batch goes unanswered
         code = 1
     finally:
         os._exit(code)
-
-
-class _Inbox:
-    """What the helpers have written, read by a thread as it comes and cut into answers."""
-
-    def __init__(self) -> None:
-        self.fds: list[int] = []
-        self._buffers: dict[int, bytearray] = {}
-        self._open = 0
-        self._changed = threading.Condition()
-
-    def add(self, fd: int) -> None:
-        """A helper's pipe, to be read (before :meth:`pump` starts)."""
-        self.fds.append(fd)
-        self._buffers[fd] = bytearray()
-        self._open += 1
-
-    def pump(self) -> None:
-        """Read every helper's pipe until each one ends (runs in a thread: waiting and
-        reading release the interpreter's lock)."""
-        waiting = list(self.fds)
-        try:
-            while waiting:
-                for fd in select.select(waiting, [], [])[0]:
-                    chunk = os.read(fd, 1 << 20)
-                    with self._changed:
-                        if chunk:
-                            self._buffers[fd] += chunk
-                        else:
-                            waiting.remove(fd)
-                            self._open -= 1
-                        self._changed.notify()
-        finally:  # whatever stopped it, nothing more will come: no one waits for it
-            with self._changed:
-                self._open = 0
-                self._changed.notify()
-
-    def take(self, block: bool) -> tuple[list[tuple[int, list[tuple]]], bool]:
-        """The whole answers come so far (waiting for one if ``block``), and whether more may come."""
-        frames: list[tuple[int, bytes]] = []
-        with self._changed:
-            while True:
-                for buffer in self._buffers.values():
-                    at = 0
-                    while len(buffer) - at >= _FRAME.size:
-                        index, size = _FRAME.unpack_from(buffer, at)
-                        if len(buffer) - at - _FRAME.size < size:
-                            break
-                        start = at + _FRAME.size
-                        frames.append((index, bytes(buffer[start : start + size])))
-                        at = start + size
-                    del buffer[:at]
-                if frames or not block or not self._open:
-                    break
-                self._changed.wait()
-            # Every whole answer is taken each time: once no helper is left, nothing more
-            # will come (what is left of a helper that died while writing is dropped).
-            more = self._open > 0
-        return [(index, pickle.loads(payload)) for index, payload in frames], more or bool(frames)
 
 
 # -- the tree -------------------------------------------------------------------
@@ -450,6 +396,109 @@ def _without_cyclic_gc(function: Callable) -> Callable:
                 gc.enable()
 
     return paused
+
+
+@attrs.define
+class _Run:
+    """One run of :func:`check_tree`: each file's result as it becomes known, and what
+    the caches will hold after it."""
+
+    rows: bool
+    data: bool
+    lines: bool
+    article_digest: dict[str, bytes]  # folder -> what its claims' results depend on besides their bytes
+    total: int
+    progress: Callable[[int, int], None] | None = None
+    on_rows: Callable[[list[FileResult]], None] | None = None
+    results: dict[str, FileResult] = attrs.field(factory=dict)
+    signatures: dict[str, tuple[FileStat | None, bytes]] = attrs.field(factory=dict)
+    new_entries: dict[str, cache.Entry] = attrs.field(factory=dict)
+    new_rows: dict[str, cache.Extra | msgspec.Raw] = attrs.field(factory=dict)
+    new_data: dict[str, cache.Extra] = attrs.field(factory=dict)
+
+    def reuse(self, tree: Any, entries: dict, row_cache: dict, data_cache: dict) -> list[str]:
+        """Take the results of the files whose cache entries still hold; the files left to check."""
+        rows, data, lines, article_digest = self.rows, self.data, self.lines, self.article_digest
+        results, signatures, new_entries, new_rows, new_data = self.results, self.signatures, self.new_entries, self.new_rows, self.new_data
+        to_parse: list[str] = []
+        stats, unreadable = tree.stats, tree.unreadable
+        for path in tree.claims:
+            entry = entries.get(path)
+            if entry is not None and tuple(entry.stat) == stats.get(path) and entry.article == article_digest.get(folder_of(path)) and path not in unreadable:
+                row = row_cache.get(path)
+                blob = data_cache.get(path)
+                if (not rows or (row is not None and row.stat == entry.stat)) and (not data or (blob is not None and blob.stat == entry.stat)):
+                    result = _from_entry(path, entry, lines)
+                    if row is not None:
+                        result.row = row.value
+                        new_rows[path] = row
+                    if blob is not None:
+                        result.data = blob.value
+                        new_data[path] = blob
+                    results[path] = result
+                    new_entries[path] = entry
+                    signatures[path] = (FileStat(*entry.stat), entry.digest or (row.digest if row is not None else b""))
+                    continue
+            to_parse.append(path)
+        if self.on_rows and results:
+            self.on_rows(list(results.values()))
+        return to_parse
+
+    def remember(self, batch: list[Checked]) -> None:
+        """Keep the results of a batch just checked, and their cache entries."""
+        rows, data, results, signatures = self.rows, self.data, self.results, self.signatures
+        new_entries, new_rows, new_data = self.new_entries, self.new_rows, self.new_data
+        folder, folder_digest = None, b""  # a batch's files are mostly of one folder
+        for item in batch:
+            result = item.result
+            path = result.path
+            if rows and item.row_entry:
+                result.row = _ROW_DECODER.decode(item.row_entry).value
+            results[path] = result
+            signatures[path] = (item.stat, item.digest)
+            if result.cacheable and item.stat is not None and item.kept is not None:
+                if folder_of(path) != folder:
+                    folder = folder_of(path)
+                    folder_digest = self.article_digest.get(folder, b"")
+                # The stat is a named tuple: msgspec writes it as the tuple it is.
+                new_entries[path] = cache.Entry(item.stat, item.digest, folder_digest, item.kept, result.claim_id, result.related, result.line)  # type: ignore[arg-type]
+                if item.row_entry:
+                    new_rows[path] = msgspec.Raw(item.row_entry)
+                if data:
+                    new_data[path] = cache.Extra(item.stat, item.digest, result.data)  # type: ignore[arg-type]
+        if self.progress:
+            self.progress(len(results), self.total)
+        if self.on_rows:
+            self.on_rows([item.result for item in batch])
+
+    def save(self, paths_of: dict[str, Any], version: str, changed: bool, old: dict[str, dict]) -> threading.Thread | None:
+        """Start writing the caches that changed (``old``: each kind's entries as loaded)."""
+        writes = []
+        for kind, new in (("validate", self.new_entries), ("rows", self.new_rows), ("data", self.new_data)):
+            if kind in old and (changed or len(new) != len(old[kind])):
+                writes.append(cache.encoded(paths_of[kind], version, new))
+        # The caches are signed and written while the report is put together (both release
+        # the interpreter's lock), and are in place when check_tree returns.
+        saving = threading.Thread(target=_write_all, args=(writes,), name="factcheck-cache") if any(writes) else None
+        if saving is not None:
+            saving.start()
+        return saving
+
+
+def _articles_of(tree: Any, paths: list[str], day: dt.date) -> tuple[list[Problem], dict[str, ArticleRecord], dict[str, ReviewPolicy]]:
+    """The tree's problems besides its claims', its articles, and their review policies."""
+    problems: list[Problem] = list(tree.problems)
+    for given in paths:
+        if not os.path.lexists(given):
+            problems.append(Problem(given, 1, 1, "missing-path", "no such file or folder"))
+    for stray in tree.strays:
+        article = os.path.join(os.path.dirname(stray) or ".", "article.yaml")
+        problems.append(Problem(stray, 1, 1, "no-article", f"claim file is not in an article folder (no {article})"))
+    articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
+    for record in articles.values():
+        problems += record.problems
+    problems += dismissal_problems(tree.dismissals, articles, day)
+    return problems, articles, review_policies(articles, problems)
 
 
 @_without_cyclic_gc
@@ -488,102 +537,31 @@ def check_tree(
     entries = cache.load(paths_of["validate"], "validate", version, ListLine | None if lines else msgspec.Raw) if reuse else {}
     tree = discover(paths, look=bool(entries))  # nothing cached: nothing to compare signatures with
     day = today()
-    problems: list[Problem] = list(tree.problems)
-    for given in paths:
-        if not os.path.lexists(given):
-            problems.append(Problem(given, 1, 1, "missing-path", "no such file or folder"))
-    for stray in tree.strays:
-        article = os.path.join(os.path.dirname(stray) or ".", "article.yaml")
-        problems.append(Problem(stray, 1, 1, "no-article", f"claim file is not in an article folder (no {article})"))
-
-    articles = {folder: load_article(folder, path) for folder, path in tree.articles.items()}
-    for record in articles.values():
-        problems += record.problems
-    problems += _dismissal_problems(tree.dismissals, articles, day)
+    problems, articles, policies = _articles_of(tree, paths, day)
     article_texts = {folder: (rec.text, rec.article.published if rec.article else None) for folder, rec in articles.items()}
-    policies = _review_policies(articles, problems)
     # What a claim's results depend on besides its own bytes: its article's date and text,
     # and the review policy of its tree (a changed policy checks the claims again).
     article_digest = {
         folder: cache.digest(f"{published}\n{policies[folder].key()}\n{t or ''}".encode())
         for folder, (t, published) in article_texts.items()
     }
-
     row_cache = cache.load(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
     data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
-
-    results: dict[str, FileResult] = {}
-    signatures: dict[str, tuple[FileStat | None, bytes]] = {}
-    new_entries: dict[str, cache.Entry] = {}
-    new_rows: dict[str, cache.Extra | msgspec.Raw] = {}
-    new_data: dict[str, cache.Extra] = {}
-    to_parse: list[str] = []
-    stats, unreadable = tree.stats, tree.unreadable
-    for path in tree.claims:
-        entry = entries.get(path)
-        if entry is not None and tuple(entry.stat) == stats.get(path) and entry.article == article_digest.get(folder_of(path)) and path not in unreadable:
-            row = row_cache.get(path)
-            blob = data_cache.get(path)
-            if (not rows or (row is not None and row.stat == entry.stat)) and (not data or (blob is not None and blob.stat == entry.stat)):
-                result = _from_entry(path, entry, lines)
-                if row is not None:
-                    result.row = row.value
-                    new_rows[path] = row
-                if blob is not None:
-                    result.data = blob.value
-                    new_data[path] = blob
-                results[path] = result
-                new_entries[path] = entry
-                signatures[path] = (FileStat(*entry.stat), entry.digest or (row.digest if row is not None else b""))
-                continue
-        to_parse.append(path)
-    if on_rows and results:
-        on_rows(list(results.values()))
-
-    def remember(batch: list[Checked]) -> None:
-        folder, folder_digest = None, b""  # a batch's files are mostly of one folder
-        for item in batch:
-            result = item.result
-            path = result.path
-            if rows and item.row_entry:
-                result.row = _ROW_DECODER.decode(item.row_entry).value
-            results[path] = result
-            signatures[path] = (item.stat, item.digest)
-            if result.cacheable and item.stat is not None and item.kept is not None:
-                if folder_of(path) != folder:
-                    folder = folder_of(path)
-                    folder_digest = article_digest.get(folder, b"")
-                # The stat is a named tuple: msgspec writes it as the tuple it is.
-                new_entries[path] = cache.Entry(item.stat, item.digest, folder_digest, item.kept, result.claim_id, result.related, result.line)  # type: ignore[arg-type]
-                if item.row_entry:
-                    new_rows[path] = msgspec.Raw(item.row_entry)
-                if data:
-                    new_data[path] = cache.Extra(item.stat, item.digest, result.data)  # type: ignore[arg-type]
-        if progress:
-            progress(len(results), len(tree.claims))
-        if on_rows:
-            on_rows([item.result for item in batch])
-
+    run = _Run(rows, data, lines, article_digest, len(tree.claims), progress, on_rows)
+    to_parse = run.reuse(tree, entries, row_cache, data_cache)
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     # The review screen's rows (with their search texts, about half the size of a claim
     # file) are made only for a caller that asks for them: a listing takes each claim's
     # line, which the validate cache keeps with its problems.
     want = Want(claim=keep_claims, row=rows, data=data, digest=rows or data or keep_claims)
-    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse and rows), workers, remember, isolate, policies)
-
-    writes = []
-    for kind, new, old in (("validate", new_entries, entries), ("rows", new_rows, row_cache), ("data", new_data, data_cache)):
-        if reuse and (kind == "validate" or (rows if kind == "rows" else data)) and (to_parse or len(new) != len(old)):
-            writes.append(cache.encoded(paths_of[kind], version, new))
-    # The caches are signed and written while the report is put together (both release
-    # the interpreter's lock), and are in place when this returns.
-    saving = threading.Thread(target=_write_all, args=(writes,), name="factcheck-cache") if any(writes) else None
-    if saving is not None:
-        saving.start()
+    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse and rows), workers, run.remember, isolate, policies)
+    old = {kind: loaded for kind, loaded, on in (("validate", entries, True), ("rows", row_cache, rows), ("data", data_cache, data)) if reuse and on}
+    saving = run.save(paths_of, version, bool(to_parse), old)
+    results = run.results
     try:
         problems += itertools.chain.from_iterable(map(_PROBLEMS, results.values()))
-        problems += _cross_problems(paths, tree.claims, results)
-        problems = _sorted_once(problems)
+        problems += cross_problems(paths, tree.claims, results)
+        problems = sorted_once(problems)
     finally:
         if saving is not None and wait:
             saving.join()
@@ -595,7 +573,7 @@ def check_tree(
         articles,
         {p: r.claim for p, r in results.items()} if keep_claims else {},
         {p: r.row for p, r in results.items()} if rows else {},
-        signatures,
+        run.signatures,
         {p: r.data for p, r in results.items()} if data else {},
         {p: r.line for p, r in results.items()},
         fast=readers["fast"],
@@ -604,83 +582,13 @@ def check_tree(
     )
 
 
+_PROBLEMS = operator.attrgetter("problems")
+_READER = operator.attrgetter("reader")
+
+
 def _write_all(writes: list[Callable[[], None] | None]) -> None:
     for write in writes:
         if write is not None:
             write()
 
 
-def _sorted_once(problems: list[Problem]) -> list[Problem]:
-    """Each problem once, in report order (problems are tuples: hashed and compared in C)."""
-    return sorted(dict.fromkeys(problems))
-
-
-def _review_policies(articles: dict[str, ArticleRecord], problems: list[Problem]) -> dict[str, ReviewPolicy]:
-    """The review policy of each article folder (its config, read afresh), its problems added to ``problems``."""
-    from factcheck.siteconfig import review_policy
-
-    out = {}
-    for folder in articles:
-        policy, found = review_policy(folder, fresh=True)
-        out[folder] = policy
-        problems += [p for p in found if p not in problems]
-    return out
-
-
-def _dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord], day: dt.date) -> list[Problem]:
-    """Every problem of the dismissals files (one small file per article folder at most)."""
-    from factcheck import dismissals
-
-    out: list[Problem] = []
-    for folder, path in found.items():
-        article = articles.get(folder)
-        if article is None:
-            out.append(Problem(path, 1, 1, "no-article", f"dismissals file is not in an article folder (no {os.path.join(folder, 'article.yaml')})"))
-        else:
-            out += dismissals.load(path, article.text, day).problems
-    return out
-
-
-_CLAIM_ID = operator.attrgetter("claim_id")
-_PROBLEMS = operator.attrgetter("problems")
-_READER = operator.attrgetter("reader")
-_RELATED = operator.attrgetter("related")
-
-
-def _cross_problems(paths: list[str], checked: list[str], results: dict[str, FileResult]) -> list[Problem]:
-    """Unique ids and related ids, over the whole tree the checked files belong to.
-
-    Checking some files of a tree (a pre-commit hook passes only the changed ones)
-    still sees every other claim of the tree; those answer to their file names, which
-    their ids must equal. Only the checked files' problems are reported.
-    """
-    # An unreadable file still answers to its file name, so claims that relate to it
-    # are not reported as well.
-    ids = dict(zip(results, map(_CLAIM_ID, results.values()), strict=True))
-    for path in list(itertools.compress(ids, map(operator.not_, ids.values()))):  # no id: its file name
-        ids[path] = stem(path)
-    related = dict(zip(results, map(_RELATED, results.values()), strict=True))
-    partial = [p for p in paths if os.path.exists(p) and os.path.abspath(p) != tree_root(p)]
-    if partial:
-        known = {os.path.abspath(p) for p in ids}
-        for other in claim_names(sorted({tree_root(p) for p in partial})):
-            if os.path.abspath(other) not in known:
-                ids[other] = stem(other)
-                related[other] = []
-    findings = cross_rules(ids, related)
-    out: list[Problem] = []
-    for path, found in findings.items():
-        if path not in results:
-            continue
-        out += _locate(path, found)
-    return out
-
-
-def _locate(path: str, findings: list) -> list[Problem]:
-    from factcheck.fsio import read_file
-    from factcheck.reading import parse
-
-    got = read_file(path)
-    if isinstance(got, Problem):
-        return [Problem(path, 1, 1, f.code, f.message) for f in findings]
-    return parse(path, got[0]).locate(findings)

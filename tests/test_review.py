@@ -275,7 +275,7 @@ def test_publications_before_the_policy_are_warnings_after_it_errors(capsys, tmp
 
 def test_a_changed_policy_is_never_hidden_by_the_cache(capsys, tmp_path):
     tree = make_tree(tmp_path, {"support-rose": NEVER_REVIEWED})
-    policy(tmp_path, "2030-01-01T00:00:00Z")
+    policy(tmp_path, "2025-01-01T00:00:00Z")
     code, out, _ = run(capsys, "validate", "--format", "json", tree)
     assert code == 0 and [p["code"] for p in json.loads(out)] == ["not-reviewed-before-policy"]
     code, out, _ = run(capsys, "validate", "--format", "json", tree)  # from the cache
@@ -303,7 +303,7 @@ def test_a_bad_policy_is_a_config_problem_and_the_rule_still_holds(capsys, tmp_p
 def test_the_policy_can_live_in_pyproject_and_the_site_build_ignores_it(capsys, tmp_path):
     tree = make_tree(tmp_path, {"support-rose": NEVER_REVIEWED})
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.factcheck]\norganization = "Example"\n\n[tool.factcheck.review]\nsecond_person_since = 2030-01-01T00:00:00Z\n'
+        '[tool.factcheck]\norganization = "Example"\n\n[tool.factcheck.review]\nsecond_person_since = 2025-01-01T00:00:00Z\n'
     )
     code, out, _ = run(capsys, "validate", "--format", "parsable", tree)
     assert code == 0 and "warning [not-reviewed-before-policy]" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ from sitetrees import hostile_tree, published_tree
 from factcheck.cli import main
 from factcheck.model import STANCE_MEANING, STATUS_MEANING, VERDICT_SCALE, Stance, Status
 from factcheck.site import build
-from factcheck.site.build import Mark, link_url, marked_paragraphs
+from factcheck.site.pages import Mark, link_url, marked_paragraphs
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -23,10 +24,11 @@ def test_pages_of_a_published_tree(tmp_path):
     out = tmp_path / "out"
     result = build(str(claims), str(out), base_url="https://checks.example.org/")
     assert sorted(_files(out)) == [
-        "articles/test-article.html", "claims/bridges-repaired.html", "claims/support-rose.html",
+        ".factcheck-site.json", "articles/test-article.html", "claims/bridges-repaired.html", "claims/support-rose.html",
         "corrections.html", "feed.xml", "index.html", "methodology.html", "style.css",
     ]  # the draft has no page
     assert result.pages == 8 and len(result.written) == 8
+    assert json.loads((out / ".factcheck-site.json").read_text())["files"] == sorted(result.written)  # what the build owns
     home = (out / "index.html").read_text()
     assert 'href="articles/test-article.html">A Test Article</a>' in home
     assert "critics-disagree" not in home

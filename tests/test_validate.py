@@ -399,3 +399,22 @@ def test_normalize_is_the_plain_definition():
             assert rules.normalize(text) == plain(text), repr(text)
             tried += 1
     assert tried > 8_000
+
+
+# -- config ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("since", ["2999-01-01T00:00:00Z", "NEXT_YEAR"])
+def test_a_review_policy_date_in_the_future_is_a_config_error(tmp_path, since):
+    from sitetrees import BRIDGES_PUBLISHED
+
+    if since == "NEXT_YEAR":
+        since = f"{dt.date.today().year + 1}-01-01T00:00:00Z"
+    self_published = BRIDGES_PUBLISHED.replace("    by: bo\n", "    by: ann\n")
+    claims = make_tree(tmp_path, {"bridges-repaired": self_published})
+    (tmp_path / "factcheck.toml").write_text(f"[review]\nsecond_person_since = {since}\n", encoding="utf-8")
+    found = {(Path(p.path).name, p.line, p.code, p.severity): p.message for p in check_tree([claims], use_cache=False).problems}
+    message = found.pop(("factcheck.toml", 2, "config", "error"))
+    assert message.startswith(f"review.second_person_since is in the future ({since})")
+    # the rule holds for every publication meanwhile: an error, not a warning "before the policy"
+    assert list(found) == [("bridges-repaired.yaml", 32, "self-published", "error")]

@@ -326,7 +326,7 @@ def _export_claimreview(store: ClaimStore, base_url: str | None) -> int:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     for problem in warnings:
         print(parsable(problem), file=sys.stderr)
-    return EXIT_OK
+    return EXIT_PROBLEMS if any(p.severity == "error" for p in warnings) else EXIT_OK
 
 
 def schema(args: argparse.Namespace) -> int:

@@ -18,6 +18,8 @@ def _build_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="the URL the site is published at (default: base_url of the config)")
     p.add_argument("--drafts", action="store_true", help="also show claims that are not published, marked as drafts")
     p.add_argument("--repo-url", help="link each claim page to its YAML file under this URL (e.g. https://github.com/OWNER/REPO/blob/main)")
+    p.add_argument("--skip-invalid", action="store_true", help="leave out claims that validate finds errors in (always done) and still exit 0")
+    p.add_argument("--force", action="store_true", help="build into a folder that is not empty and was not made by factcheck build (its other files are kept)")
 
 
 def build(args: argparse.Namespace) -> int:
@@ -30,13 +32,17 @@ def build(args: argparse.Namespace) -> int:
         return fail(NO_ROOT if root is None else f"not a folder: {root}")
     out = args.out or os.path.join(os.path.dirname(os.path.abspath(root)), "site")
     try:
-        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url)
+        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url, force=args.force)
     except BuildError as exc:
         return fail(str(exc))
-    for problem in result.problems:
+    for problem in result.problems + result.invalid:
         print(parsable(problem), file=sys.stderr)
+    if result.left_out:
+        advice = "" if args.skip_invalid else "; fix them, or build with --skip-invalid to publish the rest"
+        print(f"factcheck: {len(result.left_out)} claim file(s) left out of the site: validate finds errors in them (above){advice}", file=sys.stderr)
     print(f"{shown(out)}: {result.pages} pages, {len(result.written)} written, {len(result.removed)} removed")
-    return EXIT_PROBLEMS if any(p.severity == "error" for p in result.problems) else EXIT_OK
+    failed = any(p.severity == "error" for p in result.problems) or (result.left_out and not args.skip_invalid)
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 #: Each command of the group: what adds its arguments, and what runs it.

@@ -1,0 +1,92 @@
+"""What checking a tree adds to checking each file on its own.
+
+The review policy of each article folder, the dismissals files, unique ids and related
+ids across every claim of the tree, and each problem once in report order. Used by
+:func:`factcheck.validate.check_tree`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import operator
+import os
+
+from factcheck.problems import Problem
+from factcheck.reading import ArticleRecord, FileResult, stem
+from factcheck.rules import ReviewPolicy, cross_rules
+from factcheck.tree import claim_names, tree_root
+
+
+def sorted_once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in report order (problems are tuples: hashed and compared in C)."""
+    return sorted(dict.fromkeys(problems))
+
+
+def review_policies(articles: dict[str, ArticleRecord], problems: list[Problem]) -> dict[str, ReviewPolicy]:
+    """The review policy of each article folder (its config, read afresh), its problems added to ``problems``."""
+    from factcheck.siteconfig import review_policy
+
+    out = {}
+    for folder in articles:
+        policy, found = review_policy(folder, fresh=True)
+        out[folder] = policy
+        problems += [p for p in found if p not in problems]
+    return out
+
+
+def dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord], day: dt.date) -> list[Problem]:
+    """Every problem of the dismissals files (one small file per article folder at most)."""
+    from factcheck import dismissals
+
+    out: list[Problem] = []
+    for folder, path in found.items():
+        article = articles.get(folder)
+        if article is None:
+            out.append(Problem(path, 1, 1, "no-article", f"dismissals file is not in an article folder (no {os.path.join(folder, 'article.yaml')})"))
+        else:
+            out += dismissals.load(path, article.text, day).problems
+    return out
+
+
+_CLAIM_ID = operator.attrgetter("claim_id")
+_RELATED = operator.attrgetter("related")
+
+
+def cross_problems(paths: list[str], checked: list[str], results: dict[str, FileResult]) -> list[Problem]:
+    """Unique ids and related ids, over the whole tree the checked files belong to.
+
+    Checking some files of a tree (a pre-commit hook passes only the changed ones)
+    still sees every other claim of the tree; those answer to their file names, which
+    their ids must equal. Only the checked files' problems are reported.
+    """
+    # An unreadable file still answers to its file name, so claims that relate to it
+    # are not reported as well.
+    ids = dict(zip(results, map(_CLAIM_ID, results.values()), strict=True))
+    for path in list(itertools.compress(ids, map(operator.not_, ids.values()))):  # no id: its file name
+        ids[path] = stem(path)
+    related = dict(zip(results, map(_RELATED, results.values()), strict=True))
+    partial = [p for p in paths if os.path.exists(p) and os.path.abspath(p) != tree_root(p)]
+    if partial:
+        known = {os.path.abspath(p) for p in ids}
+        for other in claim_names(sorted({tree_root(p) for p in partial})):
+            if os.path.abspath(other) not in known:
+                ids[other] = stem(other)
+                related[other] = []
+    findings = cross_rules(ids, related)
+    out: list[Problem] = []
+    for path, found in findings.items():
+        if path not in results:
+            continue
+        out += _locate(path, found)
+    return out
+
+
+def _locate(path: str, findings: list) -> list[Problem]:
+    from factcheck.fsio import read_file
+    from factcheck.reading import parse
+
+    got = read_file(path)
+    if isinstance(got, Problem):
+        return [Problem(path, 1, 1, f.code, f.message) for f in findings]
+    return parse(path, got[0]).locate(findings)
