@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -33,11 +34,17 @@ class ClaimCommands(Provider):
     soon as the next key arrives; at most :data:`PALETTE_HITS` hits are shown.
     """
 
-    async def search(self, query: str) -> Hits:
-        from factcheck.tui.app import FactcheckApp
-
+    def _queue(self) -> Any:
+        """The app, if it is a queue with a tree loaded (the screen's shell: not imported
+        here, which would make a cycle; it has ``state``, ``store`` and ``select_claim``)."""
         app = self.app
-        if not isinstance(app, FactcheckApp) or app.store is None:
+        if getattr(app, "store", None) is None or not hasattr(app, "state") or not hasattr(app, "select_claim"):
+            return None
+        return app
+
+    async def search(self, query: str) -> Hits:
+        app = self._queue()
+        if app is None:
             return
         words = query.lower().split()
         if not words:
@@ -61,10 +68,8 @@ class ClaimCommands(Provider):
             )
 
     async def discover(self) -> Hits:
-        from factcheck.tui.app import FactcheckApp
-
-        app = self.app
-        if not isinstance(app, FactcheckApp) or app.store is None:
+        app = self._queue()
+        if app is None:
             return
         for record in app.state.shown[:50]:
             yield DiscoveryHit(f"{record.id}", partial(app.select_claim, record.id), help="jump to this claim")
