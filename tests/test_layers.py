@@ -86,3 +86,26 @@ def test_the_import_reader_sees_every_form(tmp_path, monkeypatch):
     assert imported(path) == {
         "factcheck.model", "factcheck", "factcheck.fsio", "factcheck.provenance.diff", "factcheck.provenance.links",
     }
+
+
+def test_the_layer_contract_holds_with_the_real_linter(tmp_path):
+    """import-linter reads the contract in pyproject.toml ([tool.importlinter]): each layer
+    imports only from the layers below it, imports inside functions included."""
+    import shutil
+
+    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert linter is not None, "import-linter is a test dependency"
+    proc = subprocess.run([linter, "--no-cache"], cwd=PACKAGE.parent, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 kept, 0 broken" in proc.stdout
+
+
+def test_the_layer_contract_lists_every_layer_that_exists():
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (contract,) = config["contracts"]
+    named = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    missing = [name for name in named if not (PACKAGE.parent / name.replace(".", "/")).with_suffix(".py").exists()
+               and not (PACKAGE.parent / name.replace(".", "/") / "__init__.py").exists()]
+    assert missing == []
