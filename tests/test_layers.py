@@ -27,11 +27,25 @@ def test_each_module_imports_first_in_a_fresh_interpreter(name):
     assert proc.returncode == 0, proc.stderr
 
 
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """The nodes under ``if TYPE_CHECKING:``: imports for the type checker, never run."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            skipped.update(id(inner) for sub in node.body for inner in ast.walk(sub))
+    return skipped
+
+
 def imported(path: Path) -> set[str]:
-    """The ``factcheck`` modules a file imports, at the top or inside a function."""
+    """The ``factcheck`` modules a file imports, at the top or inside a function (not the
+    ones imported only for the type checker, under ``if TYPE_CHECKING:``)."""
     package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = _type_checking_only(tree)
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -80,6 +94,8 @@ def test_the_import_reader_sees_every_form(tmp_path, monkeypatch):
         "from .diff import RecordDiff\n"
         "def later():\n"
         "    from factcheck.provenance.links import probe\n"
+        "if TYPE_CHECKING:\n"
+        "    from factcheck.store import ClaimStore\n"
     )
     path = PACKAGE / "provenance" / "render.py"
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
