@@ -90,3 +90,27 @@ def shown(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(getattr(value, "value", value))
+
+
+def _type_words(view: FieldView, field: attrs.Attribute, nullable: bool) -> str:
+    if view.kind == "choice":
+        words = [f"`{w}`" for w in view.type.words()]
+        kind = "word: " + (f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else words[0])
+    else:
+        kind = {"url": "http(s) URL", "prose": "text"}.get(view.kind, view.kind)
+    if field.default is not attrs.NOTHING:
+        return f"{kind} (optional)"  # the key may be left out
+    return f"{kind} or null" if nullable else kind  # the key is there, its value may be null
+
+
+def markdown_table(cls: type) -> str:
+    """The README's table of ``cls``'s keys (key, type, meaning), made from the model: a
+    field added there reaches the table when it is made again (``docs/readme_tables.py``)."""
+    fields = {f.name: f for f in attrs.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    lines = ["| key | type | meaning |", "| --- | --- | --- |"]
+    for view in field_views(cls):
+        limit = field_constraints(fields[view.name]).get("max_length")
+        meaning = view.help + (f"; at most {limit} characters" if limit else "")
+        lines.append(f"| `{view.name}` | {_type_words(view, fields[view.name], type_parts(hints[view.name])[1])} | {meaning} |")
+    return "\n".join(lines) + "\n"

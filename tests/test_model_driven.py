@@ -21,6 +21,8 @@ import pytest
 from conftest import OTHER_YAML, REVIEWED, make_tree
 
 import factcheck
+from factcheck.fields import markdown_table
+from factcheck.model import Source
 
 PACKAGE = Path(factcheck.__file__).resolve().parent
 ANCHOR = '    archived: dt.date | None = attrs.field(default=None, metadata={**OMIT_IF_DEFAULT, "help": "YYYY-MM-DD of the archived copy"})\n'
@@ -149,3 +151,14 @@ def test_the_correction_table_reaches_the_commands(package, tmp_path):
     code, out, _ = cli(package, tmp_path, "set-source", "--root", str(root), "support-rose", SURVEY, "--language", "de", "--note", "n",
                        "--correction", "The page is in German.")
     assert code == 0, out
+
+
+def test_the_readme_table_of_a_source(package, tmp_path):
+    """The README's source table is made from the model: the new field gets its row, with
+    its help and its type, when the table is made again (docs/readme_tables.py)."""
+    code = "from factcheck.fields import markdown_table; from factcheck.model import Source; print(markdown_table(Source), end='')"
+    status, out, err = run(package, tmp_path, "-c", code)
+    assert status == 0, err
+    rows = out.splitlines()
+    assert rows[-1] == "| `language` | text (optional) | the language the page is written in; at most 20 characters |"
+    assert rows[:-1] == markdown_table(Source).splitlines()  # every other row as this package makes it
