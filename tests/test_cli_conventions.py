@@ -24,3 +24,47 @@ def test_article_path_from_outside(
     assert "nothing to match against" not in err
     assert code == 0, out + err
     assert out
+
+
+def _not_canonical(tree: Path) -> Path:
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nstatus:", "\nstatus:   ", 1), encoding="utf-8")
+    return path
+
+
+def test_fmt_check_format_github(tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _not_canonical(tree)
+    assert main(["fmt", "--check", "--format", "github", str(tree)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"::error file={path},line=") and ",title=factcheck not-canonical::not in the canonical layout" in out
+    assert out.count("\n") == 1
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["fmt", "--check", "--format", "auto", str(tree)]) == 1
+    assert capsys.readouterr().out == out
+
+
+def test_fmt_check_format_json_and_text(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    path = _not_canonical(tree)
+    assert main(["fmt", "--check", "--format", "json", str(tree)]) == 1
+    [problem] = json.loads(capsys.readouterr().out)
+    assert problem["path"] == str(path) and problem["code"] == "not-canonical"
+    assert main(["fmt", "--check", "--format", "text", str(tree)]) == 1
+    assert capsys.readouterr().out.endswith("1 problem in 1 file (2 claim files checked)\n")
+
+
+def test_fmt_check_default_unchanged(tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --format the report is what it always was, under GitHub Actions too."""
+    _not_canonical(tree)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["fmt", "--check", str(tree)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{tree}/test-article/bridges-repaired.yaml:") and ": error [not-canonical] not in the canonical layout" in out
+    assert out.count("\n") == 1
+
+
+def test_fmt_format_needs_check(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fmt", "--format", "json", str(tree)]) == 2
+    assert capsys.readouterr().err.startswith("factcheck fmt: --format goes with --check")
