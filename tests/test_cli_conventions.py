@@ -3,6 +3,8 @@ articles given by a path from outside the current folder, shell completion."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,41 @@ def test_fmt_check_default_unchanged(tree: Path, monkeypatch: pytest.MonkeyPatch
 def test_fmt_format_needs_check(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fmt", "--format", "json", str(tree)]) == 2
     assert capsys.readouterr().err.startswith("factcheck fmt: --format goes with --check")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_script(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each shell's script is made from the whole parser: every command is in it."""
+    from factcheck.cli.main import COMMANDS
+
+    assert main(["completion", shell]) == 0
+    out = capsys.readouterr().out
+    assert "factcheck" in out and out.endswith("\n")
+    for name, _, _ in COMMANDS:
+        assert name in out, name
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_completion_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sourced in a real bash: factcheck is registered, and completes commands and choices."""
+    assert main(["completion", "bash"]) == 0
+    script = tmp_path / "factcheck.bash"
+    script.write_text(capsys.readouterr().out, encoding="utf-8")
+    probe = f"""
+source {script}
+complete -p factcheck
+function_name=$(complete -p factcheck | sed -n 's/.* -F \\([^ ]*\\) .*/\\1/p')
+COMP_WORDS=(factcheck fm); COMP_CWORD=1; "$function_name"; echo "commands: ${{COMPREPLY[*]}}"
+COMP_WORDS=(factcheck fmt --format ''); COMP_CWORD=3; "$function_name"; echo "formats: ${{COMPREPLY[*]}}"
+"""
+    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("complete ") and lines[0].endswith(" factcheck")
+    assert "commands: fmt" in lines
+    assert "formats: text parsable github json auto" in lines
+
+
+def test_completion_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["completion", "powershell"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
