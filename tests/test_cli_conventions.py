@@ -108,3 +108,35 @@ COMP_WORDS=(factcheck fmt --format ''); COMP_CWORD=3; "$function_name"; echo "fo
 def test_completion_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["completion", "powershell"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("no_cache", [True, False])
+def test_offset_time_reported(tree: Path, capsys: pytest.CaptureFixture[str], no_cache: bool) -> None:
+    """A history time with an offset is a warning at its line and column; fmt rewrites it in UTC."""
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "at: 2024-04-01T09:00:00Z\n" in text
+    path.write_text(text.replace("at: 2024-04-01T09:00:00Z\n", "at: 2024-04-01T10:00:00+01:00\n", 1), encoding="utf-8")
+    line = text[: text.index("at: 2024-04-01T09:00:00Z")].count("\n") + 1
+    col = len(text[: text.index("at: 2024-04-01T09:00:00Z")].rsplit("\n", 1)[-1]) + 5
+    argv = ["validate", "--format", "parsable", str(tree)] + (["--no-cache"] if no_cache else [])
+    assert main(argv) == 0
+    assert main([*argv, "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert out == 2 * (
+        f"{path}:{line}:{col}: warning [datetime-offset] a time with an offset (+01:00); times are UTC ending in Z: "
+        "2024-04-01T09:00:00Z ('factcheck fmt' writes it so)\n"
+    )
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == text
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_quoted_offset_time_reported(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tree / "test-article" / "bridges-repaired.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("at: 2024-04-01T09:00:00Z\n", "at: '2024-04-01T07:00:00-02:00'\n", 1), encoding="utf-8")
+    assert main(["validate", "--format", "parsable", "--no-cache", str(tree)]) == 0
+    assert "warning [datetime-offset] a time with an offset (-02:00)" in capsys.readouterr().out
