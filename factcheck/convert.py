@@ -96,9 +96,9 @@ def _structure_datetime(value: Any, _type: type) -> dt.datetime:
         )
     if parsed.tzinfo is None:
         raise FieldError("datetime", "timestamp needs a time zone: write it in UTC ending in Z")
-    if parsed.utcoffset():
-        parsed = parsed.astimezone(dt.timezone.utc)
-    return parsed.replace(tzinfo=dt.timezone.utc)
+    # An offset is kept, as the fast checker keeps it: rules.history_rules warns of it,
+    # and the writer (yaml.render.merge) writes the time again in UTC.
+    return parsed if parsed.utcoffset() else parsed.replace(tzinfo=dt.timezone.utc)
 
 
 _ENUM_WORDS: dict[type, dict[str, Vocabulary]] = {}

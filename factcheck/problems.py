@@ -35,6 +35,7 @@ CODES: dict[str, tuple[str, str]] = {
     "enum": ("error", "a word not in the field's vocabulary (with a 'did you mean' hint)"),
     "date": ("error", "not a date YYYY-MM-DD (a quantity's as_of may also be a year YYYY)"),
     "datetime": ("error", "not a timestamp in UTC ending in Z"),
+    "datetime-offset": ("warning", "a time with an offset such as +01:00: times are UTC ending in Z ('factcheck fmt' rewrites it so)"),
     "value": ("error", "a value the field does not accept (an empty text, a bad URL or slug, a repeated item)"),
     "too-long": ("error", "a text over its field's limit (excerpts: 400 characters, aim for about 300)"),
     "control-char": ("error", "a control character (ESC, BEL, C1) or bidi control in a text field; newlines and tabs only in prose"),

@@ -405,6 +405,8 @@ def history_rules(claim: Claim, today: dt.date, review: ReviewPolicy = ReviewPol
                 message = "history entry is earlier than the one before it; history is append-only, oldest first"
                 out.append(FieldError("history-order", message, ("history", index, "at")))
             previous = at
+    if any(map(dt.datetime.utcoffset, times)):
+        out += _offset_times(times)
     created, status_action = Action.CREATED, Action.STATUS
     changes = [  # (index, entry) of each entry that sets the status (sets_status, inline)
         (index, entry) for index, entry in enumerate(history)
@@ -417,6 +419,20 @@ def history_rules(claim: Claim, today: dt.date, review: ReviewPolicy = ReviewPol
         out.append(FieldError("history-status", f"status is {claim.status.value!r} but the last status change in history is to {after!r}", ("status",)))
     elif changes:
         out += review_findings(claim, review, changes)
+    return out
+
+
+def _offset_times(times: Sequence[dt.datetime]) -> list[FieldError]:
+    """A warning for each history time written with an offset: times are UTC ending in Z
+    (the instant is right, so the file still validates; the writer writes it in UTC)."""
+    out = []
+    for index, at in enumerate(times):
+        offset = at.utcoffset()
+        if offset:
+            sign, minutes = ("-", -offset) if offset < dt.timedelta(0) else ("+", offset)
+            hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
+            message = f"a time with an offset ({sign}{hours:02d}:{rest:02d}); times are UTC ending in Z: {_stamp(at)} ('factcheck fmt' writes it so)"
+            out.append(FieldError("datetime-offset", message, ("history", index, "at")))
     return out
 
 

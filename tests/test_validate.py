@@ -221,10 +221,11 @@ def test_history_order_and_last_status(tmp_path):
 
 @pytest.mark.parametrize("first, second, found", [
     ("2099-01-01T09:00:00Z", "2099-01-02T10:00:00Z", [(21, 9, "future-date"), (25, 9, "future-date")]),
-    ("2024-04-01T09:00:00Z", "2099-01-02T10:00:00+05:00", [(25, 9, "future-date")]),
+    # a time with an offset: compared as the instant it is, and warned of (UTC ends in Z)
+    ("2024-04-01T09:00:00Z", "2099-01-02T10:00:00+05:00", [(25, 9, "datetime-offset"), (25, 9, "future-date")]),
     ("2099-01-03T09:00:00Z", "2099-01-02T10:00:00Z", [(21, 9, "future-date"), (25, 9, "future-date"), (25, 9, "history-order")]),
     # tomorrow in its own offset though earlier than the next entry: each time's own date is compared with today
-    (f"{dt.date.today() + dt.timedelta(days=1)}T01:00:00+14:00", f"{dt.date.today()}T12:00:00Z", [(21, 9, "future-date")]),
+    (f"{dt.date.today() + dt.timedelta(days=1)}T01:00:00+14:00", f"{dt.date.today()}T12:00:00Z", [(21, 9, "datetime-offset"), (21, 9, "future-date")]),
 ])
 def test_history_times_in_the_future_and_out_of_order(tmp_path, first, second, found):
     text = OTHER_YAML.replace("2024-04-01T09:00:00Z", first).replace("2024-04-02T10:00:00Z", second)

@@ -78,7 +78,7 @@ def _proposals(args: argparse.Namespace):
     from factcheck.store import ClaimStore
     from factcheck.triage import proposals
 
-    root = claims_root(args)
+    root = claims_root(args, near=args.article)
     if root is None:
         return fail(NO_ROOT)
     store = ClaimStore.open(root)

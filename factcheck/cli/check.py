@@ -37,6 +37,7 @@ def _fmt_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     p.add_argument("--diff", action="store_true", help="change nothing; print a unified diff of what fmt would change (exit 1 if any)")
     p.add_argument("--schema-line", metavar="URL", type=one_line, help="add a '# yaml-language-server: $schema=URL' first line")
+    p.add_argument("--format", choices=FORMATS, default=None, help="with --check: report as validate does (auto: GitHub annotations under GitHub Actions)")
 
 
 def _list_command(p: argparse.ArgumentParser) -> None:
@@ -144,6 +145,8 @@ def fmt(args: argparse.Namespace) -> int:
     if paths is None:
         return fail(NO_ROOT)
     _check_paths(args, paths)
+    if args.format is not None and not args.check:
+        raise usage(args, "--format goes with --check (it lays out the report of what is not canonical)")
     tree = discover(paths)
     problems: list[Problem] = []
     changed = 0
@@ -175,6 +178,9 @@ def fmt(args: argparse.Namespace) -> int:
             else:
                 write_atomic(path, new)
                 print(f"formatted {escape_line(path)}")
+    if args.format is not None:
+        sys.stdout.write(render(sorted(problems), args.format, len(tree.claims)))
+        return EXIT_PROBLEMS if problems else EXIT_OK
     for problem in sorted(problems):  # with --diff, stdout holds the patch only
         print(parsable(problem), file=sys.stderr if args.diff else sys.stdout)
     if args.diff:

@@ -27,9 +27,10 @@ def folder_problem(path: str, what: str) -> str | None:
     return None
 
 
-def claims_root(args: argparse.Namespace, create: bool = False) -> str | None:
+def claims_root(args: argparse.Namespace, create: bool = False, near: str | None = None) -> str | None:
     """The claims folder: ``--root`` (a usage error if it is not a folder; with ``create``,
-    one that does not exist yet is allowed), else the claims/ folder found from here, else None."""
+    one that does not exist yet is allowed), else the claims/ folder the folder ``near``
+    (an article folder given by path) lies in, else the one found from here, else None."""
     from factcheck.store import find_root
 
     given = getattr(args, "root", None)
@@ -38,7 +39,19 @@ def claims_root(args: argparse.Namespace, create: bool = False) -> str | None:
         if problem and not (create and not os.path.lexists(given)):
             raise usage(args, problem)
         return given
-    found = find_root()
+    found = tree_of(near) or find_root()
+    return str(found) if found else None
+
+
+def tree_of(folder: str | None) -> str | None:
+    """The claims/ folder that ``folder`` (an article folder given by path) lies in, or None
+    when it is not a folder or lies in none: so an article outside the current folder is
+    read in its own tree."""
+    from factcheck.store import find_root
+
+    if not folder or not os.path.isdir(folder):
+        return None
+    found = find_root(folder)
     return str(found) if found else None
 
 

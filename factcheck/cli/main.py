@@ -42,6 +42,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("diff", "Markdown summary of what changed in the claim record since BASE", "provenance"),
     ("links", "sources without an archive copy; --check asks each URL", "provenance"),
     ("schema", "JSON Schema of claim files", "check"),
+    ("completion", "print a shell completion script (bash, zsh or fish)", "completion"),
 )
 
 GROUP_OF = {name: group for name, _, group in COMMANDS}
@@ -64,6 +65,10 @@ def _group(name: str) -> dict[str, Command]:
     if name == "match":
         from factcheck.cli.match import COMMANDS as match
         return match
+    if name == "completion":
+        from factcheck.cli.completion import commands
+
+        return commands(build_parser)
     if name == "site":
         from factcheck.cli.site import COMMANDS as site
         return site

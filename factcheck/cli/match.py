@@ -72,9 +72,10 @@ def _root(args: argparse.Namespace) -> str | None:
         if not os.path.isdir(args.root):
             raise _Stop(f"match: --root {args.root}: not a folder", EXIT_USAGE)
         return args.root
+    from factcheck.cli.common import tree_of
     from factcheck.store import find_root
 
-    found = find_root()
+    found = tree_of(args.source) or find_root()
     return str(found) if found else None
 
 

@@ -5,6 +5,7 @@ or laid out fresh in the house style (:func:`render_new`).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -35,15 +36,28 @@ def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def _has_offset_time(node: Any) -> bool:
+    """Whether ``node`` holds a time written with an offset (equal to its UTC time, but
+    written again, in UTC ending in Z)."""
+    if isinstance(node, dt.datetime):
+        return bool(node.utcoffset())
+    if isinstance(node, dict):
+        return any(_has_offset_time(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_offset_time(v) for v in node)
+    return False
+
+
 def merge(node: Any, new: Any) -> Any:
     """Merge plain ``new`` into round-trip ``node``; return the node to keep.
 
-    Equal values keep their original node (and so their quoting and comments);
-    mappings and lists are changed in place.
+    Equal values keep their original node (and so their quoting and comments), but for a
+    time written with an offset, which is written again in UTC ending in Z; mappings and
+    lists are changed in place.
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    if to_plain(node) == new:
+    if to_plain(node) == new and not _has_offset_time(node):
         return node
     if isinstance(node, CommentedMap) and isinstance(new, dict):
         for key in [k for k in node if k not in new]:
@@ -56,7 +70,7 @@ def merge(node: Any, new: Any) -> Any:
         return node
     if isinstance(node, CommentedSeq) and isinstance(new, list):
         was_empty = not len(node)
-        old_keys = [_key(to_plain(v)) for v in node]
+        old_keys = [_key(to_plain(v)) + ("+offset" if _has_offset_time(v) else "") for v in node]  # such an item is written again
         new_keys = [_key(v) for v in new]
         import difflib
 

@@ -81,7 +81,7 @@ def _timestamp(match: re.Match, text: str) -> Any:
         value = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz)
     except ValueError:
         return text
-    return value.astimezone(dt.timezone.utc) if tz is not None else value
+    return value  # an offset is kept, for the converter to report
 
 
 @attrs.define
