@@ -666,7 +666,7 @@ def test_the_page_must_be_a_regular_file(capsys, tree, tmp_path):
     folder = tmp_path / "x.html"
     folder.mkdir()
     code, out, err = run(capsys, "article", "add", folder, "--root", tree, "--no-input", *_everything())
-    assert (code, out, err) == (1, f"factcheck: {folder} is not a regular file\n", "")
+    assert (code, out, err) == (1, "", f"factcheck: {folder} is not a regular file\n")
 
 
 @pytest.mark.parametrize("option, limit", [("title", 300), ("publisher", 200)])

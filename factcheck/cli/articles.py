@@ -176,7 +176,8 @@ def dismiss(args: argparse.Namespace) -> int:
         matches = [c for c in proposed.sentences if c.line == int(wanted)]
         if not matches:
             print(
-                f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)"
+                f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)",
+                file=sys.stderr,
             )
             return EXIT_PROBLEMS
     else:
@@ -187,7 +188,8 @@ def dismiss(args: argparse.Namespace) -> int:
                 escape_line(
                     f"factcheck: refused: not one of the sentences suggest proposes for {article.slug} "
                     f'(whole sentences only; dismissed ones are left out); closest: "{near}"'
-                )
+                ),
+                file=sys.stderr,
             )
             return EXIT_PROBLEMS
     candidate = matches[0]
@@ -237,11 +239,11 @@ def article_add(args: argparse.Namespace) -> int:
     root = claims_root(args, create=True) or "claims"
     page = ingest.read_source(args.source, args.timeout, args.max_bytes, Policy(allow_private=args.allow_private))
     if isinstance(page, str):
-        print(escape_line(f"factcheck: {page}"))
+        print(escape_line(f"factcheck: {page}"), file=sys.stderr)
         return EXIT_PROBLEMS
     extracted = ingest.extract(page)
     if isinstance(extracted, str):
-        print(escape_line(f"factcheck: {extracted}"))
+        print(escape_line(f"factcheck: {extracted}"), file=sys.stderr)
         return EXIT_PROBLEMS
     resolved = ingest.resolve_fields(extracted.found, options, _ask if _interactive(args) else None)
     if isinstance(resolved, list):
