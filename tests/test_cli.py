@@ -107,8 +107,8 @@ def test_list_show_export(capsys, tree):
     assert code == 0 and out.split()[:4] == ["support-rose", "researching", "-", "1"]
     code, out, _ = run(capsys, "show", "--root", str(tree), "support-rose")
     assert code == 0 and "[supports] Annual survey 2021 — City of Example, 2021-12-01" in out
-    code, out, _ = run(capsys, "show", "--root", str(tree), "support-ros")
-    assert code == 1 and "did you mean 'support-rose'" in out
+    code, out, err = run(capsys, "show", "--root", str(tree), "support-ros")
+    assert code == 1 and out == "" and "did you mean 'support-rose'" in err
     code, out, _ = run(capsys, "export", "--root", str(tree))
     data = json.loads(out)
     assert code == 0 and [d["id"] for d in data] == ["bridges-repaired", "support-rose"]
@@ -185,9 +185,9 @@ def test_set_status_refuses_incomplete_publish(capsys, tree):
     code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "in-review", "--note", "go")
     assert code == 0, out
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--editor", "bo", "--note", "go")
-    assert code == 1 and path.read_bytes() == before
-    assert out == "factcheck: refused: a published claim needs a verdict; a published claim needs a summary (--verdict, --summary)\n"
+    code, out, err = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--editor", "bo", "--note", "go")
+    assert code == 1 and path.read_bytes() == before and out == ""
+    assert err == "factcheck: refused: a published claim needs a verdict; a published claim needs a summary (--verdict, --summary)\n"
     code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--verdict", "accurate",
                        "--summary", "The survey says so.", "--note", "checked", "--editor", "bo")
     assert code == 0, out
@@ -205,8 +205,8 @@ def test_note_and_new(capsys, tree):
     assert code == 0, out
     created = tree / "test-article" / "critics-disagree.yaml"
     assert created.exists() and "claimant: Ann Author\n" in created.read_text()
-    code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "The mayor denied everything.")
-    assert code == 1 and "does not occur in the article" in out
+    code, out, err = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "The mayor denied everything.")
+    assert code == 1 and out == "" and "does not occur in the article" in err
     code, out, _ = run(capsys, "validate", str(tree))
     assert code == 0, out
 
@@ -294,7 +294,7 @@ def test_set_source_changes_one_field_with_one_history_entry(capsys, tree):
 def test_set_source_refuses_no_op_and_unknown_source(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    code, out, _ = run(
+    code, out, err = run(
         capsys,
         "set-source",
         "--root",
@@ -308,13 +308,13 @@ def test_set_source_refuses_no_op_and_unknown_source(capsys, tree):
         "--note",
         "same",
     )
-    assert code == 1 and "nothing to change" in out and path.read_bytes() == before
-    code, out, _ = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/nope", "--title", "x", "--note", "x")
-    assert code == 1 and "has no source https://example.org/nope" in out and path.read_bytes() == before
-    code, out, _ = run(
+    assert code == 1 and out == "" and "nothing to change" in err and path.read_bytes() == before
+    code, out, err = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/nope", "--title", "x", "--note", "x")
+    assert code == 1 and out == "" and "has no source https://example.org/nope" in err and path.read_bytes() == before
+    code, out, err = run(
         capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--new-url", "ftp://example.org/survey", "--note", "moved"
     )
-    assert code == 1 and "url must be an http or https URL" in out and path.read_bytes() == before
+    assert code == 1 and out == "" and "url must be an http or https URL" in err and path.read_bytes() == before
     code, out, err = run(capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--note", "x")
     assert code == 2 and "say what to change" in err and path.read_bytes() == before
 
@@ -327,10 +327,10 @@ def test_set_source_on_a_published_claim_needs_a_correction_for_stance(capsys, t
     code, out, _ = run(capsys, "set-status", "--root", str(tree), "support-rose", "published", "--note", "checked", "--editor", "bo")
     assert code == 0, out
     before = path.read_bytes()
-    code, out, _ = run(
+    code, out, err = run(
         capsys, "set-source", "--root", str(tree), "support-rose", "https://example.org/survey", "--stance", "context", "--note", "It does not say so."
     )
-    assert code == 1 and "only with a correction" in out and path.read_bytes() == before
+    assert code == 1 and out == "" and "only with a correction" in err and path.read_bytes() == before
     code, out, _ = run(
         capsys,
         "set-source",

@@ -18,7 +18,6 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="show, note and set-status print their errors on stdout (issue 28 item 5)")
 @pytest.mark.parametrize("argv", REFUSALS, ids=" ".join)
 def test_errors_go_to_stderr(tree: Path, argv: tuple[str, ...]) -> None:
     done = subprocess.run([sys.executable, "-m", "factcheck", *argv], cwd=tree.parent, capture_output=True, text=True, timeout=60)

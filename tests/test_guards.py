@@ -100,20 +100,20 @@ def test_nested_limits_are_checked_whichever_check_runs_first():
 def test_edit_commands_refuse_too_long_text_before_writing(capsys, tree):
     path = claim_file(tree, "support-rose")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "note", "--root", tree, "support-rose", "n" * 2001)
-    assert (code, out) == (1, "factcheck: refused: note is 2001 characters long; at most 2000\n")
-    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "in-review", "--summary", "s" * 2001, "--note", "ok")
-    assert (code, out) == (1, "factcheck: refused: summary is 2001 characters long; at most 2000\n")
-    code, out, _ = run(capsys, "add-source", "--root", tree, "support-rose", *ADD, "--excerpt", "e" * 401)
-    assert code == 1 and "excerpt is 401 characters long; at most 400 (aim for about 300)" in out
-    code, out, _ = run(capsys, "correct", "--root", tree, "support-rose", "--change", "c" * 601, "--reason", "why")
-    assert code == 1 and "change is 601 characters long; at most 600" in out
+    code, out, err = run(capsys, "note", "--root", tree, "support-rose", "n" * 2001)
+    assert (code, out, err) == (1, "", "factcheck: refused: note is 2001 characters long; at most 2000\n")
+    code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "in-review", "--summary", "s" * 2001, "--note", "ok")
+    assert (code, out, err) == (1, "", "factcheck: refused: summary is 2001 characters long; at most 2000\n")
+    code, out, err = run(capsys, "add-source", "--root", tree, "support-rose", *ADD, "--excerpt", "e" * 401)
+    assert code == 1 and out == "" and "excerpt is 401 characters long; at most 400 (aim for about 300)" in err
+    code, out, err = run(capsys, "correct", "--root", tree, "support-rose", "--change", "c" * 601, "--reason", "why")
+    assert code == 1 and out == "" and "change is 601 characters long; at most 600" in err
     assert path.read_bytes() == before
 
 
 def test_new_refuses_a_too_long_claim_text_without_a_traceback(capsys, tree):
-    code, out, _ = run(capsys, "new", "--root", tree, "test-article", "--quote", "Critics disagree.", "--text", "t" * 501)
-    assert (code, out) == (1, "factcheck: refused: text is 501 characters long; at most 500\n")
+    code, out, err = run(capsys, "new", "--root", tree, "test-article", "--quote", "Critics disagree.", "--text", "t" * 501)
+    assert (code, out, err) == (1, "", "factcheck: refused: text is 501 characters long; at most 500\n")
     assert not claim_file(tree, "critics-disagree").exists()
 
 
@@ -151,8 +151,8 @@ async def test_the_command_line_and_the_form_refuse_a_source_in_the_same_words(c
     path = claim_file(tree, "support-rose")
     before = path.read_bytes()
     argv = [part for name, value in values.items() for part in (f"--{name.replace('_', '-')}", value)]
-    code, out, _ = run(capsys, "add-source", "--root", tree, "support-rose", *argv)
-    assert code == 1 and out.startswith("factcheck: refused: ") and out.count("\n") == 1, out
+    code, out, err = run(capsys, "add-source", "--root", tree, "support-rose", *argv)
+    assert code == 1 and out == "" and err.startswith("factcheck: refused: ") and err.count("\n") == 1, err
     app = FactcheckApp(str(tree), "tester")
     async with app.run_test(size=(150, 45)) as pilot:
         await app.workers.wait_for_complete()
@@ -170,7 +170,7 @@ async def test_the_command_line_and_the_form_refuse_a_source_in_the_same_words(c
         await pilot.pause()
         assert isinstance(app.screen, SourceForm)  # not saved
         shown = [str(label.content) for label in form.query(".field-error").results(Label) if str(label.content)]
-    assert out == f"factcheck: refused: {'; '.join(shown)}\n"
+    assert err == f"factcheck: refused: {'; '.join(shown)}\n"
     assert path.read_bytes() == before
 
 
@@ -377,8 +377,8 @@ def test_fast_and_full_checks_agree_on_control_characters(tmp_path):
 def test_edits_refuse_control_characters(capsys, tree):
     path = claim_file(tree, "support-rose")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "note", "--root", tree, "support-rose", "bad \x1b[31m red")
-    assert code == 1 and "control character \\x1b (ESC)" in out and "\x1b" not in out
+    code, out, err = run(capsys, "note", "--root", tree, "support-rose", "bad \x1b[31m red")
+    assert code == 1 and out == "" and "control character \\x1b (ESC)" in err and "\x1b" not in err
     assert path.read_bytes() == before
 
 
@@ -525,10 +525,10 @@ def test_fmt_diff_prints_what_fmt_would_change(capsys, tmp_path):
 def test_a_correction_that_would_be_dropped_is_refused(capsys, tree):
     path = claim_file(tree, "support-rose")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "in-review", "--note", "ok", "--correction", "why")
-    assert code == 1 and "this change needs no correction" in out
-    code, out, _ = run(capsys, "remove-source", "--root", tree, "support-rose", "https://example.org/survey", "--note", "ok", "--correction", "why")
-    assert code == 1 and "this change needs no correction" in out
+    code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "in-review", "--note", "ok", "--correction", "why")
+    assert code == 1 and out == "" and "this change needs no correction" in err
+    code, out, err = run(capsys, "remove-source", "--root", tree, "support-rose", "https://example.org/survey", "--note", "ok", "--correction", "why")
+    assert code == 1 and out == "" and "this change needs no correction" in err
     assert path.read_bytes() == before
 
 
@@ -666,7 +666,7 @@ def test_the_page_must_be_a_regular_file(capsys, tree, tmp_path):
     folder = tmp_path / "x.html"
     folder.mkdir()
     code, out, err = run(capsys, "article", "add", folder, "--root", tree, "--no-input", *_everything())
-    assert (code, out, err) == (1, f"factcheck: {folder} is not a regular file\n", "")
+    assert (code, out, err) == (1, "", f"factcheck: {folder} is not a regular file\n")
 
 
 @pytest.mark.parametrize("option, limit", [("title", 300), ("publisher", 200)])

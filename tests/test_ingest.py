@@ -181,10 +181,10 @@ def test_meta_tags_only_over_http(capsys, server, root):
 def test_no_metadata_is_refused_without_input_and_nothing_is_written(capsys, tmp_path, root):
     page = tmp_path / "bare.html"
     page.write_text(NO_METADATA, encoding="utf-8")
-    code, out, _ = run(capsys, "article", "add", page, "--root", root, "--no-input")
-    assert code == 1
+    code, out, err = run(capsys, "article", "add", page, "--root", root, "--no-input")
+    assert code == 1 and out == ""
     assert (
-        out
+        err
         == f"factcheck: refused: not found in {page}: title (--title), publisher (--publisher), url (--url), "
            f"published (--published), language (--language); give them as options (nothing is guessed)\n"
     )
@@ -211,10 +211,10 @@ def test_missing_fields_are_asked_for(capsys, tmp_path, root, monkeypatch):
     asked = []
     monkeypatch.setattr("factcheck.cli.articles._interactive", lambda args: True)
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or next(answers))
-    code, out, _ = run(capsys, "article", "add", page, "--root", root)
+    code, out, err = run(capsys, "article", "add", page, "--root", root)
     assert code == 0, out
     assert asked == ["title: ", "publisher: ", "url: ", "url: ", "published (YYYY-MM-DD): ", "published (YYYY-MM-DD): ", "language: "]
-    assert "url must be an http(s) URL, got 'not a url'" in out
+    assert "url must be an http(s) URL, got 'not a url'" in err and "not a url" not in out
     assert "published: 2024-03-01  (answer)" in out
 
 
@@ -242,8 +242,8 @@ def test_non_utf8_file_uses_its_meta_charset(capsys, tmp_path, root):
 def test_empty_page_is_refused(capsys, tmp_path, root, body, message):
     page = tmp_path / "empty.html"
     page.write_bytes(body)
-    code, out, _ = run(capsys, "article", "add", page, "--root", root, "--no-input", *[a for pair in EVERYTHING.items() for a in pair])
-    assert code == 1 and message in out and list(root.iterdir()) == []
+    code, out, err = run(capsys, "article", "add", page, "--root", root, "--no-input", *[a for pair in EVERYTHING.items() for a in pair])
+    assert code == 1 and out == "" and message in err and list(root.iterdir()) == []
 
 
 def test_markdown_and_text_files_are_stored_unchanged(capsys, tmp_path, root):
@@ -258,16 +258,16 @@ def test_markdown_and_text_files_are_stored_unchanged(capsys, tmp_path, root):
     assert "text: article.md\n" in (folder / "article.yaml").read_text(encoding="utf-8")
     txt = tmp_path / "plain.txt"
     txt.write_text("Plain words here.\n", encoding="utf-8")
-    code, out, _ = run(capsys, "article", "add", txt, "--root", root, "--no-input", *argv)
-    assert code == 1 and "title (--title)" in out
+    code, out, err = run(capsys, "article", "add", txt, "--root", root, "--no-input", *argv)
+    assert code == 1 and out == "" and "title (--title)" in err
 
 
 def test_existing_folder_is_never_overwritten(capsys, tmp_path, root):
     page = tmp_path / "bridges.html"
     page.write_text(JSON_LD, encoding="utf-8")
     (root / "city-repaired-24-bridges").mkdir()
-    code, out, _ = run(capsys, "article", "add", page, "--root", root, "--no-input")
-    assert code == 1 and "already exists" in out
+    code, out, err = run(capsys, "article", "add", page, "--root", root, "--no-input")
+    assert code == 1 and out == "" and "already exists" in err
     assert list((root / "city-repaired-24-bridges").iterdir()) == []
     assert sorted(p.name for p in root.iterdir()) == ["city-repaired-24-bridges"]
 
@@ -275,14 +275,14 @@ def test_existing_folder_is_never_overwritten(capsys, tmp_path, root):
 def test_invalid_article_is_refused_whole(capsys, tmp_path, root):
     page = tmp_path / "bridges.html"
     page.write_text(JSON_LD, encoding="utf-8")
-    code, out, _ = run(capsys, "article", "add", page, "--root", root, "--no-input", "--published", "2999-01-01")
-    assert code == 1 and "[future-date]" in out and list(root.iterdir()) == []
+    code, out, err = run(capsys, "article", "add", page, "--root", root, "--no-input", "--published", "2999-01-01")
+    assert code == 1 and out == "" and "[future-date]" in err and list(root.iterdir()) == []
 
 
 def test_loopback_refused_without_allow_private(capsys, server, root):
     server.routes["/a"] = html(JSON_LD)
-    code, out, _ = run(capsys, "article", "add", f"{server.base}/a", "--root", root, "--no-input")
-    assert code == 1 and "refused: 127.0.0.1 is a loopback address" in out
+    code, out, err = run(capsys, "article", "add", f"{server.base}/a", "--root", root, "--no-input")
+    assert code == 1 and out == "" and "refused: 127.0.0.1 is a loopback address" in err
     assert server.seen == [] and list(root.iterdir()) == []
 
 
@@ -296,8 +296,8 @@ def test_redirect_followed_and_checked(capsys, server, root):
 
 def test_redirect_to_another_scheme_is_refused(capsys, server, root, net):
     server.routes["/away"] = (302, {"Location": "file:///etc/passwd"}, b"")
-    code, out, _ = run(capsys, "article", "add", f"{server.base}/away", "--root", root, "--no-input", "--allow-private")
-    assert code == 1 and "only http and https URLs are requested" in out and net == []
+    code, out, err = run(capsys, "article", "add", f"{server.base}/away", "--root", root, "--no-input", "--allow-private")
+    assert code == 1 and out == "" and "only http and https URLs are requested" in err and net == []
 
 
 def test_http_errors_timeouts_and_size_cap(capsys, server, root):
@@ -305,33 +305,33 @@ def test_http_errors_timeouts_and_size_cap(capsys, server, root):
     server.routes["/big"] = html("<html><body>" + "x" * 5000 + "</body></html>")
     server.routes["/pdf"] = (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4")
     base = ["--root", root, "--no-input", "--allow-private"]
-    code, out, _ = run(capsys, "article", "add", f"{server.base}/gone", *base)
-    assert code == 1 and out.strip().endswith("HTTP 404")
+    code, out, err = run(capsys, "article", "add", f"{server.base}/gone", *base)
+    assert code == 1 and out == "" and err.strip().endswith("HTTP 404")
     t0 = time.monotonic()
-    code, out, _ = run(capsys, "article", "add", f"{server.base}/slow", *base, "--timeout", "0.3")
-    assert code == 1 and "timed out" in out and time.monotonic() - t0 < 0.9
-    code, out, _ = run(capsys, "article", "add", f"{server.base}/big", *base, "--max-bytes", "1000")
-    assert code == 1 and "larger than 1000 bytes" in out
-    code, out, _ = run(capsys, "article", "add", f"{server.base}/pdf", *base)
-    assert code == 1 and "application/pdf" in out
+    code, out, err = run(capsys, "article", "add", f"{server.base}/slow", *base, "--timeout", "0.3")
+    assert code == 1 and out == "" and "timed out" in err and time.monotonic() - t0 < 0.9
+    code, out, err = run(capsys, "article", "add", f"{server.base}/big", *base, "--max-bytes", "1000")
+    assert code == 1 and out == "" and "larger than 1000 bytes" in err
+    code, out, err = run(capsys, "article", "add", f"{server.base}/pdf", *base)
+    assert code == 1 and out == "" and "application/pdf" in err
     assert list(root.iterdir()) == []
 
 
 def test_offline_is_a_clear_error(capsys, root, net):
-    code, out, _ = run(capsys, "article", "add", "https://news.example.invalid/story", "--root", root, "--no-input")
-    assert code == 1 and out.startswith("factcheck: cannot fetch https://news.example.invalid/story: cannot resolve news.example.invalid")
+    code, out, err = run(capsys, "article", "add", "https://news.example.invalid/story", "--root", root, "--no-input")
+    assert code == 1 and out == "" and err.startswith("factcheck: cannot fetch https://news.example.invalid/story: cannot resolve news.example.invalid")
     assert net == []
 
 
 def test_source_kinds(capsys, tmp_path, root):
-    code, out, _ = run(capsys, "article", "add", tmp_path / "page.pdf", "--root", root)
-    assert code == 1 and "not a saved page" in out
-    code, out, _ = run(capsys, "article", "add", tmp_path / "missing.html", "--root", root)
-    assert code == 1 and "No such file" in out
+    code, out, err = run(capsys, "article", "add", tmp_path / "page.pdf", "--root", root)
+    assert code == 1 and out == "" and "not a saved page" in err
+    code, out, err = run(capsys, "article", "add", tmp_path / "missing.html", "--root", root)
+    assert code == 1 and out == "" and "No such file" in err
     fifo = tmp_path / "pipe.html"
     os.mkfifo(fifo)
-    code, out, _ = run(capsys, "article", "add", fifo, "--root", root)
-    assert code == 1 and "not a regular file" in out
+    code, out, err = run(capsys, "article", "add", fifo, "--root", root)
+    assert code == 1 and out == "" and "not a regular file" in err
 
 
 # -- one deadline and one client for the whole fetch --------------------------------------
@@ -344,7 +344,7 @@ def test_one_deadline_covers_the_status_line_and_headers(capsys, root):
         started = time.monotonic()
         code, out, err = run(capsys, "article", "add", f"{base}/a", "--root", root, "--no-input", "--allow-private", "--timeout", "0.5")
         elapsed = time.monotonic() - started
-    assert (code, out, err) == (1, f"factcheck: cannot fetch {base}/a: timed out\n", "")
+    assert (code, out, err) == (1, "", f"factcheck: cannot fetch {base}/a: timed out\n")
     assert elapsed < 2
     assert list(root.iterdir()) == []
 
@@ -360,8 +360,8 @@ def test_a_malformed_or_hostile_answer_is_one_escaped_line(capsys, root, raw, me
 
     with raw_server(answer_with(raw)) as base:
         code, out, err = run(capsys, "article", "add", f"{base}/a", "--root", root, "--no-input", "--allow-private", "--timeout", "5")
-    assert code == 1 and err == "" and len(out.splitlines()) == 1
-    assert message in out and "\x1b" not in out and "\x07" not in out
+    assert code == 1 and out == "" and len(err.splitlines()) == 1
+    assert message in err and "\x1b" not in err and "\x07" not in err
     assert list(root.iterdir()) == []
 
 

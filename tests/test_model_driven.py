@@ -146,8 +146,8 @@ def test_the_correction_table_reaches_the_commands(package, tmp_path):
     root = make_tree(tmp_path, {"support-rose": with_language(PUBLISHED, "ru")})
     path = root / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    code, out, _ = cli(package, tmp_path, "set-source", "--root", str(root), "support-rose", SURVEY, "--language", "de", "--note", "n")
-    assert code == 1 and "language of a source of a published claim changes only with a correction" in out and path.read_bytes() == before
+    code, out, err = cli(package, tmp_path, "set-source", "--root", str(root), "support-rose", SURVEY, "--language", "de", "--note", "n")
+    assert code == 1 and out == "" and "language of a source of a published claim changes only with a correction" in err and path.read_bytes() == before
     code, out, _ = cli(package, tmp_path, "set-source", "--root", str(root), "support-rose", SURVEY, "--language", "de", "--note", "n",
                        "--correction", "The page is in German.")
     assert code == 0, out

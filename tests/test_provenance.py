@@ -165,7 +165,7 @@ def test_log_of_a_file_not_committed_yet(capsys, tmp_path):
 
 def test_log_unknown_id(capsys, tree):
     assert run(capsys, "log", "--root", tree, "bridges-repaird") == (
-        1, "factcheck: no claim with id 'bridges-repaird' (did you mean 'bridges-repaired'?)\n", ""
+        1, "", "factcheck: no claim with id 'bridges-repaird' (did you mean 'bridges-repaired'?)\n"
     )
 
 
@@ -221,8 +221,8 @@ def test_base_accepts_a_verdict_change_with_correction(capsys, tmp_path):
     root = make_repo(tmp_path)
     path = claim_path(root, "support-rose")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", root, "support-rose", "published", "--verdict", "mixed", "--note", "n")
-    assert code == 1 and "--correction" in out and path.read_bytes() == before
+    code, out, err = run(capsys, "set-status", "--root", root, "support-rose", "published", "--verdict", "mixed", "--note", "n")
+    assert code == 1 and out == "" and "--correction" in err and path.read_bytes() == before
     code, out, _ = run(capsys, "set-status", "--root", root, "support-rose", "published", "--verdict", "mixed",
                        "--note", "n", "--correction", "The 2017 figure is from another poll.")
     assert code == 0, out
@@ -233,8 +233,8 @@ def test_unpublishing_needs_a_correction_and_base_checks_it(capsys, tmp_path):
     root = make_repo(tmp_path)
     path = claim_path(root, "support-rose")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", root, "support-rose", "in-review", "--note", "Reopened.")
-    assert code == 1 and "leaves 'published' only with a correction" in out and path.read_bytes() == before
+    code, out, err = run(capsys, "set-status", "--root", root, "support-rose", "in-review", "--note", "Reopened.")
+    assert code == 1 and out == "" and "leaves 'published' only with a correction" in err and path.read_bytes() == before
     hand = before.decode().replace("status: published", "status: in-review").replace("    after: published\n", "    after: in-review\n")
     path.write_text(hand)
     code, out, _ = run(capsys, "validate", "--base", "main", root)
@@ -283,8 +283,8 @@ def test_remove_source_of_published_claim_needs_correction(capsys, tmp_path):
     root = make_tree(tmp_path, {"bridges-repaired": BRIDGES, "support-rose": PUBLISHED})
     path = claim_path(root, "support-rose")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "remove-source", "--root", root, "support-rose", "https://example.org/poll", "--note", "Dead link.")
-    assert (code, out) == (1, "factcheck: refused: a source of a published claim is removed only with a correction saying why (--correction)\n")
+    code, out, err = run(capsys, "remove-source", "--root", root, "support-rose", "https://example.org/poll", "--note", "Dead link.")
+    assert (code, out, err) == (1, "", "factcheck: refused: a source of a published claim is removed only with a correction saying why (--correction)\n")
     assert path.read_bytes() == before
 
     code, out, _ = run(capsys, "remove-source", "--root", root, "support-rose", "https://example.org/poll",

@@ -220,8 +220,8 @@ def test_set_quantities_from_the_quote_records_history_and_needs_no_correction(c
         "    action: quantities\n    field: quantities\n    after: 57 percent (as of 2017); 68 percent (as of 2021)\n    note: The poll's two figures.\n"
     )
     assert run(capsys, "validate", root)[0] == 0 and run(capsys, "fmt", "--check", root)[0] == 0
-    code, out, _ = run(capsys, "set-quantities", "--root", root, "support-rose", "--from-quote")
-    assert code == 1 and "already has these quantities" in out
+    code, out, err = run(capsys, "set-quantities", "--root", root, "support-rose", "--from-quote")
+    assert code == 1 and out == "" and "already has these quantities" in err
     code, out, _ = run(capsys, "set-quantities", "--root", root, "support-rose", "--clear")
     assert code == 0 and "quantities:" not in path.read_text()
     assert "before: 57 percent (as of 2017); 68 percent (as of 2021)\n" in path.read_text()
@@ -231,8 +231,8 @@ def test_set_quantities_usage(capsys, tmp_path):
     root = make_tree(tmp_path)
     assert run(capsys, "set-quantities", "--root", root, "support-rose")[0] == 2
     assert run(capsys, "set-quantities", "--root", root, "support-rose", "--from-quote", "--clear")[0] == 2
-    code, out, _ = run(capsys, "set-quantities", "--root", root, "nope", "--from-quote")
-    assert code == 1 and "no claim with id 'nope'" in out
+    code, out, err = run(capsys, "set-quantities", "--root", root, "nope", "--from-quote")
+    assert code == 1 and out == "" and "no claim with id 'nope'" in err
 
 
 def test_suggest_write_fills_quantities(capsys, tmp_path):

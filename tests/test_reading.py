@@ -522,8 +522,8 @@ def test_writer_refuses_a_file_validate_would_call_too_large(capsys, tree):
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
     huge = "x" * (fsio.MAX_BYTES + 10)
-    code, out, _ = run(capsys, "note", "--root", str(tree), "support-rose", huge)
-    assert code == 1 and "refused" in out and path.read_bytes() == before
+    code, out, err = run(capsys, "note", "--root", str(tree), "support-rose", huge)
+    assert code == 1 and out == "" and "refused" in err and path.read_bytes() == before
 
 
 def test_a_too_large_claim_can_still_be_made_smaller(capsys, tree):
@@ -573,8 +573,8 @@ def test_a_claim_created_by_someone_else_meanwhile_is_never_overwritten(capsys, 
         return real_mkstemp(*args, **kwargs)
 
     monkeypatch.setattr(tempfile, "mkstemp", rival_first)
-    code, out, _ = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--id", "critics-disagree")
-    assert code == 1 and "already exists" in out
+    code, out, err = run(capsys, "new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--id", "critics-disagree")
+    assert code == 1 and out == "" and "already exists" in err
     assert target.read_text() == "# the other creator's claim\n"
 
 

@@ -189,12 +189,12 @@ def test_set_status_published_by_the_sender_is_refused_byte_for_byte(capsys, tmp
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "ann")
-    assert (code, out) == (1, "factcheck: refused: support-rose was moved to in-review by ann; a second editor must publish it\n")
+    code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "ann")
+    assert (code, out, err) == (1, "", "factcheck: refused: support-rose was moved to in-review by ann; a second editor must publish it\n")
     assert path.read_bytes() == before
     monkeypatch.setenv("FACTCHECK_EDITOR", "ann")  # the editor from the environment is the same one
-    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.")
-    assert code == 1 and "moved to in-review by ann" in out and path.read_bytes() == before
+    code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.")
+    assert code == 1 and out == "" and "moved to in-review by ann" in err and path.read_bytes() == before
     code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "bo")
     assert code == 0, out
     assert "    by: bo\n    action: status\n    field: status\n    before: in-review\n    after: published\n" in path.read_text()
@@ -206,9 +206,9 @@ def test_set_status_published_without_review_names_the_command_that_fixes_it(cap
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": ready})
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
-    code, out, _ = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "bo")
-    assert code == 1 and path.read_bytes() == before
-    assert out == ("factcheck: refused: support-rose must pass through in-review first; a second editor then publishes it"
+    code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "bo")
+    assert code == 1 and out == "" and path.read_bytes() == before
+    assert err == ("factcheck: refused: support-rose must pass through in-review first; a second editor then publishes it"
                    " (factcheck set-status support-rose in-review)\n")
 
 

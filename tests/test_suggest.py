@@ -93,10 +93,10 @@ def test_write_min_score_filters(capsys, tree):
 def test_usage_errors(capsys, tree, tmp_path):
     assert run(capsys, "suggest", "--root", tree, "test-article", "--top", "3")[0] == 2
     assert run(capsys, "suggest", "--root", tree)[0] == 2
-    code, out, _ = run(capsys, "suggest", "--root", tree, "nope")
-    assert code == 1 and "no readable article 'nope'" in out
-    code, out, _ = run(capsys, "suggest", "--sentences", tmp_path / "missing.txt")
-    assert code == 1 and "cannot read" in out
+    code, out, err = run(capsys, "suggest", "--root", tree, "nope")
+    assert code == 1 and out == "" and "no readable article 'nope'" in err
+    code, out, err = run(capsys, "suggest", "--sentences", tmp_path / "missing.txt")
+    assert code == 1 and out == "" and "cannot read" in err
 
 
 def test_api_imports_without_textual():
@@ -131,18 +131,18 @@ def test_dismiss_by_text_keeps_comments_and_refuses_twice(capsys, tree):
     assert run(capsys, "dismiss", "--root", tree, "test-article", "Critics  disagree.")[0] == 0
     assert path.read_text(encoding="utf-8").startswith("# kept\ndismissed:\n  - sentence: Critics disagree.\n")
     before = path.read_bytes()
-    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "2")
-    assert code == 1 and "no sentence 2" in out and path.read_bytes() == before
+    code, out, err = run(capsys, "dismiss", "--root", tree, "test-article", "2")
+    assert code == 1 and out == "" and "no sentence 2" in err and path.read_bytes() == before
 
 
 def test_dismiss_refusals(capsys, tree):
     path = tree / "test-article" / "dismissed.yaml"
-    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "1")
-    assert code == 1 and "a claim quotes this sentence (bridges-repaired)" in out
-    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "Critics")
-    assert code == 1 and "whole sentences only" in out
-    code, out, _ = run(capsys, "dismiss", "--root", tree, "test-article", "2", "--reason", "x" * 2001)
-    assert code == 1 and "at most 2000" in out
+    code, out, err = run(capsys, "dismiss", "--root", tree, "test-article", "1")
+    assert code == 1 and out == "" and "a claim quotes this sentence (bridges-repaired)" in err
+    code, out, err = run(capsys, "dismiss", "--root", tree, "test-article", "Critics")
+    assert code == 1 and out == "" and "whole sentences only" in err
+    code, out, err = run(capsys, "dismiss", "--root", tree, "test-article", "2", "--reason", "x" * 2001)
+    assert code == 1 and out == "" and "at most 2000" in err
     assert not path.exists()
     assert run(capsys, "dismiss", "--root", tree, "test-article", " ")[0] == 2
 
@@ -150,13 +150,13 @@ def test_dismiss_refusals(capsys, tree):
 def test_an_unreadable_dismissals_file_stops_write(capsys, tree):
     (tree / "test-article" / "dismissed.yaml").write_text("dismissed: 3\n", encoding="utf-8")
     code, out, err = run(capsys, "suggest", "--root", tree, "test-article", "--write")
-    assert code == 1 and "fix dismissed.yaml first" in out and "cannot be read" in err
+    assert code == 1 and out == "" and "fix dismissed.yaml first" in err and "cannot be read" in err
     assert not (tree / "test-article" / "critics-disagree.yaml").exists()
 
 
 def test_no_claim_is_named_after_the_dismissals_file(capsys, tree):
-    code, out, _ = run(capsys, "new", "--root", tree, "test-article", "--quote", "Critics disagree.", "--id", "dismissed")
-    assert code == 1 and "not a claim id" in out
+    code, out, err = run(capsys, "new", "--root", tree, "test-article", "--quote", "Critics disagree.", "--id", "dismissed")
+    assert code == 1 and out == "" and "not a claim id" in err
 
 
 # -- bounded input, escaped output --------------------------------------------------------------
@@ -169,14 +169,14 @@ def test_sentences_over_the_size_cap_are_refused_in_one_line(capsys, tmp_path):
     big.write_bytes(b"The deficit grew by 5 billion dollars in 2020.\n" * (MAX_INPUT_BYTES // 47 + 10))
     t0 = time.monotonic()
     code, out, err = run(capsys, "suggest", "--sentences", big)
-    assert (code, err) == (1, "")
-    assert out == f"factcheck: --sentences {big}: more than 5242880 bytes (5 MiB) of text; give a smaller file, or split it\n"
+    assert (code, out) == (1, "")
+    assert err == f"factcheck: --sentences {big}: more than 5242880 bytes (5 MiB) of text; give a smaller file, or split it\n"
     assert time.monotonic() - t0 < 5
 
 
 def test_sentences_from_dev_zero_stop_at_the_cap(capsys):
     code, out, err = run(capsys, "suggest", "--sentences", "/dev/zero")
-    assert (code, err) == (1, "") and out.startswith("factcheck: --sentences /dev/zero: more than 5242880 bytes")
+    assert (code, out) == (1, "") and err.startswith("factcheck: --sentences /dev/zero: more than 5242880 bytes")
 
 
 def test_sentences_stream_lines_as_splitlines_would(tmp_path):

@@ -61,7 +61,7 @@ def suggest_sentences(args: argparse.Namespace) -> int:
 
     lines = read_lines(args.sentences, "--sentences")
     if isinstance(lines, str):
-        print(f"factcheck: {lines}")
+        print(f"factcheck: {lines}", file=sys.stderr)
         return EXIT_PROBLEMS
     scores = score(lines)
     if args.format == "json":
@@ -84,7 +84,7 @@ def _proposals(args: argparse.Namespace):
     store = ClaimStore.open(root)
     article = find_article(store, args.article)
     if isinstance(article, str):
-        print(escape_line(f"factcheck: refused: {article}"))
+        print(escape_line(f"factcheck: refused: {article}"), file=sys.stderr)
         return EXIT_PROBLEMS
     found = proposals(store, article)
     if found.problems:
@@ -111,7 +111,7 @@ def suggest(args: argparse.Namespace) -> int:
         return got
     store, article, proposed = got
     if args.write and not proposed.readable:
-        print("factcheck: refused: --write would propose dismissed sentences again; fix dismissed.yaml first")
+        print("factcheck: refused: --write would propose dismissed sentences again; fix dismissed.yaml first", file=sys.stderr)
         return EXIT_PROBLEMS
     found = ranked(proposed.sentences)
     if args.format == "json":
@@ -145,7 +145,7 @@ def suggest(args: argparse.Namespace) -> int:
         try:
             record = accept(store, article, c, by)
         except EditRefused as exc:
-            print(escape_line(f"factcheck: refused: {c.text[:60]}: {exc.message}"))
+            print(escape_line(f"factcheck: refused: {c.text[:60]}: {exc.message}"), file=sys.stderr)
             failed += 1
             continue
         written += 1
@@ -169,14 +169,15 @@ def dismiss(args: argparse.Namespace) -> int:
         return got
     store, article, proposed = got
     if not proposed.readable:
-        print("factcheck: refused: dismissed.yaml cannot be read; fix it first")
+        print("factcheck: refused: dismissed.yaml cannot be read; fix it first", file=sys.stderr)
         return EXIT_PROBLEMS
     wanted = args.sentence.strip()
     if wanted.isdigit():
         matches = [c for c in proposed.sentences if c.line == int(wanted)]
         if not matches:
             print(
-                f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)"
+                f"factcheck: refused: no sentence {wanted} to dismiss (see the line numbers of factcheck suggest {article.slug}; dismissed ones are left out)",
+                file=sys.stderr,
             )
             return EXIT_PROBLEMS
     else:
@@ -187,14 +188,15 @@ def dismiss(args: argparse.Namespace) -> int:
                 escape_line(
                     f"factcheck: refused: not one of the sentences suggest proposes for {article.slug} "
                     f'(whole sentences only; dismissed ones are left out); closest: "{near}"'
-                )
+                ),
+                file=sys.stderr,
             )
             return EXIT_PROBLEMS
     candidate = matches[0]
     try:
         entry = record_dismissal(store, article, candidate, editor_name(args.editor), args.reason)
     except EditRefused as exc:
-        print(escape_line(f"factcheck: refused: {exc.message}"))
+        print(escape_line(f"factcheck: refused: {exc.message}"), file=sys.stderr)
         return EXIT_PROBLEMS
     print(escape_line(f"dismissed in {os.path.join(article.folder, 'dismissed.yaml')}: {entry.sentence}"))
     return EXIT_OK
@@ -219,7 +221,7 @@ def _ask(name: str) -> object:
         got = parse_field(name, answer)
         if not (isinstance(got, str) and got.startswith("error:")):
             return got
-        print(escape_line(got[len("error: "):]))
+        print(escape_line(got[len("error: "):]), file=sys.stderr)
 
 
 def article_add(args: argparse.Namespace) -> int:
@@ -237,26 +239,26 @@ def article_add(args: argparse.Namespace) -> int:
     root = claims_root(args, create=True) or "claims"
     page = ingest.read_source(args.source, args.timeout, args.max_bytes, Policy(allow_private=args.allow_private))
     if isinstance(page, str):
-        print(escape_line(f"factcheck: {page}"))
+        print(escape_line(f"factcheck: {page}"), file=sys.stderr)
         return EXIT_PROBLEMS
     extracted = ingest.extract(page)
     if isinstance(extracted, str):
-        print(escape_line(f"factcheck: {extracted}"))
+        print(escape_line(f"factcheck: {extracted}"), file=sys.stderr)
         return EXIT_PROBLEMS
     resolved = ingest.resolve_fields(extracted.found, options, _ask if _interactive(args) else None)
     if isinstance(resolved, list):
         needed = ", ".join(f"{name} ({_OPTION_OF[name]})" for name in resolved)
-        print(escape_line(f"factcheck: refused: not found in {args.source}: {needed}; give them as options (nothing is guessed)"))
+        print(escape_line(f"factcheck: refused: not found in {args.source}: {needed}; give them as options (nothing is guessed)"), file=sys.stderr)
         return EXIT_PROBLEMS
     fields, notices = ingest.fit_to_limits(resolved)
     article = ingest.article_from(fields, extracted.suffix)
     if isinstance(article, str):
-        print(escape_line(f"factcheck: refused: {article}"))
+        print(escape_line(f"factcheck: refused: {article}"), file=sys.stderr)
         return EXIT_PROBLEMS
     slug = args.slug or ingest.slug_for(article.title)
     written = ingest.write_article(root, slug, article, extracted.text)
     if isinstance(written, str):
-        print(escape_line(f"factcheck: refused: {written}"))
+        print(escape_line(f"factcheck: refused: {written}"), file=sys.stderr)
         return EXIT_PROBLEMS
     for notice in notices:
         print(escape_line(f"factcheck: {notice}"))

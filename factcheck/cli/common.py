@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from factcheck.cli.errors import EXIT_PROBLEMS, fail, usage
@@ -110,8 +111,8 @@ NEED_FLAGS = {
 
 def refused(exc: EditRefused, claim_id: str = "ID") -> int:
     hint = ", ".join(NEED_FLAGS[n].format(id=claim_id) for n in exc.needs if n in NEED_FLAGS)
-    print(f"factcheck: refused: {escape_line(exc.message)}" + (f" ({hint})" if hint else ""))
+    print(f"factcheck: refused: {escape_line(exc.message)}" + (f" ({hint})" if hint else ""), file=sys.stderr)
     for p in exc.problems:
         if p.line:
-            print(f"  {parsable(p)}")
+            print(f"  {parsable(p)}", file=sys.stderr)
     return EXIT_PROBLEMS

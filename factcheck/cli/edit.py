@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 import attrs
 
@@ -175,7 +176,7 @@ def set_source(args: argparse.Namespace) -> int:
     by = editor_name(args.editor)
     changes, error = changes_from_text(Source, {o.name: getattr(args, o.dest) for o in SOURCE_CHANGES}, SOURCE_CHANGES)
     if error is not None:
-        print(f"factcheck: refused: {error}")
+        print(f"factcheck: refused: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
     if not changes:
         return fail(f"set-source: say what to change ({', '.join(o.option for o in SOURCE_CHANGES)})")
@@ -256,10 +257,11 @@ def new(args: argparse.Namespace) -> int:
         return fail(NO_ROOT)
     article = find_article(store, args.article)
     if isinstance(article, str):
-        print(escape_line(f"factcheck: refused: {article}"))
+        print(escape_line(f"factcheck: refused: {article}"), file=sys.stderr)
         return EXIT_PROBLEMS
     if not QuoteIndex(article.text).contains(args.quote):
-        print(escape_line(f'factcheck: refused: the quote does not occur in the article; closest passage: "{closest_passage(args.quote, article.text)}"'))
+        closest = closest_passage(args.quote, article.text)
+        print(escape_line(f'factcheck: refused: the quote does not occur in the article; closest passage: "{closest}"'), file=sys.stderr)
         return EXIT_PROBLEMS
     from factcheck.triage import create_claim, default_claimant
 

@@ -23,8 +23,8 @@ class UsageError(Exception):
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:
-    """Print 'factcheck: MESSAGE' (escaped; on stderr for a usage error) and return ``code``."""
-    print(f"factcheck: {escape_line(message)}", file=sys.stderr if code == EXIT_USAGE else sys.stdout)
+    """Print 'factcheck: MESSAGE' (escaped) on stderr and return ``code``."""
+    print(f"factcheck: {escape_line(message)}", file=sys.stderr)
     return code
 
 
