@@ -14,7 +14,8 @@ import json
 
 import attrs
 import pytest
-from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_YAML, REVIEWED, SENT_TO_REVIEW, make_tree
+from builders import other_yaml, reviewed, sent_to_review
+from conftest import CLAIM_YAML, OTHER_YAML, SENT_TO_REVIEW, make_tree
 
 from factcheck.cli import main
 from factcheck.convert import structure
@@ -26,11 +27,10 @@ from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
 T0 = dt.datetime(2024, 4, 3, 9, 0, tzinfo=dt.timezone.utc)
 
-READY = OTHER_IN_REVIEW.replace("verdict: null\nsummary: null\n", "verdict: accurate\nsummary: The survey shows it.\n")
-PUBLISHED = (
-    OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n")
-    + REVIEWED
-)
+#: support-rose sent to review by ann, with a verdict and summary: another editor may publish it.
+READY = other_yaml(status=Status.IN_REVIEW, verdict=Verdict.ACCURATE, summary="The survey shows it.", then=sent_to_review())
+#: support-rose sent to review by ann and published by bo.
+PUBLISHED = other_yaml(status=Status.PUBLISHED, verdict=Verdict.ACCURATE, summary="The survey shows it.", then=reviewed())
 
 
 def run(capsys, *argv):
