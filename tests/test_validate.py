@@ -377,28 +377,6 @@ def test_a_huge_tree_is_cut_into_a_bounded_number_of_batches(monkeypatch):
     assert max(map(len, calls)) == 1250 and len(calls) <= 4 + 2 * 1250 * 1 // validate.LAST_BATCH
 
 
-def test_normalize_is_the_plain_definition():
-    """normalize looks for work before doing it; the answer is that of the plain definition
-    (translate every character, one space for every run of whitespace) on every short
-    string of the characters that matter."""
-    import itertools
-    import re
-
-    from factcheck import rules
-
-    def plain(text):
-        return re.sub(r"\s+", " ", text.translate(rules._QUOTE_MAP)).strip()
-
-    alphabet = ["a", " ", "\t", "\n", "\u3000", "\u2028", "é", *map(chr, rules._QUOTE_MAP)]  # every curly quote
-    tried = 0
-    for length in range(4):
-        for chars in itertools.product(alphabet, repeat=length):
-            text = "".join(chars)
-            assert rules.normalize(text) == plain(text), repr(text)
-            tried += 1
-    assert tried > 8_000
-
-
 # -- config ------------------------------------------------------------------------
 
 
