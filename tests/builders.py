@@ -4,7 +4,8 @@
 ``support-rose``) with the given fields changed; ``claim_yaml`` and ``other_yaml`` give the
 file the writer would make of it, in the canonical layout. A test says which fields it
 changes instead of string-replacing lines of a copied YAML text. History entries that
-tests often append: :func:`sent_to_review`, :func:`reviewed`.
+tests often append: :func:`sent_to_review`, :func:`reviewed`; ``published(...)``: ``support-rose``
+published after a review by a second editor.
 
 Files that are meant to be broken (bad types, missing keys, comments, odd layout) stay
 written as YAML text in the tests that need them.
@@ -19,7 +20,7 @@ from typing import Any
 import attrs
 
 from factcheck.convert import unstructure
-from factcheck.model import Action, Claim, HistoryEntry, Kind, Source, Stance, Status
+from factcheck.model import Action, Claim, HistoryEntry, Kind, Source, Stance, Status, Verdict
 from factcheck.yaml.render import render_new
 
 UTC = dt.timezone.utc
@@ -102,6 +103,12 @@ def other(then: Sequence[HistoryEntry] = (), **overrides: Any) -> Claim:
     return _built(_support(), then, overrides)
 
 
+def published(**overrides: Any) -> Claim:
+    """``support-rose`` published: verdict accurate, a summary, sent to review by ann and published by bo."""
+    fields: dict[str, Any] = {"status": Status.PUBLISHED, "verdict": Verdict.ACCURATE, "summary": "The survey shows it.", **overrides}
+    return other(then=reviewed(), **fields)
+
+
 def as_yaml(built: Claim) -> str:
     """The file the writer makes of ``built`` (the canonical layout)."""
     return render_new(unstructure(built)).decode("utf-8")
@@ -113,3 +120,7 @@ def claim_yaml(then: Sequence[HistoryEntry] = (), **overrides: Any) -> str:
 
 def other_yaml(then: Sequence[HistoryEntry] = (), **overrides: Any) -> str:
     return as_yaml(other(then, **overrides))
+
+
+def published_yaml(**overrides: Any) -> str:
+    return as_yaml(published(**overrides))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
+from builders import published_yaml
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
 
 from factcheck import model
 from factcheck.cli import main
@@ -274,10 +275,7 @@ def test_paths_that_are_files_say_what_was_given(capsys, tree):
     assert code == 2 and f"PATH {text_file} is a file" in err
 
 
-PUBLISHED = OTHER_YAML.replace(
-    "status: researching\nverdict: null\nsummary: null\n",
-    'status: published\nverdict: accurate\nsummary: "The survey shows it."\n',
-) + REVIEWED
+PUBLISHED = published_yaml()
 
 
 def test_set_status_keeps_both_note_and_correction(capsys, tmp_path):
