@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
-from conftest import OTHER_YAML, REVIEWED, make_tree
+import attrs
+from builders import as_yaml, published, published_yaml, survey_source
+from conftest import OTHER_YAML, make_tree
 
 from factcheck.cli import main
 from factcheck.problems import CODES, codes_table
@@ -41,13 +44,14 @@ def test_every_code_the_code_base_uses_is_registered():
     assert used - set(CODES) == set()
 
 
-PUBLISHED = OTHER_YAML.replace("status: researching", "status: published").replace(
-    "verdict: null\nsummary: null", "verdict: accurate\nsummary: \"The survey shows it.\""
-) + REVIEWED
+#: support-rose published after a review by a second editor.
+PUBLISHED = published_yaml()
+#: Its source published after the article (2024-03-28).
+LATER = published(sources=[survey_source(published=dt.date(2024, 4, 1))])
 
 
 def test_published_claim_with_undated_evidence_is_a_warning(capsys, tmp_path):
-    text = PUBLISHED.replace("published: 2021-12-01", "published: null")
+    text = published_yaml(sources=[survey_source(published=None)])
     root = make_tree(tmp_path, {"support-rose": text})
     code, out, _ = run(capsys, "validate", str(root))
     assert code == 0 and "warning [undated-evidence]" in out and "1 warning in 1 file" in out
@@ -57,11 +61,10 @@ def test_published_claim_with_undated_evidence_is_a_warning(capsys, tmp_path):
 
 
 def test_published_claim_resting_on_later_evidence_must_say_so(capsys, tmp_path):
-    later = PUBLISHED.replace("published: 2021-12-01", "published: 2024-04-01")
-    root = make_tree(tmp_path, {"support-rose": later})
+    root = make_tree(tmp_path, {"support-rose": as_yaml(LATER)})
     code, out, _ = run(capsys, "validate", str(root))
     assert code == 0 and "warning [later-evidence]" in out
-    said = later.replace('summary: "The survey shows it."', 'summary: "A survey published later, after the article, shows it."')
+    said = as_yaml(attrs.evolve(LATER, summary="A survey published later, after the article, shows it."))
     root = make_tree(tmp_path / "b", {"support-rose": said})
     code, out, _ = run(capsys, "validate", str(root))
     assert code == 0 and "later-evidence" not in out
@@ -74,8 +77,7 @@ def test_the_review_screen_marks_a_source_dated_after_the_article(tmp_path):
     from factcheck.store import ClaimStore
     from factcheck.tui.detail import render_detail
 
-    later = PUBLISHED.replace("published: 2021-12-01", "published: 2024-04-01")
-    store = ClaimStore.open(make_tree(tmp_path, {"support-rose": later}))
+    store = ClaimStore.open(make_tree(tmp_path, {"support-rose": as_yaml(LATER)}))
     console = Console(width=120, record=True)
     console.print(render_detail(store.find("support-rose")))
     assert "2024-04-01 (after the article)" in console.export_text()
@@ -124,7 +126,7 @@ def test_layers_run_one_way():
 async def test_the_review_screen_counts_warnings_apart_from_problems(tmp_path):
     from factcheck.tui.app import FactcheckApp
 
-    undated = PUBLISHED.replace("published: 2021-12-01", "published: null")
+    undated = published_yaml(sources=[survey_source(published=None)])
     app = FactcheckApp(str(make_tree(tmp_path, {"support-rose": undated})), "tester")
     async with app.run_test(size=(150, 40)) as pilot:
         await app.workers.wait_for_complete()

@@ -401,10 +401,10 @@ def test_a_trickling_server_is_given_up_at_the_deadline(capsys, tmp_path):
 
 def test_endless_headers_stop_at_the_size_cap(capsys, tmp_path):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance.links import fetch
+    from factcheck.provenance.links import request
 
     with raw_server(endless_headers) as base:
-        answer = fetch(f"{base}/", "GET", time.monotonic() + 5, Policy(allow_private=True), max_bytes=4096)
+        answer = request(f"{base}/", "GET", time.monotonic() + 5, Policy(allow_private=True), max_bytes=4096)
         assert (answer.status, answer.reason) == (None, "the response headers are larger than 4096 bytes")
         assert answer.received == 4096
         root = links_tree(tmp_path, [f"{base}/headers"])
@@ -416,11 +416,11 @@ def test_endless_headers_stop_at_the_size_cap(capsys, tmp_path):
 
 def test_a_large_body_is_not_read(tmp_path):
     from factcheck.netpolicy import Policy
-    from factcheck.provenance.links import fetch
+    from factcheck.provenance.links import request
 
     with raw_server(big_body) as base:
         started = time.monotonic()
-        answer = fetch(f"{base}/big", "GET", time.monotonic() + 5, Policy(allow_private=True), max_bytes=4096)
+        answer = request(f"{base}/big", "GET", time.monotonic() + 5, Policy(allow_private=True), max_bytes=4096)
         assert time.monotonic() - started < 2
     assert (answer.status, answer.reason) == (200, None)
     assert answer.received <= 4096

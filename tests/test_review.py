@@ -1,10 +1,10 @@
-"""Review by a second person: the core rule, the command line, validate and its policy.
+"""Review by a second person: the session, the writer, the command line, validate and its policy.
 
 A claim is published straight from ``in-review`` by an editor other than the one who
 moved it there (``factcheck.rules.review_round``); ``needs`` and ``concluded`` refuse
 anything else, undo included, and ``validate`` reports a published claim whose
 publication broke the rule: an error from ``[review] second_person_since`` on, a
-warning before it.
+warning before it. The core rule itself is tested in test_session.py.
 """
 
 from __future__ import annotations
@@ -14,115 +14,25 @@ import json
 
 import attrs
 import pytest
-from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_YAML, REVIEWED, SENT_TO_REVIEW, make_tree
+from builders import other_yaml, reviewed, sent_to_review
+from conftest import CLAIM_YAML, OTHER_YAML, SENT_TO_REVIEW, make_tree
 
 from factcheck.cli import main
-from factcheck.convert import structure
 from factcheck.model import Action, Claim, HistoryEntry, Status, Verdict
 from factcheck.rules import review_round
-from factcheck.session import EditSession, concluded, missing_fields, needs
+from factcheck.session import EditSession
 from factcheck.store import ClaimStore, EditRefused
-from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
-T0 = dt.datetime(2024, 4, 3, 9, 0, tzinfo=dt.timezone.utc)
-
-READY = OTHER_IN_REVIEW.replace("verdict: null\nsummary: null\n", "verdict: accurate\nsummary: The survey shows it.\n")
-PUBLISHED = (
-    OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: The survey shows it.\n")
-    + REVIEWED
-)
+#: support-rose sent to review by ann, with a verdict and summary: another editor may publish it.
+READY = other_yaml(status=Status.IN_REVIEW, verdict=Verdict.ACCURATE, summary="The survey shows it.", then=sent_to_review())
+#: support-rose sent to review by ann and published by bo.
+PUBLISHED = other_yaml(status=Status.PUBLISHED, verdict=Verdict.ACCURATE, summary="The survey shows it.", then=reviewed())
 
 
 def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def claim_of(text: str) -> Claim:
-    claim, errors = structure(to_plain(load_roundtrip("x.yaml", text.encode()).doc), Claim)
-    assert claim is not None, errors
-    return claim
-
-
-def moves(*steps: tuple) -> Claim:
-    """A claim whose history is ``created`` then the status changes ``(by, after[, action])``."""
-    history = [HistoryEntry(at=T0, by="ann", action=Action.CREATED, after="new")]
-    status = "new"
-    for n, step in enumerate(steps, 1):
-        by, after = step[0], step[1]
-        action = step[2] if len(step) > 2 else Action.STATUS
-        history.append(HistoryEntry(at=T0 + dt.timedelta(minutes=n), by=by, action=action, field="status", before=status, after=after))
-        status = after
-    base = claim_of(READY)
-    return attrs.evolve(base, status=Status(status), history=history)
-
-
-def why_not(claim: Claim, by: str) -> list[str]:
-    """What the core says a move to published by ``by`` needs first."""
-    return [n.what for n in needs(claim, status=Status.PUBLISHED, by=by) if n.what in ("in-review", "second-editor")]
-
-
-# -- the core rule ------------------------------------------------------------------------
-
-
-def test_the_editor_who_sent_it_to_review_cannot_publish_it_another_can():
-    claim = moves(("ann", "researching"), ("ann", "in-review"))
-    assert why_not(claim, "ann") == ["second-editor"]
-    assert why_not(claim, " ANN ") == ["second-editor"]  # the same handle, whatever its case and spacing
-    assert why_not(claim, "bo") == []
-    refused = missing_fields(needs(claim, status=Status.PUBLISHED, by="ann"))
-    assert refused is not None and refused.message == "support-rose was moved to in-review by ann; a second editor must publish it"
-    with pytest.raises(EditRefused, match="moved to in-review by ann"):
-        concluded(claim, "ann", status=Status.PUBLISHED, note="Reviewed.")
-    published = concluded(claim, "bo", status=Status.PUBLISHED, note="Reviewed.")
-    state = review_round(published.history)
-    assert (state.status, state.sender, state.published_at, state.fault) == ("published", "ann", 3, None)
-
-
-def test_a_claim_never_in_review_cannot_be_published():
-    claim = moves(("ann", "researching"))
-    assert why_not(claim, "bo") == ["in-review"]
-    with pytest.raises(EditRefused) as info:
-        concluded(claim, "bo", status=Status.PUBLISHED, note="Reviewed.")
-    assert info.value.message == "support-rose must pass through in-review first; a second editor then publishes it"
-    assert info.value.needs == ("in-review",)
-
-
-def test_a_claim_sent_back_to_research_needs_a_new_round():
-    reopened = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "researching"))
-    assert why_not(reopened, "bo") == ["in-review"] and why_not(reopened, "carl") == ["in-review"]
-    again = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "researching"), ("bo", "in-review"))
-    assert why_not(again, "ann") == [] and why_not(again, "bo") == ["second-editor"]  # the new round is bo's
-
-
-def test_unpublished_then_republished_is_a_new_round_sent_by_who_took_it_back():
-    back = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "in-review"))
-    assert why_not(back, "carl") == ["second-editor"]
-    assert why_not(back, "ann") == [] and why_not(back, "bo") == []
-    researched = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "researching"))
-    assert why_not(researched, "ann") == ["in-review"]
-
-
-def test_undo_restores_the_round_as_it_was():
-    # bo publishes, then undoes it: the round is ann's again, so bo may publish, ann may not
-    undone = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("bo", "in-review", Action.UNDO))
-    assert why_not(undone, "bo") == [] and why_not(undone, "ann") == ["second-editor"]
-    # carl takes it out of published and undoes that: the same publication, by bo, is back
-    restored = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "researching"), ("carl", "published", Action.UNDO))
-    state = review_round(restored.history)
-    assert (state.status, state.published_at, state.fault) == ("published", 3, None)
-    # an undo that lands in 'published' from anywhere else is a publication like any other
-    other = moves(
-        ("ann", "researching"), ("ann", "in-review"), ("bo", "published"), ("carl", "in-review"), ("dee", "researching"), ("carl", "published", Action.UNDO)
-    )
-    assert review_round(other.history).fault == "not-reviewed"
-
-
-def test_a_published_claim_asks_nothing_of_the_review():
-    claim = moves(("ann", "researching"), ("ann", "in-review"), ("bo", "published"))
-    assert why_not(claim, "ann") == []  # no move to published: a verdict change goes by its correction
-    assert [n.what for n in needs(claim, verdict=Verdict.MIXED, by="ann")] == ["correction"]
 
 
 # -- the session (the review screen's actions) and the writer --------------------------------

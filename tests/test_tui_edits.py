@@ -6,7 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import CLAIM_YAML, OTHER_IN_REVIEW, OTHER_YAML, REVIEWED, make_tree
+from builders import published_yaml
+from conftest import CLAIM_YAML, OTHER_IN_REVIEW, make_tree
 from tui_pilot import SIZE, STAMP, choose, notifications, path_of, shown_text, started, verdict_and_summary
 
 from factcheck.tui.app import FactcheckApp
@@ -133,9 +134,7 @@ async def test_undo_takes_back_the_last_change_and_records_it(tree):
 
 
 async def test_unpublishing_asks_for_a_correction(tmp_path):
-    published = (
-        OTHER_YAML.replace("status: researching\nverdict: null\nsummary: null\n", "status: published\nverdict: accurate\nsummary: It holds.\n") + REVIEWED
-    )
+    published = published_yaml(summary="It holds.")
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": published})
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")

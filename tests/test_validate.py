@@ -6,8 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
+from builders import claim_yaml, other_yaml, reviewed, survey_source
+from conftest import CLAIM_YAML, OTHER_YAML, make_tree
 
+from factcheck.model import Status, Verdict
 from factcheck.validate import check_tree
 
 
@@ -149,7 +151,7 @@ def test_duplicate_ids_across_files(tmp_path):
     second.mkdir()
     for name in ("article.yaml", "article.txt"):
         (second / name).write_bytes((root / "test-article" / name).read_bytes())
-    (second / "bridges-repaired.yaml").write_text(CLAIM_YAML.replace("  - support-rose\n", "").replace("related:\n", "related: []\n"))
+    (second / "bridges-repaired.yaml").write_text(claim_yaml(related=[]))
     assert problems_of(root) == [("bridges-repaired.yaml", 2, 5, "duplicate-id")]
 
 
@@ -172,12 +174,9 @@ def test_quote_forgives_whitespace_and_curly_quotes(tmp_path):
 
 
 def test_published_needs_verdict_summary_and_source(tmp_path):
-    text = CLAIM_YAML.replace("status: new", "status: published").replace(
-        "    note: \"Extracted from the article.\"\n",
-        "    note: \"Extracted from the article.\"\n" + REVIEWED,
-    )
+    text = claim_yaml(status=Status.PUBLISHED, then=reviewed())
     result = check_tree([one_claim(tmp_path, text)], use_cache=False).problems
-    assert [(p.line, p.col, p.code) for p in result] == [(7, 9, "published-incomplete")] * 3
+    assert [(p.line, p.col, p.code) for p in result] == [(6, 9, "published-incomplete")] * 3  # status:
     assert sorted(p.message for p in result) == [
         "a published claim needs a summary",
         "a published claim needs a verdict",
@@ -186,10 +185,10 @@ def test_published_needs_verdict_summary_and_source(tmp_path):
 
 
 def test_verdict_needs_source_of_matching_stance(tmp_path):
-    text = OTHER_YAML.replace("verdict: null", "verdict: inaccurate")
+    text = other_yaml(verdict=Verdict.INACCURATE)
     root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
     assert problems_of(root) == [("support-rose.yaml", 7, 10, "verdict-needs-source")]
-    text = OTHER_YAML.replace("verdict: null", "verdict: accurate")
+    text = other_yaml(verdict=Verdict.ACCURATE)
     root2 = make_tree(tmp_path / "b", {"bridges-repaired": CLAIM_YAML, "support-rose": text})
     assert problems_of(root2) == []
 
@@ -204,8 +203,7 @@ def test_dates_not_in_future_and_accessed_after_published(tmp_path):
 
 
 def test_duplicate_source_url(tmp_path):
-    source = OTHER_YAML.split("sources:\n")[1].split("corrections:")[0]
-    text = OTHER_YAML.replace(source, source + source.replace("https://example.org/survey", "HTTPS://EXAMPLE.ORG/survey/"))
+    text = other_yaml(sources=[survey_source(), survey_source(url="HTTPS://EXAMPLE.ORG/survey/")])
     root = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": text})
     assert problems_of(root) == [("support-rose.yaml", 19, 10, "duplicate-source")]
 
@@ -378,28 +376,6 @@ def test_a_huge_tree_is_cut_into_a_bounded_number_of_batches(monkeypatch):
     validate._run(paths, {}, validate.today(), None, 1, None)
     assert [p for batch in calls for p in batch] == paths
     assert max(map(len, calls)) == 1250 and len(calls) <= 4 + 2 * 1250 * 1 // validate.LAST_BATCH
-
-
-def test_normalize_is_the_plain_definition():
-    """normalize looks for work before doing it; the answer is that of the plain definition
-    (translate every character, one space for every run of whitespace) on every short
-    string of the characters that matter."""
-    import itertools
-    import re
-
-    from factcheck import rules
-
-    def plain(text):
-        return re.sub(r"\s+", " ", text.translate(rules._QUOTE_MAP)).strip()
-
-    alphabet = ["a", " ", "\t", "\n", "\u3000", "\u2028", "é", *map(chr, rules._QUOTE_MAP)]  # every curly quote
-    tried = 0
-    for length in range(4):
-        for chars in itertools.product(alphabet, repeat=length):
-            text = "".join(chars)
-            assert rules.normalize(text) == plain(text), repr(text)
-            tried += 1
-    assert tried > 8_000
 
 
 # -- config ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import attrs
 
 from factcheck.convert import FieldError
 from factcheck.model import HTTP_URL_PATTERN, Claim, Source
-from factcheck.netpolicy import MAX_REDIRECTS, Failure, Policy, Response, exchange, redact
+from factcheck.netpolicy import MAX_REDIRECTS, Failure, Policy, Response, redact
 from factcheck.netpolicy import request as follow
 from factcheck.store import ClaimRecord, ClaimStore, read_record
 from factcheck.yaml.fast import quiet_stderr
@@ -51,16 +51,11 @@ def _answer(got: Response | Failure) -> Answer:
 _HEADERS = (("User-Agent", USER_AGENT), ("Accept", "*/*"))
 
 
-def fetch(url: str, method: str, deadline: float, policy: Policy, max_bytes: int = MAX_RESPONSE_BYTES) -> Answer:
-    """One request, no redirect followed, its body never read: refused before any connection if the policy says so."""
-    return _answer(exchange(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes))
-
-
 def request(
     url: str, method: str, deadline: float, policy: Policy,
     max_bytes: int = MAX_RESPONSE_BYTES, max_redirects: int = MAX_REDIRECTS,
 ) -> Answer:
-    """``fetch`` following redirects; each target is checked before it is requested, as the first URL is."""
+    """One request, its body never read, following redirects: each target (the first URL too) is refused before any connection if the policy says so."""
     return _answer(follow(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes, max_redirects=max_redirects))
 
 

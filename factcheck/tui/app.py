@@ -443,7 +443,7 @@ class FactcheckApp(App[int]):
         self.notify(f"Undid {description} on {record.id}", timeout=3)
 
     def action_reload(self) -> None:
-        self.watch_disk(everything=True)
+        self.watch_disk()
 
     def bindings_list(self) -> list[Binding]:
         """The screen's key bindings (all written as :class:`Binding`, with a description)."""
@@ -483,7 +483,7 @@ class FactcheckApp(App[int]):
         if changes:
             self.call_from_thread(self._changed_on_disk, changes)
 
-    def watch_disk(self, everything: bool = False) -> None:
+    def watch_disk(self) -> None:
         """Look at the whole tree now (ctrl+r); the watcher does this by itself."""
         if self.store is not None:
             self._check_disk()
