@@ -54,8 +54,8 @@ def refusing(change: Callable[[Claim], Claim], corrections: bool = True) -> Call
 
 #: A correction given where none is recorded would be dropped silently: refused instead.
 UNNEEDED_CORRECTION = (
-    "this change needs no correction (one is recorded only when a published claim's verdict "
-    "changes, it leaves 'published' or loses a source): say why in the note instead"
+    "this change needs no correction (one is recorded only for a change of a published claim's "
+    "finding: see the correction table in the README): say why in the note instead"
 )
 
 
@@ -269,6 +269,8 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
         if not correction:
             raise EditRefused(need.reason, needs=("correction",))
         corrections.append(Correction(date=today(), change=f"source {url}: {', '.join(corrected)} changed", reason=correction))
+    elif (correction or "").strip():
+        raise EditRefused(UNNEEDED_CORRECTION)
     entries = [
         history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].{name}", before=getattr(source, name), after=value, note=note)
         for name, value in changed.items()

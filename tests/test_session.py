@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from builders import other, reviewed, survey_source
 
-from factcheck.model import Action, Claim, HistoryEntry, Status, Verdict
+from factcheck.model import Action, Claim, HistoryEntry, Stance, Status, Verdict
 from factcheck.rules import review_round
 from factcheck.session import concluded, missing_fields, needs, with_list, with_note, with_source, without_source
 from factcheck.store import EditRefused
@@ -141,3 +141,18 @@ def test_without_source_on_a_published_claim_needs_a_correction():
     assert refused.value.needs == ("correction",)
     corrected = without_source(published, "https://example.org/survey", "bo", "Wrong page.", correction="The page was another survey.")
     assert [(c.change, c.reason) for c in corrected.corrections] == [("source removed: https://example.org/survey", "The page was another survey.")]
+
+
+def test_with_source_changed_refuses_a_correction_it_would_not_record():
+    """A published claim's source publisher needs no correction: one given is refused (it
+    was dropped without a word), and the change goes through with the note alone."""
+    from factcheck.session import with_source_changed
+
+    published = other(status=Status.PUBLISHED, verdict=Verdict.ACCURATE, summary="The survey shows it.", then=reviewed())
+    url = published.sources[0].url
+    with pytest.raises(EditRefused, match="needs no correction"):
+        with_source_changed(published, url, "bo", {"publisher": "City Hall (copy at example.org)"}, "The original publisher.", "Why.")
+    changed = with_source_changed(published, url, "bo", {"publisher": "City Hall (copy at example.org)"}, "The original publisher.")
+    assert changed.sources[0].publisher == "City Hall (copy at example.org)" and changed.corrections == published.corrections
+    stance = with_source_changed(published, url, "bo", {"stance": Stance.CONTEXT}, "Context only.", "It does not say so.")
+    assert len(stance.corrections) == len(published.corrections) + 1
