@@ -49,12 +49,8 @@ def run(capsys, *argv):
 
 
 @pytest.fixture(autouse=True)
-def _git_env(tmp_path, monkeypatch):
-    """Git sees no repository above tmp_path and none of the user's settings."""
-    (tmp_path / "gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def _git_env(isolated_git, monkeypatch):
+    """Git isolated (conftest), and a fixed clock."""
     # A new object each call, as in real use (ruamel would write one object twice as an anchor).
     monkeypatch.setattr("factcheck.store.now", lambda: NOW.replace(tzinfo=dt.timezone.utc) + dt.timedelta(0))
     monkeypatch.setattr("factcheck.session.today", lambda: NOW.date())

@@ -30,12 +30,8 @@ FIRST_SOURCE = "https://www.rferl.org/a/tajikistan-is/27045624.html"
 
 
 @pytest.fixture(autouse=True)
-def _git_env(tmp_path, monkeypatch):
-    """Git sees no repository above tmp_path and none of the user's settings."""
-    (tmp_path / "gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def _git_env(isolated_git):
+    """Git sees no repository above tmp_path and none of the user's settings (conftest)."""
 
 
 def git(repo: Path, *args: str) -> str:
