@@ -211,6 +211,18 @@ def test_the_pages_workflow_builds_only_a_tree_that_validates() -> None:
     assert "write" not in workflow["jobs"]["build"]["permissions"].values()
 
 
+def test_the_validate_workflow_reports_problems_as_annotations() -> None:
+    """Every factcheck check the pull-request workflow runs speaks GitHub's workflow commands,
+    so a layout problem lands on its line like a validation error does."""
+    import yaml
+
+    workflow = yaml.safe_load((WORKFLOWS / "validate.yml").read_text(encoding="utf-8"))
+    runs = [line.strip() for job in workflow["jobs"].values() for step in job["steps"] for line in step.get("run", "").splitlines()]
+    checks = [run for run in runs if run.startswith(("factcheck validate", "factcheck fmt"))]
+    assert any(run.startswith("factcheck fmt --check") for run in checks), checks
+    assert all("--format github" in run for run in checks), checks
+
+
 # --- the package: python -m build, twine ----------------------------------------------------
 
 
