@@ -82,6 +82,7 @@ CODES: dict[str, tuple[str, str]] = {
     # factcheck build and ClaimReview
     "config": ("error", "build, validate: the config (factcheck.toml or [tool.factcheck]) cannot be read, or has a bad key or value"),
     "no-base-url": ("warning", "build: no base URL, so ClaimReview and the feed carry relative URLs"),
+    "no-organization-url": ("warning", "build, export: the ClaimReview author (the organization) has no url: no organization_url and no base URL"),
     "unreadable-claims": ("warning", "build: claim files that cannot be read are left out of the site"),
     "claim-reviewed-long": ("warning", "ClaimReview: the claim's text is over 75 characters (published whole)"),
 }

@@ -24,9 +24,9 @@ from collections.abc import Iterable
 MANIFEST = ".factcheck-site.json"
 MANIFEST_FORMAT = 1
 #: The folders of the site's pages (the other pages lie at the top).
-FOLDERS = ("claims", "articles")
+FOLDERS = ("claims", "articles", "claimants")
 #: What a file the build writes is named: a manifest naming anything else is not ours.
-_OWN_NAME = re.compile(r"(?:(?:claims|articles)/)?[^/\x00]+\.(?:html|xml|css)")
+_OWN_NAME = re.compile(r"(?:(?:claims|articles|claimants)/)?[^/\x00]+\.(?:html|xml|css)")
 #: No page comes near this: a larger file in the output is replaced without being read.
 _LARGEST = 64 << 20
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
