@@ -15,13 +15,16 @@ from typing import Any
 
 import msgspec
 
-from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Article, Verdict
+from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Article, Claimant, ClaimantType, Verdict
 from factcheck.problems import Problem
 from factcheck.workflow import first_published_at, is_public
 
 CONTEXT = "https://schema.org"
 #: Google asks for a ``claimReviewed`` of under 75 characters.
 CLAIM_REVIEWED_LIMIT = 75
+#: The schema.org type of a claimant of each type of the claimant registry.
+AUTHOR_TYPE = {ClaimantType.PERSON: "Person", ClaimantType.ORGANIZATION: "Organization"}
+WIKIDATA_ITEM = "https://www.wikidata.org/wiki/"
 
 
 def published_at(claim: dict) -> str | None:
@@ -34,8 +37,24 @@ def modified_at(claim: dict) -> str | None:
     return history[-1].get("at") if history else None
 
 
-def claim_review(claim: dict, article: Article | None, url: str, organization: dict) -> dict | None:
-    """The ClaimReview of a published claim with a verdict (None for any other claim)."""
+def claimant_author(name: str, claimant: Claimant | None) -> dict:
+    """``itemReviewed.author``: the claimant, typed and named as the registry has it (``sameAs``
+    its Wikidata item, ``url`` its page, when known); a claimant the tree has no registry
+    entry for is a ``Person`` of the name the claim gives."""
+    if claimant is None:
+        return {"@type": "Person", "name": name}
+    out: dict[str, Any] = {"@type": AUTHOR_TYPE[claimant.type], "name": claimant.name}
+    if claimant.wikidata:
+        out["sameAs"] = WIKIDATA_ITEM + claimant.wikidata
+    if claimant.url:
+        out["url"] = claimant.url
+    return out
+
+
+def claim_review(claim: dict, article: Article | None, url: str, organization: dict, claimant: Claimant | None = None) -> dict | None:
+    """The ClaimReview of a published claim with a verdict (None for any other claim).
+
+    ``claimant``: the registry's entry for the claim's claimant (None: the tree has none)."""
     if not is_public(claim.get("status")) or not claim.get("verdict"):
         return None
     grade = VERDICT_SCALE[Verdict(claim["verdict"])]
@@ -43,7 +62,7 @@ def claim_review(claim: dict, article: Article | None, url: str, organization: d
     if grade.rating is not None:
         rating.update(ratingValue=grade.rating, bestRating=BEST_RATING, worstRating=WORST_RATING)
     rating["alternateName"] = grade.label
-    item: dict[str, Any] = {"@type": "Claim", "author": {"@type": "Person", "name": claim["claimant"]}}
+    item: dict[str, Any] = {"@type": "Claim", "author": claimant_author(claim["claimant"], claimant)}
     if article is not None:
         item["datePublished"] = article.published.isoformat()
         appearance: dict[str, Any] = {"@type": "CreativeWork", "url": article.url, "headline": article.title}
@@ -70,6 +89,17 @@ def organization(name: str, url: str | None) -> dict:
     if url:
         out["url"] = url
     return out
+
+
+def organization_warning(root: str, org: dict) -> Problem | None:
+    """A warning when the ClaimReview author (the organization) has no url: neither organization_url nor a base URL."""
+    if org.get("url"):
+        return None
+    return Problem(
+        root, 1, 1, "no-organization-url",
+        "the organization that authors each ClaimReview has no url: set organization_url (or base_url) in the config, or pass --base-url",
+        "warning",
+    )
 
 
 def long_claim(path: str, claim: dict) -> Problem | None:

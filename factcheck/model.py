@@ -94,6 +94,13 @@ class Kind(Vocabulary):
     OPINION = "opinion"
 
 
+class ClaimantType(Vocabulary):
+    """What a claimant is; ClaimReview types its author so (``Person``, ``Organization``)."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
 class Stance(Vocabulary):
     SUPPORTS = "supports"
     REFUTES = "refutes"
@@ -215,6 +222,21 @@ def _year_or_date(instance, attribute, value) -> None:
         )
 
 
+#: A Wikidata item id: Q and a number without leading zeros (Q7747).
+WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def _wikidata(instance, attribute, value) -> None:
+    if value is not None and not WIKIDATA_RE.match(value):
+        raise ValueError(f"{attribute.name} {value!r} is not a Wikidata item id (Q and a number, e.g. Q7747)", attribute.name)
+
+
+def _names(instance, attribute, value) -> None:
+    for item in value:
+        if isinstance(item, str) and not item.strip():
+            raise ValueError(f"{attribute.name} entries must not be empty", attribute.name)
+
+
 class TooLong(ValueError):
     """A text longer than its field's limit (problem code ``too-long``)."""
 
@@ -306,6 +328,8 @@ VALIDATOR_CONSTRAINTS: dict = {
     _unit: {"pattern": UNIT_RE.pattern, "max_length": MAX_UNIT_LENGTH},
     _finite: {"finite": True},
     _year_or_date: {"minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    _wikidata: {"pattern": WIKIDATA_RE.pattern},
+    _names: {"item_pattern": NOT_BLANK},
 }
 
 
@@ -519,6 +543,29 @@ class Dismissals:
     """The dismissals file of an article folder (``dismissed.yaml``)."""
 
     dismissed: list[Dismissal]
+
+
+@attrs.frozen
+class Claimant:
+    """Who makes claims, once for the whole tree: the name claims give, what it is, and where it is known."""
+
+    name: str = attrs.field(validator=_all(_non_empty, CLAIMANT), metadata={"help": "the name claims give as their claimant"})
+    type: ClaimantType = attrs.field(metadata={"help": "person or organization"})
+    wikidata: str | None = attrs.field(
+        default=None, validator=_wikidata, metadata={**OMIT_IF_DEFAULT, "help": "the Wikidata item id (Q...), only when verified"}
+    )
+    url: str | None = attrs.field(default=None, validator=_http_url, metadata={**OMIT_IF_DEFAULT, "help": "the claimant's own page"})
+    aliases: list[str] = attrs.field(
+        factory=list, validator=_all(_unique_items, _names, ItemMaxLength(CLAIMANT.limit)),
+        metadata={**OMIT_IF_DEFAULT, "help": "other names claims may give"},
+    )
+
+
+@attrs.frozen
+class Claimants:
+    """The claimant registry of a claims tree (``claimants.yaml`` at its root)."""
+
+    claimants: list[Claimant]
 
 
 #: Key order of the canonical layout (also the order of attributes).

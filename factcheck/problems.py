@@ -64,6 +64,9 @@ CODES: dict[str, tuple[str, str]] = {
     "related-missing": ("error", "a related id that no claim has (with a 'did you mean' hint)"),
     "no-article": ("error", "a claim file (or a dismissed.yaml) outside an article folder"),
     "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
+    "unknown-claimant": ("error", "a claim's claimant is not a name or alias of the tree's claimant registry (claimants.yaml; with a 'did you mean' hint)"),
+    # the claimant registry (claimants.yaml at the root of a claims tree)
+    "duplicate-claimant": ("error", "claimants.yaml: a name or alias given twice (also as another claimant's name or alias)"),
     # an article folder's dismissed.yaml
     "dismissal-not-found": ("warning", "dismissed.yaml: a dismissed sentence that does not occur in the article text (it hides nothing)"),
     "duplicate-dismissal": ("warning", "dismissed.yaml: the same sentence dismissed twice"),
@@ -79,6 +82,7 @@ CODES: dict[str, tuple[str, str]] = {
     # factcheck build and ClaimReview
     "config": ("error", "build, validate: the config (factcheck.toml or [tool.factcheck]) cannot be read, or has a bad key or value"),
     "no-base-url": ("warning", "build: no base URL, so ClaimReview and the feed carry relative URLs"),
+    "no-organization-url": ("warning", "build, export: the ClaimReview author (the organization) has no url: no organization_url and no base URL"),
     "unreadable-claims": ("warning", "build: claim files that cannot be read are left out of the site"),
     "claim-reviewed-long": ("warning", "ClaimReview: the claim's text is over 75 characters (published whole)"),
 }

@@ -32,7 +32,7 @@ from factcheck.fsio import FileStat, read_file
 from factcheck.model import Article, Claim
 from factcheck.problems import Problem
 from factcheck.rows import ClaimRow, ListLine
-from factcheck.rules import QuoteIndex, ReviewPolicy, claim_rules, control_chars
+from factcheck.rules import ClaimantNames, QuoteIndex, ReviewPolicy, claim_rules, control_chars
 from factcheck.textsafe import json_safe_bytes
 from factcheck.tree import inside
 from factcheck.yaml.fast import FastParse, decode_fast, parse_fast, quiet_stderr, stderr_is_quiet
@@ -274,22 +274,26 @@ class Want:
     digest: bool = False  # a digest of the bytes (for callers that watch files for changes)
 
 
-def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None) -> FileResult:
+def check_claim_bytes(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None,
+                      claimants: ClaimantNames | None = None) -> FileResult:
     """Schema and single-claim rules for one claim file; never raises.
 
     ``review``: the review policy of the file's tree (None: looked up from its folder).
+    ``claimants``: the names of the tree's claimant registry (None: not checked).
     """
     try:
-        return _check_claim(path, raw, article, day, want, review)
+        return _check_claim(path, raw, article, day, want, review, claimants)
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - one file never takes the run down
         return FileResult(path, [internal_error(path, exc)], None, [], cacheable=False)
 
 
-def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want, review: ReviewPolicy | None = None) -> FileResult:
-    return check_parsed(parse(path, raw, Claim), article, day, want, review)
+def _check_claim(path: str, raw: bytes, article: QuoteIndex | None, day: dt.date, want: Want, review: ReviewPolicy | None = None,
+                 claimants: ClaimantNames | None = None) -> FileResult:
+    return check_parsed(parse(path, raw, Claim), article, day, want, review, claimants)
 
 
-def check_parsed(parsed: Parsed, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None) -> FileResult:
+def check_parsed(parsed: Parsed, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None,
+                 claimants: ClaimantNames | None = None) -> FileResult:
     """:func:`check_claim_bytes` of a file already parsed (may raise)."""
     path = parsed.path
     reader = "fast" if parsed.fast else "strict"
@@ -313,7 +317,7 @@ def check_parsed(parsed: Parsed, article: QuoteIndex | None, day: dt.date, want:
         from factcheck.siteconfig import review_policy
 
         review = review_policy(os.path.dirname(path) or ".")[0]
-    findings = claim_rules(checked, stem(path), article, day, json, review)
+    findings = claim_rules(checked, stem(path), article, day, json, review, claimants)
     problems = parsed.locate(findings)
     # A date in the future stops being one: such a file is checked again every run.
     cacheable = not any(p.code == "future-date" for p in problems)
@@ -327,11 +331,12 @@ def check_parsed(parsed: Parsed, article: QuoteIndex | None, day: dt.date, want:
 
 
 def check_claim_file(
-    path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None
+    path: str, article: QuoteIndex | None, day: dt.date, want: Want = Want(), review: ReviewPolicy | None = None,
+    claimants: ClaimantNames | None = None,
 ) -> tuple[FileResult, bytes, FileStat | None]:
     """Read and check one claim file: (result, the bytes read, their signature)."""
     got = read_file(path)
     if isinstance(got, Problem):
         return FileResult(path, [got], None, [], cacheable=False), b"", None
     raw, signature = got
-    return check_claim_bytes(path, raw, article, day, want, review), raw, signature
+    return check_claim_bytes(path, raw, article, day, want, review, claimants), raw, signature

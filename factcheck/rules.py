@@ -20,7 +20,7 @@ import attrs
 
 from factcheck.convert import FieldError
 from factcheck.model import Action, Claim, Source, Stance, Status, allows_line_breaks, canonical_url
-from factcheck.textsafe import char_name, first_control, json_may_hold_controls
+from factcheck.textsafe import char_name, escape_line, first_control, json_may_hold_controls
 from factcheck.workflow import publish_gaps, review_round, stance_gap
 
 _QUOTE_MAP = str.maketrans(
@@ -154,6 +154,39 @@ class ReviewPolicy:
     def key(self) -> str:
         """What the results of checking depend on, for the validation cache."""
         return "review:" + (self.since.astimezone(dt.timezone.utc).isoformat() if self.since else "always")
+
+
+@attrs.frozen
+class ClaimantNames:
+    """The names and aliases of a claims tree's claimant registry, as the claimant rule asks them.
+
+    ``path``: the registry file, named in the problem. Made by :mod:`factcheck.claimants`;
+    a tree without a registry has none, and its claimants are not checked.
+    """
+
+    path: str
+    names: frozenset[str]
+
+    def key(self) -> str:
+        """What the results of checking depend on, for the validation cache."""
+        import hashlib
+
+        return "claimants:" + hashlib.blake2b("\n".join(sorted(self.names)).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def claimant_rule(claimant: str, known: ClaimantNames | None) -> list[FieldError]:
+    """A claim's claimant must be a name or alias of the tree's claimant registry (if it has one)."""
+    if known is None or claimant in known.names:
+        return []
+    from factcheck.problems import did_you_mean
+
+    hint = did_you_mean(claimant, known.names)
+    return [FieldError(
+        "unknown-claimant",
+        f"claimant {escape_line(repr(claimant))} is not in the claimant registry {known.path}{hint}; "
+        "add it there (or with factcheck new --claimant-type) or use a registered name",
+        ("claimant",),
+    )]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -342,6 +375,7 @@ def claim_rules(
     today: dt.date,
     json: bytes | None = None,
     review: ReviewPolicy = ReviewPolicy(),
+    claimants: ClaimantNames | None = None,
 ) -> list[FieldError]:
     """Every rule that looks at one claim (and its article's text).
 
@@ -349,6 +383,7 @@ def claim_rules(
     caller has it; if it shows no control or bidi character, the fields are not looked
     at one by one. ``review``:
     since when the second-person rule fails a publication (default: always).
+    ``claimants``: the tree's claimant registry (None: the tree has none).
     """
     if json is not None and not json_may_hold_controls(json):
         out: list[FieldError] = []
@@ -358,6 +393,8 @@ def claim_rules(
         out.append(FieldError("id-mismatch", f"id {claim.id!r} differs from the file name {file_stem!r}.yaml", ("id",)))
     if claim.id in claim.related:
         out.append(FieldError("related-self", "a claim cannot be related to itself", ("related", claim.related.index(claim.id))))
+    if claimants is not None and claim.claimant not in claimants.names:
+        out += claimant_rule(claim.claimant, claimants)
 
     if article is not None and not article.contains(claim.quote):
         passage = closest_passage(claim.quote, article.text)

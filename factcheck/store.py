@@ -17,6 +17,7 @@ import attrs
 
 from factcheck import fsio
 from factcheck.cache import digest
+from factcheck.claimants import names_for
 from factcheck.convert import structure, structure_lenient, unstructure
 from factcheck.model import Action, Claim, Dismissal, HistoryEntry
 from factcheck.problems import Problem
@@ -217,13 +218,14 @@ class ClaimStore:
         articles: dict[str, ArticleRecord] = {}
         records: dict[str, ClaimRecord] = {}
         general: list[Problem] = []
+        claimants = names_for(root) if wanted else None
         for path in wanted:
             folder = os.path.dirname(path) or "."
             if folder not in articles:
                 articles[folder] = load_article(folder, os.path.join(folder, ARTICLE_FILE))
             article = articles[folder]
             index = QuoteIndex(article.text, article.article.published if article.article else None) if article.text else None
-            result, raw, stat = check_claim_file(path, index, today(), Want(claim=True, row=True))
+            result, raw, stat = check_claim_file(path, index, today(), Want(claim=True, row=True), None, claimants)
             record = ClaimRecord(path, article, result.row, result.problems, (stat, digest(raw) if stat else b""))
             record._claim = result.claim
             records[path] = record
@@ -349,7 +351,7 @@ class ClaimStore:
         if len(raw) > fsio.MAX_BYTES:
             return [Problem(record.path, 1, 1, "too-large", f"file would be {len(raw)} bytes; claim files are at most 1 MiB")]
         try:
-            result = check_parsed(parsed, record.quote_index(), today(), Want(row=False))
+            result = check_parsed(parsed, record.quote_index(), today(), Want(row=False), None, names_for(self.root))
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - as validate would report it
             return [internal_error(record.path, exc)]
         problems = list(result.problems)
@@ -376,12 +378,13 @@ class ClaimStore:
     def _problems_for(self, record: ClaimRecord, claim: Claim) -> list[Problem]:
         from factcheck.siteconfig import review_policy
 
-        errors = claim_rules(claim, stem(record.path), record.quote_index(), today(), None, review_policy(os.path.dirname(record.path) or ".")[0])
+        review = review_policy(os.path.dirname(record.path) or ".")[0]
+        errors = claim_rules(claim, stem(record.path), record.quote_index(), today(), None, review, names_for(self.root))
         errors += self._cross(record.path, claim.id, claim.related)
         return [Problem(record.path, 0, 0, e.code, e.message) for e in errors]
 
     def _reload(self, record: ClaimRecord, raw: bytes) -> None:
-        result = check_claim_bytes(record.path, raw, record.quote_index(), today(), Want(claim=True))
+        result = check_claim_bytes(record.path, raw, record.quote_index(), today(), Want(claim=True), None, names_for(self.root))
         record.set_claim(result.claim, result.problems)
         record.loaded_from(raw)
 

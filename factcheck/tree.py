@@ -18,6 +18,9 @@ from factcheck.problems import Problem
 ARTICLE_FILE = "article.yaml"
 #: An article folder's dismissed sentences (:class:`factcheck.model.Dismissals`); not a claim.
 DISMISSED_FILE = "dismissed.yaml"
+#: A claims tree's claimant registry (:class:`factcheck.model.Claimants`), at the tree's
+#: root, outside every article folder (in an article folder the name is a claim's).
+CLAIMANTS_FILE = "claimants.yaml"
 #: The names in an article folder that are not claim files.
 NOT_CLAIMS = frozenset({ARTICLE_FILE, DISMISSED_FILE})
 
@@ -34,6 +37,7 @@ class Tree:
     stats: dict[str, FileStat] = attrs.field(factory=dict)  # as seen while looking
     unreadable: set[str] = attrs.field(factory=set)  # files whose mode says this process may not read them
     dismissals: dict[str, str] = attrs.field(factory=dict)  # folder -> dismissed.yaml path
+    registries: list[str] = attrs.field(factory=list)  # claimants.yaml files outside article folders
 
 
 def inside(path: str, roots: tuple[str, ...]) -> bool:
@@ -163,9 +167,14 @@ def discover(paths: Iterable[str | os.PathLike], look: bool = True) -> Tree:
                 articles.setdefault(folder, article)
     claims: list[str] = []
     strays: list[str] = []
+    registries: list[str] = []
     for path in sorted(set(yaml_files)):
-        (claims if folder_of(path) in articles else strays).append(path)
-    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable, dismissals=dismissals)
+        if folder_of(path) in articles:
+            claims.append(path)
+        else:
+            (registries if os.path.basename(path) == CLAIMANTS_FILE else strays).append(path)
+    return Tree(articles=articles, claims=claims, strays=strays, problems=problems, stats=stats, unreadable=unreadable, dismissals=dismissals,
+                registries=registries)
 
 
 def claim_names(roots: Iterable[str]) -> list[str]:

@@ -14,7 +14,7 @@ import os
 
 from factcheck.problems import Problem
 from factcheck.reading import ArticleRecord, FileResult, stem
-from factcheck.rules import ReviewPolicy, cross_rules
+from factcheck.rules import ClaimantNames, ReviewPolicy, cross_rules
 from factcheck.tree import claim_names, tree_root
 
 
@@ -33,6 +33,25 @@ def review_policies(articles: dict[str, ArticleRecord], problems: list[Problem])
         out[folder] = policy
         problems += [p for p in found if p not in problems]
     return out
+
+
+def claimant_registries(articles: dict[str, ArticleRecord], found: list[str], problems: list[Problem]) -> dict[str, ClaimantNames | None]:
+    """The claimant registry each article folder's claims answer to (``claimants.yaml`` at the
+    root of its tree; None: the tree has none), every registry's problems added to ``problems``.
+
+    ``found``: registry files the paths given named or held (read even with no article folder)."""
+    from factcheck.claimants import load_registry
+
+    roots = {folder: os.path.normpath(os.path.join(folder, os.pardir)) for folder in articles}
+    given: dict[str, str] = {}
+    for root in [*roots.values(), *(os.path.dirname(p) or "." for p in found)]:
+        given.setdefault(os.path.abspath(root), root)
+    names: dict[str, ClaimantNames | None] = {}
+    for absolute, root in sorted(given.items()):
+        registry = load_registry(root)
+        names[absolute] = registry.rule_names()
+        problems += [p for p in registry.problems if p not in problems]
+    return {folder: names[os.path.abspath(root)] for folder, root in roots.items()}
 
 
 def dismissal_problems(found: dict[str, str], articles: dict[str, ArticleRecord], day: dt.date) -> list[Problem]:

@@ -44,9 +44,9 @@ from factcheck.reading import (
     today,
 )
 from factcheck.rows import ClaimRow, ListLine
-from factcheck.rules import QuoteIndex, ReviewPolicy
+from factcheck.rules import ClaimantNames, QuoteIndex, ReviewPolicy
 from factcheck.tree import discover, folder_of
-from factcheck.treecheck import cross_problems, dismissal_problems, review_policies, sorted_once
+from factcheck.treecheck import claimant_registries, cross_problems, dismissal_problems, review_policies, sorted_once
 from factcheck.yaml.fast import quiet_stderr, stderr_discarded
 
 #: Below this many files to parse, one process is faster than starting a pool.
@@ -111,17 +111,19 @@ digest = cache.digest
 _TEXTS: dict[str, tuple[str | None, dt.date | None]] = {}  # folder -> its article's text and date
 _ARTICLES: dict[str, QuoteIndex | None] = {}  # made from _TEXTS when a folder's first file is checked
 _POLICIES: dict[str, ReviewPolicy] = {}
+_CLAIMANTS: dict[str, ClaimantNames | None] = {}  # folder -> the names of its tree's claimant registry
 _DAY: dt.date = dt.date.min
 _ENTRY_ENCODER = msgspec.msgpack.Encoder()
 _ROW_DECODER = msgspec.msgpack.Decoder(cache.Extra[ClaimRow | None])
 
 
 def _init_worker(article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, helper: bool = True,
-                 policies: dict[str, ReviewPolicy] | None = None) -> None:
-    global _TEXTS, _ARTICLES, _DAY, _POLICIES
+                 policies: dict[str, ReviewPolicy] | None = None, claimants: dict[str, ClaimantNames | None] | None = None) -> None:
+    global _TEXTS, _ARTICLES, _DAY, _POLICIES, _CLAIMANTS
     _TEXTS, _ARTICLES = article_texts, {}
     _DAY = day
     _POLICIES = policies or {}
+    _CLAIMANTS = claimants or {}
     if helper:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # rapidyaml's C++ prints parse errors; they are reported as values
@@ -149,7 +151,7 @@ def _check_batch(paths: list[str], job: Job) -> list[Checked]:
     hashed = want.digest
     for path in paths:
         folder = folder_of(path)
-        result, raw, stat = check_claim_file(path, _quote_index(folder), _DAY, want, _POLICIES.get(folder))
+        result, raw, stat = check_claim_file(path, _quote_index(folder), _DAY, want, _POLICIES.get(folder), _CLAIMANTS.get(folder))
         file_digest = cache.digest(raw) if stat and hashed else b""
         row_entry = b""
         if job.row_entries and result.cacheable and stat is not None:
@@ -192,7 +194,7 @@ def _check_packed(paths: list[str], job: Job) -> list[tuple]:
 
 def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | None]], day: dt.date, want: Job, jobs: int,
          on_batch: Callable[[list[Checked]], None] | None, isolate: bool = False,
-         policies: dict[str, ReviewPolicy] | None = None) -> list[Checked]:
+         policies: dict[str, ReviewPolicy] | None = None, claimants: dict[str, ClaimantNames | None] | None = None) -> list[Checked]:
     """Check ``paths`` on ``jobs`` cores: this process works too, helpers take batches as they free up.
 
     With ``isolate`` only helper processes read files (this process stays free for a
@@ -200,7 +202,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
     """
     if not paths:
         return []
-    _init_worker(article_texts, day, helper=False, policies=policies)
+    _init_worker(article_texts, day, helper=False, policies=policies, claimants=claimants)
     # The last files go in small batches, so that at the end no process waits long for
     # another to finish a large one.
     # (Larger batches past a million files or so: the queue of batch numbers stays within a pipe's capacity.)
@@ -216,7 +218,7 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
             on_batch(batch)
 
     if isolate and len(paths) >= PARALLEL_THRESHOLD:
-        _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False, policies=policies)
+        _run_parallel(batches, done, want, max(1, jobs), article_texts, day, local=False, policies=policies, claimants=claimants)
         return results
     # rapidyaml's messages are silenced only where it runs: a screen's process leaves
     # descriptor 2 alone (it reads with the strict reader, see reading.fast_parser_here).
@@ -225,11 +227,11 @@ def _run(paths: list[str], article_texts: dict[str, tuple[str | None, dt.date | 
             while batches:
                 done(_check_batch(batches.pop(), want))
         else:
-            _run_parallel(batches, done, want, jobs - 1, article_texts, day, policies=policies)
+            _run_parallel(batches, done, want, jobs - 1, article_texts, day, policies=policies, claimants=claimants)
     return results
 
 
-def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, article_texts, day, local: bool = True, policies=None) -> None:
+def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, article_texts, day, local: bool = True, policies=None, claimants=None) -> None:
     """Helpers take batches; this process takes one too whenever it has nothing else to do (if ``local``).
 
     A file whose helper process died while checking it (a crash inside a parser, say)
@@ -238,11 +240,11 @@ def _run_parallel(batches: list, done: Callable, want: Job, helpers: int, articl
     """
     order = list(reversed(batches))  # _run pops from the end: the first batch is last
     batches.clear()
-    answered = _forked(order, done, want, helpers, article_texts, day, local, policies)
+    answered = _forked(order, done, want, helpers, article_texts, day, local, policies, claimants)
     lost = [path for index, batch in enumerate(order) if index not in answered for path in batch]
     while lost:  # one file at a time, in order, in one helper: the first unanswered file killed it
         singles = [[path] for path in lost]
-        answered = _forked(singles, done, want, 1, article_texts, day, False, policies)
+        answered = _forked(singles, done, want, 1, article_texts, day, False, policies, claimants)
         first = next((index for index in range(len(singles)) if index not in answered), None)
         if first is None:
             break
@@ -258,7 +260,7 @@ def _helper_died(path: str) -> Problem:
 _TOKEN = 4  # bytes of a batch number in the queue
 
 
-def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, article_texts, day, local: bool, policies) -> set[int]:
+def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, article_texts, day, local: bool, policies, claimants=None) -> set[int]:
     """Check ``batches`` in ``helpers`` forked processes (and this one, if ``local``);
     the numbers of the batches whose results came back.
 
@@ -285,7 +287,7 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
     pump: threading.Thread | None = None
     try:
         for _ in range(helpers):
-            pid = _fork_helper(queue, inbox, batches, want, article_texts, day, policies)
+            pid = _fork_helper(queue, inbox, batches, want, article_texts, day, policies, claimants)
             if pid is None:  # no process to be had: those made so far, and this one, do the work
                 local = local or not children
                 break
@@ -328,7 +330,7 @@ def _forked(batches: list[list[str]], done: Callable, want: Job, helpers: int, a
     return answered
 
 
-def _fork_helper(queue: int, inbox: Inbox, batches: list[list[str]], want: Job, article_texts, day, policies) -> int | None:
+def _fork_helper(queue: int, inbox: Inbox, batches: list[list[str]], want: Job, article_texts, day, policies, claimants=None) -> int | None:
     """Start a helper that answers on a pipe of its own (read by ``inbox``); its pid, or None if no process can be had."""
     read_end, write_end = os.pipe()
     with contextlib.suppress(OSError, AttributeError):  # a larger pipe: fewer wake-ups of the reading thread
@@ -343,18 +345,18 @@ def _fork_helper(queue: int, inbox: Inbox, batches: list[list[str]], want: Job, 
         os.close(read_end)
         for other in inbox.fds:
             os.close(other)
-        _helper(queue, write_end, batches, want, article_texts, day, policies)
+        _helper(queue, write_end, batches, want, article_texts, day, policies, claimants)
     os.close(write_end)
     inbox.add(read_end)
     return pid
 
 
-def _helper(queue: int, out: int, batches: list[list[str]], want: Job, article_texts, day, policies) -> NoReturn:
+def _helper(queue: int, out: int, batches: list[list[str]], want: Job, article_texts, day, policies, claimants=None) -> NoReturn:
     """A forked helper: take batch numbers from ``queue`` until it is empty, write each
     batch's results to ``out``; never returns (nor runs this process's exit handlers)."""
     code = 0
     try:
-        _init_worker(article_texts, day, True, policies)
+        _init_worker(article_texts, day, True, policies, claimants)
         while True:
             token = os.read(queue, _TOKEN)
             if len(token) < _TOKEN:
@@ -486,7 +488,7 @@ class _Run:
 
 
 def _articles_of(tree: Any, paths: list[str], day: dt.date) -> tuple[list[Problem], dict[str, ArticleRecord], dict[str, ReviewPolicy]]:
-    """The tree's problems besides its claims', its articles, and their review policies."""
+    """The tree's problems besides its claims' (its claimant registries' among them), its articles, and their review policies."""
     problems: list[Problem] = list(tree.problems)
     for given in paths:
         if not os.path.lexists(given):
@@ -538,13 +540,14 @@ def check_tree(
     tree = discover(paths, look=bool(entries))  # nothing cached: nothing to compare signatures with
     day = today()
     problems, articles, policies = _articles_of(tree, paths, day)
+    claimants = claimant_registries(articles, tree.registries, problems)
     article_texts = {folder: (rec.text, rec.article.published if rec.article else None) for folder, rec in articles.items()}
     # What a claim's results depend on besides its own bytes: its article's date and text,
-    # and the review policy of its tree (a changed policy checks the claims again).
-    article_digest = {
-        folder: cache.digest(f"{published}\n{policies[folder].key()}\n{t or ''}".encode())
-        for folder, (t, published) in article_texts.items()
-    }
+    # the review policy of its tree and the names of its claimant registry (a changed
+    # policy, or a name added or taken out, checks the claims again).
+    names = {folder: f"{known.key()}\n" if (known := claimants.get(folder)) else "" for folder in article_texts}
+    article_digest = {folder: cache.digest(f"{published}\n{policies[folder].key()}\n{names[folder]}{t or ''}".encode())
+                      for folder, (t, published) in article_texts.items()}
     row_cache = cache.load(paths_of["rows"], "rows", version, ClaimRow | None) if reuse and rows else {}
     data_cache = cache.load(paths_of["data"], "data", version) if reuse and data else {}
     run = _Run(rows, data, lines, article_digest, len(tree.claims), progress, on_rows)
@@ -554,7 +557,7 @@ def check_tree(
     # file) are made only for a caller that asks for them: a listing takes each claim's
     # line, which the validate cache keeps with its problems.
     want = Want(claim=keep_claims, row=rows, data=data, digest=rows or data or keep_claims)
-    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse and rows), workers, run.remember, isolate, policies)
+    _run(to_parse, article_texts, day, Job(want, rows_back=rows, row_entries=reuse and rows), workers, run.remember, isolate, policies, claimants)
     old = {kind: loaded for kind, loaded, on in (("validate", entries, True), ("rows", row_cache, rows), ("data", data_cache, data)) if reuse and on}
     saving = run.save(paths_of, version, bool(to_parse), old)
     results = run.results

@@ -62,6 +62,7 @@ def _schema_command(p: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--article", action="store_true", help="the schema of article.yaml instead")
     which.add_argument("--dismissed", action="store_true", help="the schema of an article folder's dismissed.yaml instead")
+    which.add_argument("--claimants", action="store_true", help="the schema of a claims tree's claimant registry (claimants.yaml) instead")
 
 
 def _check_paths(args: argparse.Namespace, paths: list[str]) -> None:
@@ -336,10 +337,10 @@ def _export_claimreview(store: ClaimStore, base_url: str | None) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from factcheck.model import Article, Dismissals
+    from factcheck.model import Article, Claimants, Dismissals
     from factcheck.schema import json_schema
 
-    cls = Article if args.article else Dismissals if args.dismissed else Claim
+    cls = Article if args.article else Dismissals if args.dismissed else Claimants if args.claimants else Claim
     print(json.dumps(json_schema(cls), indent=2, ensure_ascii=False))
     return EXIT_OK
 

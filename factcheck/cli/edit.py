@@ -13,7 +13,7 @@ from factcheck.cli.args import FROM_FILE, FROM_FILE_HELP, Command, claim_id, edi
 from factcheck.cli.common import NO_ROOT, claim_store, claims_root, find_article, refused
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
 from factcheck.forms import change_options
-from factcheck.model import Claim, Kind, Source, Status, Verdict
+from factcheck.model import Claim, ClaimantType, Kind, Source, Status, Verdict
 from factcheck.textsafe import escape_line
 from factcheck.workflow import corrected_fields
 
@@ -103,7 +103,8 @@ def _new_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("article", help="article folder or its slug")
     p.add_argument("--quote", required=True)
     p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
-    p.add_argument("--claimant", help="who makes the claim (default: the article's author)")
+    p.add_argument("--claimant", help="who makes the claim, a name or alias of the claimant registry (default: the article's author)")
+    p.add_argument("--claimant-type", choices=ClaimantType.words(), help="add the claimant to the registry (claimants.yaml) first, as this, if it is not there")
     p.add_argument("--kind", choices=Kind.words(), default="event")
     p.add_argument("--id", type=claim_id, help="claim id (default: derived from the quote)")
 
@@ -265,14 +266,41 @@ def new(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     from factcheck.triage import create_claim, default_claimant
 
+    claimant = args.claimant or default_claimant(article.article)
+    if args.claimant_type:
+        code = _register_claimant(store.root, claimant, ClaimantType(args.claimant_type))
+        if code != EXIT_OK:
+            return code
     try:
         record = create_claim(
-            store, article, quote=args.quote, text=args.text or args.quote, claimant=args.claimant or default_claimant(article.article),
+            store, article, quote=args.quote, text=args.text or args.quote, claimant=claimant,
             kind=Kind(args.kind), by=editor_name(args.editor), note="Scaffolded with factcheck new.", claim_id=args.id,
         )
     except EditRefused as exc:
         return refused(exc)
     print(f"created {escape_line(record.path)}")
+    return EXIT_OK
+
+
+def _register_claimant(root: str, name: str, kind: ClaimantType) -> int:
+    """Add ``name`` to the claimant registry of the tree at ``root`` unless it is there (as ``kind``)."""
+    from factcheck.claimants import ClaimantRefused, add_claimant, load_registry, path_in
+    from factcheck.report import parsable
+
+    known = load_registry(root).lookup(name)
+    if known is not None and known.type is not kind:
+        print(escape_line(f"factcheck: refused: {name!r} is registered as {known.type.value} (claimant {known.name!r}), not {kind.value}"), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if known is not None:
+        return EXIT_OK
+    try:
+        add_claimant(root, name, kind)
+    except ClaimantRefused as exc:
+        print(escape_line(f"factcheck: refused: {exc.message}"), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {parsable(problem)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(escape_line(f"registered {name} ({kind.value}) in {path_in(root)}"))
     return EXIT_OK
 
 

@@ -19,9 +19,11 @@ import msgspec
 
 from factcheck import claimreview, siteconfig, workflow
 from factcheck.cache import cache_dir, read_regular
+from factcheck.claimants import load_registry
 from factcheck.model import VERDICT_SCALE, Verdict
 from factcheck.problems import Problem
 from factcheck.rules import find_quote
+from factcheck.site import claimants as claimant_pages
 from factcheck.site.output import BuildError, Output
 from factcheck.site.pages import (
     Mark,
@@ -275,12 +277,14 @@ class _Site:
     clean: dict[str, bool] = attrs.field(factory=dict)  # folder -> its text holds no control character
     slugs: dict[str, str] = attrs.field(factory=dict)  # folder -> its pages' name
     org: dict = attrs.field(factory=dict)  # the ClaimReview author
+    registry: Any = None  # the tree's claimant registry (factcheck.claimants.Registry)
+    claimant_slugs: dict[str, str] = attrs.field(factory=dict)  # a claim's claimant -> its page's name
     shared: dict = attrs.field(factory=dict)  # what every template is given as ``site``
 
     def __attrs_post_init__(self) -> None:
         config = self.config
-        self.options = _digest(_code_key(), repr(config), self.base, self.drafts, self.repo)
-        self.org = claimreview.organization(config.organization, config.organization_url)
+        self.options = _digest(_code_key(), repr(config), self.base, self.drafts, self.repo, repr(self.registry.entries) if self.registry else None)
+        self.org = claimreview.organization(config.organization, config.organization_url or self.base)
         self.shared = {
             "title": config.title,
             "organization": config.organization,
@@ -318,7 +322,8 @@ def _options(root: str, base_url: str | None, repo_url: str | None) -> tuple[sit
     if base is None:
         message = "no base URL (--base-url or base_url in the config): ClaimReview and the feed carry relative URLs, which search engines ignore"
         problems.append(Problem(root, 1, 1, "no-base-url", message, "warning"))
-    return config, problems, base, repo
+    warning = claimreview.organization_warning(root, claimreview.organization(config.organization, config.organization_url or base))
+    return config, problems + ([warning] if warning else []), base, repo
 
 
 def build(
@@ -354,10 +359,12 @@ def build(
             known = previous.facts.get(item.record.path)
             facts[item.id] = known if known is not None and known.key == key else _Facts.of(key, item.data())
         writer = _Writer(output, result, previous.pages)
-        site = _Site(config, base, repo, drafts, items, facts, writer, result)
+        site = _Site(config, base, repo, drafts, items, facts, writer, result, registry=load_registry(root))
+        cards, site.claimant_slugs = claimant_pages.scorecards(items, site.registry)
         _claim_pages(site)
         _article_pages(site)
         _site_pages(site)
+        claimant_pages.write_pages(site, cards, _digest, link_url)
         result.removed = output.remove_stale(writer.pages)
         output.save(writer.pages)
         _save_manifest(out, _Manifest(FORMAT, writer.pages, {i.record.path: facts[i.id] for i in items}))
@@ -388,7 +395,8 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
     claim = item.data()
     review = None
     if item.published:
-        review = claimreview.claim_review(claim, item.article.article, site.url_of(rel) if site.base else rel.rsplit("/", 1)[-1], site.org)
+        here = site.url_of(rel) if site.base else rel.rsplit("/", 1)[-1]
+        review = claimreview.claim_review(claim, item.article.article, here, site.org, site.registry.lookup(claim["claimant"]))
     yaml_link = None
     if site.repo and site.config.repo_root:
         relpath = os.path.relpath(os.path.abspath(item.record.path), site.config.repo_root).replace(os.sep, "/")
@@ -409,6 +417,7 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
         related=[{"id": r, "text": t, "verdict": v, "draft": not p} for r, t, v, p in related],
         jsonld=json_safe(claimreview.script_json(review)) if review else None,
         yaml_link=yaml_link,
+        claimant_slug=site.claimant_slugs.get(claim["claimant"]),
     )
 
 
@@ -503,11 +512,15 @@ def claim_reviews(store: Any, base_url: str | None = None) -> tuple[dict, list[P
         problems.append(
             Problem(store.root, 1, 1, "no-base-url", "no base URL (--base-url or base_url in the config): each review's url is relative to the site", "warning")
         )
-    org = claimreview.organization(config.organization, config.organization_url)
+    org = claimreview.organization(config.organization, config.organization_url or base)
+    warning = claimreview.organization_warning(store.root, org)
+    problems += [warning] if warning else []
+    registry = load_registry(store.root)
     result = BuildResult(out="")
     reviews = []
     for item in _select(store, False, result):
-        review = claimreview.claim_review(item.data(), item.article.article, (base or "") + claim_page(item.id), org)
+        claim = item.data()
+        review = claimreview.claim_review(claim, item.article.article, (base or "") + claim_page(item.id), org, registry.lookup(claim["claimant"]))
         if review is not None:
             reviews.append(review)
             warning = claimreview.long_claim(item.record.path, {"text": item.row.text})

@@ -7,7 +7,7 @@
   folder) and deletes only files on that list that it no longer makes. A folder that is
   not empty and has no such list is refused unless ``force``.
 * Never followed: every file is opened, replaced and deleted relative to the
-  descriptor of its folder, with ``O_NOFOLLOW``; ``claims/`` or ``articles/`` as a
+  descriptor of its folder, with ``O_NOFOLLOW``; ``claims/``, ``articles/`` or ``claimants/`` as a
   symbolic link (or anything but a folder) stops the build before it writes there.
 """
 
@@ -24,9 +24,9 @@ from collections.abc import Iterable
 MANIFEST = ".factcheck-site.json"
 MANIFEST_FORMAT = 1
 #: The folders of the site's pages (the other pages lie at the top).
-FOLDERS = ("claims", "articles")
+FOLDERS = ("claims", "articles", "claimants")
 #: What a file the build writes is named: a manifest naming anything else is not ours.
-_OWN_NAME = re.compile(r"(?:(?:claims|articles)/)?[^/\x00]+\.(?:html|xml|css)")
+_OWN_NAME = re.compile(r"(?:(?:claims|articles|claimants)/)?[^/\x00]+\.(?:html|xml|css)")
 #: No page comes near this: a larger file in the output is replaced without being read.
 _LARGEST = 64 << 20
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
