@@ -16,6 +16,9 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     [match]
     feeds = ["feeds/other-desk.jsonl"]           # optional: factcheck match searches them by default
 
+    [team]
+    ann = "Ann Example"                          # optional: the public name the site shows for a handle
+
 Problems are values: a config that cannot be read, an unknown key or a bad value is a
 :class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
 reading it.
@@ -55,10 +58,18 @@ class SiteConfig:
     base_url: str | None = None
     repo_url: str | None = None
     repo_root: str | None = None  # the folder the config was found in (claim file links are relative to it)
+    #: ``[team]``: (editing handle, public name) of each editor, as the site names them.
+    team: tuple[tuple[str, str], ...] = ()
 
     @property
     def title(self) -> str:
         return self.site_title or self.organization
+
+    def display_name(self, handle: str) -> str:
+        """The public name of an editing handle (the team list's, handles compared as editors are), else the handle."""
+        from factcheck.workflow import same_editor
+
+        return next((name for known, name in self.team if same_editor(known, handle)), handle)
 
 
 _URL_KEYS = ("organization_url", "base_url", "repo_url")
@@ -128,7 +139,7 @@ def load(start: str) -> tuple[SiteConfig, list[Problem]]:
 
 
 #: Tables of the config read elsewhere than the site's settings.
-TABLES = ("review", "match")
+TABLES = ("review", "match", "team")
 REVIEW_KEYS = ("second_person_since",)
 
 
@@ -236,7 +247,24 @@ def from_mapping(data: dict, path: str, folder: str | None) -> tuple[SiteConfig,
             problems.append(Problem(path, 1, 1, "config", f"{key} must be an http or https URL, got {escape_line(repr(value))}"))
         else:
             values[key] = value.strip()
-    return SiteConfig(repo_root=folder, **values), problems
+    team, found = team_from(data.get("team"), path)
+    return SiteConfig(repo_root=folder, team=team, **values), problems + found
+
+
+def team_from(table: object, path: str) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+    """``[team]``: each editing handle and the name the site shows for it (``ann = "Ann Example"``)."""
+    if table is None:
+        return (), []
+    if not isinstance(table, dict):
+        return (), [Problem(path, _line_of(path, "team"), 1, "config", "team must be a table ([team]) of handle = \"Public Name\"")]
+    team, problems = [], []
+    for handle, name in table.items():
+        if not isinstance(name, str) or not name.strip() or first_control(name) or first_control(handle):
+            shown = escape_line(repr(name))
+            problems.append(Problem(path, _line_of(path, handle), 1, "config", f"team.{escape_line(handle)} must be a public name on one line, got {shown}"))
+        else:
+            team.append((handle, name.strip()))
+    return tuple(team), problems
 
 
 def match_feeds(start: str) -> tuple[list[str], list[Problem]]:

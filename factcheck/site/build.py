@@ -409,6 +409,7 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
         related=[{"id": r, "text": t, "verdict": v, "draft": not p} for r, t, v, p in related],
         jsonld=json_safe(claimreview.script_json(review)) if review else None,
         yaml_link=yaml_link,
+        timeline=[{**h, "by": site.config.display_name(h["by"])} for h in workflow.public_history(claim.get("history", ()))],
     )
 
 

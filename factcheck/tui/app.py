@@ -65,6 +65,7 @@ class FactcheckApp(App[int]):
         Binding("a", "add_source", "Add source", id="add-source"),
         Binding("x", "remove_source", "Remove source", show=False, id="remove-source"),
         Binding("N", "note", "Note", id="note"),
+        Binding("I", "internal_note", "Internal note", show=False, id="internal-note"),
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
@@ -75,12 +76,15 @@ class FactcheckApp(App[int]):
         Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
+        Binding("W", "who", "Who you are", show=False, id="who"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, root: str, editor: str, force_polling: bool = False):
+    def __init__(self, root: str, editor: str, force_polling: bool = False, ask_editor: bool = False):
         super().__init__()
+        #: No handle was configured (--editor, FACTCHECK_EDITOR, the user config): ask on start.
+        self.ask_editor = ask_editor
         self.force_polling = force_polling
         self._watcher: TreeWatcher | None = None
         self.root = root
@@ -138,6 +142,8 @@ class FactcheckApp(App[int]):
         # errors: while it is up, this process reads files with the strict reader only.
         fast_parser_here(False)
         self.sub_title = f"{self.root} · editor: {self.editor}"
+        if self.ask_editor:
+            views.ask_handle(self, first_run=True)
         self.query_one("#filter", Input).display = False
         self.table.display = False
         self._started = time.perf_counter()
@@ -410,6 +416,9 @@ class FactcheckApp(App[int]):
     def action_note(self) -> None:
         self.actions.note()
 
+    def action_internal_note(self) -> None:
+        self.actions.note(internal=True)
+
     def action_assign(self) -> None:
         self.actions.assign()
 
@@ -448,6 +457,18 @@ class FactcheckApp(App[int]):
     def bindings_list(self) -> list[Binding]:
         """The screen's key bindings (all written as :class:`Binding`, with a description)."""
         return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
+    def action_who(self) -> None:
+        views.ask_handle(self)
+
+    def set_editor(self, handle: str) -> None:
+        """Edit as ``handle`` from now on: the history entries, the queue's "mine", the summary bar."""
+        self.editor = handle
+        self.state.editor = handle
+        if self._session is not None:
+            self._session.editor = handle
+        self.sub_title = f"{self.root} · editor: {handle}"
+        self.update_summary()
 
     def action_help(self) -> None:
         keys = [(KEY_NAMES.get(b.key, b.key), b.description) for b in self.bindings_list()]
@@ -513,7 +534,7 @@ class FactcheckApp(App[int]):
         self.notify(disk_report([r.id for r in new], [r.id for r in gone], changed), title="Changed on disk", severity="warning", timeout=6)
 
 
-def run_app(root: str, editor: str) -> int:
-    app = FactcheckApp(root, editor)
+def run_app(root: str, editor: str, ask_editor: bool = False) -> int:
+    app = FactcheckApp(root, editor, ask_editor=ask_editor)
     app.run()
     return app.return_code or 0
