@@ -106,6 +106,10 @@ def find_article(store: ClaimStore, name: str):
 NEED_FLAGS = {
     "correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source",
     "in-review": "factcheck set-status {id} in-review",
+    "second-editor": (
+        "the other editor runs factcheck set-status {id} published --note TEXT with --editor THEIR-HANDLE"
+        " or FACTCHECK_EDITOR=THEIR-HANDLE, or presses P in their own review screen"
+    ),
 }
 
 

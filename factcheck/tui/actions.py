@@ -101,6 +101,16 @@ class ClaimActions:
             return
         self.set_status(record.id, following.value)
 
+    def publish(self) -> None:
+        """Publish the selected claim: the review of a claim someone else sent to review.
+
+        The one status change (:meth:`set_status`), so the workflow core decides: it asks
+        for the review note, or says what must come first and how.
+        """
+        target = self.flow.target()
+        if target is not None:
+            self.set_status(target[0].id, Status.PUBLISHED.value)
+
     def verdict(self) -> None:
         target = self.flow.target()
         if target is None:

@@ -60,6 +60,7 @@ class FactcheckApp(App[int]):
         Binding("s", "status", "Status", id="status"),
         Binding("right_square_bracket", "advance", "Next status", show=False, id="advance"),
         Binding("v", "verdict", "Verdict", id="verdict"),
+        Binding("P", "publish", "Publish", show=False, id="publish"),
         Binding("e", "summary", "Summary", id="summary"),
         Binding("E", "fix_fields", "Fix fields", show=False, id="fix-fields"),
         Binding("a", "add_source", "Add source", id="add-source"),
@@ -337,7 +338,7 @@ class FactcheckApp(App[int]):
         if event.record is None and self.all_records:
             details.first().show(Text("No claim matches the filter (esc clears it, f → all claims).", style="dim"))
             return
-        details.first().show(render_detail(event.record))
+        details.first().show(render_detail(event.record, self.editor))
 
     def select_claim(self, claim_id: str) -> None:
         record = self.store.find(claim_id) if self.store else None
@@ -380,7 +381,7 @@ class FactcheckApp(App[int]):
         table = self.table
         table.refresh_record(record)
         if table.selected is record:
-            self.query_one(DetailView).show(render_detail(record))
+            self.query_one(DetailView).show(render_detail(record, self.editor))
         self.update_summary()
 
     def added(self, record: ClaimRecord) -> None:
@@ -397,6 +398,9 @@ class FactcheckApp(App[int]):
 
     def action_advance(self) -> None:
         self.actions.advance()
+
+    def action_publish(self) -> None:
+        self.actions.publish()
 
     def action_verdict(self) -> None:
         self.actions.verdict()
@@ -469,6 +473,8 @@ class FactcheckApp(App[int]):
             self._session.editor = handle
         self.sub_title = f"{self.root} · editor: {handle}"
         self.update_summary()
+        if self.current is not None:  # whether you may publish it changes with who you are
+            self.query_one(DetailView).show(render_detail(self.current, handle))
 
     def action_help(self) -> None:
         keys = [(KEY_NAMES.get(b.key, b.key), b.description) for b in self.bindings_list()]
@@ -529,7 +535,7 @@ class FactcheckApp(App[int]):
         selected = table.selected
         self.apply_view(keep=selected if selected is not None and selected.path in store.records else None)
         if table.selected is not None and table.selected in touched:
-            self.query_one(DetailView).show(render_detail(table.selected))
+            self.query_one(DetailView).show(render_detail(table.selected, self.editor))
         changed = [r.id for r in touched if r not in new and r not in gone]
         self.notify(disk_report([r.id for r in new], [r.id for r in gone], changed), title="Changed on disk", severity="warning", timeout=6)
 
