@@ -19,6 +19,9 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     [team]
     ann = "Ann Example"                          # optional: the public name the site shows for a handle
 
+    [warnings]
+    accepted = ["self-published-before-policy"]  # optional: known warnings summed up in one line, see accepted_warnings
+
 Problems are values: a config that cannot be read, an unknown key or a bad value is a
 :class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
 reading it.
@@ -139,7 +142,7 @@ def load(start: str) -> tuple[SiteConfig, list[Problem]]:
 
 
 #: Tables of the config read elsewhere than the site's settings.
-TABLES = ("review", "match", "team")
+TABLES = ("review", "match", "team", "warnings")
 REVIEW_KEYS = ("second_person_since",)
 
 
@@ -285,3 +288,37 @@ def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
         return [], [*problems, Problem(raw.path, where, 1, "config", "match.feeds must be a list of file paths")]
     base = os.path.dirname(raw.path)
     return [os.path.join(base, f) for f in feeds], problems
+
+
+def accepted_warnings(start: str) -> tuple[frozenset[str], list[Problem]]:
+    """The warning codes the project accepts (``[warnings] accepted``), and what was wrong with the table.
+
+    Reports (``validate``, ``build``, CI's annotations) sum an accepted warning up in one
+    line with its count instead of printing each one; only warnings can be accepted.
+    """
+    from factcheck.problems import CODES
+
+    raw = read_config(start)
+    table = raw.data.get("warnings")
+    if raw.path is None or table is None:
+        return frozenset(), []
+    path = raw.path
+    if not isinstance(table, dict):
+        return frozenset(), [Problem(path, _line_of(path, "warnings"), 1, "config", "warnings must be a table ([warnings])")]
+    problems = [
+        Problem(path, _line_of(path, k), 1, "config", f"unknown key {escape_line(repr(k))} in [warnings]{did_you_mean(k, ('accepted',))}")
+        for k in table
+        if k != "accepted"
+    ]
+    codes = table.get("accepted", [])
+    where = _line_of(path, "accepted")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        return frozenset(), [*problems, Problem(path, where, 1, "config", "warnings.accepted must be a list of warning codes")]
+    accepted = set()
+    for code in codes:
+        if CODES.get(code, ("", ""))[0] != "warning":
+            why = "is an error: only warnings can be accepted" if code in CODES else f"is not a problem code{did_you_mean(code, list(CODES))}"
+            problems.append(Problem(path, where, 1, "config", f"warnings.accepted: {escape_line(repr(code))} {why}"))
+        else:
+            accepted.add(code)
+    return frozenset(accepted), problems
