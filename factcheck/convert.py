@@ -125,6 +125,12 @@ def _structure_number(value: Any, _type: Any) -> int | float:
     return value
 
 
+def _structure_bool(value: Any, _type: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise FieldError("type", f"expected true or false, got {_type_name(value)}")
+
+
 def _structure_year_or_date(value: Any, _type: Any) -> int | dt.date | None:
     if value is None:
         return None
@@ -175,6 +181,7 @@ def _scalar_hooks(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
     conv.register_structure_hook_func(lambda t: t == int | float, _structure_number)
     conv.register_structure_hook_func(lambda t: t == int | dt.date | None, _structure_year_or_date)

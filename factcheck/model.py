@@ -428,6 +428,8 @@ class HistoryEntry:
     before: str | None = attrs.field(default=None, validator=VALUE, metadata=OMIT_IF_DEFAULT)
     after: str | None = attrs.field(default=None, validator=VALUE, metadata=OMIT_IF_DEFAULT)
     note: str | None = attrs.field(default=None, validator=NOTE, metadata=OMIT_IF_DEFAULT)
+    #: True: the note is for the desk only (how a claim was found, a reminder); the public site never shows it.
+    internal: bool = attrs.field(default=False, metadata=OMIT_IF_DEFAULT)
 
 
 @attrs.frozen

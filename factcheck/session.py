@@ -286,11 +286,12 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
     return attrs.evolve(claim, sources=sources, corrections=corrections, history=[*claim.history, *entries])
 
 
-def with_note(claim: Claim, by: str, text: str) -> Claim:
+def with_note(claim: Claim, by: str, text: str, internal: bool = False) -> Claim:
+    """A note appended to the history; ``internal``: for the desk only, never on the public site."""
     text = text.strip()
     if not text:
         raise EditRefused("the note is empty")
-    return attrs.evolve(claim, history=[*claim.history, history_entry(Action.NOTE, by, note=text)])
+    return attrs.evolve(claim, history=[*claim.history, history_entry(Action.NOTE, by, note=text, internal=internal)])
 
 
 def with_correction(claim: Claim, by: str, change: str, reason: str) -> Claim:
@@ -406,8 +407,8 @@ class EditSession:
     def remove_source(self, claim_id: str, url: str, note: str, correction: str | None = None) -> ClaimRecord:
         return self._apply(claim_id, lambda c: without_source(c, url, self.editor, note, correction), "source removed")
 
-    def add_note(self, claim_id: str, text: str) -> ClaimRecord:
-        return self._apply(claim_id, lambda c: with_note(c, self.editor, text), "note added")
+    def add_note(self, claim_id: str, text: str, internal: bool = False) -> ClaimRecord:
+        return self._apply(claim_id, lambda c: with_note(c, self.editor, text, internal), "internal note added" if internal else "note added")
 
     def assign(self, claim_id: str, handle: str | None) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_assignee(c, self.editor, handle), f"assigned to {handle or 'nobody'}")

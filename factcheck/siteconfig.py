@@ -16,6 +16,12 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     [match]
     feeds = ["feeds/other-desk.jsonl"]           # optional: factcheck match searches them by default
 
+    [team]
+    ann = "Ann Example"                          # optional: the public name the site shows for a handle
+
+    [warnings]
+    accepted = ["self-published-before-policy"]  # optional: known warnings summed up in one line, see accepted_warnings
+
 Problems are values: a config that cannot be read, an unknown key or a bad value is a
 :class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
 reading it.
@@ -55,10 +61,18 @@ class SiteConfig:
     base_url: str | None = None
     repo_url: str | None = None
     repo_root: str | None = None  # the folder the config was found in (claim file links are relative to it)
+    #: ``[team]``: (editing handle, public name) of each editor, as the site names them.
+    team: tuple[tuple[str, str], ...] = ()
 
     @property
     def title(self) -> str:
         return self.site_title or self.organization
+
+    def display_name(self, handle: str) -> str:
+        """The public name of an editing handle (the team list's, handles compared as editors are), else the handle."""
+        from factcheck.workflow import same_editor
+
+        return next((name for known, name in self.team if same_editor(known, handle)), handle)
 
 
 _URL_KEYS = ("organization_url", "base_url", "repo_url")
@@ -128,7 +142,7 @@ def load(start: str) -> tuple[SiteConfig, list[Problem]]:
 
 
 #: Tables of the config read elsewhere than the site's settings.
-TABLES = ("review", "match")
+TABLES = ("review", "match", "team", "warnings")
 REVIEW_KEYS = ("second_person_since",)
 
 
@@ -236,7 +250,24 @@ def from_mapping(data: dict, path: str, folder: str | None) -> tuple[SiteConfig,
             problems.append(Problem(path, 1, 1, "config", f"{key} must be an http or https URL, got {escape_line(repr(value))}"))
         else:
             values[key] = value.strip()
-    return SiteConfig(repo_root=folder, **values), problems
+    team, found = team_from(data.get("team"), path)
+    return SiteConfig(repo_root=folder, team=team, **values), problems + found
+
+
+def team_from(table: object, path: str) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+    """``[team]``: each editing handle and the name the site shows for it (``ann = "Ann Example"``)."""
+    if table is None:
+        return (), []
+    if not isinstance(table, dict):
+        return (), [Problem(path, _line_of(path, "team"), 1, "config", "team must be a table ([team]) of handle = \"Public Name\"")]
+    team, problems = [], []
+    for handle, name in table.items():
+        if not isinstance(name, str) or not name.strip() or first_control(name) or first_control(handle):
+            shown = escape_line(repr(name))
+            problems.append(Problem(path, _line_of(path, handle), 1, "config", f"team.{escape_line(handle)} must be a public name on one line, got {shown}"))
+        else:
+            team.append((handle, name.strip()))
+    return tuple(team), problems
 
 
 def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
@@ -257,3 +288,37 @@ def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
         return [], [*problems, Problem(raw.path, where, 1, "config", "match.feeds must be a list of file paths")]
     base = os.path.dirname(raw.path)
     return [os.path.join(base, f) for f in feeds], problems
+
+
+def accepted_warnings(start: str) -> tuple[frozenset[str], list[Problem]]:
+    """The warning codes the project accepts (``[warnings] accepted``), and what was wrong with the table.
+
+    Reports (``validate``, ``build``, CI's annotations) sum an accepted warning up in one
+    line with its count instead of printing each one; only warnings can be accepted.
+    """
+    from factcheck.problems import CODES
+
+    raw = read_config(start)
+    table = raw.data.get("warnings")
+    if raw.path is None or table is None:
+        return frozenset(), []
+    path = raw.path
+    if not isinstance(table, dict):
+        return frozenset(), [Problem(path, _line_of(path, "warnings"), 1, "config", "warnings must be a table ([warnings])")]
+    problems = [
+        Problem(path, _line_of(path, k), 1, "config", f"unknown key {escape_line(repr(k))} in [warnings]{did_you_mean(k, ('accepted',))}")
+        for k in table
+        if k != "accepted"
+    ]
+    codes = table.get("accepted", [])
+    where = _line_of(path, "accepted")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        return frozenset(), [*problems, Problem(path, where, 1, "config", "warnings.accepted must be a list of warning codes")]
+    accepted = set()
+    for code in codes:
+        if CODES.get(code, ("", ""))[0] != "warning":
+            why = "is an error: only warnings can be accepted" if code in CODES else f"is not a problem code{did_you_mean(code, list(CODES))}"
+            problems.append(Problem(path, where, 1, "config", f"warnings.accepted: {escape_line(repr(code))} {why}"))
+        else:
+            accepted.add(code)
+    return frozenset(accepted), problems

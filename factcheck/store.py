@@ -8,7 +8,6 @@ name. Every edit goes through :meth:`ClaimStore.edit`, the project's one writer.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -48,26 +47,11 @@ def now() -> dt.datetime:
 
 
 def editor_name(explicit: str | None = None) -> str:
-    """Who is editing: --editor, FACTCHECK_EDITOR, git user.name, or the OS user."""
-    if explicit:
-        return explicit
-    env = os.environ.get("FACTCHECK_EDITOR")
-    if env:
-        return env
-    import subprocess
+    """Who is editing (:func:`factcheck.identity.resolve`: --editor, FACTCHECK_EDITOR, the
+    user config, git user.name, or the OS user)."""
+    from factcheck.identity import resolve
 
-    try:
-        out = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        return getpass.getuser()
-    except Exception:  # getpass raises various errors when no user is known
-        return "unknown"
+    return resolve(explicit).handle
 
 
 # -- the store ------------------------------------------------------------------
@@ -590,9 +574,10 @@ def _paths_with_id(root: str, claim_id: str) -> list[str]:
 
 
 def history_entry(
-    action: Action, by: str, *, field: str | None = None, before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None
+    action: Action, by: str, *, field: str | None = None, before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None,
+    internal: bool = False,
 ) -> HistoryEntry:
     def word(value: Any) -> str | None:
         return None if value is None else str(getattr(value, "value", value))
 
-    return HistoryEntry(at=at or now(), by=by, action=action, field=field, before=word(before), after=word(after), note=note)
+    return HistoryEntry(at=at or now(), by=by, action=action, field=field, before=word(before), after=word(after), note=note, internal=internal)

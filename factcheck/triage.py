@@ -81,7 +81,7 @@ def free_id(store: ClaimStore, base: str) -> str:
 
 def create_claim(
     store: ClaimStore, article: ArticleRecord, *, quote: str, text: str, claimant: str, kind: Kind, by: str, note: str, claim_id: str | None = None,
-    quantities: list | None = None,
+    quantities: list | None = None, internal: bool = False,
 ) -> ClaimRecord:
     """Write a new claim (status ``new``, a ``created`` history entry) through the one writer.
 
@@ -94,7 +94,7 @@ def create_claim(
     claim = unvalidated(
         Claim,
         id=claim_id or free_id(store, slug_from(quote)), text=text, quote=quote, claimant=claimant, kind=kind, status=Status.NEW,
-        quantities=list(quantities or []), history=[history_entry(Action.CREATED, by, after=Status.NEW, note=note)],
+        quantities=list(quantities or []), history=[history_entry(Action.CREATED, by, after=Status.NEW, note=note, internal=internal)],
     )
     errors = field_errors(claim)
     if errors:
@@ -107,7 +107,7 @@ def accept(
 ) -> ClaimRecord:
     """A claim of a proposed sentence: the sentence is its quote, ``text`` (default: the
     sentence) its restated text, the guesses its kind and claimant; the history entry
-    records the score."""
+    records the score, as an internal note (never on the public site)."""
     from factcheck.quantities import extract
 
     if article.article is None:
@@ -118,6 +118,7 @@ def accept(
         store, article, quote=candidate.text, text=candidate.text if text is None else text.strip(),
         claimant=candidate.claimant or default_claimant(article.article), kind=candidate.kind, by=by,
         note=f"{how} (check-worthiness score {candidate.score:.2f}{read}).", quantities=quantities,
+        internal=True,  # how the desk found it: not for readers
     )
 
 

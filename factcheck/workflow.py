@@ -186,6 +186,24 @@ def publish_needs(claim: Claim, by: str | None, verdict: Verdict | None, summary
     return out
 
 
+# -- what of the history is public ----------------------------------------------------------
+
+
+def public_history(history: Iterable[Any]) -> list[dict]:
+    """The history entries a reader of the site is shown, in their export shape (dicts).
+
+    An entry marked ``internal`` keeps its place (what happened, when) without its note;
+    an internal ``note`` entry, which is nothing but its note, is left out whole.
+    """
+    out = []
+    for entry in history:
+        if not entry.get("internal"):
+            out.append(dict(entry))
+        elif entry.get("action") != Action.NOTE.value:
+            out.append({k: v for k, v in entry.items() if k not in ("note", "internal")})
+    return out
+
+
 # -- the first-published date -------------------------------------------------------------
 
 

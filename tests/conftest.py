@@ -135,6 +135,7 @@ def tree(tmp_path: Path) -> Path:
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path / ".cache"))
     monkeypatch.setenv("FACTCHECK_EDITOR", "tester")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))  # never the user's own config
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 

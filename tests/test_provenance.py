@@ -18,6 +18,7 @@ import pytest
 from conftest import CLAIM_YAML, OTHER_YAML, REVIEWED, make_tree
 
 from factcheck.cli import main
+from factcheck.provenance.render import GIVE_A_BASE
 
 NOW = dt.datetime(2024, 4, 6, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -73,8 +74,9 @@ def commit_all(repo: Path, message: str, **kwargs) -> str:
     return git(repo, "rev-parse", "--short", "HEAD")
 
 
-def make_repo(tmp_path: Path, claims: dict[str, str] | None = None, branch: str = "main") -> Path:
-    """A claims tree in a git repository, committed once on ``branch``; returns claims/."""
+def make_repo(tmp_path: Path, claims: dict[str, str] | None = None, branch: str = "main", work: str | None = "work") -> Path:
+    """A claims tree in a git repository, committed once on ``branch``, then on a branch
+    ``work`` made from it (None: stay on ``branch``); returns claims/."""
     repo = tmp_path / "repo"
     root = make_tree(repo, claims or {"bridges-repaired": BRIDGES, "support-rose": PUBLISHED})
     git(repo, "init", "-q", "-b", branch)
@@ -82,6 +84,8 @@ def make_repo(tmp_path: Path, claims: dict[str, str] | None = None, branch: str 
     git(repo, "config", "user.email", "ann@example.org")
     git(repo, "config", "commit.gpgsign", "false")
     commit_all(repo, "Add claims")
+    if work:
+        git(repo, "checkout", "-q", "-b", work)
     return root
 
 
@@ -358,7 +362,7 @@ def test_diff_markdown(capsys, tmp_path):
 
 
 def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
-    root = make_repo(tmp_path)
+    root = make_repo(tmp_path, work=None)
     repo = root.parent
     full = git(repo, "rev-parse", "HEAD")
     git(repo, "checkout", "-q", "-b", "work")
@@ -372,7 +376,8 @@ def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
         "base": "main",
         "commit": full,
         "counts": {"claims_added": 0, "claims_removed": 1, "claims_changed": 1, "sources_added": 0,
-                   "sources_removed": 0, "corrections_added": 0, "dismissals_added": 0, "dismissals_removed": 0},
+                   "sources_removed": 0, "corrections_added": 0, "dismissals_added": 0, "dismissals_removed": 0,
+                   "articles_added": 0, "articles_removed": 0, "articles_changed": 0},
         "added": [],
         "removed": [{"id": "bridges-repaired", "path": "claims/test-article/bridges-repaired.yaml", "status": "new",
                      "verdict": None, "text": "The mayor said 24 bridges were repaired in 2023."}],
@@ -386,6 +391,9 @@ def test_diff_json_and_removed_and_hand_edited_claims(capsys, tmp_path):
         "invalid": [],
         "dismissed": [],
         "undismissed": [],
+        "articles_added": [],
+        "articles_removed": [],
+        "articles_changed": [],
     }
     code, out, _ = run(capsys, "diff", "--root", root, "main")
     assert out.splitlines()[4:] == [
@@ -416,7 +424,8 @@ def test_diff_json_lists_sources_and_corrections(capsys, tmp_path):
     ]
     assert [(c["id"], [s["url"] for s in c["sources"]]) for c in data["added"]] == [("critics-disagree", ["https://example.org/critics"])]
     assert data["counts"] == {"claims_added": 1, "claims_removed": 0, "claims_changed": 2, "sources_added": 2,
-                              "sources_removed": 1, "corrections_added": 1, "dismissals_added": 0, "dismissals_removed": 0}
+                              "sources_removed": 1, "corrections_added": 1, "dismissals_added": 0, "dismissals_removed": 0,
+                              "articles_added": 0, "articles_removed": 0, "articles_changed": 0}
 
 
 def test_diff_lists_files_that_are_not_valid(capsys, tmp_path):
@@ -468,32 +477,124 @@ def test_diff_reports_sentences_dismissed_and_dismissals_taken_back(capsys, tmp_
     (folder / "dismissed.yaml").write_text(
         'dismissed:\n  - sentence: "Critics  disagree."\n    by: ann\n    at: 2024-04-02T10:00:00Z\n', encoding="utf-8"
     )
-    assert run(capsys, "diff", "--root", root, base) == (0, "No changes to the claim record.\n", "")
+    assert run(capsys, "diff", "--root", root, base) == (0, f"No changes to the claim record since `{base[:7]}`.\n{GIVE_A_BASE}\n", "")
     (folder / "dismissed.yaml").write_text("dismissed:\n  - sentence: 7\n", encoding="utf-8")
     out = run(capsys, "diff", "--root", root, base)[1]
     assert out.splitlines()[-1] == "- `claims/test-article/dismissed.yaml`"
 
-def test_diff_without_changes(capsys, tmp_path):
+def test_diff_without_changes_says_its_base_and_how_to_give_one(capsys, tmp_path):
     root = make_repo(tmp_path)
-    assert run(capsys, "diff", "--root", root) == (0, "No changes to the claim record.\n", "")
+    base = git(root.parent, "rev-parse", "--short", "HEAD")
+    assert run(capsys, "diff", "--root", root) == (0, f"No changes to the claim record since the merge base with main (`{base}`).\n{GIVE_A_BASE}\n", "")
+    assert GIVE_A_BASE.startswith("To compare with another revision, name it: factcheck diff REV")
 
 
 def test_diff_falls_back_to_master(capsys, tmp_path):
     root = make_repo(tmp_path, branch="master")
-    assert run(capsys, "diff", "--root", root) == (0, "No changes to the claim record.\n", "")
+    assert run(capsys, "diff", "--root", root)[1].startswith("No changes to the claim record since the merge base with master (`")
 
 
 def test_diff_errors_exit_2(capsys, tmp_path):
-    root = make_repo(tmp_path, branch="trunk")
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "trunk")
+    root = make_tree(repo)  # never committed: no base at all
     code, out, err = run(capsys, "diff", "--root", root)
     assert (code, out) == (2, "") and err == (
-        "factcheck: no base to compare with: HEAD has no merge base with a main or master branch; "
-        "name a revision, e.g. factcheck diff origin/main\n"
+        "factcheck: no base to compare with: no main or master branch to compare with, no upstream, and no commit changed claims/ yet; "
+        "name a revision, e.g. factcheck diff HEAD~1\n"
     )
     assert run(capsys, "diff", "--root", root, "v9") == (2, "", "factcheck: unknown git revision 'v9'\n")
     plain = make_tree(tmp_path / "plain")
     assert run(capsys, "diff", "--root", plain, "HEAD") == (2, "", f"factcheck: not in a git repository: {plain}\n")
 
+
+
+def _second_article(root: Path) -> None:
+    """A second article folder with one claim, as article add and triage leave it."""
+    folder = root / "boeing-order"
+    folder.mkdir()
+    (folder / "article.yaml").write_text(
+        'title: "Emirates orders Boeing jets"\npublisher: "Example News"\nurl: https://example.org/boeing\n'
+        "published: 2024-03-27\nlanguage: en\ntext: article.txt\n", encoding="utf-8"
+    )
+    (folder / "article.txt").write_text("Emirates orders Boeing jets\n\nThe mayor said that 24 bridges were repaired in 2023.\n", encoding="utf-8")
+    (folder / "bridges-again.yaml").write_text(claim_path(root, "bridges-repaired").read_text().replace("id: bridges-repaired", "id: bridges-again"))
+
+
+def test_diff_on_main_after_committing_compares_with_the_commit_before_and_names_it(capsys, tmp_path):
+    root = make_repo(tmp_path, work=None)
+    repo = root.parent
+    before = git(repo, "rev-parse", "--short", "HEAD")
+    _second_article(root)
+    last = commit_all(repo, "A second article")
+    (repo / "README").write_text("not claims\n")
+    commit_all(repo, "Unrelated")  # the last commit that changed claims/ is the one before
+    code, out, err = run(capsys, "diff", "--root", root)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"## Claim record changes since the commit before {last}, the last commit that changed claims/ (`{before}`)"
+    assert lines[2].endswith(" · **Articles:** 1 added, 0 removed, 0 changed") and lines[2].startswith("**Claims:** 1 added")
+    assert lines[4:9] == [
+        "### New articles",
+        "",
+        "- `claims/boeing-order`: Emirates orders Boeing jets, Example News, 2024-03-27",
+        "  - <https://example.org/boeing>",
+        "",
+    ]
+    assert out.count(before) == 1  # the base once
+    data = json.loads(run(capsys, "diff", "--root", root, "--format", "json")[1])
+    assert data["base"] == f"the commit before {last}, the last commit that changed claims/"
+    assert data["articles_added"][0]["folder"] == "claims/boeing-order" and data["articles_added"][0]["url"] == "https://example.org/boeing"
+
+
+def test_diff_on_main_with_an_upstream_compares_with_it(capsys, tmp_path):
+    root = make_repo(tmp_path, work=None)
+    repo = root.parent
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
+    git(repo, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    git(repo, "push", "-q", "-u", "origin", "main")
+    pushed = git(repo, "rev-parse", "--short", "HEAD")
+    _second_article(root)
+    commit_all(repo, "A second article")
+    out = run(capsys, "diff", "--root", root)[1]
+    assert out.splitlines()[0] == f"## Claim record changes since the upstream branch origin/main (`{pushed}`)"
+    assert "- `claims/boeing-order`: Emirates orders Boeing jets" in out
+
+
+def test_diff_reports_articles_changed_and_removed_and_names_a_given_base_once(capsys, tmp_path):
+    root = make_repo(tmp_path)
+    repo = root.parent
+    _second_article(root)
+    commit_all(repo, "A second article")
+    base = git(repo, "rev-parse", "--short", "HEAD")
+    article = root / "test-article" / "article.yaml"
+    text = article.read_text().replace('title: "A Test Article"', 'title: "A Test Article, corrected"')
+    article.write_text(text.replace("published: 2024-03-28", "published: 2024-03-27"))
+    (root / "test-article" / "article.txt").write_text((root / "test-article" / "article.txt").read_text() + "\nA paragraph added.\n")
+    for name in ("article.yaml", "article.txt", "bridges-again.yaml"):
+        (root / "boeing-order" / name).unlink()
+    (root / "boeing-order").rmdir()
+    code, out, _ = run(capsys, "diff", "--root", root, base)
+    lines = out.splitlines()
+    assert lines[0] == f"## Claim record changes since `{base}`"
+    assert "### Removed articles\n\n- `claims/boeing-order`: Emirates orders Boeing jets, Example News, 2024-03-27\n" in out
+    assert "\n".join([
+        "### Changed articles",
+        "",
+        "- `claims/test-article`: A Test Article, corrected",
+        "  - title: A Test Article → A Test Article, corrected",
+        "  - published: 2024-03-28 → 2024-03-27",
+        "  - text changed (`article.txt`)",
+    ]) in out
+    assert run(capsys, "diff", "--root", root, "HEAD")[1].splitlines()[0] == f"## Claim record changes since `HEAD` (`{base}`)"
+    data = json.loads(run(capsys, "diff", "--root", root, base, "--format", "json")[1])
+    assert data["articles_changed"] == [{
+        "folder": "claims/test-article", "title": "A Test Article, corrected", "url": "https://example.org/article", "text_changed": True,
+        "fields": [{"field": "title", "before": "A Test Article", "after": "A Test Article, corrected"},
+                   {"field": "published", "before": "2024-03-28", "after": "2024-03-27"}],
+    }]
+    assert [a["folder"] for a in data["articles_removed"]] == ["claims/boeing-order"]
 
 # -- factcheck links --------------------------------------------------------------------
 
@@ -585,7 +686,7 @@ def test_links_rejects_a_timeout_of_zero(capsys, tree):
 
 
 def test_quantities_show_up_in_diff_and_need_no_correction(capsys, tmp_path):
-    root = make_repo(tmp_path)
+    root = make_repo(tmp_path, work=None)
     repo = root.parent
     base = git(repo, "rev-parse", "--short", "HEAD")
     git(repo, "checkout", "-q", "-b", "work")

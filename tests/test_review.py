@@ -100,7 +100,11 @@ def test_set_status_published_by_the_sender_is_refused_byte_for_byte(capsys, tmp
     path = tree / "test-article" / "support-rose.yaml"
     before = path.read_bytes()
     code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.", "--editor", "ann")
-    assert (code, out, err) == (1, "", "factcheck: refused: support-rose was moved to in-review by ann; a second editor must publish it\n")
+    how = (
+        "the other editor runs factcheck set-status support-rose published --note TEXT with --editor THEIR-HANDLE"
+        " or FACTCHECK_EDITOR=THEIR-HANDLE, or presses P in their own review screen"
+    )
+    assert (code, out, err) == (1, "", f"factcheck: refused: support-rose was moved to in-review by ann; a second editor must publish it ({how})\n")
     assert path.read_bytes() == before
     monkeypatch.setenv("FACTCHECK_EDITOR", "ann")  # the editor from the environment is the same one
     code, out, err = run(capsys, "set-status", "--root", tree, "support-rose", "published", "--note", "Reviewed.")
@@ -239,8 +243,9 @@ async def test_the_screen_refuses_a_publication_by_the_sender_and_changes_nothin
         await pilot.press("down", "s")
         await choose(pilot, "published")
         assert not isinstance(app.screen, TextScreen)  # refused before any note is asked for
-        assert (
-            notifications(app)[-1] == "Cannot move support-rose to published yet: support-rose was moved to in-review by ann; a second editor must publish it"
+        assert notifications(app)[-1] == (
+            "Cannot move support-rose to published yet: support-rose was moved to in-review by ann; a second editor must publish it"
+            " (the other editor presses P in their own review screen, or opens it with factcheck --editor THEIR-HANDLE)"
         )
         await pilot.press("right_square_bracket")  # the next status along the workflow: the same answer
         await pilot.pause()
@@ -308,3 +313,52 @@ async def test_a_bulk_publication_publishes_what_the_rule_allows_and_names_each_
         assert "refused: support-rose-2: support-rose-2 was moved to in-review by bo; a second editor must publish it" in message
     assert "status: published\n" in (tree / "test-article" / "support-rose.yaml").read_text()
     assert "status: in-review\n" in (tree / "test-article" / "support-rose-2.yaml").read_text()
+
+
+async def test_a_second_editor_publishes_from_the_screen_with_p(tmp_path):
+    """P, in the palette and the help, publishes through the one status change: the review note asked, bo signs it."""
+    from tui_pilot import SIZE, started
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import HelpScreen, TextScreen
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    app = FactcheckApp(str(tree), "bo")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert ("Publish", "key: P") in [(c.title, c.help) for c in app.get_system_commands(app.screen)]
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen) and ("P", "Publish") in list(app.screen.keys)
+        await pilot.press("escape", "down")
+        assert "Sent to review by ann: press P to publish it" in app.query_one("#detail").plain
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)  # the review note
+        await pilot.press(*"Reviewed against the survey.", "ctrl+s")
+        await pilot.pause()
+    text = path.read_text()
+    assert "status: published\n" in text
+    entry = "    by: bo\n    action: status\n    field: status\n    before: in-review\n    after: published\n    note: Reviewed against the survey.\n"
+    assert text.endswith(entry)
+
+
+async def test_the_sender_is_told_how_another_editor_publishes(tmp_path):
+    from tui_pilot import SIZE, notifications, started
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import TextScreen
+
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": READY})
+    path = tree / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    app = FactcheckApp(str(tree), "ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down")
+        assert "Sent to review by ann: another editor publishes it" in app.query_one("#detail").plain
+        await pilot.press("P")
+        await pilot.pause()
+        assert not isinstance(app.screen, TextScreen)
+        assert "the other editor presses P in their own review screen, or opens it with factcheck --editor THEIR-HANDLE" in notifications(app)[-1]
+    assert path.read_bytes() == before

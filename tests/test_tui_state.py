@@ -171,8 +171,8 @@ def test_summary_bar_counts_every_status_of_the_model_once(state):
     state.quick = "open"
     state.apply()
     assert summary_bar(state).plain == (
-        "showing 2 (open)  ·  1 marked (s, @, t act on all; esc unmarks)  ·  1 of 4 published  ·  1 with problems"
-        "  ·  1 with warnings  ·  1 in-review  ·  1 new  ·  editing as ann"
+        "editing as ann  ·  showing 2 (open)  ·  1 marked (s, @, t act on all; esc unmarks)  ·  1 of 4 published  ·  1 with problems"
+        "  ·  1 with warnings  ·  1 in-review  ·  1 new"
     )
 
 

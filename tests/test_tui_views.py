@@ -80,7 +80,7 @@ async def test_triage_accept_creates_the_claim_and_it_joins_the_queue(tree):
         text = created.read_text(encoding="utf-8")
         assert "\ntext: Critics dispute the mayor's bridge figure.\nquote: Critics disagree.\nclaimant: Ann Author\nkind: event\nstatus: new\n" in text
         assert re.search(r"history:\n  - at: " + STAMP + r"\n    by: tester\n    action: created\n    after: new\n"
-                         r"    note: Accepted in the triage view \(check-worthiness score 0\.\d\d\)\.\n$", text)
+                         r"    note: Accepted in the triage view \(check-worthiness score 0\.\d\d\)\.\n    internal: true\n$", text)
         assert screen.sentences[1].claimed_by == ("critics-disagree",) and "✓" in rows(screen)[2]
         assert "critics-disagree" in [r.id for r in app.state.shown]  # in the queue at once
         assert "3 new" not in shown_text(app, "#summary-bar") and "2 new" in shown_text(app, "#summary-bar")

@@ -225,7 +225,8 @@ def root_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def editor_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--editor", type=one_line, help="who makes the change (default: $FACTCHECK_EDITOR, git user.name, or the OS user)")
+    default = "$FACTCHECK_EDITOR, editor in ~/.config/factcheck/config.toml, git user.name, or the OS user"
+    parser.add_argument("--editor", type=one_line, help=f"who makes the change (default: {default})")
 
 
 #: A command: what adds its arguments to its parser, and what runs it (returns the exit code).

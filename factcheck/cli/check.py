@@ -10,7 +10,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
 
 from factcheck.cli.args import Command, claim_id, one_line, positive_int, root_arg
-from factcheck.cli.common import NO_ROOT, claims_root, one_claim, open_store, shown
+from factcheck.cli.common import NO_ROOT, accepted_for, claims_root, one_claim, open_store, show_arg, shown
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail, usage
 from factcheck.model import Claim, Kind, Status, Verdict
 from factcheck.problems import Problem
@@ -29,7 +29,8 @@ def _validate_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="parse every file again")
     p.add_argument("--jobs", type=positive_int, default=None, help="processes to use (default: 2)")
     p.add_argument("--base", metavar="REV", help="also compare with a git revision: published claims deleted, or changed without a correction")
-    p.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1), except those the config accepts")
+    show_arg(p)
 
 
 def _fmt_command(p: argparse.ArgumentParser) -> None:
@@ -109,8 +110,11 @@ def _report(args: argparse.Namespace, paths: list[str], result: TreeResult) -> i
         except BaseError as exc:
             return fail(str(exc))
         problems.sort(key=Problem.sort_key)
-    sys.stdout.write(render(problems, args.format, result.files))
-    failing = [p for p in problems if p.severity == "error" or args.strict]
+    accepted, found = accepted_for(paths)
+    problems += [p for p in found if p not in problems]
+    shown_in_full = frozenset() if args.show == "accepted" else accepted
+    sys.stdout.write(render(problems, args.format, result.files, shown_in_full, "factcheck validate --show accepted"))
+    failing = [p for p in problems if p.severity == "error" or (args.strict and p.code not in accepted)]
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 

@@ -12,6 +12,7 @@ from factcheck.report import parsable
 from factcheck.textsafe import escape_line
 
 if TYPE_CHECKING:
+    from factcheck.problems import Problem
     from factcheck.store import ClaimStore, EditRefused
 
 NO_ROOT = (
@@ -106,6 +107,10 @@ def find_article(store: ClaimStore, name: str):
 NEED_FLAGS = {
     "correction": "--correction", "note": "--note", "verdict": "--verdict", "summary": "--summary", "source": "add-source",
     "in-review": "factcheck set-status {id} in-review",
+    "second-editor": (
+        "the other editor runs factcheck set-status {id} published --note TEXT with --editor THEIR-HANDLE"
+        " or FACTCHECK_EDITOR=THEIR-HANDLE, or presses P in their own review screen"
+    ),
 }
 
 
@@ -116,3 +121,21 @@ def refused(exc: EditRefused, claim_id: str = "ID") -> int:
         if p.line:
             print(f"  {parsable(p)}", file=sys.stderr)
     return EXIT_PROBLEMS
+
+
+def show_arg(parser: argparse.ArgumentParser) -> None:
+    why = "accepted: also print in full the warnings the config accepts ([warnings] accepted), summed up in one line otherwise"
+    parser.add_argument("--show", choices=("accepted",), help=why)
+
+
+def accepted_for(paths: list[str]) -> tuple[frozenset[str], list[Problem]]:
+    """The warning codes the config of each of ``paths`` accepts (:func:`factcheck.siteconfig.accepted_warnings`), and its problems."""
+    from factcheck.siteconfig import accepted_warnings
+
+    codes: set[str] = set()
+    problems: list[Problem] = []
+    for folder in dict.fromkeys(p if os.path.isdir(p) else os.path.dirname(p) or "." for p in paths):
+        found, wrong = accepted_warnings(folder)
+        codes |= found
+        problems += [p for p in wrong if p not in problems]
+    return frozenset(codes), problems

@@ -76,6 +76,7 @@ def _note_command(p: argparse.ArgumentParser) -> None:
     editor_arg(p)
     p.add_argument("id", type=claim_id)
     p.add_argument("text", help="the note" + FROM_FILE_HELP)
+    p.add_argument("--internal", action="store_true", help="for the desk only: kept in the history, never shown on the public site")
 
 
 def _assign_command(p: argparse.ArgumentParser) -> None:
@@ -217,7 +218,7 @@ def note(args: argparse.Namespace) -> int:
     from factcheck.store import editor_name
 
     by = editor_name(args.editor)
-    return _edit(args, lambda claim: with_note(claim, by, args.text))
+    return _edit(args, lambda claim: with_note(claim, by, args.text, args.internal))
 
 
 def assign(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from factcheck import __version__
 from factcheck.cli.args import Command, Parser, one_line, resolve_texts
 from factcheck.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from factcheck.identity import UserConfigError
 from factcheck.textsafe import escape_line
 
 #: Each command: its name, its help line, and the group (module of factcheck.cli) that adds its arguments and runs it.
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(escape_line(str(exc)), file=sys.stderr)
         print(f"try '{exc.prog} --help'", file=sys.stderr)
+        return EXIT_USAGE
+    except UserConfigError as exc:
+        print(f"factcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

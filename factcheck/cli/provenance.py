@@ -18,7 +18,8 @@ def _log_command(p: argparse.ArgumentParser) -> None:
 
 def _diff_command(p: argparse.ArgumentParser) -> None:
     root_arg(p)
-    p.add_argument("base", nargs="?", help="git revision (default: merge base with main)")
+    default = "the merge base with main or master; on main itself the upstream branch, else the commit before the last one that changed the claims"
+    p.add_argument("base", nargs="?", help=f"git revision (default: {default})")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
 

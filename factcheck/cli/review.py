@@ -15,7 +15,8 @@ def _review_command(p: argparse.ArgumentParser) -> None:
 
 
 def review(args: argparse.Namespace) -> int:
-    from factcheck.store import editor_name, find_root
+    from factcheck.identity import resolve
+    from factcheck.store import find_root
 
     root = args.path or (str(find_root()) if find_root() else None)
     if root is None:
@@ -27,7 +28,8 @@ def review(args: argparse.Namespace) -> int:
         from factcheck.tui.app import run_app
     except ImportError as exc:  # textual missing from a broken install
         return fail(f"the review screen needs textual: {exc}", EXIT_PROBLEMS)
-    return run_app(root, editor_name(args.editor))
+    editor = resolve(args.editor)
+    return run_app(root, editor.handle, ask_editor=not editor.configured)
 
 
 #: Each command of the group: what adds its arguments, and what runs it.

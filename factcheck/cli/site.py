@@ -7,9 +7,9 @@ import os
 import sys
 
 from factcheck.cli.args import Command
-from factcheck.cli.common import NO_ROOT, shown
+from factcheck.cli.common import NO_ROOT, accepted_for, show_arg, shown
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
-from factcheck.report import parsable
+from factcheck.report import accepted_line, parsable, split_accepted
 
 
 def _build_command(p: argparse.ArgumentParser) -> None:
@@ -20,6 +20,7 @@ def _build_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--repo-url", help="link each claim page to its YAML file under this URL (e.g. https://github.com/OWNER/REPO/blob/main)")
     p.add_argument("--skip-invalid", action="store_true", help="leave out claims that validate finds errors in (always done) and still exit 0")
     p.add_argument("--force", action="store_true", help="build into a folder that is not empty and was not made by factcheck build (its other files are kept)")
+    show_arg(p)
 
 
 def build(args: argparse.Namespace) -> int:
@@ -35,13 +36,18 @@ def build(args: argparse.Namespace) -> int:
         result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url, force=args.force)
     except BuildError as exc:
         return fail(str(exc))
-    for problem in result.problems + result.invalid:
+    accepted, found = accepted_for([root])
+    problems = result.problems + [p for p in found if p not in result.problems]
+    printed, hidden = split_accepted(problems + result.invalid, () if args.show == "accepted" else accepted)
+    for problem in printed:
         print(parsable(problem), file=sys.stderr)
+    if hidden:
+        print(accepted_line(hidden, "factcheck build --show accepted"), file=sys.stderr)
     if result.left_out:
         advice = "" if args.skip_invalid else "; fix them, or build with --skip-invalid to publish the rest"
         print(f"factcheck: {len(result.left_out)} claim file(s) left out of the site: validate finds errors in them (above){advice}", file=sys.stderr)
     print(f"{shown(out)}: {result.pages} pages, {len(result.written)} written, {len(result.removed)} removed")
-    failed = any(p.severity == "error" for p in result.problems) or (result.left_out and not args.skip_invalid)
+    failed = any(p.severity == "error" for p in problems) or (result.left_out and not args.skip_invalid)
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import attrs
 
-from factcheck.model import Claim, Correction, Dismissal, Quantity, Source, canonical_url
+from factcheck.model import Article, Claim, Correction, Dismissal, Quantity, Source, canonical_url
 from factcheck.provenance.git import Repo, default_base
-from factcheck.provenance.revisions import Version, by_id, claims_at, claims_now, dismissals_at, dismissals_now
+from factcheck.provenance.revisions import (
+    ArticleVersion,
+    Version,
+    articles_at,
+    articles_now,
+    by_id,
+    claims_at,
+    claims_now,
+    dismissals_at,
+    dismissals_now,
+)
 from factcheck.rules import normalize
 
 
@@ -50,6 +60,16 @@ class ClaimChange:
 
 
 @attrs.frozen
+class ArticleChange:
+    """An article folder there before and after whose ``article.yaml`` or text changed."""
+
+    folder: str
+    article: Article  # as it is now
+    fields: list[tuple[str, str, str]]  # (field of article.yaml, before, after), each as a line
+    text_changed: bool  # the article's text file (its bytes, or which file it is)
+
+
+@attrs.frozen
 class RecordDiff:
     base: str
     commit: str
@@ -60,6 +80,11 @@ class RecordDiff:
     # (article folder, entry) of each sentence dismissed, and of each dismissal taken back
     dismissed: list[tuple[str, Dismissal]] = attrs.field(factory=list)
     undismissed: list[tuple[str, Dismissal]] = attrs.field(factory=list)
+    # (article folder, article) of each article brought in or taken out, and each one changed
+    articles_added: list[tuple[str, Article]] = attrs.field(factory=list)
+    articles_removed: list[tuple[str, Article]] = attrs.field(factory=list)
+    articles_changed: list[ArticleChange] = attrs.field(factory=list)
+    given: bool = True  # the base was named by the user (else factcheck chose it; ``base`` says how)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -72,10 +97,14 @@ class RecordDiff:
             "corrections_added": sum(len(c.corrections_added) for c in self.changed),
             "dismissals_added": len(self.dismissed),
             "dismissals_removed": len(self.undismissed),
+            "articles_added": len(self.articles_added),
+            "articles_removed": len(self.articles_removed),
+            "articles_changed": len(self.articles_changed),
         }
 
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.invalid or self.dismissed or self.undismissed)
+        articles = self.articles_added or self.articles_removed or self.articles_changed
+        return not (self.added or self.removed or self.changed or self.invalid or self.dismissed or self.undismissed or articles)
 
 
 _SPECIAL = ("status", "verdict", "summary", "quantities", "sources", "corrections", "history")
@@ -153,16 +182,49 @@ def diff_dismissals(before: Dismissed, after: Dismissed) -> tuple[list[tuple[str
     return added, removed, invalid
 
 
+def _line(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) if value else "none"
+    return word(value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def diff_articles(before: dict[str, ArticleVersion], after: dict[str, ArticleVersion]) -> tuple[list, list, list[ArticleChange], list[str]]:
+    """(added, removed, changed, article.yaml files not valid now) between two sets of article folders."""
+    added = [(f, v.article) for f, v in sorted(after.items()) if f not in before and v.article is not None]
+    removed = [(f, v.article) for f, v in sorted(before.items()) if f not in after and v.article is not None]
+    invalid = sorted(v.path for v in after.values() if v.article is None)
+    changed = []
+    for folder, new in sorted(after.items()):
+        old = before.get(folder)
+        if old is None or old.article is None or new.article is None:
+            continue
+        fields = [
+            (a.name, _line(getattr(old.article, a.name)), _line(getattr(new.article, a.name)))
+            for a in attrs.fields(Article)
+            if getattr(old.article, a.name) != getattr(new.article, a.name) and a.name != "text"
+        ]
+        text_changed = old.text != new.text or old.article.text != new.article.text
+        if fields or text_changed:
+            changed.append(ArticleChange(folder, new.article, fields, text_changed))
+    return added, removed, changed, invalid
+
+
 def diff_against(root: str, base: str | None) -> tuple[RecordDiff, str]:
-    """What changed in the claim record under ``root`` between ``base`` (default: the merge
-    base with main or master) and the working tree, and the short hash of the base commit."""
+    """What changed in the claim record under ``root`` between ``base`` (default: see
+    :func:`factcheck.provenance.git.default_base`) and the working tree, and the short
+    hash of the base commit."""
     repo = Repo.of(root)
+    rel = repo.rel(root)
     if base is None:
-        label, commit = default_base(repo)
+        label, commit = default_base(repo, rel)
     else:
         label, commit = base, repo.commit(base)
-    before = claims_at(repo, commit, [repo.rel(root)])
+    before = claims_at(repo, commit, [rel])
     diff = diff_claims(label, commit, before, claims_now(repo, [root]))
-    dismissed, undismissed, invalid = diff_dismissals(dismissals_at(repo, commit, [repo.rel(root)]), dismissals_now(repo, [root]))
-    diff = attrs.evolve(diff, dismissed=dismissed, undismissed=undismissed, invalid=sorted(diff.invalid + invalid))
+    dismissed, undismissed, invalid = diff_dismissals(dismissals_at(repo, commit, [rel]), dismissals_now(repo, [root]))
+    a_added, a_removed, a_changed, a_invalid = diff_articles(articles_at(repo, commit, [rel]), articles_now(repo, [root]))
+    diff = attrs.evolve(
+        diff, dismissed=dismissed, undismissed=undismissed, invalid=sorted(diff.invalid + invalid + a_invalid),
+        articles_added=a_added, articles_removed=a_removed, articles_changed=a_changed, given=base is not None,
+    )
     return diff, repo.short(commit)

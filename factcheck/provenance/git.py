@@ -118,13 +118,48 @@ class Repo:
         return blobs
 
 
-def default_base(repo: Repo) -> tuple[str, str]:
-    """(label, commit) of the merge base of HEAD with main, else with master."""
-    for branch in ("main", "master"):
-        proc = _run_git(["merge-base", "HEAD", branch], repo.top)
-        if proc.returncode == 0:
-            return f"the merge base with {branch}", proc.stdout.decode().strip()
-    raise BaseError("no base to compare with: HEAD has no merge base with a main or master branch; name a revision, e.g. factcheck diff origin/main")
+#: Git's empty tree: the base before a repository's first commit.
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+MAIN_BRANCHES = ("main", "master")
+
+
+def _out(repo: Repo, *args: str) -> str | None:
+    """What git prints, stripped; None when it fails."""
+    proc = _run_git(list(args), repo.top)
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode("utf-8", "replace").strip() or None
+
+
+def default_base(repo: Repo, rel: str = ".") -> tuple[str, str]:
+    """(label, commit) of what ``factcheck diff`` compares with when no base is named.
+
+    On a branch: its merge base with main, else with master. On main or master itself
+    (where that merge base is HEAD, so nothing committed would show), or with neither:
+    the merge base with the branch's upstream, else the commit before the last one that
+    changed ``rel`` (git's empty tree when that is the first commit). The label says which.
+    """
+    branch = _out(repo, "symbolic-ref", "--short", "-q", "HEAD")
+    if branch not in MAIN_BRANCHES:
+        for main in MAIN_BRANCHES:
+            found = _out(repo, "merge-base", "HEAD", main)
+            if found:
+                return f"the merge base with {main}", found
+    upstream = _out(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+    found = _out(repo, "merge-base", "HEAD", upstream) if upstream else None
+    if upstream and found:
+        return f"the upstream branch {upstream}", found
+    where = "the repository" if rel == "." else f"{rel}/"
+    last = _out(repo, "log", "-1", "--format=%H", "--", rel)
+    if last:
+        parent = _out(repo, "rev-parse", "--verify", "-q", f"{last}^")
+        if parent:
+            return f"the commit before {repo.short(last)}, the last commit that changed {where}", parent
+        return f"nothing: {repo.short(last)}, the last commit that changed {where}, is the first commit", EMPTY_TREE
+    raise BaseError(
+        f"no base to compare with: no main or master branch to compare with, no upstream, and no commit changed {where} yet; "
+        "name a revision, e.g. factcheck diff HEAD~1"
+    )
 
 
 # -- the commits of a file ------------------------------------------------------------------

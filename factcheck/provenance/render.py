@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from factcheck.convert import unstructure
-from factcheck.model import Claim, Correction, Dismissal, Quantity, Source
+from factcheck.model import Article, Claim, Correction, Dismissal, Quantity, Source
 from factcheck.present import plural
-from factcheck.provenance.diff import ClaimChange, RecordDiff
+from factcheck.provenance.diff import ArticleChange, ClaimChange, RecordDiff
 from factcheck.textsafe import escape_line
 
 
@@ -76,19 +76,51 @@ def _claim_md(claim: Claim, sources: bool = False) -> list[str]:
     return lines
 
 
+def base_words(diff: RecordDiff, short: str) -> str:
+    """The base as the header names it, once: a revision given as it was typed (with its
+    commit when that says more), a chosen one by how it was chosen."""
+    if not diff.given:
+        return f"{_md(diff.base)} (`{short}`)"
+    typed = _code_md(diff.base)
+    same = diff.base == short or (len(diff.base) >= 4 and diff.commit.startswith(diff.base.lower()))
+    return f"`{short}`" if same else f"{typed} (`{short}`)"
+
+
+#: What an empty diff says next: how to compare with another base.
+GIVE_A_BASE = "To compare with another revision, name it: factcheck diff REV (e.g. factcheck diff HEAD~1, or factcheck diff origin/main)."
+
+
+def _article_md(folder: str, article: Article) -> list[str]:
+    lines = [f"- {_code_md(folder)}: {_md(article.title)}, {_md(article.publisher)}, {article.published.isoformat()}"]
+    return lines + [f"  - <{escape_line(article.url.replace('<', '%3C').replace('>', '%3E'))}>"]
+
+
+def _article_change_md(change: ArticleChange) -> list[str]:
+    lines = [f"- {_code_md(change.folder)}: {_md(change.article.title)}"]
+    lines += [f"  - {name}: {_md(before)} → {_md(after)}" for name, before, after in change.fields]
+    if change.text_changed:
+        lines.append(f"  - text changed ({_code_md(change.article.text)})")
+    return lines
+
+
 def diff_markdown(diff: RecordDiff, short: str) -> str:
     if diff.empty():
-        return "No changes to the claim record.\n"
+        return f"No changes to the claim record since {base_words(diff, short)}.\n{GIVE_A_BASE}\n"
     n = diff.counts()
+    articles = diff.articles_added or diff.articles_removed or diff.articles_changed
     lines = [
-        f"## Claim record changes since {diff.base} (`{short}`)",
+        f"## Claim record changes since {base_words(diff, short)}",
         "",
         f"**Claims:** {n['claims_added']} added, {n['claims_removed']} removed, {n['claims_changed']} changed · "
         f"**Sources:** {n['sources_added']} added, {n['sources_removed']} removed · "
         f"**Corrections:** {n['corrections_added']} added"
-        + (f" · **Dismissed sentences:** {n['dismissals_added']} added, {n['dismissals_removed']} taken back" if diff.dismissed or diff.undismissed else ""),
+        + (f" · **Dismissed sentences:** {n['dismissals_added']} added, {n['dismissals_removed']} taken back" if diff.dismissed or diff.undismissed else "")
+        + (f" · **Articles:** {n['articles_added']} added, {n['articles_removed']} removed, {n['articles_changed']} changed" if articles else ""),
     ]
     sections = [
+        ("New articles", [line for folder, a in diff.articles_added for line in _article_md(folder, a)]),
+        ("Removed articles", [line for folder, a in diff.articles_removed for line in _article_md(folder, a)]),
+        ("Changed articles", [line for change in diff.articles_changed for line in _article_change_md(change)]),
         ("New claims", [line for _, c in diff.added for line in _claim_md(c, sources=True)]),
         ("Removed claims", [line for _, c in diff.removed for line in _claim_md(c)]),
         ("Changed claims", [line for change in diff.changed for line in _change_md(change)]),
@@ -140,4 +172,11 @@ def diff_json(diff: RecordDiff) -> dict:
         "invalid": diff.invalid,
         "dismissed": [{"folder": folder, **_plain(d)} for folder, d in diff.dismissed],
         "undismissed": [{"folder": folder, **_plain(d)} for folder, d in diff.undismissed],
+        "articles_added": [{"folder": folder, **_plain(a)} for folder, a in diff.articles_added],
+        "articles_removed": [{"folder": folder, **_plain(a)} for folder, a in diff.articles_removed],
+        "articles_changed": [
+            {"folder": c.folder, "title": c.article.title, "url": c.article.url, "text_changed": c.text_changed,
+             "fields": [{"field": name, "before": before, "after": after} for name, before, after in c.fields]}
+            for c in diff.articles_changed
+        ],
     }

@@ -9,7 +9,7 @@ from pathlib import Path as FsPath
 import attrs
 
 from factcheck.convert import FieldError
-from factcheck.model import Claim, Dismissal, Dismissals
+from factcheck.model import Article, Claim, Dismissal, Dismissals
 from factcheck.provenance.git import BaseError, Repo
 from factcheck.store import NOT_CLAIMS, discover, read_record
 from factcheck.tree import ARTICLE_FILE, CLAIMANTS_FILE, DISMISSED_FILE
@@ -92,6 +92,57 @@ def dismissals_now(repo: Repo, paths: Iterable[str]) -> dict[str, tuple[str, lis
             out[rel.rsplit("/", 1)[0]] = (rel, None)
             continue
         out[rel.rsplit("/", 1)[0]] = (rel, read_dismissals(path, raw))
+    return out
+
+
+@attrs.frozen
+class ArticleVersion:
+    """An article folder's ``article.yaml`` as it is (or was), and its text file's bytes."""
+
+    path: str  # the article.yaml, repository-relative
+    article: Article | None  # None: not a valid article.yaml
+    text: bytes | None  # None: no text file (or it cannot be read)
+
+
+def read_article(path: str, raw: bytes) -> Article | None:
+    with quiet_stderr():
+        article, _, _ = read_record(path, raw, Article, _no_rules)
+    return article
+
+
+def _text_rel(folder: str, article: Article | None) -> str | None:
+    """The text file of an article, repository-relative; None when it would leave its folder."""
+    if article is None or "/" in article.text or "\\" in article.text or article.text in (".", ".."):
+        return None
+    return f"{folder}/{article.text}"
+
+
+def articles_at(repo: Repo, commit: str, rels: Iterable[str]) -> dict[str, ArticleVersion]:
+    """The article folders of ``commit`` under ``rels``: folder -> its article.yaml and text."""
+    files = [f for f in repo.files(commit, rels) if f.rsplit("/", 1)[-1] == ARTICLE_FILE and not any(p.startswith(".") for p in f.split("/"))]
+    found = {rel.rsplit("/", 1)[0]: (rel, read_article(rel, raw)) for rel, raw in repo.blobs(commit, files).items()}
+    texts = {folder: _text_rel(folder, article) for folder, (_, article) in found.items()}
+    blobs = repo.blobs(commit, [t for t in texts.values() if t])
+    return {folder: ArticleVersion(rel, article, blobs.get(texts[folder] or "")) for folder, (rel, article) in found.items()}
+
+
+def articles_now(repo: Repo, paths: Iterable[str]) -> dict[str, ArticleVersion]:
+    """The article folders of the working tree under ``paths``, as :func:`articles_at` gives them."""
+    out: dict[str, ArticleVersion] = {}
+    for folder_path, path in discover(paths).articles.items():
+        rel = repo.rel(path)
+        folder = rel.rsplit("/", 1)[0]
+        try:
+            article = read_article(path, FsPath(path).read_bytes())
+        except OSError:
+            article = None
+        text = None
+        if _text_rel(folder, article) is not None and article is not None:
+            try:
+                text = FsPath(folder_path, article.text).read_bytes()
+            except OSError:
+                text = None
+        out[folder] = ArticleVersion(rel, article, text)
     return out
 
 

@@ -418,6 +418,7 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
         jsonld=json_safe(claimreview.script_json(review)) if review else None,
         yaml_link=yaml_link,
         claimant_slug=site.claimant_slugs.get(claim["claimant"]),
+        timeline=[{**h, "by": site.config.display_name(h["by"])} for h in workflow.public_history(claim.get("history", ()))],
     )
 
 

@@ -101,6 +101,16 @@ class ClaimActions:
             return
         self.set_status(record.id, following.value)
 
+    def publish(self) -> None:
+        """Publish the selected claim: the review of a claim someone else sent to review.
+
+        The one status change (:meth:`set_status`), so the workflow core decides: it asks
+        for the review note, or says what must come first and how.
+        """
+        target = self.flow.target()
+        if target is not None:
+            self.set_status(target[0].id, Status.PUBLISHED.value)
+
     def verdict(self) -> None:
         target = self.flow.target()
         if target is None:
@@ -155,13 +165,20 @@ class ClaimActions:
         prompt = Prompt((claim_id, "summary"), f"Summary of {claim_id}", "Two to five sentences: what the sources say, where they disagree.")
         self.flow.edit_text(prompt, claim.summary or "", submit)
 
-    def note(self) -> None:
+    def note(self, internal: bool = False) -> None:
+        """A note in the history; ``internal``: for the desk, never shown on the public site."""
         target = self.flow.target()
         if target is None:
             return
         claim_id = target[0].id
-        prompt = Prompt((claim_id, "note"), f"Note on {claim_id}", "Recorded in the claim's history with your name and the time.")
-        self.flow.ask(prompt, lambda text: self.flow.attempt(lambda: self.session.add_note(claim_id, text), f"{claim_id}: note added"), required=False)
+        if internal:
+            prompt = Prompt((claim_id, "internal-note"), f"Internal note on {claim_id}", "Kept in the history with your name; never shown on the public site.")
+        else:
+            shown = "Recorded in the claim's history with your name and the time; shown on the public site (I: an internal note)."
+            prompt = Prompt((claim_id, "note"), f"Note on {claim_id}", shown)
+        done = f"{claim_id}: {'internal ' if internal else ''}note added"
+        add = self.session.add_note
+        self.flow.ask(prompt, lambda text: self.flow.attempt(lambda: add(claim_id, text, internal), done), required=False)
 
     def fix_fields(self) -> None:
         """Fix text, quote, claimant and kind: also on a claim that does not validate."""

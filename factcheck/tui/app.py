@@ -60,11 +60,13 @@ class FactcheckApp(App[int]):
         Binding("s", "status", "Status", id="status"),
         Binding("right_square_bracket", "advance", "Next status", show=False, id="advance"),
         Binding("v", "verdict", "Verdict", id="verdict"),
+        Binding("P", "publish", "Publish", show=False, id="publish"),
         Binding("e", "summary", "Summary", id="summary"),
         Binding("E", "fix_fields", "Fix fields", show=False, id="fix-fields"),
         Binding("a", "add_source", "Add source", id="add-source"),
         Binding("x", "remove_source", "Remove source", show=False, id="remove-source"),
         Binding("N", "note", "Note", id="note"),
+        Binding("I", "internal_note", "Internal note", show=False, id="internal-note"),
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
@@ -75,12 +77,15 @@ class FactcheckApp(App[int]):
         Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
+        Binding("W", "who", "Who you are", show=False, id="who"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, root: str, editor: str, force_polling: bool = False):
+    def __init__(self, root: str, editor: str, force_polling: bool = False, ask_editor: bool = False):
         super().__init__()
+        #: No handle was configured (--editor, FACTCHECK_EDITOR, the user config): ask on start.
+        self.ask_editor = ask_editor
         self.force_polling = force_polling
         self._watcher: TreeWatcher | None = None
         self.root = root
@@ -138,6 +143,8 @@ class FactcheckApp(App[int]):
         # errors: while it is up, this process reads files with the strict reader only.
         fast_parser_here(False)
         self.sub_title = f"{self.root} · editor: {self.editor}"
+        if self.ask_editor:
+            views.ask_handle(self, first_run=True)
         self.query_one("#filter", Input).display = False
         self.table.display = False
         self._started = time.perf_counter()
@@ -331,7 +338,7 @@ class FactcheckApp(App[int]):
         if event.record is None and self.all_records:
             details.first().show(Text("No claim matches the filter (esc clears it, f → all claims).", style="dim"))
             return
-        details.first().show(render_detail(event.record))
+        details.first().show(render_detail(event.record, self.editor))
 
     def select_claim(self, claim_id: str) -> None:
         record = self.store.find(claim_id) if self.store else None
@@ -374,7 +381,7 @@ class FactcheckApp(App[int]):
         table = self.table
         table.refresh_record(record)
         if table.selected is record:
-            self.query_one(DetailView).show(render_detail(record))
+            self.query_one(DetailView).show(render_detail(record, self.editor))
         self.update_summary()
 
     def added(self, record: ClaimRecord) -> None:
@@ -391,6 +398,9 @@ class FactcheckApp(App[int]):
 
     def action_advance(self) -> None:
         self.actions.advance()
+
+    def action_publish(self) -> None:
+        self.actions.publish()
 
     def action_verdict(self) -> None:
         self.actions.verdict()
@@ -409,6 +419,9 @@ class FactcheckApp(App[int]):
 
     def action_note(self) -> None:
         self.actions.note()
+
+    def action_internal_note(self) -> None:
+        self.actions.note(internal=True)
 
     def action_assign(self) -> None:
         self.actions.assign()
@@ -448,6 +461,20 @@ class FactcheckApp(App[int]):
     def bindings_list(self) -> list[Binding]:
         """The screen's key bindings (all written as :class:`Binding`, with a description)."""
         return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
+    def action_who(self) -> None:
+        views.ask_handle(self)
+
+    def set_editor(self, handle: str) -> None:
+        """Edit as ``handle`` from now on: the history entries, the queue's "mine", the summary bar."""
+        self.editor = handle
+        self.state.editor = handle
+        if self._session is not None:
+            self._session.editor = handle
+        self.sub_title = f"{self.root} · editor: {handle}"
+        self.update_summary()
+        if self.current is not None:  # whether you may publish it changes with who you are
+            self.query_one(DetailView).show(render_detail(self.current, handle))
 
     def action_help(self) -> None:
         keys = [(KEY_NAMES.get(b.key, b.key), b.description) for b in self.bindings_list()]
@@ -508,12 +535,12 @@ class FactcheckApp(App[int]):
         selected = table.selected
         self.apply_view(keep=selected if selected is not None and selected.path in store.records else None)
         if table.selected is not None and table.selected in touched:
-            self.query_one(DetailView).show(render_detail(table.selected))
+            self.query_one(DetailView).show(render_detail(table.selected, self.editor))
         changed = [r.id for r in touched if r not in new and r not in gone]
         self.notify(disk_report([r.id for r in new], [r.id for r in gone], changed), title="Changed on disk", severity="warning", timeout=6)
 
 
-def run_app(root: str, editor: str) -> int:
-    app = FactcheckApp(root, editor)
+def run_app(root: str, editor: str, ask_editor: bool = False) -> int:
+    app = FactcheckApp(root, editor, ask_editor=ask_editor)
     app.run()
     return app.return_code or 0

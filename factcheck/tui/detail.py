@@ -15,12 +15,13 @@ from textual.strip import Strip
 
 from factcheck.fields import SOURCE_LAID_OUT
 from factcheck.forms import form_fields
-from factcheck.model import Claim, Source, Stance
+from factcheck.model import Claim, Source, Stance, Status
 from factcheck.present import quantity_short
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape, escape_line, escape_mapped
 from factcheck.tui.style import STANCE_STYLE, STATUS_STYLE, VERDICT_STYLE, highlight_style
+from factcheck.workflow import publish_fault, review_round
 
 HEADING = Style(bold=True, underline=True)
 
@@ -47,14 +48,15 @@ def paragraph_with_quote(article_text: str, quote: str, status: str, verdict: st
     return text
 
 
-def render_detail(record: ClaimRecord | None) -> RenderableType:
-    """Everything about one claim, section by section (or why its file is not a claim)."""
+def render_detail(record: ClaimRecord | None, editor: str | None = None) -> RenderableType:
+    """Everything about one claim, section by section (or why its file is not a claim);
+    ``editor``: who is looking, told whether they can publish a claim in review."""
     if record is None:
         return Text("No claim selected.", style=DIM)
     claim = record.claim
     if claim is None:
         return _unreadable(record)
-    parts: list[RenderableType] = [*_heading(record, claim), *_in_article(record, claim), *_quantities(claim), *_summary(claim)]
+    parts: list[RenderableType] = [*_heading(record, claim), *_review(claim, editor), *_in_article(record, claim), *_quantities(claim), *_summary(claim)]
     parts += [*_sources(record, claim), *_corrections(claim), *_problems(record), *_history(claim)]
     return Group(*parts)
 
@@ -93,6 +95,19 @@ def _heading(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
     assignee = record.row.assignee if record.row else None
     meta.append(f"  ·  assigned to {escape_line(assignee)}" if assignee else "  ·  unassigned", None if assignee else DIM)
     return [Text(claim.id, style="bold"), meta, Text(""), Text(escape(claim.text), style="bold")]
+
+
+def _review(claim: Claim, editor: str | None) -> list[RenderableType]:
+    """Who sent a claim in review, and whether ``editor`` publishes it (P) or another editor must."""
+    state = review_round(claim.history)
+    if editor is None or state.status != Status.IN_REVIEW.value or state.sender is None:
+        return []
+    line = Text(f"Sent to review by {escape_line(state.sender)}: ", style="bold")
+    if publish_fault(state, editor) is None:
+        line.append("press P to publish it (you review it: a second editor)", "bold green")
+    else:
+        line.append("another editor publishes it (P in their own review screen, or factcheck --editor THEIR-HANDLE)", DIM)
+    return [line]
 
 
 def _in_article(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
@@ -192,7 +207,9 @@ def _history(claim: Claim) -> list[RenderableType]:
             line.append(escape(f": {entry.before}"))
         parts.append(_indented(line))
         if entry.note:
-            parts.append(_indented(Text(escape(entry.note), style="italic"), 6))
+            note = Text("internal: ", style="bold dim") if entry.internal else Text()
+            note.append(escape(entry.note), "italic dim" if entry.internal else "italic")
+            parts.append(_indented(note, 6))
     return parts
 
 

@@ -30,6 +30,7 @@ NEED_KEYS = {
     "summary": "press e to write a summary",
     "source": "press a to add a source",
     "in-review": "press s to move it to in-review",
+    "second-editor": "the other editor presses P in their own review screen, or opens it with factcheck --editor THEIR-HANDLE",
     "correction": "say why in the correction",
     "note": "say why in the note",
 }

@@ -19,6 +19,8 @@ def summary_bar(state: QueueState) -> Text:
     narrow terminal cuts only the least needed part."""
     counts, problems = state.counts, state.problem_count
     bar = Text()
+    bar.append(f"editing as {state.editor}", "bold")  # first: a narrow terminal never cuts who signs the changes
+    bar.append("  ·  ")
     filters = state.filters()
     if filters:
         bar.append(f"showing {len(state.shown)} ({', '.join(filters)})", "bold italic")
@@ -36,5 +38,4 @@ def summary_bar(state: QueueState) -> Text:
         if counts[status]:
             bar.append("  ·  ")
             bar.append(f"{counts[status]} {status}", STATUS_STYLE.get(status))
-    bar.append(f"  ·  editing as {state.editor}", "dim")
     return bar

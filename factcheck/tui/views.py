@@ -68,3 +68,42 @@ def open_triage(app: FactcheckApp, folder: str) -> None:
     title = f"Triage · {escape_line(article.article.title)} ({article.slug})"
     screen = TriageScreen(title, partial(triage.proposals, store, article), accept, dismiss, app.flow.drafts, triage.default_claimant(article.article))
     app.push_screen(screen, unless_cancelled(app.select_claim))
+
+
+def ask_handle(app: FactcheckApp, first_run: bool = False) -> None:
+    """Ask who is editing and keep it in the user's config (never in the repository).
+
+    On a first run (no handle from --editor, FACTCHECK_EDITOR or the user config) it is
+    asked before anything else; esc keeps the handle shown for this session only.
+    """
+    from factcheck import identity
+
+    path = identity.user_config_path()
+
+    def submit(value: str) -> str | None:
+        try:
+            identity.save_handle(value, path)
+        except ValueError as exc:
+            return str(exc).capitalize()
+        except (identity.UserConfigError, OSError) as exc:
+            return f"Not saved: {escape_line(str(exc))}"
+        app.set_editor(value.strip())
+        app.notify(f"Editing as {escape_line(value.strip())}; saved in {escape_line(path)}", timeout=5)
+        return None
+
+    def closed(value: str | None) -> None:
+        if value is None and first_run:
+            app.notify(f"Editing as {escape_line(app.editor)} for this session only; press W to save a handle", severity="warning", timeout=8)
+
+    title = "Who are you? Your handle signs every change you make" if first_run else "Your editing handle"
+    hint = (
+        f"Saved in {escape_line(path)}, not in the repository. --editor and FACTCHECK_EDITOR still win. "
+        "The site shows the public name the team list in factcheck.toml gives it."
+    )
+    app.push_screen(identity_screen(title, app.editor, hint, submit, identity.handle_problem), closed)
+
+
+def identity_screen(title: str, value: str, hint: str, submit, check):
+    from factcheck.tui.screens import LineScreen
+
+    return LineScreen(title, value, hint, check=lambda text: check(text) if text else None, submit=submit)
