@@ -67,6 +67,15 @@ async def test_add_source_form_tab_moves_on_before_the_next_keys_arrive(tree):
         assert form.query_one("#f-publisher").value == "City"
 
 
+async def test_add_source_form_says_the_excerpt_length_once(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("a")
+        placeholder = app.screen.query_one("#f-excerpt").placeholder
+    assert placeholder == "a short verbatim passage of the page (about 300 characters)"
+
+
 async def test_remove_source_asks_why_and_records_it(tree):
     path = path_of(tree, "support-rose")
     app = FactcheckApp(str(tree), "tester")
