@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from factcheck.model import HTTP_URL_PATTERN, Vocabulary, allows_line_breaks, defaults_to_today, field_constraints, help_text
+from factcheck.model import HTTP_URL_PATTERN, Vocabulary, allows_line_breaks, defaults_to_today, field_constraints, help_text, text_limit
 
 #: Source fields that the surfaces (``show``, the detail pane, the site page, search) lay out
 #: each in its own way; every other field of :class:`Source`, a new one included, each
@@ -111,6 +111,7 @@ def markdown_table(cls: type) -> str:
     lines = ["| key | type | meaning |", "| --- | --- | --- |"]
     for view in field_views(cls):
         limit = field_constraints(fields[view.name]).get("max_length")
-        meaning = view.help + (f"; at most {limit} characters" if limit else "")
+        about = getattr(text_limit(cls, view.name), "about", None)
+        meaning = view.help + (f"; at most {limit} characters" if limit else "") + (f", aim for about {about}" if about else "")
         lines.append(f"| `{view.name}` | {_type_words(view, fields[view.name], type_parts(hints[view.name])[1])} | {meaning} |")
     return "\n".join(lines) + "\n"

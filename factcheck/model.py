@@ -410,7 +410,7 @@ class Source:
     )
     accessed: dt.date = attrs.field(metadata={"help": "YYYY-MM-DD you read it", "default": "today"})
     excerpt: str = attrs.field(
-        validator=_all(_non_empty, EXCERPT), metadata={**CORRECTED, "help": "a short verbatim passage of the page (about 300 characters)"}
+        validator=_all(_non_empty, EXCERPT), metadata={**CORRECTED, "help": "a short verbatim passage of the page"}
     )
     stance: Stance = attrs.field(metadata={**CORRECTED, "help": "what the page does to the claim"})
     archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata={**OMIT_IF_DEFAULT, "help": "an archived copy of the page"})

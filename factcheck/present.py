@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from factcheck.fields import SOURCE_LAID_OUT, field_views, shown
-from factcheck.model import Source
+from factcheck.model import Action, Source
 from factcheck.textsafe import escape_line
 
 #: The fields of a source that ``show`` does not lay out itself: any field the model adds.
@@ -89,8 +89,10 @@ def quantities_summary(quantities, limit: int | None = None) -> str | None:
 def describe_entry(entry) -> str:
     when = entry.at.strftime("%Y-%m-%d %H:%M")
     what = entry.action.value
-    if entry.before is not None or entry.after is not None:
-        what += f" {entry.before or '-'} → {entry.after or '-'}"
+    if entry.before is None and entry.after is not None:  # nothing before (a creation, an addition): no arrow from nothing
+        what += f" as {entry.after}" if entry.action is Action.CREATED else f" {entry.after}"
+    elif entry.before is not None or entry.after is not None:
+        what += f" {entry.before} → {entry.after or '-'}"
     note = f" — {entry.note}" if entry.note else ""
     return f"{when}  {entry.by}: {what}{note}"
 

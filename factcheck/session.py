@@ -336,7 +336,8 @@ def with_quantities(claim: Claim, by: str, quantities: list[Quantity], note: str
     from factcheck.present import quantities_summary
 
     if list(quantities) == claim.quantities:
-        raise EditRefused(f"nothing to change: {claim.id} already has these quantities")
+        has = f"already has these quantities: {quantities_summary(quantities)}" if quantities else "has no quantities"
+        raise EditRefused(f"nothing to change: {claim.id} {has}")
     entry = history_entry(
         Action.QUANTITIES, by, field="quantities",
         before=quantities_summary(claim.quantities, VALUE.limit), after=quantities_summary(quantities, VALUE.limit),

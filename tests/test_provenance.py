@@ -113,7 +113,7 @@ def test_log_shows_hand_edit_between_tool_edits(capsys, tmp_path):
     code, out, err = run(capsys, "log", "--root", root, "bridges-repaired")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        "2024-04-01 09:00  ann: created - → new — Extracted from the article.",
+        "2024-04-01 09:00  ann: created as new — Extracted from the article.",
         f"2024-04-03 12:00  Ann Author: commit {first} — Add claims",
         f"2024-04-05 08:30  Bob Builder: commit {second} — Fix the claimant by hand",
         "2024-04-06 09:00  tester: note — Called the mayor.",
@@ -141,7 +141,7 @@ def test_log_outside_git_shows_history_with_remark(capsys, tmp_path):
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         f"(not in a git repository: {folder / 'bridges-repaired.yaml'}; showing the recorded history only)",
-        "2024-04-01 09:00  ann: created - → new — Extracted from the article.",
+        "2024-04-01 09:00  ann: created as new — Extracted from the article.",
     ]
 
 
@@ -159,7 +159,7 @@ def test_log_of_a_file_not_committed_yet(capsys, tmp_path):
     code, out, _ = run(capsys, "log", "--root", root, "critics-disagree")
     assert code == 0 and out.splitlines() == [
         "(no commit has this file yet; showing the recorded history only)",
-        "2024-04-06 09:00  tester: created - → new — Scaffolded with factcheck new.",
+        "2024-04-06 09:00  tester: created as new — Scaffolded with factcheck new.",
     ]
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+from builders import claim_yaml
 from conftest import CLAIM_YAML, OTHER_WITH_QUANTITIES, OTHER_YAML, QUANTITIES_BLOCK, REVIEWED, make_tree
 
 from factcheck.cli import main
 from factcheck.convert import structure, unstructure
-from factcheck.model import CLAIM_KEYS, Claim, Quantity
+from factcheck.model import CLAIM_KEYS, Claim, Kind, Quantity
 from factcheck.quantities import extract
 from factcheck.yaml.roundtrip import load_roundtrip, to_plain
 
@@ -225,6 +226,20 @@ def test_set_quantities_from_the_quote_records_history_and_needs_no_correction(c
     code, out, _ = run(capsys, "set-quantities", "--root", root, "support-rose", "--clear")
     assert code == 0 and "quantities:" not in path.read_text()
     assert "before: 57 percent (as of 2017); 68 percent (as of 2021)\n" in path.read_text()
+
+
+def test_set_quantities_from_a_quote_with_none_says_none_was_found(capsys, tmp_path):
+    """A quote with no quantity the extractor reads, on a claim with none: the refusal says
+    so, not that the claim "already has these quantities"."""
+    root = make_tree(tmp_path, {"bridges-repaired": claim_yaml(quote="Critics disagree.", text="Critics disagree with the mayor.", kind=Kind.EVENT)})
+    before = (root / "test-article" / "bridges-repaired.yaml").read_bytes()
+    code, out, err = run(capsys, "set-quantities", "--root", root, "bridges-repaired", "--from-quote")
+    assert code == 1 and out == ""
+    assert "found no quantity in the quote of bridges-repaired, and it has none" in err
+    assert "already has" not in err
+    code, out, err = run(capsys, "set-quantities", "--root", root, "bridges-repaired", "--clear")
+    assert code == 1 and "nothing to change: bridges-repaired has no quantities" in err
+    assert (root / "test-article" / "bridges-repaired.yaml").read_bytes() == before
 
 
 def test_set_quantities_usage(capsys, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
-from tui_pilot import SIZE, STAMP, choose, notifications, path_of, shown_text, started
+from tui_pilot import SIZE, STAMP, choose, notifications, path_of, shown_text, started, typed_at_once
 
 from factcheck.tui.app import FactcheckApp
 from factcheck.tui.screens import SourceForm
@@ -49,6 +49,31 @@ async def test_add_source_form_validates_each_field_and_saves(tree):
         rf"    after: https://example.org/bridges\n    note: 'supports: Bridges report \(City of Example\)'\n$",
         text,
     )
+
+
+async def test_add_source_form_tab_moves_on_before_the_next_keys_arrive(tree):
+    """Typing straight after Tab (no pause between keys) puts the title in the title
+    field: the focus moves when Tab is read, not after the keys queued behind it."""
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, SourceForm)
+        typed_at_once(app, [*"https://example.org/x", "tab", *"Title", "tab", *"City"])
+        await pilot.pause()
+        assert form.query_one("#f-url").value == "https://example.org/x"
+        assert form.query_one("#f-title").value == "Title"
+        assert form.query_one("#f-publisher").value == "City"
+
+
+async def test_add_source_form_says_the_excerpt_length_once(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("a")
+        placeholder = app.screen.query_one("#f-excerpt").placeholder
+    assert placeholder == "a short verbatim passage of the page (about 300 characters)"
 
 
 async def test_remove_source_asks_why_and_records_it(tree):

@@ -81,6 +81,27 @@ async def test_help_and_palette_jump(tree):
         assert app.current.id == "support-rose"
 
 
+async def test_footer_shows_the_most_used_keys_whole_at_120_columns_and_the_rest_in_help_and_palette(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        keys = list(app.screen.query("FooterKey"))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        shown = [k for k in keys if not k.has_class("-command-palette")]
+        assert len(palette) == 1 and palette[0].region.right <= 120
+        assert all(k.region.right <= palette[0].region.x for k in shown)  # none cut off or hidden under the palette key
+        assert [(k.key_display, k.description) for k in shown][:4] == [("/", "Filter"), ("f", "Quick filter"), ("s", "Status"), ("]", "Next status")]
+        assert {k.description for k in shown} >= {"Verdict", "Summary", "Add source", "Undo", "Help"}
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        in_help = dict(app.screen.keys)
+    assert in_help["]"] == "Next status" and commands["Next status"] == "key: ]"
+    for binding in app.bindings_list():
+        assert binding.description in in_help.values()
+        assert binding.description in commands or binding.action in ("quit", "help")
+
+
 async def test_unreadable_claim_is_listed_with_its_problem(tmp_path):
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML.replace("kind: quantity", "kind: quantty"), "support-rose": OTHER_YAML})
     app = FactcheckApp(str(tree), "tester")

@@ -57,3 +57,17 @@ async def verdict_and_summary(pilot) -> None:
     await choose(pilot, "accurate")
     await pilot.press("e", *"The survey says 68%.", "ctrl+s")
     await pilot.pause()
+
+
+def typed_at_once(app, keys: list[str]) -> None:
+    """Keys queued all at once, as a fast typist or a paste sends them: unlike
+    ``pilot.press``, nothing waits for the screen to handle one before the next comes."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        char = key if len(key) == 1 else " " if name == "space" else None
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app.post_message(event)

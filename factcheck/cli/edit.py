@@ -233,13 +233,18 @@ def set_quantities(args: argparse.Namespace) -> int:
     from factcheck.present import quantity_line
     from factcheck.quantities import extract
     from factcheck.session import with_quantities
-    from factcheck.store import editor_name
+    from factcheck.store import EditRefused, editor_name
 
     by = editor_name(args.editor)
     chosen: list = []
 
     def change(claim: Claim) -> Claim:
         chosen[:] = [] if args.clear else extract(claim.quote)
+        if not chosen and not claim.quantities and not args.clear:
+            raise EditRefused(
+                f"nothing to change: found no quantity in the quote of {claim.id}, and it has none"
+                " (a quantity is a number with a unit the extractor can name: '24 bridges', '68 percent', '$5 billion')"
+            )
         return with_quantities(claim, by, chosen, args.note)
 
     code = _edit(args, change)

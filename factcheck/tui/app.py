@@ -47,6 +47,11 @@ FIRST_ROWS = 1000
 KEY_NAMES = {"right_square_bracket": "]", "slash": "/", "question_mark": "?", "at": "@"}
 
 
+def key_name(binding: Binding) -> str:
+    """A binding's keys as a person types them (``]``, not ``right_square_bracket``)."""
+    return ",".join(KEY_NAMES.get(key, key) for key in binding.key.split(","))
+
+
 class FactcheckApp(App[int]):
     """factcheck review."""
 
@@ -58,7 +63,7 @@ class FactcheckApp(App[int]):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("f", "quick_filter", "Quick filter", id="quick-filter"),
         Binding("s", "status", "Status", id="status"),
-        Binding("right_square_bracket", "advance", "Next status", show=False, id="advance"),
+        Binding("right_square_bracket", "advance", "Next status", key_display="]", id="advance"),
         Binding("v", "verdict", "Verdict", id="verdict"),
         Binding("P", "publish", "Publish", show=False, id="publish"),
         Binding("e", "summary", "Summary", id="summary"),
@@ -70,16 +75,16 @@ class FactcheckApp(App[int]):
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
-        Binding("A", "article", "Article", id="article"),
-        Binding("T", "triage", "Triage", id="triage"),
-        Binding("z,enter", "zoom", "Detail", id="zoom"),
+        Binding("A", "article", "Article", show=False, id="article"),
+        Binding("T", "triage", "Triage", show=False, id="triage"),
+        Binding("z,enter", "zoom", "Detail", show=False, id="zoom"),
         Binding("o", "sort", "Sort", show=False, id="sort"),
         Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
         Binding("W", "who", "Who you are", show=False, id="who"),
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit", "Quit", show=False, id="quit"),
     ]
 
     def __init__(self, root: str, editor: str, force_polling: bool = False, ask_editor: bool = False):
@@ -131,7 +136,7 @@ class FactcheckApp(App[int]):
                     yield Label("Loading claims…", id="loading-label")
                     yield ProgressBar(id="progress", show_eta=False)
             yield DetailView(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
@@ -477,7 +482,7 @@ class FactcheckApp(App[int]):
             self.query_one(DetailView).show(render_detail(self.current, handle))
 
     def action_help(self) -> None:
-        keys = [(KEY_NAMES.get(b.key, b.key), b.description) for b in self.bindings_list()]
+        keys = [(key_name(b), b.description) for b in self.bindings_list()]
         keys += [
             ("up/down, j/k", "Move"),
             ("enter", "(in lists) choose"),
@@ -491,7 +496,7 @@ class FactcheckApp(App[int]):
         for binding in self.bindings_list():
             if binding.action in ("quit", "help"):
                 continue
-            yield SystemCommand(binding.description, f"key: {binding.key}", partial(self.run_action, binding.action))
+            yield SystemCommand(binding.description, f"key: {key_name(binding)}", partial(self.run_action, binding.action))
 
     # -- changes on disk ------------------------------------------------------------------------
 

@@ -23,7 +23,15 @@ FORM_FIELDS = [f for f in SOURCE_FIELDS if f.kind != "choice"]
 class SourceForm(ModalScreen[Source | None]):
     """Add a source: every field checked as you type; an invalid source is not saved."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        # Priority: the focus moves when the screen reads the key, before the keys typed
+        # after it reach a field (else a fast typist's title lands in the URL field).
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
+    AUTO_FOCUS = "#f-url"
 
     def __init__(self, claim_id: str, existing_urls: Sequence[str] = ()):
         super().__init__()
@@ -49,9 +57,6 @@ class SourceForm(ModalScreen[Source | None]):
                 else:
                     yield Input(today().isoformat() if field.name == "accessed" else "", placeholder=field.hint, id=f"f-{field.name}", compact=True)
             yield Label("", id=f"e-{field.name}", classes="field-error")
-
-    def on_mount(self) -> None:
-        self.query_one("#f-url", Input).focus()
 
     def _values(self) -> dict[str, str]:
         values = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in FORM_FIELDS}
