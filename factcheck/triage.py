@@ -24,38 +24,15 @@ from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry
 from factcheck.suggest import Candidate, candidates
 from factcheck.tree import NOT_CLAIMS
 
-_STOP = {
-    "a",
-    "an",
-    "the",
-    "of",
-    "in",
-    "on",
-    "at",
-    "to",
-    "and",
-    "or",
-    "for",
-    "by",
-    "with",
-    "is",
-    "are",
-    "was",
-    "were",
-    "has",
-    "have",
-    "had",
-    "that",
-    "this",
-    "it",
-    "its",
-    "be",
-    "been",
-    "as",
-    "from",
-    "which",
-    "who",
-}
+#: Words an id leaves out: articles, pronouns, auxiliaries, prepositions, and "said".
+_STOP = frozenset("""
+a an the of in on at to and or for by with is are was were be been being has have had do does did that this these those it its
+which who whom whose as from than then there their they them he she his her we our you your i me my not no but if so also
+into over under about after before since during while will would can could should may might must such very more most
+said says say told according just only even still yet already per via s t how what when where why
+""".split())
+#: How long an id may be: a few words make a readable public address.
+ID_WORDS, ID_LENGTH = 5, 48
 
 
 def slug_from(text: str, limit: int = 6) -> str:
@@ -65,9 +42,24 @@ def slug_from(text: str, limit: int = 6) -> str:
     return "-".join(words[:limit]) or "claim"
 
 
+def id_from(text: str) -> str:
+    """A short, readable id from a restated claim: its first :data:`ID_WORDS` content words
+    (stop words dropped), at most :data:`ID_LENGTH` characters, cut at a word."""
+    slug = slug_from(text, limit=ID_WORDS)
+    while len(slug) > ID_LENGTH and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    return slug[:ID_LENGTH].strip("-") or "claim"
+
+
 def default_claimant(article) -> str:
     """Who makes a claim when the article attributes it to nobody: its authors."""
     return ", ".join(article.authors) if article.authors else f"{article.outlet or article.publisher} author"
+
+
+def known_claimants(store: ClaimStore) -> list[str]:
+    """The claimants the tree's claims already name, to complete a guess from (the one
+    place to ask; a claimant registry can answer here instead)."""
+    return sorted({r.row.claimant for r in store.all() if r.row is not None and r.row.claimant})
 
 
 def free_id(store: ClaimStore, base: str) -> str:
@@ -77,6 +69,33 @@ def free_id(store: ClaimStore, base: str) -> str:
     while claim_id in taken or f"{claim_id}.yaml" in NOT_CLAIMS:
         claim_id, n = f"{base}-{n}", n + 1
     return claim_id
+
+
+@attrs.frozen
+class Guess:
+    """What the accept dialog proposes for a sentence; every field is the editor's to change."""
+
+    claimant: str
+    kind: Kind
+    claim_id: str
+    why: str  # how the claimant was found, for the dialog and the creation note
+
+
+def guess(store: ClaimStore, article: ArticleRecord, candidate: Candidate, text: str | None = None) -> Guess:
+    """The claimant (completed from :func:`known_claimants`), kind and a free id (from ``text``,
+    the restated claim, else the sentence) for accepting ``candidate``."""
+    from factcheck.attribution import AUTHOR, QUESTION, complete
+
+    said = candidate.attribution
+    meta = article.article
+    if candidate.claimant:
+        claimant = complete(candidate.claimant, known_claimants(store))
+    elif said.basis in (AUTHOR, QUESTION) or meta is None:
+        claimant = default_claimant(meta) if meta is not None else "the article's author"
+    else:  # cited, not named: the outlet reports it
+        who = said.said_by if said.said_by.lower() not in ("he", "she", "they", "it", "we") else "a source it does not name"
+        claimant = f"{who[:1].lower() + who[1:]} cited by {meta.outlet or meta.publisher}"
+    return Guess(claimant, candidate.kind, free_id(store, id_from(text or candidate.text)), said.explain())
 
 
 def create_claim(
@@ -103,21 +122,24 @@ def create_claim(
 
 
 def accept(
-    store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest"
+    store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest",
+    *, claimant: str | None = None, kind: Kind | None = None, claim_id: str | None = None,
 ) -> ClaimRecord:
     """A claim of a proposed sentence: the sentence is its quote, ``text`` (default: the
-    sentence) its restated text, the guesses its kind and claimant; the history entry
-    records the score."""
+    sentence) its restated text; ``claimant``, ``kind`` and ``claim_id`` default to
+    :func:`guess`'s. The history entry records the score and how the claimant was found."""
     from factcheck.quantities import extract
 
     if article.article is None:
         raise EditRefused(f"{article.slug}: article.yaml cannot be read")
+    restated = candidate.text if text is None else text.strip()
+    guessed = guess(store, article, candidate, restated)
     quantities = extract(candidate.text)
     read = f"; {len(quantities)} {'quantity' if len(quantities) == 1 else 'quantities'} read from the quote" if quantities else ""
+    who = f"; {guessed.why}" if claimant is None or claimant.strip() == guessed.claimant else ""
     return create_claim(
-        store, article, quote=candidate.text, text=candidate.text if text is None else text.strip(),
-        claimant=candidate.claimant or default_claimant(article.article), kind=candidate.kind, by=by,
-        note=f"{how} (check-worthiness score {candidate.score:.2f}{read}).", quantities=quantities,
+        store, article, quote=candidate.text, text=restated, claimant=(claimant or guessed.claimant).strip(), kind=kind or guessed.kind, by=by,
+        note=f"{how} (check-worthiness score {candidate.score:.2f}{read}{who}).", quantities=quantities, claim_id=claim_id or guessed.claim_id,
     )
 
 
