@@ -12,8 +12,10 @@ in-sample; a labelled article from outside the tree is the held-out measure.
 
 A labels file is JSON: ``{"text": "article.txt", "author": "CBS News author",
 "sentences": [{"contains": "words of the sentence", "claimant": "Scott Kirby", "kind":
-"attribution"}]}`` (``text`` relative to the file; ``claimant`` equal to ``author`` when
-the author asserts it). It runs on any version of factcheck with ``suggest.candidates``,
+"attribution", "restated": "Kirby: the private jet was the wrong decision"}]}`` (``text``
+relative to the file; ``claimant`` equal to ``author`` when the author asserts it;
+``restated``, optional, the claim as an editor would restate it: the id proposed for it
+is listed, to judge by eye). It runs on any version of factcheck with ``suggest.candidates``,
 so the same file measures the code before and after a change (``PYTHONPATH=old-checkout``).
 """
 
@@ -82,7 +84,20 @@ def rows_of_labels(path: Path) -> list[tuple[str, str, str, object]]:
             continue
         hand = AUTHOR if item["claimant"] == spec["author"] else item["claimant"]
         out.append((match.text, item["kind"], hand, match))
+        if "restated" in item:
+            IDS.append((item["restated"], _id_of(item["restated"], match.text)))
     return out
+
+
+IDS: list[tuple[str, str]] = []  # (restated claim, the id proposed for it)
+
+
+def _id_of(restated: str, sentence: str) -> str:
+    from factcheck import triage
+
+    if hasattr(triage, "id_from"):
+        return triage.id_from(restated)
+    return triage.slug_from(sentence)  # before: the sentence's first words
 
 
 def report(rows, verbose: bool) -> None:
@@ -119,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = rows_of_labels(args.labels) if args.labels else rows_of_tree(Path(args.root))
     report(rows, args.verbose)
+    if IDS:
+        print("ids proposed (restated claim -> id):")
+        for restated, claim_id in IDS:
+            print(f"  {claim_id:<48} {restated}")
     return 0
 
 

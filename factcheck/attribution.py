@@ -32,7 +32,7 @@ _WORD = r"[A-Z][\w’'.&-]*"
 _LINK = r"(?:of|the|for|and|de|al|von|van|in|on)"
 _NAME = r"(" + _WORD + r"(?:\s+(?:" + _LINK + r"\s+){0,2}" + _WORD + r"){0,6})"
 _ADVERB = r"(?:also|previously|repeatedly|later|earlier|recently|again|publicly|then|has|had|have|once|first|reportedly|\w+ly)"
-_APPOSITION = r"(?:,\s+(?:[a-z]+|\w+’s|\w+'s)\b[^,;“”\"]{1,90},)?"
+_APPOSITION = r"(?:,\s+(?:[a-z]+|\w+’s|\w+'s)\b[^,;“”\"]{0,90},)?"  # ", the airline's president,", ", however,"
 _ROLE_SUBJECT = r"\b((?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,3}?([a-z][\w-]*))"
 
 _SPOKES = r"(?:spokes(?:man|woman|person|people)|officials?|representatives?|sources?|statement|executives?)"
@@ -177,7 +177,7 @@ def _complete_from(name: str, text_before: str) -> str:
     if " " in name:
         return name
     word = re.escape(name)
-    found = [m for m in re.finditer(r"\b([A-Z][\w’'.-]*\s+" + word + r"|" + word + r"\s+[A-Z][\w’'.-]*)\b", text_before)]
+    found = [m for m in re.finditer(r"\b([A-Z][\w’'-]*(?:\.(?=\w))?\s+" + word + r"|" + word + r"\s+[A-Z][\w’'-]*)\b", text_before)]
     for match in reversed(found):
         full = _clean(match.group(1))
         if full and " " in full and not re.search(_TITLES + "$", full) and full.split()[0].lower() not in _TIME_WORDS:
@@ -205,12 +205,27 @@ def attribute(sentences: Iterable[str], text: str = "") -> list[Attribution]:
     return _quoted_ahead(sentences, out)
 
 
+def _opens_or_closes(sentence: str) -> bool:
+    """Whether a sentence leaves a quotation open or closes one it did not open."""
+    return sentence.count("“") != sentence.count("”") or sentence.count('"') % 2 == 1
+
+
 def _quoted_ahead(sentences: list[str], found: list[Attribution]) -> list[Attribution]:
-    """A sentence that opens a quotation the next one closes with "…,” said X" is X's too."""
+    """The sentences of a quotation are its speaker's: those before the one that closes it
+    with "…,” said X", and one wholly in quotation marks right after "…,” X said."."""
     out = list(found)
-    for i, sentence in enumerate(sentences[:-1]):
-        if out[i].basis in (AUTHOR, QUESTION) and sentence.count("“") > sentence.count("”") and out[i + 1].basis == NAMED:
-            out[i] = Attribution(out[i + 1].claimant, EARLIER, "a quotation the next sentence attributes", says=True)
+    opened: int | None = None
+    for i, sentence in enumerate(sentences):
+        if opened is None and _opens_or_closes(sentence) and out[i].basis in (AUTHOR, QUESTION):
+            opened = i
+        elif opened is not None and _opens_or_closes(sentence):
+            if out[i].says and out[i].claimant:
+                for j in range(opened, i):
+                    if out[j].basis in (AUTHOR, QUESTION):
+                        out[j] = Attribution(out[i].claimant, EARLIER, "a quotation the article attributes", says=True)
+            opened = None
+        elif opened is None and i and out[i].basis == AUTHOR and sentence.lstrip().startswith(("“", '"')) and out[i - 1].says and out[i - 1].claimant:
+            out[i] = Attribution(out[i - 1].claimant, EARLIER, "a quotation the article attributes", says=True)
     return out
 
 

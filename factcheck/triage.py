@@ -20,6 +20,7 @@ from factcheck import dismissals
 from factcheck.model import Action, Claim, Dismissal, Kind, Status
 from factcheck.problems import Problem
 from factcheck.reading import ArticleRecord
+from factcheck.rules import normalize
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry
 from factcheck.suggest import Candidate, candidates
 from factcheck.tree import NOT_CLAIMS
@@ -44,8 +45,12 @@ def slug_from(text: str, limit: int = 6) -> str:
 
 def id_from(text: str) -> str:
     """A short, readable id from a restated claim: its first :data:`ID_WORDS` content words
-    (stop words dropped), at most :data:`ID_LENGTH` characters, cut at a word."""
-    slug = slug_from(text, limit=ID_WORDS)
+    (stop words dropped; a number is one word: "4,500" is ``4500``, "6.7" is ``6-7``), at
+    most :data:`ID_LENGTH` characters, cut at a word."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", plain)
+    words = [w.replace(".", "-") for w in re.findall(r"\d+(?:\.\d+)?|[a-z0-9]+", plain) if w not in _STOP]
+    slug = "-".join(words[:ID_WORDS])
     while len(slug) > ID_LENGTH and "-" in slug:
         slug = slug.rsplit("-", 1)[0]
     return slug[:ID_LENGTH].strip("-") or "claim"
@@ -96,6 +101,20 @@ def guess(store: ClaimStore, article: ArticleRecord, candidate: Candidate, text:
         who = said.said_by if said.said_by.lower() not in ("he", "she", "they", "it", "we") else "a source it does not name"
         claimant = f"{who[:1].lower() + who[1:]} cited by {meta.outlet or meta.publisher}"
     return Guess(claimant, candidate.kind, free_id(store, id_from(text or candidate.text)), said.explain())
+
+
+def guess_for_quote(store: ClaimStore, article: ArticleRecord, quote: str, text: str | None = None) -> Guess:
+    """:func:`guess` for a quote given by hand (``factcheck new``): the attribution of the
+    article's sentence that holds it (in the article's context), the kind of the quote itself."""
+    from factcheck.suggest import guess_kind
+
+    norm = normalize(quote)
+    found = candidates(article.text or "", scorer=lambda sentences: [0.0] * len(list(sentences)))
+    holder = next((c for c in found if norm and norm in normalize(c.text)), None)
+    if holder is None:
+        holder = Candidate(0, quote, 0.0, guess_kind(quote), None)
+    candidate = attrs.evolve(holder, text=quote, kind=guess_kind(quote, holder.attribution))
+    return guess(store, article, candidate, text or quote)
 
 
 def create_claim(

@@ -118,3 +118,46 @@ def test_candidates_carry_the_attribution_and_the_kind_it_implies():
     assert [(c.claimant, c.attribution.basis, c.kind.value) for c in found] == [
         (None, AUTHOR, "event"), ("Scott Kirby", NAMED, "attribution"),
     ]
+
+
+def test_a_quotation_over_several_sentences_is_its_speakers():
+    sentences = [
+        '"We feel strongly that engineering will move faster," Dorsey said in a letter.',
+        '"And the rest will be streamlined in parallel."',
+        '"The general thinking is that Twitter has a product problem.',
+        "You would normally not be cutting in engineering.",
+        'So I scratched my head," Shebly Seyrafi told Reuters.',
+        "Twitter has rolled out a button.",
+    ]
+    got = attribute(sentences)
+    assert [a.claimant for a in got] == ["Dorsey", "Dorsey", "Shebly Seyrafi", "Shebly Seyrafi", "Shebly Seyrafi", None]
+    assert [a.basis for a in got] == [NAMED, EARLIER, EARLIER, EARLIER, NAMED, AUTHOR]
+
+
+def test_a_name_is_completed_within_its_sentence_only():
+    text = "Analysts surveyed by Bloomberg.\nBlackberry, which has been losing money, announced a committee."
+    assert [a.claimant for a in attribute(text.split("\n"), text)] == [None, "Blackberry"]
+
+
+def test_new_guesses_claimant_kind_and_id_as_triage_does(capsys, tree):
+    from factcheck.cli import main
+
+    assert main(["new", "--root", str(tree), "test-article", "--quote", "24 bridges were repaired in 2023",
+                 "--text", "The city repaired 24 bridges in 2023."]) == 0
+    text = (tree / "test-article" / "city-repaired-24-bridges-2023.yaml").read_text(encoding="utf-8")
+    assert "\nclaimant: the mayor cited by Test Outlet\nkind: quantity\n" in text
+    assert main(["new", "--root", str(tree), "test-article", "--quote", "Critics disagree.", "--claimant", "Critics", "--kind", "opinion"]) == 0
+    assert "\nclaimant: Critics\nkind: opinion\n" in (tree / "test-article" / "critics-disagree.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("restated", "claim_id"), [
+    ("BlackBerry will cut 4,500 jobs facing nearly $1 billion losses", "blackberry-cut-4500-jobs-facing"),
+    ("Twitter shares rose as much as 6.7% on Tuesday", "twitter-shares-rose-much-6-7"),
+    ("Kirby said the private jet was the wrong decision.", "kirby-private-jet-wrong-decision"),
+    ("The", "claim"),
+    ("Supercalifragilisticexpialidocious antidisestablishmentarianism floccinaucinihilipilification", "supercalifragilisticexpialidocious"),
+])
+def test_ids_are_a_few_content_words_of_the_restated_claim(restated, claim_id):
+    from factcheck.triage import ID_LENGTH, id_from
+
+    assert id_from(restated) == claim_id and len(id_from(restated)) <= ID_LENGTH

@@ -103,9 +103,9 @@ def _new_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("article", help="article folder or its slug")
     p.add_argument("--quote", required=True)
     p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
-    p.add_argument("--claimant", help="who makes the claim (default: the article's author)")
-    p.add_argument("--kind", choices=Kind.words(), default="event")
-    p.add_argument("--id", type=claim_id, help="claim id (default: derived from the quote)")
+    p.add_argument("--claimant", help="who makes the claim (default: the one the sentence attributes it to, else the article's author)")
+    p.add_argument("--kind", choices=Kind.words(), help="the kind of claim (default: guessed from the quote)")
+    p.add_argument("--id", type=claim_id, help="claim id (default: from the words of --text, else of the quote)")
 
 
 def _date(value: dt.date | str | None, name: str) -> dt.date | None:
@@ -263,12 +263,14 @@ def new(args: argparse.Namespace) -> int:
         closest = closest_passage(args.quote, article.text)
         print(escape_line(f'factcheck: refused: the quote does not occur in the article; closest passage: "{closest}"'), file=sys.stderr)
         return EXIT_PROBLEMS
-    from factcheck.triage import create_claim, default_claimant
+    from factcheck.triage import create_claim, guess_for_quote
 
+    guessed = guess_for_quote(store, article, args.quote, args.text)
     try:
         record = create_claim(
-            store, article, quote=args.quote, text=args.text or args.quote, claimant=args.claimant or default_claimant(article.article),
-            kind=Kind(args.kind), by=editor_name(args.editor), note="Scaffolded with factcheck new.", claim_id=args.id,
+            store, article, quote=args.quote, text=args.text or args.quote, claimant=args.claimant or guessed.claimant,
+            kind=Kind(args.kind) if args.kind else guessed.kind, by=editor_name(args.editor), note="Scaffolded with factcheck new.",
+            claim_id=args.id or guessed.claim_id,
         )
     except EditRefused as exc:
         return refused(exc)
