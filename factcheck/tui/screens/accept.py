@@ -36,7 +36,7 @@ def count_line(text: str) -> Text:
     if n > CLAIM_REVIEWED_LIMIT:
         line.append(f" · {n - CLAIM_REVIEWED_LIMIT} over ClaimReview's limit: search results cut it; shorten it", "#dc2626")
     else:
-        line.append(" · ClaimReview wants at most 75 (it is the claimReviewed search engines show)", "dim")
+        line.append(f" · ClaimReview wants at most {CLAIM_REVIEWED_LIMIT}", "dim")
     return line
 
 
