@@ -1,4 +1,10 @@
-"""The triage guesses: who claims a sentence (factcheck.attribution) and what kind of claim it is."""
+"""The triage guesses: who claims a sentence (factcheck.attribution) and what kind of claim it is.
+
+Some sentences are short excerpts, some shortened, of news reports used to measure the
+guesses (bench/guesses.py): CBS News on Scott Kirby's private jet (July 2023), Reuters on
+Twitter's layoffs (October 2015, via https://hrreporter.com/news/hr-news/twitter-announces-layoffs-as-ceo-dorsey-looks-to-revive-growth/285962)
+and TIME on BlackBerry's job cuts (September 2013, https://business.time.com/?p=88363).
+"""
 
 from __future__ import annotations
 
@@ -135,8 +141,8 @@ def test_a_quotation_over_several_sentences_is_its_speakers():
 
 
 def test_a_name_is_completed_within_its_sentence_only():
-    text = "Analysts surveyed by Bloomberg.\nBlackberry, which has been losing money, announced a committee."
-    assert [a.claimant for a in attribute(text.split("\n"), text)] == [None, "Blackberry"]
+    text = "Analysts surveyed by Bloomberg.\nBlackberry employed 12,700 people.\nBlackberry, which has been losing money, announced a committee."
+    assert [a.claimant for a in attribute(text.split("\n"), text)] == [None, None, "Blackberry"]
 
 
 def test_new_guesses_claimant_kind_and_id_as_triage_does(capsys, tree):
