@@ -43,10 +43,15 @@ def slug_from(text: str, limit: int = 6) -> str:
     return "-".join(words[:limit]) or "claim"
 
 
+#: A news dateline before the first sentence: "(Reuters) —", "SAN FRANCISCO (AP) --".
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z .,'-]*\s)?\([A-Za-z .]+\)\s*(?:[—–]|--?)\s*")
+
+
 def id_from(text: str) -> str:
     """A short, readable id from a restated claim: its first :data:`ID_WORDS` content words
-    (stop words dropped; a number is one word: "4,500" is ``4500``, "6.7" is ``6-7``), at
-    most :data:`ID_LENGTH` characters, cut at a word."""
+    (stop words dropped; a number is one word: "4,500" is ``4500``, "6.7" is ``6-7``; a
+    dateline left out), at most :data:`ID_LENGTH` characters, cut at a word."""
+    text = _DATELINE.sub("", text)
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", plain)
     words = [w.replace(".", "-") for w in re.findall(r"\d+(?:\.\d+)?|[a-z0-9]+", plain) if w not in _STOP]

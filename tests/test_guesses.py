@@ -160,6 +160,8 @@ def test_new_guesses_claimant_kind_and_id_as_triage_does(capsys, tree):
     ("BlackBerry will cut 4,500 jobs facing nearly $1 billion losses", "blackberry-cut-4500-jobs-facing"),
     ("Twitter shares rose as much as 6.7% on Tuesday", "twitter-shares-rose-much-6-7"),
     ("Kirby said the private jet was the wrong decision.", "kirby-private-jet-wrong-decision"),
+    ("(Reuters) — Twitter will lay off up to 336 employees", "twitter-lay-off-up-336"),
+    ("SAN FRANCISCO (AP) -- Twitter will lay off staff", "twitter-lay-off-staff"),
     ("The", "claim"),
     ("Supercalifragilisticexpialidocious antidisestablishmentarianism floccinaucinihilipilification", "supercalifragilisticexpialidocious"),
 ])
