@@ -10,7 +10,9 @@ in the quoted ``text``, so the words a checker compares stay whole. A year is no
 quantity: "in 2021" after a number is that number's ``as_of``, and a year that opens
 the sentence ("In 2019, ...", "At the beginning of 2024, ...") dates every number in it
 that has no year of its own. Dates ("March 22"), decades ("1990s") and ranges of years
-("1992–1997") are left out. Each ``text`` is a verbatim slice of the sentence.
+("1992–1997") are left out, and so are numbers that name a thing rather than count it
+(a model or a flight: "the 777 program", "Boeing 737", "the 737 Max crashes", "Flight
+17"). Each ``text`` is a verbatim slice of the sentence.
 
 The extractor proposes; an editor checks. It never invents a unit: a number with no
 unit it can name (no noun after it, no "population" or "toll" before it) is left out.
@@ -68,7 +70,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
-_WORD = re.compile(r"\s+([A-Za-z][\w’'-]*)")
+_WORD = re.compile(r"\s+((?:[A-Z]\.){2,}|[A-Za-z][\w’'-]*)")  # "U.S." is one word
 _YEAR_MARK = re.compile(r"(?:\bin|\bas of|\bby|\bsince|\buntil|\bthrough|\bfor|\bof)\s+$", re.I)
 _OPENING_YEAR = re.compile(r"^(?:in|by|since|as of|at the (?:beginning|start|end) of|(?:early|late|mid-?)\s*|during)\s*((?:1[89]|20)\d\d)\b\s*,?", re.I)
 
@@ -154,6 +156,25 @@ def _unit_before(text: str, start: int) -> tuple[str, int] | None:
     return None
 
 
+_DETERMINER = re.compile(r"(?:\b(?:the|its|their|this|that|his|her|our|whose|these|those)|\w[’']s)\s+$", re.I)
+_NAME_BEFORE = re.compile(r"\b([A-Z][\w-]*)\s+$")
+
+
+def _is_designation(text: str, match: re.Match) -> bool:
+    """A number that names a thing, not an amount: a model ("the 777 program", "Boeing 737",
+    "the 737 Max crashes"), a flight or a route ("Flight 17")."""
+    if not match.group("digits") or match.group("cur") or match.group("scale") or match.group("qual") or _PERCENT.match(text, match.end()):
+        return False
+    before = text[:match.start("digits")]
+    name = _NAME_BEFORE.search(before)
+    if name and name.group(1).lower() not in _NOT_UNITS and not re.fullmatch(_QUALIFIERS, name.group(1), re.I):
+        return True
+    following = _WORD.match(text, match.end())
+    word = following.group(1) if following else ""
+    plural = word.lower() in _IRREGULAR_PLURALS or (len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")))
+    return bool(_DETERMINER.search(before)) and bool(word) and not plural and word.lower() not in _NOT_UNITS
+
+
 def _is_date_part(text: str, match: re.Match) -> bool:
     before = re.findall(r"[A-Za-z]+", text[max(0, match.start() - 12):match.start()])
     after = re.match(r"\s*(?:[A-Za-z]+)", text[match.end():])
@@ -171,7 +192,7 @@ def extract(text: str) -> list[Quantity]:
     years: list[tuple[int, int, int]] = []  # (start, end, year)
     for match in _NUMBER.finditer(text):
         value = _number(match)
-        if value is None or _is_date_part(text, match):
+        if value is None or _is_date_part(text, match) or _is_designation(text, match):
             continue
         number_start = match.start("cur") if match.group("cur") else match.start("digits") if match.group("digits") else match.start("words")
         if _is_year(match, value):

@@ -21,6 +21,7 @@ from importlib import resources
 
 import attrs
 
+from factcheck.attribution import AUTHOR, Attribution, attribute
 from factcheck.model import Kind
 from factcheck.rules import normalize
 
@@ -194,53 +195,75 @@ def score(sentences: Iterable[str]) -> list[float]:
 
 # -- kind and claimant -------------------------------------------------------------
 
-_SAY = r"(?:said|says|say|told|stated|claimed|claims|announced|argued|argues|warned|insisted|noted|reported|wrote|added)"
-_NAME = r"((?:(?:[A-Z][\w’'.-]*|of|the|for|and|de|al)\s+){0,6}[A-Z][\w’'.-]*)"
-_ROLE = (
-    r"(?:mayor|president|prime minister|minister|ministry|spokes(?:man|woman|person)|government|police|officials?|"
-    r"authorities|embassy|report|survey|study|poll|agency|company|court|council)"
+_WILL = re.compile(
+    r"\b(will|won[’']t|shall|going to|(?:is|are|was|were|seems?)\s+(?:\w+\s+)?(?:likely|unlikely|set|expected|poised|due) to|"
+    r"forecasts?|predicts?|projected to|on track to|plans? to|intends? to|next (?:year|month|week))\b", re.I,
 )
-_CLAIMANT_PATTERNS = (
-    re.compile(r"\b[Aa]ccording to (?:[a-z]+\s+){0,6}" + _NAME),
-    re.compile(r"\b([Tt]he (?:[A-Z][\w-]* )*" + _ROLE + r"),?\s+(?:has |had |have )?" + _SAY + r"\b"),
-    re.compile(r"\b" + _NAME + r",?\s+(?:has |had |have )?" + _SAY + r"\b"),
-    re.compile(r"\b" + _SAY + r"\s+" + _NAME),
+_CAUSE = re.compile(
+    r"\b(because|caused?|causes|causing|led to|leads? to|leading to|due to|resulted in|results? in|as a result|therefore|thanks to|"
+    r"driven by|drives?|which means|worsened|fuell?ed|sparked|triggered|blamed (?:on|for)|so that)\b", re.I,
 )
-_NOT_CLAIMANTS = {"it", "this", "that", "he", "she", "they", "we", "i", "there", "the", "a", "but", "and"}
+_OPINION = re.compile(
+    r"\b(should|must|ought|i think|i believe|we believe|in my view|hard to (?:imagine|see|say)|far (?:easier|harder|better|worse)|"
+    r"do(?:es)? little|only one path|it is (?:clear|obvious)|needs? to)\b|\?\W*$", re.I,
+)
+_COPULA = re.compile(
+    r"\b(?:is|are|was|were|remains?|remained|becomes?|became|has become|have become|has been|have been|had been)\s+"
+    r"(?:(?:also|particularly|already|still|not|largely|so|very|now|increasingly|generally|often|no longer|among)\s+)*"
+    r"(?P<next>\w+)(?:\s+(?P<after>\w+))?", re.I,
+)
+_EVALUATIVE = re.compile(
+    r"\b(only|one of the|\w+est|most|worst|best|biggest|largest|common|acute|norm|notorious|famous|corrupt|authoritarian|"
+    r"independent|poor|rich|powerful|weak|strong|main|key|major|growing)\b", re.I,
+)
+
+
+def _characterizes(sentence: str) -> bool:
+    """A copula and what it says the subject is ("is a corrupt regime", "is one of the worst",
+    "are common"), not a passive ("were repaired") or a continuous tense ("is opening")."""
+    for match in _COPULA.finditer(sentence):
+        word, after = match.group("next").lower(), (match.group("after") or "").lower()
+        if word.endswith(("ed", "en", "ing")) and word not in ("ongoing", "keen"):
+            continue
+        if word in ("a", "an", "the") and not after.endswith(("ed", "ing")):
+            return True
+        if word not in ("in", "on", "at", "by", "to", "from", "with", "behind", "there", "able", "likely", "unlikely") and word.isalpha() and word.islower():
+            return True
+    return bool(_EVALUATIVE.search(sentence)) and not re.search(r"\b\w+ed\b", sentence)
+
+
+def guess_kind(sentence: str, attribution=None) -> Kind:
+    """A first guess at the kind of claim, from the sentence's shape; an editor corrects it.
+
+    ``attribution``: the sentence's :class:`~factcheck.attribution.Attribution` (read from
+    the sentence alone when not given). A named speaker who says it makes it an
+    ``attribution``; ``quantity`` only when :func:`factcheck.quantities.extract` finds a
+    number with a unit (a model number, a year or an ordinal is not one)."""
+    from factcheck.attribution import attribute
+    from factcheck.quantities import extract
+
+    said = attribute([sentence])[0] if attribution is None else attribution
+    if said.says and said.claimant:
+        return Kind.ATTRIBUTION
+    if _OPINION.search(sentence):
+        return Kind.OPINION
+    if _WILL.search(sentence):
+        return Kind.PREDICTION
+    if _CAUSE.search(sentence):
+        return Kind.CAUSAL
+    if extract(sentence):
+        return Kind.QUANTITY
+    if _characterizes(sentence):
+        return Kind.CHARACTERIZATION
+    return Kind.EVENT
 
 
 def guess_claimant(sentence: str) -> str | None:
-    """Who the sentence attributes its claim to ("X said", "according to X"), if it names one."""
-    for pattern in _CLAIMANT_PATTERNS:
-        for match in pattern.finditer(sentence):
-            name = match.group(1).strip(" ,.")
-            first = name.split()[0].lower()
-            while first in ("the", "a", "and", "but", "of", "for") and " " in name:
-                name = name.split(" ", 1)[1]
-                first = name.split()[0].lower()
-            if first in _NOT_CLAIMANTS or (match.start(1) == 0 and " " not in name and name.lower() in _NOT_CLAIMANTS):
-                continue
-            return name if name[0].isupper() else f"The {name}"
-    return None
+    """Who the sentence itself attributes its claim to ("X said", "according to X"), if it names one."""
+    from factcheck.attribution import NAMED, attribute
 
-
-def guess_kind(sentence: str) -> Kind:
-    """A first guess at the kind of claim; an editor corrects it."""
-    f = hand_features(sentence)
-    number_word = _NUMBER_WORDS.search(sentence)
-    if "number" in f or "percent" in f or ("number-word" in f and number_word is not None and number_word.group().lower() not in ("one", "half")):
-        return Kind.QUANTITY
-    if "causal" in f:
-        return Kind.CAUSAL
-    if re.search(r"\b(will|going to|is likely|are likely|unlikely|expected to)\b", sentence, re.I):
-        return Kind.PREDICTION
-    if guess_claimant(sentence):
-        return Kind.ATTRIBUTION
-    if "hedge" in f or "first-person" in f:
-        return Kind.OPINION
-    if re.search(r"\b(is|are|was|were|has been|remains?)\s+(?:\w+\s+){0,2}(the\s+)?(only|most|largest|worst|best|poorest|richest|main)\b", sentence, re.I):
-        return Kind.CHARACTERIZATION
-    return Kind.EVENT
+    said = attribute([sentence])[0]
+    return said.claimant if said.basis == NAMED else None
 
 
 # -- candidates ---------------------------------------------------------------------
@@ -254,8 +277,9 @@ class Candidate:
     text: str  # verbatim
     score: float
     kind: Kind
-    claimant: str | None
+    claimant: str | None  # the one the article names (``attribution`` says how it was found)
     claimed_by: tuple[str, ...] = ()
+    attribution: Attribution = Attribution(None, AUTHOR)
 
 
 def _covered(sentence: str, quotes: dict[str, str]) -> tuple[str, ...]:
@@ -276,9 +300,10 @@ def candidates(text: str, claimed: dict[str, str] | None = None, scorer=None) ->
     quotes = {cid: normalize(q) for cid, q in (claimed or {}).items()}
     spans = [s for s in split_sentences(text) if len(_TOKEN.findall(s.text)) >= MIN_WORDS and _ENDS.search(s.text)]
     scores = (scorer or score)([s.text for s in spans])
+    said = attribute([s.text for s in spans], text)
     return [
-        Candidate(i, s.text, round(sc, 4), guess_kind(s.text), guess_claimant(s.text), _covered(s.text, quotes))
-        for i, (s, sc) in enumerate(zip(spans, scores, strict=False), 1)
+        Candidate(i, s.text, round(sc, 4), guess_kind(s.text, who), who.claimant, _covered(s.text, quotes), who)
+        for i, (s, sc, who) in enumerate(zip(spans, scores, said, strict=False), 1)
     ]
 
 

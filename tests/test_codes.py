@@ -103,7 +103,7 @@ def test_collecting_errors_never_switches_validators_off_for_the_process(monkeyp
 
 CORE = ["model", "convert", "fastcheck", "fsio", "yaml.roundtrip", "yaml.fast", "yaml.strict", "yaml.positions", "yaml.render", "rows",
         "reading", "cache", "rules", "textsafe", "problems", "store",
-        "validate", "report", "session", "netpolicy", "schema", "present", "dismissals", "triage",
+        "validate", "report", "session", "netpolicy", "schema", "present", "dismissals", "triage", "attribution", "suggest",
         *(f"provenance.{part}" for part in ("git", "revisions", "diff", "render", "base", "log", "links"))]
 
 

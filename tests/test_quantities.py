@@ -255,10 +255,10 @@ def test_suggest_write_fills_quantities(capsys, tmp_path):
     code, out, _ = run(capsys, "suggest", "--root", root, "test-article", "--write")
     assert code == 0 and "3 claims written" in out
     folder = root / "test-article"
-    bridges = structure(read((folder / "mayor-said-24-bridges-repaired-2023.yaml").read_text()), Claim)[0]
+    bridges = structure(read((folder / "mayor-24-bridges-repaired-2023.yaml").read_text()), Claim)[0]
     assert bridges.quantities == [Quantity(24, "bridges", "24 bridges", 2023)]
     assert "1 quantity read from the quote" in bridges.history[0].note
-    support = structure(read((folder / "support-plan-rose-57-percent-2017.yaml").read_text()), Claim)[0]
+    support = structure(read((folder / "support-plan-rose-57-percent.yaml").read_text()), Claim)[0]
     assert [(q.value, q.unit, q.as_of) for q in support.quantities] == [(57, "percent", 2017), (68, "percent", 2021)]
     critics = (folder / "critics-disagree.yaml").read_text()
     assert "quantities" not in critics

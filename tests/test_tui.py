@@ -74,3 +74,11 @@ def test_snapshot_80x24_triage_view(tree, snap_compare):
 
 def test_snapshot_120x40_triage_view(tree, snap_compare):
     assert snap_compare(FactcheckApp(str(tree), "tester"), terminal_size=(120, 40), run_before=_triage((120, 40)))
+
+
+def test_snapshot_120x40_accept_dialog(tree, snap_compare):
+    async def run_before(pilot):
+        await _triage((120, 40))(pilot)
+        await pilot.press("end", "enter")
+        await pilot.pause()
+    assert snap_compare(FactcheckApp(str(tree), "tester"), terminal_size=(120, 40), run_before=run_before)

@@ -9,7 +9,7 @@ import pytest
 from tui_pilot import SIZE, STAMP, choose, notifications, path_of, shown_text, started
 
 from factcheck.tui.app import FactcheckApp
-from factcheck.tui.screens import ArticleScreen, LineScreen, TriageScreen
+from factcheck.tui.screens import AcceptScreen, ArticleScreen, TriageScreen
 
 
 async def test_article_view_moves_through_claims_and_selects(tree):
@@ -52,11 +52,12 @@ async def test_triage_lists_sentences_ranked_then_in_reading_order(tree):
         shown = rows(screen)
         assert "✓" in shown[0] and "quantity" in shown[0] and "City survey" not in shown[0]
         assert "✓" not in shown[2] and shown[2].endswith("Critics disagree.")
-        assert "The mayor" in shown[1]  # the claimant it names, in its column
+        assert "The mayor said" in shown[1] and "Ann Author" not in shown[1]  # a role is no claimant's name
         assert "ranked by score · 3 sentences · ✓ 2 claimed" in shown_text(screen, "#triage-status")
         await pilot.press("down")
         panel = shown_text(screen, "#triage-sentence")
-        assert "already a claim: bridges-repaired" in panel and "claimant: The mayor" in panel
+        assert "already a claim: bridges-repaired" in panel
+        assert "claimant: the mayor cited by Test Outlet (the sentence cites “The mayor” without a name)" in panel
         await pilot.press("s")
         assert [c.line for c in screen.shown] == [1, 2, 3] and screen.current.line == 1  # the same sentence stays highlighted
         assert "reading order" in shown_text(screen, "#triage-status")
@@ -72,23 +73,25 @@ async def test_triage_accept_creates_the_claim_and_it_joins_the_queue(tree):
         screen = await open_triage(app, pilot)
         await pilot.press("end", "enter")
         dialog = app.screen
-        assert isinstance(dialog, LineScreen) and dialog.typed == "Critics disagree."  # prefilled with the sentence
+        assert isinstance(dialog, AcceptScreen) and dialog.typed == "Critics disagree."  # prefilled with the sentence
+        assert "ctrl+u clears" in shown_text(dialog, ".accept-label") and "17/75 characters" in shown_text(dialog, "#accept-count")
         await pilot.press("ctrl+u", *"Critics dispute the mayor's bridge figure.", "enter")
         await pilot.pause()
         assert app.screen is screen
-        created = path_of(tree, "critics-disagree")
+        created = path_of(tree, "critics-dispute-mayor-bridge-figure")  # the id follows the restatement
         text = created.read_text(encoding="utf-8")
         assert "\ntext: Critics dispute the mayor's bridge figure.\nquote: Critics disagree.\nclaimant: Ann Author\nkind: event\nstatus: new\n" in text
         assert re.search(r"history:\n  - at: " + STAMP + r"\n    by: tester\n    action: created\n    after: new\n"
-                         r"    note: Accepted in the triage view \(check-worthiness score 0\.\d\d\)\.\n    internal: true\n$", text)
-        assert screen.sentences[1].claimed_by == ("critics-disagree",) and "✓" in rows(screen)[2]
-        assert "critics-disagree" in [r.id for r in app.state.shown]  # in the queue at once
+                         r"    note: Accepted in the triage view \(check-worthiness score 0\.\d\d; the sentence attributes it to no one, "
+                         r"so the claimant is the article's author\)\.\n    internal: true\n$", text)
+        assert screen.sentences[1].claimed_by == ("critics-dispute-mayor-bridge-figure",) and "✓" in rows(screen)[2]
+        assert "critics-dispute-mayor-bridge-figure" in [r.id for r in app.state.shown]  # in the queue at once
         assert "3 new" not in shown_text(app, "#summary-bar") and "2 new" in shown_text(app, "#summary-bar")
         await pilot.press("enter")  # a claimed sentence is not accepted twice
-        assert app.screen is screen and any("Already a claim: critics-disagree" in m for m in notifications(app))
+        assert app.screen is screen and any("Already a claim: critics-dispute-mayor-bridge-figure" in m for m in notifications(app))
         await pilot.press("escape")
         await pilot.pause()
-        assert app.current is not None and app.current.id == "critics-disagree"  # the queue selects the new claim
+        assert app.current is not None and app.current.id == "critics-dispute-mayor-bridge-figure"  # the queue selects the new claim
     from factcheck.validate import check_tree
 
     assert check_tree([tree], use_cache=False).problems == []
@@ -148,14 +151,14 @@ async def test_triage_refusal_keeps_the_typed_text(tree):
         screen = await open_triage(app, pilot)
         await pilot.press("end", "enter", "ctrl+u", "enter")
         dialog = app.screen
-        assert isinstance(dialog, LineScreen) and "Write the claim first" in shown_text(dialog, "#line-error")
-        dialog.query_one("Input").value = "x" * 501
-        await pilot.press("enter")
+        assert isinstance(dialog, AcceptScreen) and "Write the claim first" in shown_text(dialog, "#accept-error")
+        dialog.query_one("#accept-text").value = "x" * 501
+        await pilot.press("enter", "enter")  # the first warns of the length, the second saves: refused
         await pilot.pause()
         assert app.screen is dialog and dialog.typed == "x" * 501
-        assert "at most 500" in shown_text(dialog, "#line-error")
+        assert "at most 500" in shown_text(dialog, "#accept-error")
         assert not path_of(tree, "critics-disagree").exists()
-        dialog.query_one("Input").value = "Critics: restated, but kept for later."
+        dialog.query_one("#accept-text").value = "Critics: restated, but kept for later."
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
@@ -208,3 +211,54 @@ async def test_triage_asks_which_article_when_there_are_several(tree):
         await screen.workers.wait_for_complete()
         await pilot.pause()
         assert not any(c.claimed_by for c in screen.sentences)  # its own claims: none
+
+
+async def test_accept_dialog_edits_claimant_kind_and_id_with_completion(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_triage(app, pilot)
+        await pilot.press("end", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, AcceptScreen)
+        assert dialog.query_one("#accept-claimant").value == "Ann Author"  # the sentence names no one
+        assert "the article's author" in shown_text(dialog, "#accept-why")
+        assert dialog.query_one("#accept-kind").value == "event" and dialog.query_one("#accept-id").value == "critics-disagree"
+        assert "public page's address: claims/critics-disagree.html" in shown_text(dialog, "#accept-address")
+        await pilot.press("ctrl+u", *"Critics doubt the bridge count.")
+        assert dialog.query_one("#accept-id").value == "critics-doubt-bridge-count"  # follows the text
+        await pilot.press("tab", "ctrl+u", *"the ma", "right")  # completes from the tree's claimants
+        assert dialog.query_one("#accept-claimant").value == "The mayor"
+        await pilot.press("tab", "ctrl+u", *"characterisation", "enter")
+        assert app.screen is dialog and "Kind: one of quantity, event" in shown_text(dialog, "#accept-error")
+        await pilot.press("ctrl+u", *"op", "right")
+        assert dialog.query_one("#accept-kind").value == "opinion"
+        await pilot.press("tab", "ctrl+u", *"bridge-count-doubted")
+        assert "claims/bridge-count-doubted.html" in shown_text(dialog, "#accept-address")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "end", *" Really.")
+        assert dialog.query_one("#accept-id").value == "bridge-count-doubted"  # edited: no longer follows
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+    text = path_of(tree, "bridge-count-doubted").read_text(encoding="utf-8")
+    assert "\ntext: Critics doubt the bridge count. Really.\nquote: Critics disagree.\nclaimant: The mayor\nkind: opinion\n" in text
+    assert "attributes it to no one" not in text  # the note explains a guess only when the guess was kept
+
+
+async def test_accept_dialog_counts_against_claimreview_and_warns_before_saving(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_triage(app, pilot)
+        await pilot.press("end", "enter")
+        dialog = app.screen
+        long = "Critics disagree with the mayor's account of how many bridges the city repaired."
+        assert len(long) == 80
+        await pilot.press("ctrl+u", *long)
+        assert "80/75 characters · 5 over ClaimReview's limit" in shown_text(dialog, "#accept-count")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "80 characters; ClaimReview wants at most 75" in shown_text(dialog, "#accept-error")
+        assert not any(p.name.startswith("critics-disagree-mayor") for p in tree.rglob("*.yaml"))
+        await pilot.press("enter")  # the second enter saves it as it is
+        await pilot.pause()
+        assert app.screen is not dialog
+    assert path_of(tree, "critics-disagree-mayor-account-many").exists(), sorted(p.name for p in tree.rglob("*.yaml"))

@@ -104,10 +104,10 @@ def _new_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("article", help="article folder or its slug")
     p.add_argument("--quote", required=True)
     p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
-    p.add_argument("--claimant", help="who makes the claim, a name or alias of the claimant registry (default: the article's author)")
+    p.add_argument("--claimant", help="who makes the claim, a name or alias of the claimant registry (default: the one the sentence attributes it to, else the article's author)")
     p.add_argument("--claimant-type", choices=ClaimantType.words(), help="add the claimant to the registry (claimants.yaml) first, as this, if it is not there")
-    p.add_argument("--kind", choices=Kind.words(), default="event")
-    p.add_argument("--id", type=claim_id, help="claim id (default: derived from the quote)")
+    p.add_argument("--kind", choices=Kind.words(), help="the kind of claim (default: guessed from the quote)")
+    p.add_argument("--id", type=claim_id, help="claim id (default: from the words of --text, else of the quote)")
 
 
 def _date(value: dt.date | str | None, name: str) -> dt.date | None:
@@ -270,9 +270,10 @@ def new(args: argparse.Namespace) -> int:
         closest = closest_passage(args.quote, article.text)
         print(escape_line(f'factcheck: refused: the quote does not occur in the article; closest passage: "{closest}"'), file=sys.stderr)
         return EXIT_PROBLEMS
-    from factcheck.triage import create_claim, default_claimant
+    from factcheck.triage import create_claim, guess_for_quote
 
-    claimant = args.claimant or default_claimant(article.article)
+    guessed = guess_for_quote(store, article, args.quote, args.text)
+    claimant = args.claimant or guessed.claimant
     if args.claimant_type:
         code = _register_claimant(store.root, claimant, ClaimantType(args.claimant_type))
         if code != EXIT_OK:
@@ -280,7 +281,8 @@ def new(args: argparse.Namespace) -> int:
     try:
         record = create_claim(
             store, article, quote=args.quote, text=args.text or args.quote, claimant=claimant,
-            kind=Kind(args.kind), by=editor_name(args.editor), note="Scaffolded with factcheck new.", claim_id=args.id,
+            kind=Kind(args.kind) if args.kind else guessed.kind, by=editor_name(args.editor), note="Scaffolded with factcheck new.",
+            claim_id=args.id or guessed.claim_id,
         )
     except EditRefused as exc:
         return refused(exc)

@@ -57,8 +57,11 @@ def open_triage(app: FactcheckApp, folder: str) -> None:
         app.notify(f"{article.slug}: article.yaml cannot be read", severity="error")
         return
 
-    def accept(candidate, text: str) -> str:
-        record: ClaimRecord = triage.accept(store, article, candidate, app.editor, text, how="Accepted in the triage view")
+    def accept(candidate, accepted) -> str:
+        record: ClaimRecord = triage.accept(
+            store, article, candidate, app.editor, accepted.text, how="Accepted in the triage view",
+            claimant=accepted.claimant, kind=accepted.kind, claim_id=accepted.claim_id,
+        )
         app.added(record)
         return record.id
 
@@ -66,7 +69,11 @@ def open_triage(app: FactcheckApp, folder: str) -> None:
         triage.dismiss(store, article, candidate, app.editor, reason)
 
     title = f"Triage · {escape_line(article.article.title)} ({article.slug})"
-    screen = TriageScreen(title, partial(triage.proposals, store, article), accept, dismiss, app.flow.drafts, triage.default_claimant(article.article))
+    claimants = [*triage.known_claimants(store), triage.default_claimant(article.article)]
+    screen = TriageScreen(
+        title, partial(triage.proposals, store, article), accept, dismiss, app.flow.drafts,
+        guess=partial(triage.guess, store, article), claimants=claimants,
+    )
     app.push_screen(screen, unless_cancelled(app.select_claim))
 
 

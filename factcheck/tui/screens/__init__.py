@@ -1,6 +1,7 @@
 """The review screen's dialogs, one module each; each answers with its result (``dismiss``)
 or, while it stays open, with the reason a ``submit`` callback gives for refusing."""
 
+from factcheck.tui.screens.accept import Accepted, AcceptScreen
 from factcheck.tui.screens.article import ArticleScreen, Highlight, article_highlights
 from factcheck.tui.screens.choose import ChooseScreen
 from factcheck.tui.screens.claim_form import ClaimForm
@@ -14,6 +15,8 @@ __all__ = [
     "FORM_FIELDS",
     "HELP_TEXT",
     "SOURCE_FIELDS",
+    "AcceptScreen",
+    "Accepted",
     "ArticleScreen",
     "ChooseScreen",
     "ClaimForm",

@@ -35,7 +35,8 @@ HELP_TEXT = (
     '[b]Article view[/b] (A): tab or n next claimed passage · shift+tab or p previous · enter select the claim · esc back\n'
     '\n'
     "[b]Triage view[/b] (T): the article's sentences ranked by check-worthiness, ✓ where a claim already quotes one · enter accept: "
-    "asks for the claim restated in one line and creates it (status new) · d dismiss (asks why, optional; kept in the article's "
+    "asks for the claim restated in one line (ctrl+u clears it; counted against ClaimReview's 75 characters) with the guessed "
+    "claimant, kind and id, each editable (→ completes), and creates it (status new) · d dismiss (asks why, optional; kept in the article's "
     'dismissed.yaml, so it is not proposed again) · s ranked or reading order · c hide or show the claimed · esc back\n'
     '\n'
     '[b]Keys[/b]\n'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from factcheck.store import EditRefused
 from factcheck.textsafe import escape_line
+from factcheck.tui.screens.accept import Accepted, AcceptScreen
 from factcheck.tui.screens.line import LineScreen
 
 
@@ -20,11 +23,13 @@ class TriageScreen(ModalScreen[str | None]):
     """An article's sentences, ranked by check-worthiness (or in reading order), to accept
     as claims or dismiss.
 
-    The sentences are scored once, when the view opens (in a worker thread). ``accept(candidate,
-    text)`` (returns the new claim's id) and ``dismiss_sentence(candidate, reason)`` write
-    through the core, or raise :class:`EditRefused`: the dialog then stays open with the text
-    as typed and the reason. Closing returns the id of the last claim made, so the queue can
-    select it.
+    The sentences are scored once, when the view opens (in a worker thread). ``guess(candidate,
+    text)`` gives the claimant, kind and id a claim of it would have (a ``triage.Guess``);
+    ``accept(candidate, accepted)`` (an :class:`Accepted`; returns the new claim's id) and
+    ``dismiss_sentence(candidate, reason)`` write through the core, or raise
+    :class:`EditRefused`: the dialog then stays open with the text as typed and the reason.
+    ``claimants`` are the names the claimant box completes. Closing returns the id of the
+    last claim made, so the queue can select it.
     """
 
     BINDINGS = [
@@ -37,9 +42,10 @@ class TriageScreen(ModalScreen[str | None]):
         Binding("escape,q,T", "close", "Back"),
     ]
 
-    def __init__(self, title: str, load, accept, dismiss_sentence, drafts: dict | None = None, default_claimant: str = "the author"):
+    def __init__(self, title: str, load, accept, dismiss_sentence, drafts: dict | None = None, *, guess, claimants: Sequence[str] = ()):
         super().__init__()
-        self.default_claimant = default_claimant  # a claim's claimant when the sentence names none
+        self.guess = guess
+        self.claimants = claimants
         self.title_text = title
         self.load = load  # () -> triage.Proposals
         self.accept = accept
@@ -152,8 +158,8 @@ class TriageScreen(ModalScreen[str | None]):
             text.append(f"already a claim: {', '.join(candidate.claimed_by)}", "#16a34a bold")
         else:
             text.append("not a claim yet", "bold")
-        who = candidate.claimant or f"{self.default_claimant} (the sentence names no one)"
-        text.append(f"\nguessed kind: {candidate.kind.value} · claimant: {escape_line(who)}\n", "dim")
+        guessed = self.guess(candidate, None)
+        text.append(f"\nguessed kind: {candidate.kind.value} · claimant: {escape_line(guessed.claimant)} ({escape_line(guessed.why)})\n", "dim")
         text.append(escape_line(candidate.text))
         panel.update(text)
 
@@ -200,11 +206,9 @@ class TriageScreen(ModalScreen[str | None]):
         key = ("triage", candidate.text)
         draft = self.drafts.get(key)
 
-        def submit(value: str) -> str | None:
-            if not value.strip():
-                return "Write the claim first (esc cancels)"
+        def submit(accepted: Accepted) -> str | None:
             try:
-                claim_id = self.accept(candidate, value)
+                claim_id = self.accept(candidate, accepted)
             except EditRefused as exc:
                 return f"Not saved: {exc.message}"
             self.drafts.pop(key, None)
@@ -216,15 +220,12 @@ class TriageScreen(ModalScreen[str | None]):
             self.notify(f"{claim_id}: created (new); it is in the queue", timeout=4)
             return None
 
-        screen = LineScreen(
-            "Accept as a claim: restate it as one checkable proposition",
-            draft if draft is not None else candidate.text,
-            f"The sentence stays the quote, verbatim. Kind: {candidate.kind.value} · claimant: {escape_line(candidate.claimant or self.default_claimant)} "
-            "(E in the queue fixes them)." + (" · your unsaved text from before" if draft is not None else ""),
-            submit=submit,
+        screen = AcceptScreen(
+            candidate.text, draft if draft is not None else candidate.text, lambda text: self.guess(candidate, text), submit,
+            self.claimants, " · your unsaved text from before" if draft is not None else "",
         )
 
-        def closed(value: str | None) -> None:
+        def closed(value: Accepted | None) -> None:
             typed = screen.typed
             if value is None and typed.strip() and typed != candidate.text:
                 self.drafts[key] = typed
