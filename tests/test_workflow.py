@@ -134,6 +134,8 @@ def _changed(cls: type, name: str, value: typing.Any) -> typing.Any:
     """Another valid value for field ``name`` of ``cls`` (whose value is ``value``)."""
     if cls is Quantity and name == "text":
         return "About " + value  # still words of the quote
+    if isinstance(value, bool):
+        return not value
     if isinstance(value, Verdict):
         return Verdict.MIXED if value is not Verdict.MIXED else Verdict.ACCURATE
     if isinstance(value, Stance):
@@ -247,6 +249,7 @@ def test_base_and_the_session_agree_on_every_field(capsys, repo, monkeypatch):
     assert answers["claim.verdict"] == (True, True) and answers["claim.summary"] == (False, False)
     assert answers["sources[0].stance"] == (True, True) and answers["sources[0].title"] == (False, False)
     assert answers["quantities[0].value"] == (False, False) and answers["history[0].by"] == (True, True)
+    assert answers["history[0].internal"] == (True, True)  # a note made internal (or public) afterwards is a rewrite
     assert answers["corrections: first removed"] == (True, True)
 
 
