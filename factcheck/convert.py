@@ -125,6 +125,12 @@ def _structure_number(value: Any, _type: Any) -> int | float:
     return value
 
 
+def _structure_int(value: Any, _type: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("type", f"expected a whole number, got {_type_name(value)}")
+    return value
+
+
 def _structure_year_or_date(value: Any, _type: Any) -> int | dt.date | None:
     if value is None:
         return None
@@ -177,6 +183,7 @@ def _scalar_hooks(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
     conv.register_structure_hook_func(lambda t: t == int | float, _structure_number)
+    conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook_func(lambda t: t == int | dt.date | None, _structure_year_or_date)
 
     def optional(hook):
