@@ -64,6 +64,12 @@ CODES: dict[str, tuple[str, str]] = {
     "related-missing": ("error", "a related id that no claim has (with a 'did you mean' hint)"),
     "no-article": ("error", "a claim file (or a dismissed.yaml) outside an article folder"),
     "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
+    # a source's snapshots in the evidence folder (factcheck archive)
+    "snapshot-missing": ("error", "a snapshot file a source names is not in the evidence folder (or is not a regular file there)"),
+    "snapshot-tampered": ("error", "a snapshot file's bytes no longer match its recorded sha256"),
+    "snapshot-outside": ("error", "a snapshot path outside the evidence folder (evidence_dir of factcheck.toml), or the folder outside the repository"),
+    "snapshot-unreadable": ("warning", "a snapshot file that is not a WARC file factcheck can read, or holds no page text"),
+    "excerpt-not-in-snapshot": ("warning", "a source's excerpt does not occur in the main text of its latest snapshot (whitespace and curly quotes forgiven)"),
     # an article folder's dismissed.yaml
     "dismissal-not-found": ("warning", "dismissed.yaml: a dismissed sentence that does not occur in the article text (it hides nothing)"),
     "duplicate-dismissal": ("warning", "dismissed.yaml: the same sentence dismissed twice"),

@@ -9,12 +9,16 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     site_title = "Example Fact Check"            # optional, default: the organization
     base_url = "https://example.org/checks/"     # optional, overridden by --base-url
     repo_url = "https://github.com/o/r/blob/main" # optional, overridden by --repo-url
+    evidence_dir = "evidence"                    # optional: where factcheck archive keeps snapshots
 
     [review]
     second_person_since = 2026-11-29T08:00:00Z   # optional: see review_policy
 
     [match]
     feeds = ["feeds/other-desk.jsonl"]           # optional: factcheck match searches them by default
+
+    [archive]
+    save_page_now = "https://web.archive.org/save/"  # optional: archive --wayback's endpoint
 
 Problems are values: a config that cannot be read, an unknown key or a bad value is a
 :class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
@@ -127,8 +131,9 @@ def load(start: str) -> tuple[SiteConfig, list[Problem]]:
     return from_mapping(raw.data, raw.path, raw.folder)
 
 
-#: Tables of the config read elsewhere than the site's settings.
-TABLES = ("review", "match")
+#: Tables and keys of the config read elsewhere than the site's settings (``evidence_dir``
+#: and ``[archive]``: :mod:`factcheck.evidence.folder`).
+TABLES = ("review", "match", "archive", "evidence_dir")
 REVIEW_KEYS = ("second_person_since",)
 
 
