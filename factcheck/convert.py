@@ -131,6 +131,12 @@ def _structure_bool(value: Any, _type: Any) -> bool:
     raise FieldError("type", f"expected true or false, got {_type_name(value)}")
 
 
+def _structure_int(value: Any, _type: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("type", f"expected a whole number, got {_type_name(value)}")
+    return value
+
+
 def _structure_year_or_date(value: Any, _type: Any) -> int | dt.date | None:
     if value is None:
         return None
@@ -184,6 +190,7 @@ def _scalar_hooks(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook_func(lambda t: t == list[str], _structure_str_list)
     conv.register_structure_hook_func(lambda t: t == int | float, _structure_number)
+    conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook_func(lambda t: t == int | dt.date | None, _structure_year_or_date)
 
     def optional(hook):

@@ -19,8 +19,9 @@ from factcheck.model import HTTP_URL_PATTERN, Vocabulary, allows_line_breaks, de
 
 #: Source fields that the surfaces (``show``, the detail pane, the site page, search) lay out
 #: each in its own way; every other field of :class:`Source`, a new one included, each
-#: surface shows from :func:`field_views` as "label: value".
-SOURCE_LAID_OUT: tuple[str, ...] = ("url", "title", "publisher", "published", "accessed", "excerpt", "stance")
+#: surface shows from :func:`field_views` as "label: value". ``snapshots`` (records that
+#: ``factcheck archive`` writes, no form edits them) is laid out by each surface too.
+SOURCE_LAID_OUT: tuple[str, ...] = ("url", "title", "publisher", "published", "accessed", "excerpt", "stance", "snapshots")
 #: The archive fields, which the site page and search also lay out themselves.
 SOURCE_ARCHIVE: tuple[str, ...] = ("archive_url", "archived")
 
@@ -30,7 +31,8 @@ class FieldView:
     """What the surfaces need to know of one field: its name, label, help, kind and whether it may be left out.
 
     ``kind``: ``"text"``, ``"prose"`` (may hold line breaks), ``"date"``, ``"url"``,
-    ``"choice"`` (a vocabulary), ``"number"``, ``"list"`` or ``"other"``.
+    ``"choice"`` (a vocabulary), ``"number"``, ``"list"``, ``"records"`` (a list of records,
+    which no form or option types in) or ``"other"``.
     """
 
     name: str
@@ -66,7 +68,9 @@ def _kind(cls: type, field: attrs.Attribute, tp: Any) -> str:
         return "prose" if allows_line_breaks(cls, field.name) else "text"
     if tp in (int, float) or typing.get_origin(tp) is typing.Union:
         return "number"
-    return "list" if typing.get_origin(tp) is list else "other"
+    if typing.get_origin(tp) is list:
+        return "records" if attrs.has(typing.get_args(tp)[0]) else "list"
+    return "other"
 
 
 def field_views(cls: type, leave_out: tuple[str, ...] = ()) -> tuple[FieldView, ...]:

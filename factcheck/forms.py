@@ -33,11 +33,12 @@ class FormField:
 
 
 def form_fields(cls: type, names: Iterable[str] | None = None) -> list[FormField]:
-    """The form fields of ``cls`` (or of the named fields, in that order)."""
+    """The form fields of ``cls`` (or of the named fields, in that order); lists of records
+    (a source's snapshots) are written by commands, never typed into a form."""
     hints = typing.get_type_hints(cls)
     by_name = attrs.fields_dict(cls)
     out = []
-    for name in names if names is not None else by_name:
+    for name in names if names is not None else [v.name for v in field_views(cls) if v.kind != "records"]:
         field = by_name[name]
         tp, optional = type_parts(hints[name])
         optional = optional or omitted_if_default(field)
@@ -153,7 +154,7 @@ def source_from_text(
             text[attribute.name] = today.isoformat()
     parsed, errors = parse_fields(cls, fields, text, today)
     source, errors = (None, errors) if errors else _instance(cls, fields, parsed)
-    record = source if source is not None else types.SimpleNamespace(**parsed)
+    record = source if source is not None else types.SimpleNamespace(**{**{a.name: None for a in attrs.fields(cls)}, **parsed})
     urls: dict[str, int] = {}
     for index, url in enumerate(cited):
         urls.setdefault(canonical_url(url), index)
@@ -180,6 +181,8 @@ def change_options(cls: type, key: str | None = None) -> list[ChangeOption]:
     (``url`` for a source), whose option is ``--new-KEY``."""
     out = []
     for view in field_views(cls):
+        if view.kind == "records":  # written by commands (archive), never given as text
+            continue
         word = view.name.replace("_", "-")
         option, dest = (f"--new-{word}", f"new_{view.name}") if view.name == key else (f"--{word}", view.name)
         field = attrs.fields_dict(cls)[view.name]

@@ -28,6 +28,7 @@ import attrs
 
 from factcheck.model import ARTICLE_KEYS, SLUG_RE, Article, field_constraints
 from factcheck.netpolicy import Failure, Policy, redact, request
+from factcheck.pagetext import charset_of, decode_body, extract_text
 from factcheck.textsafe import escape_line
 
 USER_AGENT = "Mozilla/5.0 (compatible; factcheck article add)"
@@ -79,11 +80,6 @@ def read_source(source: str, timeout: float, max_bytes: int, policy: Policy) -> 
     return Page(body, suffix in HTML_SUFFIXES, name=os.path.basename(source))
 
 
-def _charset(content_type: str | None) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return match.group(1) if match else None
-
-
 _HEADERS = (
     ("User-Agent", USER_AGENT), ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"), ("Accept-Encoding", "identity"),
 )
@@ -103,30 +99,14 @@ def fetch_page(url: str, timeout: float, max_bytes: int, policy: Policy) -> Page
     kind = (content_type or "text/html").split(";", 1)[0].strip().lower()
     if kind not in ("text/html", "application/xhtml+xml", "text/plain", "text/markdown"):
         return f"cannot use {shown}: it is {escape_line(kind)}, not a web page or text"
-    return Page(got.body, kind != "text/plain" and kind != "text/markdown", url=got.url, charset=_charset(content_type))
+    return Page(got.body, kind != "text/plain" and kind != "text/markdown", url=got.url, charset=charset_of(content_type))
 
 
 # -- decoding ---------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
-
-
 def decode(page: Page) -> str | None:
     """The page's text: the charset the server or the page states, else UTF-8; None if neither fits."""
-    body = page.body
-    if body.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
-    stated = [page.charset] if page.charset else []
-    if page.html:
-        match = _META_CHARSET.search(body[:4096])
-        if match:
-            stated.append(match.group(1).decode("ascii", "ignore"))
-    for charset in [*stated, "utf-8"]:
-        try:
-            return body.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return None
+    return decode_body(page.body, page.charset, page.html)
 
 
 # -- metadata ----------------------------------------------------------------------------
@@ -300,17 +280,6 @@ def text_metadata(text: str, markdown: bool) -> dict[str, Found]:
 
 
 # -- the main text ---------------------------------------------------------------------
-
-
-def extract_text(html: str) -> str | None:
-    """The article's main text (boilerplate removed) with paragraphs apart, or None if there is none."""
-    import trafilatura
-
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, include_images=False, deduplicate=False)
-    if not text:
-        return None
-    paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
-    return "\n\n".join(paragraphs) + "\n" if paragraphs else None
 
 
 @attrs.frozen

@@ -316,6 +316,34 @@ HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
 #: A string that is not blank (not whitespace only, as ``str.strip`` sees it) holds a match.
 NOT_BLANK = r"\S"
 
+#: A snapshot's file: a relative POSIX path of plain names (none starting with a dot, so
+#: no ``..``, no hidden folder, no absolute path) ending in ``<sha256>.warc.gz``.
+SNAPSHOT_PATH_RE = re.compile(r"^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[0-9a-f]{64}\.warc\.gz$")
+#: A sha256 as hex: 64 lowercase hex digits.
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+#: The HTTP status codes a response may carry.
+FIRST_STATUS, LAST_STATUS = 100, 599
+
+
+def _snapshot_path(instance, attribute, value) -> None:
+    if not isinstance(value, str) or not SNAPSHOT_PATH_RE.fullmatch(value):
+        raise ValueError(
+            f"{attribute.name} {value!r} is not a snapshot file: a relative path inside the evidence folder "
+            "(plain names, no '..', '/' between them) ending in <sha256>.warc.gz",
+            attribute.name,
+        )
+
+
+def _sha256(instance, attribute, value) -> None:
+    if not isinstance(value, str) or not SHA256_RE.fullmatch(value):
+        raise ValueError(f"{attribute.name} {value!r} is not a sha256 (64 lowercase hex digits)", attribute.name)
+
+
+def _http_status(instance, attribute, value) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and not FIRST_STATUS <= value <= LAST_STATUS:
+        raise ValueError(f"{attribute.name} {value} is not an HTTP status ({FIRST_STATUS}-{LAST_STATUS})", attribute.name)
+
+
 #: What each field validator checks, as constraints that other readers of the model
 #: use (the JSON Schema, the fast checker): ``pattern`` (searched), ``min_length``,
 #: ``max_length``, ``unique`` (list items), ``item_pattern`` (each list item).
@@ -330,6 +358,9 @@ VALIDATOR_CONSTRAINTS: dict = {
     _year_or_date: {"minimum": FIRST_YEAR, "maximum": LAST_YEAR},
     _wikidata: {"pattern": WIKIDATA_RE.pattern},
     _names: {"item_pattern": NOT_BLANK},
+    _snapshot_path: {"pattern": SNAPSHOT_PATH_RE.pattern},
+    _sha256: {"pattern": SHA256_RE.pattern},
+    _http_status: {"minimum": FIRST_STATUS, "maximum": LAST_STATUS},
 }
 
 
@@ -399,6 +430,17 @@ def when_missing(cls: type, name: str) -> str:
 
 
 @attrs.frozen
+class Snapshot:
+    """A copy of a source's page kept in the evidence folder: one WARC file named by its sha256."""
+
+    path: str = attrs.field(validator=_snapshot_path, metadata={"help": "the WARC file, relative to the repository root"})
+    sha256: str = attrs.field(validator=_sha256, metadata={"help": "sha256 of the file's bytes (64 lowercase hex digits)"})
+    captured: dt.datetime = attrs.field(metadata={"help": "when the page was fetched (UTC, ending in Z)"})
+    status: int = attrs.field(validator=_http_status, metadata={"help": "HTTP status of the final response"})
+    final_url: str = attrs.field(validator=_http_url, metadata={"help": "the page's address after redirects"})
+
+
+@attrs.frozen
 class Source:
     """A page that bears on a claim."""
 
@@ -415,6 +457,7 @@ class Source:
     stance: Stance = attrs.field(metadata={**CORRECTED, "help": "what the page does to the claim"})
     archive_url: str | None = attrs.field(default=None, validator=_http_url, metadata={**OMIT_IF_DEFAULT, "help": "an archived copy of the page"})
     archived: dt.date | None = attrs.field(default=None, metadata={**OMIT_IF_DEFAULT, "help": "YYYY-MM-DD of the archived copy"})
+    snapshots: list[Snapshot] = attrs.field(factory=list, metadata={**OMIT_IF_DEFAULT, **APPEND_ONLY, "help": "kept copies of the page (archive)"})
 
 
 @attrs.frozen
@@ -573,6 +616,7 @@ class Claimants:
 #: Key order of the canonical layout (also the order of attributes).
 CLAIM_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Claim))
 SOURCE_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Source))
+SNAPSHOT_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Snapshot))
 HISTORY_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(HistoryEntry))
 CORRECTION_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Correction))
 QUANTITY_KEYS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Quantity))

@@ -441,6 +441,12 @@ def _head(reader: _Reader, max_head: int) -> tuple[int, str, list[tuple[str, str
     return int(match.group(1)), escape_line((match.group(2) or b"").decode("latin-1").strip()), headers
 
 
+def request_head(target: Target, method: str, headers: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """The request line and headers :func:`exchange` sends for ``target`` (a WARC file keeps them)."""
+    head = f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
+    return (head + "".join(f"{name}: {value}\r\n" for name, value in headers) + "Connection: close\r\n\r\n").encode("ascii")
+
+
 def exchange(
     url: str, method: str, deadline: float, policy: Policy, *,
     headers: tuple[tuple[str, str], ...] = (), max_head: int = MAX_HEAD_BYTES, max_body: int | None = None,
@@ -453,12 +459,11 @@ def exchange(
     entries = resolve(target, policy, deadline)
     if isinstance(entries, str):
         return Failure(entries, url, refused=entries.startswith("refused:"))
-    request = f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
-    request += "".join(f"{name}: {value}\r\n" for name, value in headers) + "Connection: close\r\n\r\n"
+    request = request_head(target, method, headers)
     reader = None
     try:
         with _connect(target, entries, deadline) as sock:
-            data = request.encode("ascii")
+            data = request
             sent = 0
             while sent < len(data):
                 sent += _io(sock, functools.partial(sock.send, data[sent:]), True, deadline)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 
 from factcheck.fields import SOURCE_LAID_OUT, field_views, shown
@@ -49,6 +50,7 @@ def format_claim(record) -> str:
         out.append(f"     {s.url}")
         out.append(wrap(f"“{s.excerpt}”", "     "))
         out += [f"     {f.label}: {shown(value)}" for f, value in more_of_source(s)]
+        out += [f"     Snapshot: {snapshot_line(snapshot)}" for snapshot in s.snapshots]
     if claim.corrections:
         out += ["", "Corrections"]
         out += [f"  {c.date.isoformat()}  {c.change} — {c.reason}" for c in claim.corrections]
@@ -84,6 +86,13 @@ def quantities_summary(quantities, limit: int | None = None) -> str | None:
         return None
     text = "; ".join(quantity_short(q) for q in quantities)
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def snapshot_line(snapshot) -> str:
+    """A kept copy of a source's page on one line: when, the HTTP status, the final address if
+    it moved, and the file ('2026-12-05 00:40 UTC, HTTP 200, evidence/ab12….warc.gz')."""
+    when = snapshot.captured.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return escape_line(f"{when}, HTTP {snapshot.status}, {snapshot.final_url}, {snapshot.path}")
 
 
 def describe_entry(entry) -> str:

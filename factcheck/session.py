@@ -7,12 +7,13 @@ Used by the terminal UI; free of Textual. Every action goes through
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from factcheck.model import VALUE, Action, Claim, Correction, Quantity, Source, Status, Verdict, assignee_of, canonical_url
+from factcheck.model import VALUE, Action, Claim, Correction, Quantity, Snapshot, Source, Status, Verdict, assignee_of, canonical_url
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused, history_entry, today
 from factcheck.workflow import corrected_fields, needs_correction, publish_needs, review_refusal, review_round, uncorrected, uncorrected_reason
 
@@ -286,6 +287,32 @@ def with_source_changed(claim: Claim, url: str, by: str, changes: dict, note: st
     return attrs.evolve(claim, sources=sources, corrections=corrections, history=[*claim.history, *entries])
 
 
+def with_snapshot(claim: Claim, url: str, by: str, snapshot: Snapshot | None, public: tuple[str, dt.date] | None = None) -> Claim:
+    """The source at ``url`` with a snapshot appended and/or a public archive's copy
+    (``public``: its address and date) recorded, one history entry each.
+
+    Evidence added, no finding changed: a published claim needs no correction for it
+    (the correction table: ``snapshots`` only grow, ``archive_url`` is not corrected).
+    """
+    index = next((i for i, s in enumerate(claim.sources) if canonical_url(s.url) == canonical_url(url)), None)
+    if index is None:
+        raise EditRefused(f"claim {claim.id} has no source {url}")
+    source, entries, changes = claim.sources[index], [], dict[str, Any]()
+    if snapshot is not None:
+        changes["snapshots"] = [*source.snapshots, snapshot]
+        note = f"kept a copy: HTTP {snapshot.status}" + (f" from {snapshot.final_url}" if snapshot.final_url != source.url else "")
+        entries.append(history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].snapshots", after=snapshot.path, note=note))
+    if public is not None and public != (source.archive_url, source.archived):
+        changes.update(archive_url=public[0], archived=public[1])
+        entries.append(history_entry(Action.SOURCE_CHANGED, by, field=f"sources[{index}].archive_url", before=source.archive_url,
+                                     after=public[0], note="copy saved by a public archive"))
+    if not entries:
+        raise EditRefused(f"nothing to change: source {url} of {claim.id} already has this copy")
+    sources = list(claim.sources)
+    sources[index] = attrs.evolve(source, **changes)
+    return attrs.evolve(claim, sources=sources, history=[*claim.history, *entries])
+
+
 def with_note(claim: Claim, by: str, text: str, internal: bool = False) -> Claim:
     """A note appended to the history; ``internal``: for the desk only, never on the public site."""
     text = text.strip()
@@ -407,6 +434,19 @@ class EditSession:
 
     def remove_source(self, claim_id: str, url: str, note: str, correction: str | None = None) -> ClaimRecord:
         return self._apply(claim_id, lambda c: without_source(c, url, self.editor, note, correction), "source removed")
+
+    def add_snapshot(self, claim_id: str, url: str, snapshot: Snapshot | None, public: tuple[str, dt.date] | None = None) -> ClaimRecord:
+        return self.add_snapshots(claim_id, [(url, snapshot, public)])
+
+    def add_snapshots(self, claim_id: str, kept: list[tuple[str, Snapshot | None, tuple[str, dt.date] | None]]) -> ClaimRecord:
+        """Snapshots (and public copies) of several sources of one claim, in one write."""
+
+        def change(claim: Claim) -> Claim:
+            for url, snapshot, public in kept:
+                claim = with_snapshot(claim, url, self.editor, snapshot, public)
+            return claim
+
+        return self._apply(claim_id, change, f"snapshots of {len(kept)} source{'s' if len(kept) != 1 else ''}")
 
     def add_note(self, claim_id: str, text: str, internal: bool = False) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_note(c, self.editor, text, internal), "internal note added" if internal else "note added")

@@ -9,6 +9,7 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
     site_title = "Example Fact Check"            # optional, default: the organization
     base_url = "https://example.org/checks/"     # optional, overridden by --base-url
     repo_url = "https://github.com/o/r/blob/main" # optional, overridden by --repo-url
+    evidence_dir = "evidence"                    # optional: where factcheck archive keeps snapshots
 
     [review]
     second_person_since = 2026-11-29T08:00:00Z   # optional: see review_policy
@@ -21,6 +22,8 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
 
     [warnings]
     accepted = ["self-published-before-policy"]  # optional: known warnings summed up in one line, see accepted_warnings
+    [archive]
+    save_page_now = "https://web.archive.org/save/"  # optional: archive --wayback's endpoint
 
 Problems are values: a config that cannot be read, an unknown key or a bad value is a
 :class:`~factcheck.problems.Problem` and the default is used instead. No I/O but
@@ -141,8 +144,9 @@ def load(start: str) -> tuple[SiteConfig, list[Problem]]:
     return from_mapping(raw.data, raw.path, raw.folder)
 
 
-#: Tables of the config read elsewhere than the site's settings.
-TABLES = ("review", "match", "team", "warnings")
+#: Tables and keys of the config read elsewhere than the site's settings (``evidence_dir``
+#: and ``[archive]``: :mod:`factcheck.evidence.folder`).
+TABLES = ("review", "match", "team", "warnings", "archive", "evidence_dir")
 REVIEW_KEYS = ("second_person_since",)
 
 

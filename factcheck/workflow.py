@@ -337,7 +337,8 @@ def _changed_message(name: str, was: Any, now: Any, where: str) -> str:
 
 def _changed_items(rule: Rule, before: Sequence[Any], after: Sequence[Any], path: tuple) -> list[Finding]:
     if rule.items == APPEND_ONLY:
-        return [Finding(f.path if f.path != (rule.name,) else path, f.message, True) for f in _append_only(rule, before, after)]
+        # _append_only's paths start at the list: put the list's own path (a source's, for its snapshots) in front
+        return [Finding((*path[:-1], *f.path), f.message, True) for f in _append_only(rule, before, after)]
     if rule.items != CORRECTED_ITEMS or rule.item_cls is None:
         return []
     keyed = "url" in attrs.fields_dict(rule.item_cls)

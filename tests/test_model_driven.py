@@ -25,7 +25,10 @@ from factcheck.fields import markdown_table
 from factcheck.model import Source
 
 PACKAGE = Path(factcheck.__file__).resolve().parent
-ANCHOR = '    archived: dt.date | None = attrs.field(default=None, metadata={**OMIT_IF_DEFAULT, "help": "YYYY-MM-DD of the archived copy"})\n'
+ANCHOR = (
+    '    snapshots: list[Snapshot] = attrs.field(factory=list, metadata={**OMIT_IF_DEFAULT, **APPEND_ONLY,'
+    ' "help": "kept copies of the page (archive)"})\n'
+)
 NEW_FIELD = (
     '    language: str | None = attrs.field(default=None, validator=_all(_non_empty, MaxLength(20)),'
     ' metadata={**OMIT_IF_DEFAULT, **CORRECTED, "help": "the language the page is written in"})\n'

@@ -71,7 +71,7 @@ def test_schema_is_generated_from_the_models():
     assert source["properties"]["published"]["anyOf"] == [{"type": "string", "format": "date"}, {"type": "null"}]
     assert source["properties"]["archive_url"]["anyOf"][0]["pattern"] == r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]\S*$"
     assert schema["$defs"]["HistoryEntry"]["properties"]["at"] == {"type": "string", "format": "date-time"}
-    assert set(schema["$defs"]) == {"Source", "Correction", "HistoryEntry", "Quantity"}
+    assert set(schema["$defs"]) == {"Source", "Snapshot", "Correction", "HistoryEntry", "Quantity"}
     assert schema["properties"]["quantities"] == {"type": "array", "items": {"$ref": "#/$defs/Quantity"}, "default": []}
     quantity = schema["$defs"]["Quantity"]
     assert quantity["required"] == ["value", "unit", "text"]

@@ -18,7 +18,7 @@ import pytest
 
 from factcheck import workflow
 from factcheck.cli import main
-from factcheck.model import Claim, Correction, HistoryEntry, Kind, Quantity, Source, Stance, Status, Verdict
+from factcheck.model import Claim, Correction, HistoryEntry, Kind, Quantity, Snapshot, Source, Stance, Status, Verdict
 from factcheck.session import EditSession, with_source_changed
 from factcheck.store import ClaimStore, EditRefused
 
@@ -148,8 +148,12 @@ def _changed(cls: type, name: str, value: typing.Any) -> typing.Any:
         return dt.date(2015, 1, 2)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value + 1
-    if name in ("url", "archive_url"):
+    if name in ("url", "archive_url", "final_url"):
         return "https://example.org/changed"
+    if name == "sha256":
+        return "1" * 64
+    if name == "path":
+        return f"evidence/{'1' * 64}.warc.gz"
     if name == "related":
         return []
     if name == "tags":
@@ -169,7 +173,7 @@ def _walk() -> list[tuple[str, str, typing.Callable[[Claim], Claim]]]:
     out.append(("claim.status", "status", lambda c: attrs.evolve(c, status=Status.IN_REVIEW)))
     for cls, list_name in ((Source, "sources"), (Quantity, "quantities"), (Correction, "corrections"), (HistoryEntry, "history")):
         for field in attrs.fields(cls):
-            if field.name == "action":
+            if field.name in ("action", "snapshots"):
                 continue
 
             def change(c, n=field.name, ln=list_name, k=cls):
@@ -179,7 +183,28 @@ def _walk() -> list[tuple[str, str, typing.Callable[[Claim], Claim]]]:
 
             out.append((f"{list_name}[0].{field.name}", list_name, change))
         out.append((f"{list_name}: first removed", list_name, lambda c, ln=list_name: attrs.evolve(c, **{ln: list(getattr(c, ln))[1:]})))
+    return out + _snapshot_walk()
+
+
+def _with_snapshots(claim: Claim, change: typing.Callable[[list[Snapshot]], list[Snapshot]]) -> Claim:
+    first = claim.sources[0]
+    return attrs.evolve(claim, sources=[attrs.evolve(first, snapshots=change(list(first.snapshots))), *claim.sources[1:]])
+
+
+def _snapshot_walk() -> list[tuple[str, str, typing.Callable[[Claim], Claim]]]:
+    """A snapshot of the first source added, each field of its first one changed, the first one removed."""
+    out = [("sources[0].snapshots: one added", "snapshot-add", lambda c: _with_snapshots(c, lambda s: [*s, SECOND_SNAPSHOT]))]
+    for field in attrs.fields(Snapshot):
+        def rewrite(items, n=field.name):
+            return [attrs.evolve(items[0], **{n: _changed(Snapshot, n, getattr(items[0], n))}), *items[1:]]
+
+        out.append((f"sources[0].snapshots[0].{field.name}", "snapshots", lambda c, r=rewrite: _with_snapshots(c, r)))
+    out.append(("sources[0].snapshots: first removed", "snapshots", lambda c: _with_snapshots(c, lambda s: s[1:])))
     return out
+
+
+FIRST_SNAPSHOT = Snapshot(f"evidence/{'a' * 64}.warc.gz", "a" * 64, dt.datetime(2026, 12, 5, 1, 0, tzinfo=dt.timezone.utc), 200, FIRST_SOURCE)
+SECOND_SNAPSHOT = Snapshot(f"evidence/{'b' * 64}.warc.gz", "b" * 64, dt.datetime(2026, 12, 6, 1, 0, tzinfo=dt.timezone.utc), 404, FIRST_SOURCE)
 
 
 def _through_session(session: EditSession, before: Claim, after: Claim, command: str) -> str:
@@ -198,6 +223,10 @@ def _through_session(session: EditSession, before: Claim, after: Claim, command:
             getattr(session, f"set_{command}")(cid, getattr(after, command))
         elif command == "quantities":
             session.set_quantities(cid, after.quantities)
+        elif command == "snapshot-add":
+            session.add_snapshot(cid, before.sources[0].url, after.sources[0].snapshots[-1])
+        elif command == "snapshots":  # no command rewrites or removes a snapshot: through the one writer
+            session._apply(cid, lambda c: attrs.evolve(c, sources=after.sources), "snapshots rewritten")
         elif command == "sources" and len(after.sources) < len(before.sources):
             session.remove_source(cid, before.sources[0].url, note="n")
         elif command == "sources":
@@ -225,6 +254,8 @@ def test_base_and_the_session_agree_on_every_field(capsys, repo, monkeypatch):
 
     quantities = [Quantity(70, "percent", "70 percent"), Quantity(7, "percent", "70 percent", label="a second one")]
     EditSession(ClaimStore.open(repo), "ann").set_quantities(claim_id, quantities)  # no correction needed
+    first_url = ClaimStore.open(repo).find(claim_id).claim.sources[0].url
+    EditSession(ClaimStore.open(repo), "ann").add_snapshot(claim_id, first_url, attrs.evolve(FIRST_SNAPSHOT, final_url=first_url))  # nor here
     git(repo.parent, "commit", "-q", "-am", "quantities")
     original = path.read_bytes()
     before = ClaimStore.open(repo).find(claim_id).claim
@@ -251,6 +282,8 @@ def test_base_and_the_session_agree_on_every_field(capsys, repo, monkeypatch):
     assert answers["quantities[0].value"] == (False, False) and answers["history[0].by"] == (True, True)
     assert answers["history[0].internal"] == (True, True)  # a note made internal (or public) afterwards is a rewrite
     assert answers["corrections: first removed"] == (True, True)
+    assert answers["sources[0].snapshots: one added"] == (False, False)
+    assert answers["sources[0].snapshots[0].sha256"] == (True, True) and answers["sources[0].snapshots: first removed"] == (True, True)
 
 
 def test_the_table_is_read_from_the_model():
@@ -258,6 +291,7 @@ def test_the_table_is_read_from_the_model():
     assert workflow.corrected_fields(Source) == ("url", "excerpt", "stance")
     rules = {r.name: r.items for r in workflow.table(Claim) if r.items}
     assert rules == {"quantities": "free", "sources": "corrected", "corrections": "append-only", "history": "append-only"}
+    assert {r.name: r.items for r in workflow.table(Source) if r.items} == {"snapshots": "append-only"}
 
 
 def test_what_is_public_and_first_published():

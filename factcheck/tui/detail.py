@@ -16,7 +16,7 @@ from textual.strip import Strip
 from factcheck.fields import SOURCE_LAID_OUT
 from factcheck.forms import form_fields
 from factcheck.model import Claim, Source, Stance, Status
-from factcheck.present import quantity_short
+from factcheck.present import quantity_short, snapshot_line
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape, escape_line, escape_mapped
@@ -178,6 +178,7 @@ def _source(index: int, source: Source, article_date: dt.date | None) -> Rendera
         if value is not None and value != "":
             shown = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
             body.append(_indented(Text(f"{field.label}: {escape_line(shown)}", style=DIM), 3))
+    body += [_indented(Text(f"Snapshot: {snapshot_line(snapshot)}", style=DIM), 3) for snapshot in source.snapshots]
     return Group(*body)
 
 

@@ -99,13 +99,17 @@ def reorder(doc: CommentedMap) -> None:
     """Put the keys of a claim document (and its list items) in canonical order, in place."""
     from ruamel.yaml.comments import CommentedMap
 
-    from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, QUANTITY_KEYS, SOURCE_KEYS
+    from factcheck.model import CLAIM_KEYS, CORRECTION_KEYS, HISTORY_KEYS, QUANTITY_KEYS, SNAPSHOT_KEYS, SOURCE_KEYS
 
     _reorder_map(doc, CLAIM_KEYS)
     for key, order in (("quantities", QUANTITY_KEYS), ("sources", SOURCE_KEYS), ("history", HISTORY_KEYS), ("corrections", CORRECTION_KEYS)):
         for item in doc.get(key) or []:
             if isinstance(item, CommentedMap):
                 _reorder_map(item, order)
+    for source in doc.get("sources") or []:
+        for snapshot in (source.get("snapshots") or []) if isinstance(source, CommentedMap) else []:
+            if isinstance(snapshot, CommentedMap):
+                _reorder_map(snapshot, SNAPSHOT_KEYS)
 
 
 def _reorder_map(node: CommentedMap, order: tuple[str, ...]) -> None:
