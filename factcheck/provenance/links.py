@@ -41,7 +41,7 @@ class Answer:
     refused: bool = False  # not sent (or not followed) by the address or URL policy
 
 
-def _answer(got: Response | Failure) -> Answer:
+def answer_of(got: Response | Failure) -> Answer:
     if isinstance(got, Failure):
         return Answer(None, got.reason, received=got.received, refused=got.refused)
     reason = None if 200 <= got.status < 300 else f"HTTP {got.status} {got.reason}".rstrip()
@@ -56,7 +56,7 @@ def request(
     max_bytes: int = MAX_RESPONSE_BYTES, max_redirects: int = MAX_REDIRECTS,
 ) -> Answer:
     """One request, its body never read, following redirects: each target (the first URL too) is refused before any connection if the policy says so."""
-    return _answer(follow(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes, max_redirects=max_redirects))
+    return answer_of(follow(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes, max_redirects=max_redirects))
 
 
 def probe(url: str, timeout: float, policy: Policy | None = None) -> Answer:
