@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+#: The largest page fetched or read (``article add --max-bytes``, ``archive --max-bytes``).
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 
 

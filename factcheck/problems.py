@@ -68,7 +68,7 @@ CODES: dict[str, tuple[str, str]] = {
     "snapshot-missing": ("error", "a snapshot file a source names is not in the evidence folder (or is not a regular file there)"),
     "snapshot-tampered": ("error", "a snapshot file's bytes no longer match its recorded sha256"),
     "snapshot-outside": ("error", "a snapshot path outside the evidence folder (evidence_dir of factcheck.toml), or the folder outside the repository"),
-    "snapshot-unreadable": ("warning", "a snapshot file that is not a WARC file factcheck can read, or holds no page text"),
+    "snapshot-unreadable": ("warning", "a snapshot file that is not a WARC file with a response factcheck can read"),
     "excerpt-not-in-snapshot": ("warning", "a source's excerpt does not occur in the main text of its latest snapshot (whitespace and curly quotes forgiven)"),
     # an article folder's dismissed.yaml
     "dismissal-not-found": ("warning", "dismissed.yaml: a dismissed sentence that does not occur in the article text (it hides nothing)"),

@@ -29,6 +29,7 @@ import attrs
 import msgspec
 
 from factcheck import cache
+from factcheck.evidence.check import evidence_problems
 from factcheck.fsio import FileStat
 from factcheck.model import Claim
 from factcheck.pipes import FRAME, Inbox
@@ -561,6 +562,7 @@ def check_tree(
     try:
         problems += itertools.chain.from_iterable(map(_PROBLEMS, results.values()))
         problems += cross_problems(paths, tree.claims, results)
+        problems += evidence_problems(paths, tree.claims, tree.stats or {p: s for p, (s, _) in run.signatures.items() if s}, reuse)
         problems = sorted_once(problems)
     finally:
         if saving is not None and wait:

@@ -15,6 +15,7 @@ from factcheck.cli.args import Command, Parser, editor_arg, positive, root_arg, 
 from factcheck.cli.common import NO_ROOT, claims_root, find_article
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
 from factcheck.cli.inputs import read_lines
+from factcheck.pagetext import MAX_PAGE_BYTES
 from factcheck.textsafe import escape_line, json_dumps
 
 
@@ -51,7 +52,7 @@ def _article_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("--url", help="the article's canonical URL")
     p.add_argument("--language", help="language code, e.g. en")
     p.add_argument("--timeout", type=seconds, default=20.0, help="seconds in all to fetch a URL (default: 20)")
-    p.add_argument("--max-bytes", type=positive, default=5 * 1024 * 1024, help="largest page fetched or read (default: 5 MiB)")
+    p.add_argument("--max-bytes", type=positive, default=MAX_PAGE_BYTES, help="largest page fetched or read (default: 5 MiB)")
     p.add_argument("--no-input", action="store_true", help="never ask: a field not found is an error (also when stdin is not a terminal)")
     p.add_argument("--allow-private", action="store_true", help="also fetch from loopback, private and other non-public addresses (refused by default)")
 

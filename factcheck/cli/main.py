@@ -41,6 +41,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("log", "a claim's recorded history merged with git history", "provenance"),
     ("diff", "Markdown summary of what changed in the claim record since BASE", "provenance"),
     ("links", "sources without an archive copy; --check asks each URL", "provenance"),
+    ("archive", "keep a copy of each source's page (a WARC file in the evidence folder) and record it", "archive"),
     ("schema", "JSON Schema of claim files", "check"),
     ("completion", "print a shell completion script (bash, zsh or fish)", "completion"),
 )
@@ -69,6 +70,9 @@ def _group(name: str) -> dict[str, Command]:
         from factcheck.cli.completion import commands
 
         return commands(build_parser)
+    if name == "archive":
+        from factcheck.cli.archive import COMMANDS as archive
+        return archive
     if name == "site":
         from factcheck.cli.site import COMMANDS as site
         return site

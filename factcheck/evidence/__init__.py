@@ -3,15 +3,25 @@
 No Textual, no printing: values and failures. :mod:`.folder` says where the evidence
 lives, :mod:`.warc` writes and reads the files, :mod:`.text` reads what a snapshot says,
 :mod:`.capture` fetches a page and keeps it, :mod:`.check` is what ``validate`` asks.
+The names below are imported on first use: ``validate`` loads only :mod:`.check`, which
+needs no network code unless a snapshot is read.
 """
 
 from __future__ import annotations
 
-from factcheck.evidence.folder import EvidenceFolder, resolve_folder, settings
-from factcheck.evidence.text import excerpt_in_text, read_snapshot, response_text, snapshot_text
-from factcheck.evidence.warc import SnapshotFailure, Written, read_file, read_warc, warc_bytes, write_warc
+import importlib
+from typing import Any
 
-__all__ = [
-    "EvidenceFolder", "SnapshotFailure", "Written", "excerpt_in_text", "read_file", "read_snapshot", "read_warc",
-    "resolve_folder", "response_text", "settings", "snapshot_text", "warc_bytes", "write_warc",
-]
+_HOME = {
+    "EvidenceFolder": "folder", "resolve_folder": "folder", "settings": "folder",
+    "excerpt_in_text": "text", "read_snapshot": "text", "response_text": "text", "snapshot_text": "text",
+    "SnapshotFailure": "warc", "Written": "warc", "read_file": "warc", "read_warc": "warc", "warc_bytes": "warc", "write_warc": "warc",
+    "archive_source": "capture", "Archived": "capture", "save_page_now": "capture",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'factcheck.evidence' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"factcheck.evidence.{_HOME[name]}"), name)
