@@ -214,12 +214,17 @@ def keep_snapshot(root: Path, url: str, page: str = SNAPSHOT_PAGE, kind: str = "
     its sha256 and the snapshot's YAML, indented for a source."""
     import datetime as dt
     import hashlib
+    from unittest import mock
+
+    from warcio.recordbuilder import RecordBuilder
 
     from factcheck.evidence import warc_bytes
     from factcheck.netpolicy import Response
 
     response = Response(200, "OK", url, (("content-type", f"{kind}; charset=utf-8"),), page.encode("utf-8"))
-    data = warc_bytes(response, (("User-Agent", "test"),), dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
+    ids = (f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>" for n in range(100))
+    with mock.patch.object(RecordBuilder, "_make_warc_id", classmethod(lambda cls, *args: next(ids))):  # the same bytes every run
+        data = warc_bytes(response, (("User-Agent", "test"),), dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
     sha = hashlib.sha256(data).hexdigest()
     (root / "evidence").mkdir(exist_ok=True)
     (root / "evidence" / f"{sha}.warc.gz").write_bytes(data)

@@ -217,14 +217,11 @@ def test_the_excerpt_is_found_forgiving_whitespace_and_curly_quotes(capsys, tmp_
     assert (code, out.splitlines()[-1]) == (0, "1 source URL checked, none dead; 1 with a snapshot: 0 moved, 0 changed")
 
 
-def test_a_page_over_the_cap_is_not_compared(capsys, tmp_path, pages, monkeypatch):
-    from factcheck.provenance import rot
-
-    monkeypatch.setattr(rot, "MAX_PAGE_BYTES", 1000)
+def test_a_page_over_the_cap_is_not_compared(capsys, tmp_path, pages):
     pages.routes["/survey"] = html(PAGE + " " * 2000)
     url = f"{pages.base}/survey"
     root = rot_tree(tmp_path, url, snapshot_block(url))
-    code, out, _ = check(capsys, root)
+    code, out, _ = check(capsys, root, "--max-bytes", "1000")
     assert code == 0
     assert out.splitlines()[2:] == [
         "1 of 1 source has a page that could not be compared with its snapshot:",

@@ -8,6 +8,7 @@ import sys
 from factcheck.cli.args import Command, claim_id, positive, root_arg, seconds
 from factcheck.cli.common import NO_ROOT, claims_root, one_claim, open_store
 from factcheck.cli.errors import EXIT_OK, EXIT_PROBLEMS, fail
+from factcheck.pagetext import MAX_PAGE_BYTES
 from factcheck.textsafe import escape_line, json_safe
 
 
@@ -31,6 +32,7 @@ def _links_command(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--timeout", type=seconds, default=10.0, help="seconds in all for one URL, redirects included (default: 10)")
     p.add_argument("--jobs", type=positive, default=4, help="URLs checked at once (default: 4)")
+    p.add_argument("--max-bytes", type=positive, default=MAX_PAGE_BYTES, help="largest page read to compare with its snapshot (default: 5 MiB)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per source (shape in the README)")
     p.add_argument(
         "--allow-private", action="store_true",
@@ -83,7 +85,7 @@ def links(args: argparse.Namespace) -> int:
     if args.check:
         from factcheck.evidence.folder import repo_root_of
 
-        checks = check_sources(found, repo_root_of(store.root), args.timeout, args.jobs, Policy(allow_private=args.allow_private))
+        checks = check_sources(found, repo_root_of(store.root), args.timeout, args.jobs, Policy(allow_private=args.allow_private), args.max_bytes)
         linkstate.record(store.root, results(checks))
     failed = bool(found.unusable) or any(c.findings for c in checks or ())
     if args.format == "json":

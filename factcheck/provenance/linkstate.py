@@ -87,14 +87,26 @@ def record(root: str, results: Mapping[str, LinkResult]) -> None:
         write()
 
 
-def evidence_state(source: Source, link: LinkResult | None, excerpt_missing: bool) -> list[tuple[str, str]]:
+#: What the review screen calls each problem validate finds in a source's snapshot.
+SNAPSHOT_PROBLEMS = {
+    "excerpt-not-in-snapshot": "excerpt missing",
+    "snapshot-missing": "file missing",
+    "snapshot-tampered": "file changed",
+    "snapshot-unreadable": "unreadable",
+    "snapshot-outside": "outside the evidence folder",
+}
+
+
+def evidence_state(source: Source, link: LinkResult | None, problems: list[str]) -> list[tuple[str, str]]:
     """What the review screen says of a source's evidence, as (state, detail) pairs, most
-    telling first: its snapshot (``none``; ``kept`` and when; ``excerpt missing`` when the
-    snapshot's text lacks the excerpt), then what the last ``links --check`` found of its
-    page (``page dead``, ``moved``, ``page changed``: the excerpt is no longer on it)."""
+    telling first: its snapshot (``none``; ``kept`` and when; ``excerpt missing`` and the
+    other problems validate finds in it, given as their ``problems`` codes), then what the
+    last ``links --check`` found of its page (``page dead``, ``moved``, ``page changed``:
+    the excerpt is no longer on it)."""
     if source.snapshots:
         captured = max(s.captured for s in source.snapshots)
-        states = [("kept", captured.date().isoformat())] + ([("excerpt missing", "from the snapshot")] if excerpt_missing else [])
+        states = [("kept", captured.date().isoformat())]
+        states += [(SNAPSHOT_PROBLEMS[code], "") for code in dict.fromkeys(problems) if code in SNAPSHOT_PROBLEMS]
     else:
         states = [("none", "")]
     if link is not None:

@@ -21,6 +21,7 @@ import attrs
 from factcheck.model import Snapshot, Source
 from factcheck.netpolicy import Failure, Policy, parse_target
 from factcheck.netpolicy import request as follow
+from factcheck.pagetext import MAX_PAGE_BYTES
 from factcheck.provenance.links import USER_AGENT, Answer, LinkSources, answer_of, probe
 from factcheck.provenance.linkstate import LinkResult, excerpt_key
 from factcheck.textsafe import escape_line
@@ -28,8 +29,6 @@ from factcheck.textsafe import escape_line
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-#: The most read of a live page compared with its snapshot (as ``archive`` and ``article add`` read).
-MAX_PAGE_BYTES = 5 * 1024 * 1024
 _HEADERS = (("User-Agent", USER_AGENT), ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"), ("Accept-Encoding", "identity"))
 
 #: What a check can find of a source, in the order they are reported.
@@ -48,12 +47,10 @@ class Live:
     read: bool = False  # the body was asked for (the URL has a source with a snapshot)
 
 
-def fetch_live(url: str, timeout: float, policy: Policy, max_bytes: int | None = None) -> Live:
+def fetch_live(url: str, timeout: float, policy: Policy, max_bytes: int = MAX_PAGE_BYTES) -> Live:
     """The live page at ``url`` (redirects followed, each target checked; at most
-    ``max_bytes``, default :data:`MAX_PAGE_BYTES`), its main text extracted as a snapshot's is."""
+    ``max_bytes`` of body, as ``archive`` keeps), its main text extracted as a snapshot's is."""
     from factcheck.evidence import response_text
-
-    max_bytes = max_bytes or MAX_PAGE_BYTES
     got = follow(url, "GET", time.monotonic() + timeout, policy, headers=_HEADERS, max_body=max_bytes)
     if isinstance(got, Failure):
         if got.too_large:
@@ -134,7 +131,7 @@ def _in_snapshot(repo_root: str, snapshot: Snapshot, excerpt: str) -> bool | Non
 
 def check_sources(
     found: LinkSources, repo_root: str, timeout: float, jobs: int, policy: Policy,
-    max_bytes: int | None = None, progress: Callable[[int, int], None] | None = None,
+    max_bytes: int = MAX_PAGE_BYTES, progress: Callable[[int, int], None] | None = None,
 ) -> list[SourceCheck]:
     """Every source of ``found`` against its live page, in the order of ``found.sources``;
     ``repo_root``: the repository whose evidence folder holds the snapshots.
