@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
 
 import attrs
 
@@ -25,9 +24,6 @@ from factcheck.pagetext import MAX_PAGE_BYTES
 from factcheck.provenance.links import USER_AGENT, Answer, LinkSources, answer_of, probe
 from factcheck.provenance.linkstate import LinkResult, excerpt_key
 from factcheck.textsafe import escape_line
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 _HEADERS = (("User-Agent", USER_AGENT), ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"), ("Accept-Encoding", "identity"))
 
@@ -131,7 +127,7 @@ def _in_snapshot(repo_root: str, snapshot: Snapshot, excerpt: str) -> bool | Non
 
 def check_sources(
     found: LinkSources, repo_root: str, timeout: float, jobs: int, policy: Policy,
-    max_bytes: int = MAX_PAGE_BYTES, progress: Callable[[int, int], None] | None = None,
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> list[SourceCheck]:
     """Every source of ``found`` against its live page, in the order of ``found.sources``;
     ``repo_root``: the repository whose evidence folder holds the snapshots.
@@ -142,14 +138,9 @@ def check_sources(
     """
     read = {s.url for _, s in found.sources if s.snapshots}
     urls = found.urls
-    done = [0]
 
     def one(url: str) -> Live:
-        live = fetch_live(url, timeout, policy, max_bytes) if url in read else Live(probe(url, timeout, policy))
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], len(urls))
-        return live
+        return fetch_live(url, timeout, policy, max_bytes) if url in read else Live(probe(url, timeout, policy))
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(urls) or 1))) as pool:
         lives = dict(zip(urls, pool.map(one, urls), strict=True))
