@@ -434,7 +434,17 @@ class EditSession:
         return self._apply(claim_id, lambda c: without_source(c, url, self.editor, note, correction), "source removed")
 
     def add_snapshot(self, claim_id: str, url: str, snapshot: Snapshot | None, public: tuple[str, dt.date] | None = None) -> ClaimRecord:
-        return self._apply(claim_id, lambda c: with_snapshot(c, url, self.editor, snapshot, public), f"snapshot of {url}")
+        return self.add_snapshots(claim_id, [(url, snapshot, public)])
+
+    def add_snapshots(self, claim_id: str, kept: list[tuple[str, Snapshot | None, tuple[str, dt.date] | None]]) -> ClaimRecord:
+        """Snapshots (and public copies) of several sources of one claim, in one write."""
+
+        def change(claim: Claim) -> Claim:
+            for url, snapshot, public in kept:
+                claim = with_snapshot(claim, url, self.editor, snapshot, public)
+            return claim
+
+        return self._apply(claim_id, change, f"snapshots of {len(kept)} source{'s' if len(kept) != 1 else ''}")
 
     def add_note(self, claim_id: str, text: str) -> ClaimRecord:
         return self._apply(claim_id, lambda c: with_note(c, self.editor, text), "note added")

@@ -85,6 +85,7 @@ def _chosen(store, args: argparse.Namespace) -> tuple[dict[str, list[Need]], int
 
 
 def _run(store, wanted: dict[str, list[Need]], skipped: int, config, args: argparse.Namespace) -> int:
+    """Fetch the URLs ``--jobs`` at once; write each claim once, when all its URLs are in."""
     from factcheck.evidence.capture import archive_source, save_page_now
     from factcheck.netpolicy import Policy
     from factcheck.session import EditSession
@@ -92,6 +93,11 @@ def _run(store, wanted: dict[str, list[Need]], skipped: int, config, args: argpa
 
     policy = Policy(allow_private=args.allow_private)
     session = EditSession(store, editor_name(args.editor))
+    waiting: dict[str, int] = {}
+    for needs in wanted.values():
+        for cid, _, _ in needs:
+            waiting[cid] = waiting.get(cid, 0) + 1
+    done: dict[str, list] = {cid: [] for cid in waiting}
 
     def one(url: str):
         needs = wanted[url]
@@ -100,66 +106,75 @@ def _run(store, wanted: dict[str, list[Need]], skipped: int, config, args: argpa
         return url, kept, public
 
     counts = {"kept": 0, "failed": 0}
+    written: dict[str, int] = {}  # each file this run wrote: how many claims still may record it
     with ThreadPoolExecutor(max_workers=max(1, min(args.jobs, len(wanted) or 1))) as pool:
         for future in as_completed([pool.submit(one, url) for url in wanted]):
             url, kept, public = future.result()
-            for outcome in _record(session, config.folder, wanted[url], url, kept, public):
-                counts[outcome] += 1
+            if kept is not None and kept.snapshot is not None:
+                written[kept.snapshot.path] = sum(1 for n in wanted[url] if n[1])
+            _note_public(url, public)
+            for cid, wants_snapshot, wants_public in wanted[url]:
+                done[cid].append((url, kept if wants_snapshot else None, public if wants_public else None))
+                waiting[cid] -= 1
+                if not waiting[cid]:
+                    for outcome in _record(session, cid, done.pop(cid), config.folder, written):
+                        counts[outcome] += 1
     extra = f", {skipped} already kept" if skipped else ""
     print(f"{counts['kept']} kept, {counts['failed']} failed{extra}")
     return EXIT_PROBLEMS if counts["failed"] else EXIT_OK
 
 
-def _record(session, folder, needs: list[Need], url: str, kept, public) -> list[str]:
-    """Record what keeping ``url`` came to on each claim citing it; print one line each.
-    A public archive's failure is a note: the run's outcome never depends on it."""
+def _note_public(url: str, public) -> None:
+    """A public archive's failure is a note: the run's outcome never depends on it."""
+    from factcheck.netpolicy import redact
+
+    if public is not None and not public.archive_url:
+        print(escape_line(f"note: {redact(url)}: {public.reason} (a snapshot does not depend on it)"), file=sys.stderr)
+
+
+def _record(session, cid: str, results: list, folder, written: dict[str, int]) -> list[str]:
+    """Record what keeping each URL of claim ``cid`` came to, in one write; one line each.
+    A file this run wrote that no claim records in the end is removed."""
     import os
 
     from factcheck.netpolicy import redact
-
-    shown = escape_line(redact(url))
-    copy = (public.archive_url, public.archived) if public is not None and public.archive_url else None
-    if public is not None and copy is None:
-        print(escape_line(f"note: {shown}: {public.reason} (a snapshot does not depend on it)"), file=sys.stderr)
-    outcomes, recorded = [], 0
-    for cid, wants_snapshot, wants_public in needs:
-        snapshot = kept.snapshot if kept is not None and wants_snapshot else None
-        public_copy = copy if wants_public else None
-        if wants_snapshot and snapshot is None:
-            print(f"failed {cid}: {kept.reason if kept is not None else shown}")
-            outcomes.append("failed")
-            if public_copy is not None:
-                _add(session, cid, url, None, public_copy)
-            continue
-        if snapshot is None and public_copy is None:
-            continue  # only a public copy was asked for, and there is none: noted above
-        why = _add(session, cid, url, snapshot, public_copy)
-        if why is not None:
-            print(f"failed {cid}: {shown}: not recorded: {escape_line(why)}")
-            outcomes.append("failed")
-            continue
-        recorded += snapshot is not None
-        if snapshot is not None:
-            print(f"kept {cid}: {shown} (HTTP {snapshot.status}, {kept.size:,} bytes) -> {snapshot.path}")
-            outcomes.append("kept")
-        if public_copy is not None:
-            print(escape_line(f"public copy {cid}: {shown} -> {public_copy[0]}"))
-    if kept is not None and kept.snapshot is not None and not recorded:  # the file this run wrote is named by no claim: it goes
-        try:
-            os.unlink(folder.file_path(kept.snapshot.path))
-        except OSError:
-            pass
-    return outcomes
-
-
-def _add(session, cid: str, url: str, snapshot, copy) -> str | None:
     from factcheck.store import EditRefused
 
+    outcomes, items, lines = [], [], []
+    for url, kept, public in results:
+        shown = escape_line(redact(url))
+        copy = (public.archive_url, public.archived) if public is not None and public.archive_url else None
+        if kept is not None and kept.snapshot is None:
+            print(f"failed {cid}: {kept.reason}")
+            outcomes.append("failed")
+        snapshot = kept.snapshot if kept is not None else None
+        if snapshot is not None or copy is not None:
+            items.append((url, snapshot, copy))
+            if snapshot is not None:
+                lines.append((f"kept {cid}: {shown} (HTTP {snapshot.status}, {kept.size:,} bytes) -> {snapshot.path}", snapshot.path))
+            if copy is not None:
+                lines.append((escape_line(f"public copy {cid}: {shown} -> {copy[0]}"), None))
+    if not items:
+        return outcomes
     try:
-        session.add_snapshot(cid, url, snapshot, copy)
+        session.add_snapshots(cid, items)
     except EditRefused as exc:
-        return exc.message
-    return None
+        for _, path in lines:
+            if path is not None:
+                print(f"failed {cid}: {path}: not recorded: {escape_line(exc.message)}")
+                outcomes.append("failed")
+                written[path] -= 1
+                if not written[path]:  # named by no claim: the file goes
+                    try:
+                        os.unlink(folder.file_path(path))
+                    except OSError:
+                        pass
+        return outcomes
+    for line, path in lines:
+        print(line)
+        if path is not None:
+            outcomes.append("kept")
+    return outcomes
 
 
 COMMANDS: dict[str, Command] = {"archive": (_archive_command, archive)}

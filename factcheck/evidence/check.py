@@ -67,7 +67,7 @@ class _Cache:
         self.changed = False
 
     def get(self, key: str, stat: tuple) -> Any:
-        entry = self.old.get(key)
+        entry = self.new.get(key) or self.old.get(key)
         if entry is not None and tuple(entry.stat) == tuple(stat):
             self.new[key] = entry
             return entry.value
@@ -127,23 +127,42 @@ class _Named(NamedTuple):
     sha256: str
 
 
-def _excerpt_found(root: str, ref: Ref, store: _Cache) -> str:
-    """Whether the latest snapshot's text holds the excerpt: "yes", "no", "no-text" (a
-    page without text to look in, a PDF say) or "bad" (not a WARC file with a response)."""
+def _text_key(ref: Ref) -> str:
+    return "t:" + ref[3] + ":" + hashlib.blake2b(ref[4].encode(), digest_size=16).hexdigest()
+
+
+def _found_in(root: str, ref: Ref) -> str:
+    """Whether the snapshot's main text holds the excerpt: "yes", "no", "no-text" (a page
+    without text to look in, a PDF say) or "bad" (not a WARC file with a response)."""
     from factcheck.evidence.text import excerpt_in_text, snapshot_text
     from factcheck.evidence.warc import SnapshotFailure
 
-    _, _, path, sha, excerpt, _ = ref
-    key = "t:" + sha + ":" + hashlib.blake2b(excerpt.encode(), digest_size=16).hexdigest()
-    known = store.get(key, _NONE)
-    if known is not None:
-        return str(known)
-    text = snapshot_text(root, _Named(path, sha))
+    text = snapshot_text(root, _Named(ref[2], ref[3]))
     if isinstance(text, SnapshotFailure):
-        found = "bad" if text.kind == "malformed" else "no-text"
-    else:
-        found = "yes" if excerpt_in_text(excerpt, text) else "no"
-    return str(store.put(key, _NONE, found))
+        return "bad" if text.kind == "malformed" else "no-text"
+    return "yes" if excerpt_in_text(ref[4], text) else "no"
+
+
+#: From this many pages whose text is not cached, the texts are extracted in worker
+#: processes (about a tenth of a second a page in one).
+PARALLEL_FROM = 16
+
+
+def _extract_missing(asked: list[tuple[str, Ref]], store: _Cache) -> None:
+    """Fill the cache with the excerpt checks it lacks, in worker processes when there are many."""
+    missing = [(root, ref) for root, ref in asked if store.get(_text_key(ref), _NONE) is None]
+    if len(missing) < PARALLEL_FROM:
+        for root, ref in missing:
+            store.put(_text_key(ref), _NONE, _found_in(root, ref))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        roots, refs = [root for root, _ in missing], [ref for _, ref in missing]
+        for ref, found in zip(refs, pool.map(_found_in, roots, refs, chunksize=8), strict=True):
+            store.put(_text_key(ref), _NONE, found)
 
 
 def evidence_problems(paths: list[str], claims: list[str], stats: dict, use_cache: bool = True) -> list[Problem]:
@@ -163,34 +182,41 @@ def _check(found: dict[str, list[Ref]], store: _Cache) -> list[Problem]:
 
     problems: list[Problem] = []
     configs: dict[str, Any] = {}
+    asked: list[tuple[str, str, Ref]] = []  # (claim file, repository root, ref) of each excerpt to look for
     for claim_path, refs in found.items():
         folder_key = os.path.dirname(os.path.dirname(claim_path))
         if folder_key not in configs:
             configs[folder_key] = settings(folder_key)[0]
         config = configs[folder_key]
         for ref in refs:
-            problems += _ref_problems(claim_path, ref, config, store)
+            found_problems = _file_problems(claim_path, ref, config, store)
+            problems += found_problems
+            if not found_problems and ref[5] and ref[4]:
+                asked.append((claim_path, config.folder.repo_root, ref))
+    _extract_missing([(root, ref) for _, root, ref in asked], store)
+    for claim_path, _, ref in asked:
+        line, col, path = ref[0], ref[1], ref[2]
+        result = store.get(_text_key(ref), _NONE)
+        if result == "no":
+            why = f"the source's excerpt does not occur in the text of its snapshot {path}"
+            problems.append(Problem(claim_path, line, col, "excerpt-not-in-snapshot", why))
+        elif result == "bad":
+            problems.append(Problem(claim_path, line, col, "snapshot-unreadable", f"snapshot {path} is not a WARC file with a response factcheck can read"))
     return problems
 
 
-def _ref_problems(claim_path: str, ref: Ref, config: Any, store: _Cache) -> list[Problem]:
-    line, col, path, sha, _, latest = ref
+def _file_problems(claim_path: str, ref: Ref, config: Any, store: _Cache) -> list[Problem]:
+    """The snapshot file of ``ref``: in the evidence folder, there, and with its recorded sha256."""
+    line, col, path, sha, _, _ = ref
     folder = config.folder
     if folder is None:
         return [Problem(claim_path, line, col, "snapshot-outside", f"snapshot {path}: {config.refusal}")]
     if not folder.holds(path):
         return [Problem(claim_path, line, col, "snapshot-outside", f"snapshot {path} is not in the evidence folder {folder.relative}/ (evidence_dir)")]
-    full = folder.file_path(path)
-    actual = _file_sha(full, store)
+    actual = _file_sha(folder.file_path(path), store)
     if actual is None:
         return [Problem(claim_path, line, col, "snapshot-missing", f"snapshot {path} is missing from the evidence folder (or is not a regular file)")]
     if actual != sha:
         why = f"its bytes have sha256 {actual[:12]}…, not the recorded {sha[:12]}…"
         return [Problem(claim_path, line, col, "snapshot-tampered", f"snapshot {path} has changed: {why}")]
-    if latest and ref[4]:
-        found = _excerpt_found(folder.repo_root, ref, store)
-        if found == "no":
-            return [Problem(claim_path, line, col, "excerpt-not-in-snapshot", f"the source's excerpt does not occur in the text of its snapshot {path}")]
-        if found == "bad":
-            return [Problem(claim_path, line, col, "snapshot-unreadable", f"snapshot {path} is not a WARC file with a response factcheck can read")]
     return []
