@@ -198,3 +198,24 @@ async def test_the_archive_key_is_in_the_help_and_the_footer(tree):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert ("w", "Archive") in app.screen.keys
+
+
+async def test_a_snapshot_the_writer_refuses_is_not_recorded_and_its_file_goes(tmp_path, pages):
+    tree = _tree(tmp_path, f"{pages.base}/survey")
+    path = path_of(tree, "support-rose")
+    app = _app(tree)
+    record = app.archiver._record
+
+    def changed_meanwhile(*args) -> None:  # someone edits the claim while its pages are fetched
+        path.write_text(path.read_text().replace("summary: null", 'summary: "Edited elsewhere."'))
+        record(*args)
+
+    app.archiver._record = changed_meanwhile
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(m.startswith("support-rose: 0 of 1 page kept; not recorded: ") for m in notifications(app)), notifications(app)
+    assert "snapshots:" not in path.read_text()
+    assert list((tmp_path / "evidence").iterdir()) == []

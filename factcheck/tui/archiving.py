@@ -16,8 +16,11 @@ from factcheck.netpolicy import Policy, redact
 from factcheck.textsafe import escape_line
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from factcheck.evidence.capture import Archived
     from factcheck.evidence.folder import EvidenceFolder
+    from factcheck.model import Snapshot
     from factcheck.tui.app import FactcheckApp
 
 #: Seconds in all to fetch one page, and the pages fetched at once (as ``factcheck archive``).
@@ -92,9 +95,10 @@ class Archiver:
         return done
 
     def _record(self, claim_id: str, done: list[Archived], folder: EvidenceFolder) -> None:
-        """On the screen's thread: record each snapshot kept, then say what came of it. A
-        snapshot the writer refuses (the claim changed on disk meanwhile, say) is not
-        recorded, and the file written for it goes, as ``factcheck archive`` does."""
+        """On the screen's thread: record the snapshots kept, in one write (one history entry
+        each, one ctrl+z), then say what came of it. Snapshots the writer refuses (the claim
+        changed on disk meanwhile, say) are not recorded, and the files written for them
+        go, as ``factcheck archive`` does."""
         import contextlib
         import os
 
@@ -102,20 +106,20 @@ class Archiver:
 
         self.running = None
         self.app.show_archive_progress(None)
-        kept, failed = 0, []
-        for archived in sorted(done, key=lambda a: a.url):
-            if archived.snapshot is None:
-                failed.append(archived.reason or escape_line(redact(archived.url)))
-                continue
+        done = sorted(done, key=lambda a: a.url)
+        failed = [a.reason or escape_line(redact(a.url)) for a in done if a.snapshot is None]
+        items: list[tuple[str, Snapshot | None, tuple[str, dt.date] | None]] = [(a.url, a.snapshot, None) for a in done if a.snapshot is not None]
+        kept = len(items)
+        if items:
             try:
-                record = self.app.session.add_snapshot(claim_id, archived.url, archived.snapshot)
+                self.app.refresh_current(self.app.session.add_snapshots(claim_id, items))
             except EditRefused as exc:
-                failed.append(f"{escape_line(redact(archived.url))}: not recorded: {exc.message}")
-                with contextlib.suppress(OSError):
-                    os.unlink(folder.file_path(archived.snapshot.path))
-                continue
-            kept += 1
-            self.app.refresh_current(record)
+                failed.insert(0, f"not recorded: {exc.message}")
+                kept = 0
+                for archived in done:
+                    if archived.snapshot is not None:
+                        with contextlib.suppress(OSError):
+                            os.unlink(folder.file_path(archived.snapshot.path))
         message = f"{claim_id}: {kept} of {len(done)} {'page' if len(done) == 1 else 'pages'} kept"
         if failed:
             message += "; " + "; ".join(failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
