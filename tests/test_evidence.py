@@ -31,7 +31,7 @@ REQUEST_HEADERS = (("User-Agent", "test"), ("Accept", "text/html"))
 
 
 def response(body: bytes = PAGE, url: str = "https://example.org/survey/2021", status: int = 200) -> Response:
-    headers = (("content-type", "text/html; charset=utf-8"), ("transfer-encoding", "chunked"), ("x-note", "kept"))
+    headers = (("content-type", "text/html; charset=utf-8"), ("transfer-encoding", "chunked"), ("x-note", "kept"), ("set-cookie", "session=secret"))
     return Response(status, "OK", url, headers, body, len(body))
 
 
@@ -59,6 +59,7 @@ def test_a_snapshot_is_a_warc_file_named_by_its_sha256(repo):
     assert not isinstance(got, SnapshotFailure)
     assert (got.status, got.url, got.body) == (200, "https://example.org/survey/2021", PAGE)
     assert got.header("x-note") == "kept" and got.header("transfer-encoding") is None and got.header("content-length") == str(len(PAGE))
+    assert got.header("set-cookie") is None and b"secret" not in gzip.decompress(path.read_bytes())
 
 
 def test_warcio_reads_our_files_with_their_digests(repo):

@@ -6,13 +6,15 @@ Written to a temporary file in the evidence folder and renamed only when complet
 half-written snapshot never has a name a claim could record; every file is opened
 relative to the folder's own descriptor with ``O_NOFOLLOW``, so nothing is written or
 read through a symbolic link. The response keeps the body as received, without its
-transfer coding (the ``Content-Length`` is the body's); the request is the one sent.
+transfer coding (the ``Content-Length`` is the body's) and without the cookies the site
+set; the request is the one sent.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import io
 import os
@@ -27,6 +29,9 @@ from factcheck.netpolicy import Response, parse_target, request_head
 #: someone else put there).
 MAX_FILE_BYTES = 256 * 1024 * 1024
 SUFFIX = ".warc.gz"
+#: Response headers not kept: the transfer coding is undone and the length is the body's;
+#: a cookie the site sets is the fetcher's session, not the page's content.
+_NOT_KEPT = ("transfer-encoding", "content-length", "set-cookie")
 _FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -71,7 +76,7 @@ def warc_bytes(response: Response, request_headers: tuple[tuple[str, str], ...],
     info = writer.create_warcinfo_record("snapshot" + SUFFIX, {"software": "factcheck archive", "format": "WARC File Format 1.1"})
     info.rec_headers.replace_header("WARC-Date", date)
     writer.write_record(info)
-    kept = [(name, value) for name, value in response.headers if name not in ("transfer-encoding", "content-length")]
+    kept = [(name, value) for name, value in response.headers if name not in _NOT_KEPT]
     http = StatusAndHeaders(f"{response.status} {response.reason}".strip(), [*kept, ("content-length", str(len(response.body)))], protocol="HTTP/1.1")
     record = writer.create_warc_record(response.url, "response", payload=io.BytesIO(response.body), http_headers=http,
                                        warc_headers_dict={"WARC-Date": date})
@@ -128,7 +133,7 @@ def read_file(repo_root: str, relative: str, limit: int = MAX_FILE_BYTES) -> byt
     except FileNotFoundError:
         return SnapshotFailure("missing", f"{relative} is not there")
     except OSError as exc:
-        return SnapshotFailure("not-a-file" if exc.errno in (40, 20) else "unreadable", f"cannot read {relative}: {exc.strerror}")
+        return SnapshotFailure("not-a-file" if exc.errno in (errno.ELOOP, errno.ENOTDIR) else "unreadable", f"cannot read {relative}: {exc.strerror}")
     with os.fdopen(fd, "rb") as handle:
         st = os.fstat(handle.fileno())
         if not stat.S_ISREG(st.st_mode):
