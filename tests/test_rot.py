@@ -11,12 +11,11 @@ import hashlib
 import json
 import re
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from pageserver import html, page_server
 
 from factcheck.cli import main
 
@@ -31,44 +30,10 @@ PAGE = (
 CHANGED = PAGE.replace(EXCERPT, "most residents support the plan")
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self._answer(True)
-
-    def do_HEAD(self) -> None:
-        self._answer(False)
-
-    def _answer(self, body: bool) -> None:
-        server = self.server
-        server.seen.append((self.command, self.path))
-        status, headers, data = server.routes.get(self.path, (404, {}, b"not here"))
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def pages():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    httpd.seen, httpd.routes = [], {}
-    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-def html(text: str, status: int = 200) -> tuple:
-    return (status, {"Content-Type": "text/html; charset=utf-8"}, text.encode("utf-8"))
+    with page_server() as server:
+        yield server
 
 
 def snapshot_block(final_url: str, sha: str = "0" * 64, captured: str = "2026-12-01T10:00:00Z") -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from pageserver import html, page_server
 from tui_pilot import SIZE, STAMP, notifications, path_of, started
 
 from factcheck.netpolicy import Policy
@@ -26,35 +25,13 @@ PAGE = (
 ).encode()
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        server = self.server
-        server.seen.append(self.path)
-        if self.path == "/slow":
-            server.release.wait(10)
-        status, body = (404, b"gone") if self.path == "/gone" else (200, PAGE)
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def pages():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    httpd.seen, httpd.release = [], threading.Event()
-    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.release.set()
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with page_server() as server:
+        server.routes["/survey"] = server.routes["/slow"] = html(PAGE)
+        server.routes["/gone"] = html("gone", 404)
+        server.held.add("/slow")
+        yield server
 
 
 def _tree(tmp_path, url: str):
@@ -97,7 +74,7 @@ async def test_w_keeps_the_selected_claims_sources_and_records_each_snapshot(tmp
     )
     assert after.split("history:\n")[1].startswith(before.split("history:\n")[1])  # the history only grows
     assert "    by: tester\n" in after.split("history:\n")[1][len(before.split("history:\n")[1]):]
-    assert pages.seen == ["/survey"]
+    assert pages.seen == [("GET", "/survey")]
 
 
 async def test_the_screen_answers_while_pages_are_fetched(tmp_path, pages):
@@ -108,7 +85,7 @@ async def test_the_screen_answers_while_pages_are_fetched(tmp_path, pages):
         await pilot.press("down", "w")
         await pilot.pause()
         deadline = time.monotonic() + 5
-        while pages.seen != ["/slow"] and time.monotonic() < deadline:
+        while pages.seen != [("GET", "/slow")] and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
         assert app.query_one("#archive-bar").display
         assert "Keeping the sources of support-rose" in str(app.query_one("#archive-label").render())
@@ -154,7 +131,7 @@ async def test_a_claim_whose_sources_are_all_kept_asks_nothing(tmp_path, pages):
         await pilot.press("up", "w")
         await pilot.pause()
         assert "bridges-repaired has no sources (a to add one)" in notifications(app)
-    assert pages.seen == ["/survey"]
+    assert pages.seen == [("GET", "/survey")]
 
 
 async def test_a_page_found_dead_by_links_check_shows_in_the_detail(tmp_path, pages, capsys):
