@@ -147,6 +147,23 @@ async def test_a_page_found_dead_by_links_check_shows_in_the_detail(tmp_path, pa
         assert re.search(r"Evidence: none, page dead \(HTTP 404 Not Found; checked \d{4}-\d\d-\d\d\)", _detail(app))
 
 
+async def test_ctrl_r_reads_a_links_check_run_since(tmp_path, pages, capsys):
+    from factcheck.cli import main
+
+    tree = _tree(tmp_path, f"{pages.base}/gone")
+    app = _app(tree)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("down")
+        assert "page dead" not in _detail(app)
+        assert main(["links", "--root", str(tree), "--check", "--allow-private", "--timeout", "5"]) == 1
+        capsys.readouterr()
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Evidence: none, page dead (HTTP 404 Not Found; checked" in _detail(app)
+
+
 async def test_a_snapshot_without_the_excerpt_shows_excerpt_missing(tmp_path, pages):
     tree = _tree(tmp_path, f"{pages.base}/survey")
     path = path_of(tree, "support-rose")

@@ -520,6 +520,14 @@ class FactcheckApp(App[int]):
     @work(thread=True, exclusive=True, group="disk")
     def _check_disk(self) -> None:
         self._paths_changed(None)
+        links = linkstate.load(self.root)  # a links --check run since
+        if links != self.links:
+            self.call_from_thread(self._links_changed, links)
+
+    def _links_changed(self, links: dict[str, LinkResult]) -> None:
+        self.links = links
+        if self.table.selected is not None:
+            self.query_one(DetailView).show(self.detail_of(self.table.selected))
 
     def _changed_on_disk(self, changes: list) -> None:
         store = self.loaded_store
