@@ -328,7 +328,9 @@ class FactcheckApp(App[int]):
 
     @on(ClaimTable.Resized)
     def table_resized(self, event: ClaimTable.Resized) -> None:
-        self.query_one("#columns", ClaimHeader).show(event.width)
+        headers = self.query("#columns").results(ClaimHeader)
+        for header in headers:  # none when the resize arrives as the screen closes
+            header.show(event.width)
 
     @on(ClaimTable.SortRequested)
     def sort_requested(self, event: ClaimTable.SortRequested) -> None:
