@@ -192,7 +192,20 @@ def load(path: FsPath, kind: str, version: str, value: Any = None) -> dict:
     return entries if kind == "validate" else {path: extra for path, extra in entries.items() if extra is not None}
 
 
-def encoded(path: FsPath, version: str, entries: dict) -> Callable[[], None] | None:
+def load_value(path: FsPath, magic: bytes, version: str, type_: Any) -> Any | None:
+    """The body of a signed cache file (written by :func:`encoded` with ``magic``) decoded as
+    ``type_``, or None for a missing, foreign, stale, corrupt or forged one."""
+    key = _key()
+    body = _signed_body(path, magic, key, version) if key is not None else None
+    if body is None:
+        return None
+    try:
+        return msgspec.msgpack.decode(body, type=type_)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def encoded(path: FsPath, version: str, entries: Any, magic: bytes = MAGIC) -> Callable[[], None] | None:
     """Encode ``entries`` and open their temporary file now; what is returned signs and
     writes them (None: nothing is cached).
 
@@ -214,7 +227,7 @@ def encoded(path: FsPath, version: str, entries: dict) -> Callable[[], None] | N
     def write() -> None:
         try:
             try:
-                for part in (MAGIC + _mac(key, version, body), body):
+                for part in (magic + _mac(key, version, body), body):
                     view = memoryview(part)
                     while view:
                         view = view[os.write(fd, view) :]

@@ -198,3 +198,46 @@ def hostile_tree(root: Path) -> Path:
         'organization = "<script>window.pwned=\'org\'</script>"\norganization_url = "javascript:alert(1)"\n', encoding="utf-8"
     )
     return claims
+
+
+SNAPSHOT_PAGE = (
+    "<html><head><title>Annual survey 2021</title></head><body><article><h1>Annual survey 2021</h1>"
+    "<p>The city asked two thousand residents what they think of the plan for the river banks this year.</p>"
+    "<p>In the survey of 2021, 68 percent support the plan, up from 57 percent four years before.</p>"
+    "<p>A note from the office: <script>window.pwned = 'kept'</script> &lt;b&gt;bold&lt;/b&gt; \u202eevil.</p>"
+    "</article></body></html>"
+)
+
+
+def keep_snapshot(root: Path, url: str, page: str = SNAPSHOT_PAGE, kind: str = "text/html") -> tuple[str, str]:
+    """A WARC file of ``page`` at ``url`` in ``root``/evidence (the repository is ``root``):
+    its sha256 and the snapshot's YAML, indented for a source."""
+    import datetime as dt
+    import hashlib
+    from unittest import mock
+
+    from warcio.recordbuilder import RecordBuilder
+
+    from factcheck.evidence import warc_bytes
+    from factcheck.netpolicy import Response
+
+    response = Response(200, "OK", url, (("content-type", f"{kind}; charset=utf-8"),), page.encode("utf-8"))
+    ids = (f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>" for n in range(100))
+    with mock.patch.object(RecordBuilder, "_make_warc_id", classmethod(lambda cls, *args: next(ids))):  # the same bytes every run
+        data = warc_bytes(response, (("User-Agent", "test"),), dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
+    sha = hashlib.sha256(data).hexdigest()
+    (root / "evidence").mkdir(exist_ok=True)
+    (root / "evidence" / f"{sha}.warc.gz").write_bytes(data)
+    block = (
+        "    snapshots:\n"
+        f"      - path: evidence/{sha}.warc.gz\n        sha256: {sha}\n        captured: 2026-12-01T10:00:00Z\n"
+        f"        status: 200\n        final_url: {url}\n"
+    )
+    return sha, block
+
+
+def snapshot_tree(root: Path, page: str = SNAPSHOT_PAGE, kind: str = "text/html") -> tuple[Path, str]:
+    """The published tree, support-rose's source with a snapshot kept: the tree and the sha256."""
+    sha, block = keep_snapshot(root, "https://example.org/survey", page, kind)
+    published = PUBLISHED_YAML.replace("    archived: 2024-04-02\n", "    archived: 2024-04-02\n" + block, 1)
+    return make_tree(root, {"bridges-repaired": BRIDGES_PUBLISHED, "support-rose": published, "critics-disagree": DRAFT_YAML}), sha

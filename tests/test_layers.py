@@ -61,7 +61,8 @@ def imported(path: Path) -> set[str]:
 
 
 #: Which other parts of factcheck.provenance each part may import. Renderers read the
-#: diff; the diff never formats; git knows nothing of claims; links stand apart.
+#: diff; the diff never formats; git knows nothing of claims; links stand apart, and the
+#: link rot check (rot) reads them and keeps its results (linkstate).
 PROVENANCE = {
     "git": set(),
     "revisions": {"git"},
@@ -70,6 +71,8 @@ PROVENANCE = {
     "base": {"git", "revisions", "diff"},
     "log": {"git"},
     "links": set(),
+    "linkstate": set(),
+    "rot": {"links", "linkstate"},
 }
 
 

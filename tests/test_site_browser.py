@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
-from sitetrees import hostile_tree, published_tree
+from sitetrees import hostile_tree, published_tree, snapshot_tree
 
 from factcheck.site import build
 
@@ -119,6 +119,27 @@ def test_pages_load_cleanly_and_links_resolve(browser, serve, tmp_path):
                 page.goto(target)
                 assert page.locator(f"[id='{fragment}']").count() == 1, f"{url} links to {link}: no element with that id"
     assert errors == []
+
+
+def test_kept_copies_load_and_their_links_resolve(browser, serve, tmp_path):
+    base = serve(_site(tmp_path, lambda root: snapshot_tree(root)[0]))
+    page, errors, dialogs = _page(browser)
+    pages = _crawl(page, base + "index.html")
+    kept = [u for u in pages if urlparse(u).path.startswith("/evidence/")]
+    assert len(kept) == 1, "the claim page links the text of its kept copy"
+    for link in pages[kept[0]] + pages[base + "claims/support-rose.html"]:
+        response = page.request.get(urldefrag(link)[0])
+        assert response.ok, f"{link} does not resolve ({response.status})"
+    warc = [link for link in pages[kept[0]] if link.endswith(".warc.gz")]
+    assert len(warc) == 1 and page.request.get(warc[0]).body()[:2] == b"\x1f\x8b"  # the WARC file, gzipped, as kept
+    page.goto(kept[0])
+    assert "68 percent support the plan" in page.locator("main").inner_text()
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    narrow, _, _ = _page(browser, width=390)
+    narrow.goto(kept[0])
+    overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the kept copy's page scrolls sideways by {overflow} px at 390 px"
+    assert (errors, dialogs) == ([], [])
 
 
 def test_article_page_has_one_mark_per_published_claim(browser, serve, tmp_path):

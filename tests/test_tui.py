@@ -82,3 +82,16 @@ def test_snapshot_120x40_accept_dialog(tree, snap_compare):
         await pilot.press("end", "enter")
         await pilot.pause()
     assert snap_compare(FactcheckApp(str(tree), "tester"), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_snapshot_evidence_states(tmp_path, snap_compare):
+    """A kept copy, and the page found dead by the last links --check."""
+    from sitetrees import keep_snapshot
+
+    from factcheck.provenance import linkstate
+
+    _, block = keep_snapshot(tmp_path, "https://example.org/survey")
+    other = OTHER_YAML.replace("    stance: supports\n", "    stance: supports\n" + block, 1)
+    tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": other})
+    linkstate.record(str(tree), {"https://example.org/survey": linkstate.LinkResult("2026-12-04T08:00:00Z", 404, "HTTP 404 Not Found")})
+    assert snap_compare(FactcheckApp(str(tree), "tester"), press=["down"], terminal_size=(150, 40), run_before=_wait)

@@ -1,7 +1,8 @@
 """``factcheck links``: sources without an archive copy, and dead links.
 
-A link check never requests a non-public address (see :mod:`factcheck.netpolicy`) and
-never reads a response body.
+A link check never requests a non-public address (see :mod:`factcheck.netpolicy`); a
+probe never reads a response body (the page of a source with a snapshot is read, and
+compared with it, by :mod:`factcheck.provenance.rot`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path as FsPath
 
 import attrs
@@ -21,8 +21,6 @@ from factcheck.netpolicy import request as follow
 from factcheck.store import ClaimRecord, ClaimStore, read_record
 from factcheck.yaml.fast import quiet_stderr
 
-#: Link checks that run at once (``factcheck links --jobs``).
-LINK_JOBS = 4
 #: The most a link check reads of one response (status line and headers; the body is never read).
 MAX_RESPONSE_BYTES = 64 * 1024
 USER_AGENT = "Mozilla/5.0 (compatible; factcheck link check)"
@@ -41,7 +39,7 @@ class Answer:
     refused: bool = False  # not sent (or not followed) by the address or URL policy
 
 
-def _answer(got: Response | Failure) -> Answer:
+def answer_of(got: Response | Failure) -> Answer:
     if isinstance(got, Failure):
         return Answer(None, got.reason, received=got.received, refused=got.refused)
     reason = None if 200 <= got.status < 300 else f"HTTP {got.status} {got.reason}".rstrip()
@@ -56,7 +54,7 @@ def request(
     max_bytes: int = MAX_RESPONSE_BYTES, max_redirects: int = MAX_REDIRECTS,
 ) -> Answer:
     """One request, its body never read, following redirects: each target (the first URL too) is refused before any connection if the policy says so."""
-    return _answer(follow(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes, max_redirects=max_redirects))
+    return answer_of(follow(url, method, deadline, policy, headers=_HEADERS, max_head=max_bytes, max_redirects=max_redirects))
 
 
 def probe(url: str, timeout: float, policy: Policy | None = None) -> Answer:
@@ -162,11 +160,3 @@ def link_sources(store: ClaimStore, ids: Iterable[str] = ()) -> LinkSources | st
     if isinstance(records, str):
         return records
     return LinkSources(*_sources(records, store.data))
-
-
-def check_urls(urls: list[str], timeout: float, jobs: int = LINK_JOBS, policy: Policy | None = None) -> dict[str, Answer]:
-    """What each URL answers. Each gets ``timeout`` seconds in all (redirects and a GET
-    after a HEAD included); ``jobs`` URLs are checked at once."""
-    policy = policy or Policy()
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(urls) or 1))) as pool:
-        return dict(zip(urls, pool.map(lambda url: probe(url, timeout, policy), urls), strict=True))

@@ -47,7 +47,7 @@ __all__ = ["BuildError", "BuildResult", "build", "claim_reviews"]
 
 HERE = FsPath(__file__).resolve().parent
 #: Changes when anything that shapes the output changes, so no stale page is kept.
-FORMAT = 1
+FORMAT = 2
 #: How many claims the home page and the feed list.
 LATEST = 10
 FEED_ENTRIES = 50
@@ -121,12 +121,14 @@ class _Facts(msgspec.Struct, array_like=True):
     modified_at: str | None
     related: list[str]
     corrections: list[tuple[str, str, str]]  # date, change, reason
+    snapshots: list[tuple[dict, str, str]] = []  # each snapshot of a source (as in the claim's JSON), the source's url and title
 
     @classmethod
     def of(cls, key: str, claim: dict) -> "_Facts":
         return cls(
             key, claimreview.published_at(claim), claimreview.modified_at(claim), list(claim.get("related") or ()),
             [(c["date"], c["change"], c["reason"]) for c in claim.get("corrections") or ()],
+            [(k, s["url"], s["title"]) for s in claim.get("sources") or () for k in s.get("snapshots") or ()],
         )
 
 
@@ -362,6 +364,7 @@ def build(
         site = _Site(config, base, repo, drafts, items, facts, writer, result, registry=load_registry(root))
         cards, site.claimant_slugs = claimant_pages.scorecards(items, site.registry)
         _claim_pages(site)
+        _evidence_files(site, root)
         _article_pages(site)
         _site_pages(site)
         claimant_pages.write_pages(site, cards, _digest, link_url)
@@ -420,6 +423,43 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
         claimant_slug=site.claimant_slugs.get(claim["claimant"]),
         timeline=[{**h, "by": site.config.display_name(h["by"])} for h in workflow.public_history(claim.get("history", ()))],
     )
+
+
+def _evidence_files(site: _Site, root: str) -> None:
+    """Each snapshot of a source on the site, published under its sha256: the WARC file as
+    kept, and a page with its text (a claim with a snapshot that is missing or whose
+    bytes changed has an error in validate, and is not on the site)."""
+    from factcheck.evidence.folder import repo_root_of
+    from factcheck.site.evidence import snapshot_of, snapshot_page
+
+    repo_root = repo_root_of(root)
+    done: set[str] = set()
+    for item in site.items:
+        for data, url, title in site.facts[item.id].snapshots:
+            sha = data["sha256"]
+            if sha in done:
+                continue
+            done.add(sha)
+            snapshot = snapshot_of(data)
+            rel = f"evidence/{sha}.warc.gz"
+            if not site.writer.fresh(rel, sha):
+                site.writer.put(rel, _kept_bytes(repo_root, snapshot, item.id), sha)
+            rel = f"evidence/{sha}.html"
+            key = _digest(site.options, sha, url, title)
+            if not site.writer.fresh(rel, key):
+                site.writer.put(rel, site.render("snapshot.html", rel, 1, **snapshot_page(repo_root, snapshot, url, title)), key)
+
+
+def _kept_bytes(repo_root: str, snapshot: Any, claim_id: str) -> bytes:
+    """The bytes of a snapshot file, as recorded (a file changed since validate read it stops the build)."""
+    from factcheck.evidence import read_file
+
+    data = read_file(repo_root, snapshot.path)
+    if not isinstance(data, bytes):
+        raise BuildError(f"the snapshot of {claim_id} cannot be published: {escape_line(data.reason)} (run factcheck validate)")
+    if hashlib.sha256(data).hexdigest() != snapshot.sha256:
+        raise BuildError(f"the snapshot {escape_line(snapshot.path)} of {claim_id} no longer matches its sha256 (run factcheck validate)")
+    return data
 
 
 def _article_pages(site: _Site) -> None:

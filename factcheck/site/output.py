@@ -25,8 +25,11 @@ MANIFEST = ".factcheck-site.json"
 MANIFEST_FORMAT = 1
 #: The folders of the site's pages (the other pages lie at the top).
 FOLDERS = ("claims", "articles", "claimants")
+#: The folder of the kept copies of the sources' pages (their WARC files and text
+#: views), made only by a build that publishes one.
+EVIDENCE = "evidence"
 #: What a file the build writes is named: a manifest naming anything else is not ours.
-_OWN_NAME = re.compile(r"(?:(?:claims|articles|claimants)/)?[^/\x00]+\.(?:html|xml|css)")
+_OWN_NAME = re.compile(r"(?:(?:claims|articles|claimants)/)?[^/\x00]+\.(?:html|xml|css)|evidence/[0-9a-f]{64}\.(?:warc\.gz|html)")
 #: No page comes near this: a larger file in the output is replaced without being read.
 _LARGEST = 64 << 20
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -152,6 +155,8 @@ class Output:
 
     def _where(self, rel: str) -> tuple[int, str]:
         folder, _, name = rel.rpartition("/")
+        if folder == EVIDENCE and folder not in self.folders:  # made by the first build that writes there
+            self.folders[folder] = self._folder(folder)
         return self.folders[folder], name
 
     def stat(self, rel: str) -> os.stat_result | None:
@@ -198,7 +203,13 @@ class Output:
         """Delete the files the earlier build wrote that this one did not (and only those)."""
         removed = []
         for rel in sorted(self.owned.difference(kept)):
-            fd, name = self.folders.get(rel.rpartition("/")[0], -1), rel.rpartition("/")[2]
+            folder, name = rel.rpartition("/")[0], rel.rpartition("/")[2]
+            if folder == EVIDENCE and folder not in self.folders:
+                try:
+                    self._where(rel)  # opened (never followed) to delete from it
+                except (BuildError, OSError):
+                    continue
+            fd = self.folders.get(folder, -1)
             if fd < 0:
                 continue
             try:

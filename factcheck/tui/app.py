@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,12 +24,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
+from factcheck.provenance import linkstate
+from factcheck.provenance.linkstate import LinkResult
 from factcheck.reading import fast_parser_here
 from factcheck.rows import ClaimRow
 from factcheck.session import EditSession
 from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.tui import views
 from factcheck.tui.actions import ClaimActions
+from factcheck.tui.archiving import Archiver
 from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.flow import EditFlow
 from factcheck.tui.palette import ClaimCommands
@@ -75,6 +79,7 @@ class FactcheckApp(App[int]):
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
+        Binding("w", "archive", "Archive", show=False, id="archive")
         Binding("A", "article", "Article", show=False, id="article"),
         Binding("T", "triage", "Triage", show=False, id="triage"),
         Binding("z,enter", "zoom", "Detail", show=False, id="zoom"),
@@ -100,10 +105,13 @@ class FactcheckApp(App[int]):
         self.state = QueueState(editor)
         self.flow = EditFlow(self)
         self.actions = ClaimActions(self, self.flow)
+        self.archiver = Archiver(self)
         self.load_seconds: float | None = None
         self.first_rows_seconds: float | None = None
         self.search_ready_seconds: float | None = None
         self._loading = LoadingState()
+        #: The last link check of each URL (``links --check``), for the sources' evidence state.
+        self.links: dict[str, LinkResult] = {}
 
     # -- what the queue holds (see QueueState) --------------------------------------------
 
@@ -136,6 +144,9 @@ class FactcheckApp(App[int]):
                     yield Label("Loading claims…", id="loading-label")
                     yield ProgressBar(id="progress", show_eta=False)
             yield DetailView(id="detail")
+        with Horizontal(id="archive-bar"):
+            yield Label(id="archive-label")
+            yield ProgressBar(id="archive-progress", show_eta=False)
         yield Footer(compact=True)
 
     def on_unmount(self) -> None:
@@ -151,6 +162,7 @@ class FactcheckApp(App[int]):
         if self.ask_editor:
             views.ask_handle(self, first_run=True)
         self.query_one("#filter", Input).display = False
+        self.query_one("#archive-bar").display = False
         self.table.display = False
         self._started = time.perf_counter()
         self._loading_timer = self.set_interval(0.25, self._poll_loading)
@@ -175,7 +187,8 @@ class FactcheckApp(App[int]):
                 self.post_message(self.RowsArrived())
 
         store = ClaimStore.open(self.root, progress=self._loading.progress, on_rows=on_rows, isolate=True)
-        self.call_from_thread(self._loaded, store)
+        links = linkstate.load(self.root)
+        self.call_from_thread(self._loaded, store, links)
 
     class RowsArrived(Message):
         """The loading thread has the first rows (posted from that thread)."""
@@ -213,8 +226,9 @@ class FactcheckApp(App[int]):
         self.first_rows_seconds = time.perf_counter() - self._started
         return True
 
-    def _loaded(self, store: ClaimStore) -> None:
+    def _loaded(self, store: ClaimStore, links: dict[str, LinkResult]) -> None:
         self._loading_timer.stop()
+        self.links = links
         selected = self.table.selected.path if self.table.selected is not None else None
         self.store = store
         self._session = EditSession(store, self.editor)
@@ -326,7 +340,9 @@ class FactcheckApp(App[int]):
 
     @on(ClaimTable.Resized)
     def table_resized(self, event: ClaimTable.Resized) -> None:
-        self.query_one("#columns", ClaimHeader).show(event.width)
+        headers = self.query("#columns").results(ClaimHeader)
+        for header in headers:  # none when the resize arrives as the screen closes
+            header.show(event.width)
 
     @on(ClaimTable.SortRequested)
     def sort_requested(self, event: ClaimTable.SortRequested) -> None:
@@ -343,7 +359,11 @@ class FactcheckApp(App[int]):
         if event.record is None and self.all_records:
             details.first().show(Text("No claim matches the filter (esc clears it, f → all claims).", style="dim"))
             return
-        details.first().show(render_detail(event.record, self.editor))
+        details.first().show(self.detail_of(event.record))
+
+    def detail_of(self, record: ClaimRecord | None) -> RenderableType:
+        """What the detail pane shows of ``record`` (with the last link check of its sources)."""
+        return render_detail(record, self.editor, self.links)
 
     def select_claim(self, claim_id: str) -> None:
         record = self.store.find(claim_id) if self.store else None
@@ -386,7 +406,7 @@ class FactcheckApp(App[int]):
         table = self.table
         table.refresh_record(record)
         if table.selected is record:
-            self.query_one(DetailView).show(render_detail(record, self.editor))
+            self.query_one(DetailView).show(self.detail_of(record))
         self.update_summary()
 
     def added(self, record: ClaimRecord) -> None:
@@ -437,6 +457,17 @@ class FactcheckApp(App[int]):
     def action_related(self) -> None:
         self.actions.related()
 
+    def action_archive(self) -> None:
+        self.archiver.start()
+
+    def show_archive_progress(self, text: str | None, done: int = 0, total: int = 0) -> None:
+        """The bar that counts the pages being kept (``text`` None: hide it)."""
+        bar = self.query_one("#archive-bar")
+        bar.display = text is not None
+        if text is not None:
+            self.query_one("#archive-label", Label).update(Text(text))
+            self.query_one("#archive-progress", ProgressBar).update(total=total, progress=done)
+
     def action_article(self) -> None:
         views.open_article(self)
 
@@ -479,7 +510,7 @@ class FactcheckApp(App[int]):
         self.sub_title = f"{self.root} · editor: {handle}"
         self.update_summary()
         if self.current is not None:  # whether you may publish it changes with who you are
-            self.query_one(DetailView).show(render_detail(self.current, handle))
+            self.query_one(DetailView).show(self.detail_of(self.current))
 
     def action_help(self) -> None:
         keys = [(key_name(b), b.description) for b in self.bindings_list()]
@@ -523,6 +554,14 @@ class FactcheckApp(App[int]):
     @work(thread=True, exclusive=True, group="disk")
     def _check_disk(self) -> None:
         self._paths_changed(None)
+        links = linkstate.load(self.root)  # a links --check run since
+        if links != self.links:
+            self.call_from_thread(self._links_changed, links)
+
+    def _links_changed(self, links: dict[str, LinkResult]) -> None:
+        self.links = links
+        if self.table.selected is not None:
+            self.query_one(DetailView).show(self.detail_of(self.table.selected))
 
     def _changed_on_disk(self, changes: list) -> None:
         store = self.loaded_store
@@ -540,7 +579,7 @@ class FactcheckApp(App[int]):
         selected = table.selected
         self.apply_view(keep=selected if selected is not None and selected.path in store.records else None)
         if table.selected is not None and table.selected in touched:
-            self.query_one(DetailView).show(render_detail(table.selected, self.editor))
+            self.query_one(DetailView).show(self.detail_of(table.selected))
         changed = [r.id for r in touched if r not in new and r not in gone]
         self.notify(disk_report([r.id for r in new], [r.id for r in gone], changed), title="Changed on disk", severity="warning", timeout=6)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -17,6 +18,7 @@ from factcheck.fields import SOURCE_LAID_OUT
 from factcheck.forms import form_fields
 from factcheck.model import Claim, Source, Stance, Status
 from factcheck.present import quantity_short, snapshot_line
+from factcheck.provenance.linkstate import SNAPSHOT_PROBLEMS, LinkResult, evidence_state
 from factcheck.rules import find_quote
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape, escape_line, escape_mapped
@@ -48,16 +50,19 @@ def paragraph_with_quote(article_text: str, quote: str, status: str, verdict: st
     return text
 
 
-def render_detail(record: ClaimRecord | None, editor: str | None = None) -> RenderableType:
+def render_detail(record: ClaimRecord | None, editor: str | None = None, links: Mapping[str, LinkResult] | None = None) -> RenderableType:
     """Everything about one claim, section by section (or why its file is not a claim);
-    ``editor``: who is looking, told whether they can publish a claim in review."""
+    ``editor``: who is looking, told whether they can publish a claim in review.
+
+    ``links``: the last link check of each URL (:mod:`factcheck.provenance.linkstate`),
+    for the state of each source's evidence."""
     if record is None:
         return Text("No claim selected.", style=DIM)
     claim = record.claim
     if claim is None:
         return _unreadable(record)
     parts: list[RenderableType] = [*_heading(record, claim), *_review(claim, editor), *_in_article(record, claim), *_quantities(claim), *_summary(claim)]
-    parts += [*_sources(record, claim), *_corrections(claim), *_problems(record), *_history(claim)]
+    parts += [*_sources(record, claim, links or {}), *_corrections(claim), *_problems(record), *_history(claim)]
     return Group(*parts)
 
 
@@ -141,7 +146,7 @@ def _summary(claim: Claim) -> list[RenderableType]:
     return parts
 
 
-def _sources(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
+def _sources(record: ClaimRecord, claim: Claim, links: Mapping[str, LinkResult]) -> list[RenderableType]:
     counts = claim.stance_counts()
     parts: list[RenderableType] = [
         Text(""),
@@ -153,11 +158,14 @@ def _sources(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
     if not claim.sources:
         parts.append(_indented(Text("No sources yet (a to add one).", style=DIM)))
     article_date = record.article.article.published if record.article and record.article.article else None
-    parts += [_source(index, source, article_date) for index, source in enumerate(claim.sources, 1)]
+    parts += [
+        _source(index, source, article_date, evidence_state(source, links.get(source.url), snapshot_problems(record, source)))
+        for index, source in enumerate(claim.sources, 1)
+    ]
     return parts
 
 
-def _source(index: int, source: Source, article_date: dt.date | None) -> RenderableType:
+def _source(index: int, source: Source, article_date: dt.date | None, evidence: list[tuple[str, str]]) -> RenderableType:
     head = Text(f"{index}. ")
     head.append(f"[{source.stance.value}]", STANCE_STYLE.get(source.stance.value))
     head.append(f" {escape_line(source.title)}", "bold")
@@ -179,7 +187,26 @@ def _source(index: int, source: Source, article_date: dt.date | None) -> Rendera
             shown = value.isoformat() if hasattr(value, "isoformat") else str(getattr(value, "value", value))
             body.append(_indented(Text(f"{field.label}: {escape_line(shown)}", style=DIM), 3))
     body += [_indented(Text(f"Snapshot: {snapshot_line(snapshot)}", style=DIM), 3) for snapshot in source.snapshots]
+    state = Text("Evidence: ", style=DIM)
+    for n, (word, detail) in enumerate(evidence):
+        state.append(", " if n else "", DIM)
+        state.append(word, EVIDENCE_STYLE.get(word, DIM))
+        state.append(f" ({escape_line(detail)})" if detail else "", DIM)
+    body.append(_indented(state, 3))
     return Group(*body)
+
+
+#: How each word of a source's evidence state is shown (the others dim).
+EVIDENCE_STYLE = {
+    "kept": "green", "excerpt missing": "bold #d97706", "file missing": "bold red", "file changed": "bold red", "unreadable": "#d97706",
+    "outside the evidence folder": "bold red", "page dead": "bold red", "moved": "#d97706", "page changed": "#d97706",
+}
+
+
+def snapshot_problems(record: ClaimRecord, source: Source) -> list[str]:
+    """The codes of the problems validate found in the source's snapshots (each names its file)."""
+    named = [f"snapshot {s.path}" for s in source.snapshots]
+    return [p.code for p in record.problems if p.code in SNAPSHOT_PROBLEMS and any(n in p.message for n in named)]
 
 
 def _corrections(claim: Claim) -> list[RenderableType]:
