@@ -74,3 +74,9 @@ def test_snapshot_80x24_triage_view(tree, snap_compare):
 
 def test_snapshot_120x40_triage_view(tree, snap_compare):
     assert snap_compare(FactcheckApp(str(tree), "tester"), terminal_size=(120, 40), run_before=_triage((120, 40)))
+
+
+def test_snapshot_120x40_two_articles_queue(tmp_path, snap_compare):
+    from articles import two_articles
+
+    assert snap_compare(FactcheckApp(str(two_articles(tmp_path)), "tester"), press=["down"], terminal_size=(120, 40), run_before=_wait)
