@@ -53,13 +53,13 @@ def article_labels(folders: Iterable[str]) -> dict[str, str]:
     """A short label of each article folder for the queue's article column: the first
     words of its name, as many as tell it apart from the others (``emirates`` and
     ``moscow``, not two names cut at the same width)."""
-    names = {folder: os.path.basename(os.path.normpath(folder)) for folder in folders}
+    words = {folder: os.path.basename(os.path.normpath(folder)).split("-") for folder in folders}
+    longest = max(map(len, words.values()), default=0)
+    prefixes = [Counter(tuple(w[:n]) for w in words.values()) for n in range(longest + 1)]
     labels = {}
-    for folder, name in names.items():
-        words = name.split("-")
-        others = [other.split("-") for f, other in names.items() if f != folder]
-        size = next((n for n in range(1, len(words) + 1) if all(o[:n] != words[:n] for o in others)), len(words))
-        labels[folder] = escape_line("-".join(words[:size]))
+    for folder, name in words.items():
+        size = next((n for n in range(1, len(name) + 1) if prefixes[n][tuple(name[:n])] == 1), len(name))
+        labels[folder] = escape_line("-".join(name[:size]))
     return labels
 
 
@@ -212,14 +212,14 @@ class QueueState:
     def add(self, records: Iterable[ClaimRecord]) -> None:
         """Rows that arrived while the tree loads (read-only until it is loaded)."""
         self.records.extend(records)
-        self._changed()
+        self._changed(paths=True)
 
     def replace(self, records: Iterable[ClaimRecord], forget: bool = False) -> None:
         """Every record, in path order; ``forget`` drops the search texts made so far."""
         self.records = sorted(records, key=lambda r: r.path)
         if forget:
             self._search = {}
-        self._changed()
+        self._changed(paths=True)
 
     def edited(self, *records: ClaimRecord) -> None:
         """Records changed in place (their rows, their problems): their texts, the counts and the order."""
@@ -230,13 +230,15 @@ class QueueState:
     def gone(self, record: ClaimRecord) -> None:
         self._search.pop(id(record), None)
 
-    def _changed(self) -> None:
+    def _changed(self, paths: bool = False) -> None:
+        """Counts and order made again; ``paths``: the set of files may have changed too."""
         self._ordered_for = None  # a record may move in the sort order
         self._palette = None
         self.counts = Counter(status_word(r) for r in self.records)
-        folders = {folder_of(r.path) for r in self.records}
-        if folders != self.articles.keys():
-            self.articles = article_labels(folders)
+        if paths:  # an edit keeps its file: the articles stay
+            folders = {folder_of(r.path) for r in self.records}
+            if folders != self.articles.keys():
+                self.articles = article_labels(folders)
         self.problem_count = sum(1 for r in self.records if any(p.severity == "error" for p in r.problems))
         self.warning_count = sum(1 for r in self.records if r.problems and all(p.severity != "error" for p in r.problems))
 
