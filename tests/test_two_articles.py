@@ -139,9 +139,9 @@ def test_newest_first_by_the_articles_date_then_the_last_added(tmp_path):
 def test_several_articles_and_the_column_only_then():
     state = QueueState("ann")
     state.replace([ClaimRecord("/t/a/x.yaml", None, None, []), ClaimRecord("/t/a/y.yaml", None, None, [])])
-    assert not state.several_articles and state.quick_filters() == list(QUICK_FILTERS)
+    assert state.articles == {"/t/a": "a"} and state.quick_filters() == list(QUICK_FILTERS)
     state.replace([*state.records, ClaimRecord("/t/b/z.yaml", None, None, [])])
-    assert state.several_articles and state.articles == {"/t/a": "a", "/t/b": "b"}
+    assert state.articles == {"/t/a": "a", "/t/b": "b"}
     assert [v for v, _ in state.quick_filters()][1:3] == ["article:/t/a", "article:/t/b"]
     assert [key for key, _, _ in layout(120, 1)][:3] == ["problems", "id", "article"]
     assert "article" not in [key for key, _, _ in layout(120, 0)]

@@ -315,11 +315,6 @@ class QueueState:
         shown = [quick] if quick != "all" else []
         return shown + ([f'"{self.query}"'] if self.query else [])
 
-    @property
-    def several_articles(self) -> bool:
-        """Whether the claims come from more than one article (the queue then shows which)."""
-        return len(self.articles) > 1
-
     def quick_filters(self, articles: Iterable[ArticleRecord] = ()) -> list[tuple[str, str]]:
         """The quick filter's choices: :data:`QUICK_FILTERS`, and after "all" one per article
         (newest first) when the tree has several; ``articles``: those read (claims' folders are added)."""
