@@ -95,3 +95,9 @@ def test_snapshot_evidence_states(tmp_path, snap_compare):
     tree = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "support-rose": other})
     linkstate.record(str(tree), {"https://example.org/survey": linkstate.LinkResult("2026-12-04T08:00:00Z", 404, "HTTP 404 Not Found")})
     assert snap_compare(FactcheckApp(str(tree), "tester"), press=["down"], terminal_size=(150, 40), run_before=_wait)
+
+
+def test_snapshot_120x40_two_articles_queue(tmp_path, snap_compare):
+    from articles import two_articles
+
+    assert snap_compare(FactcheckApp(str(two_articles(tmp_path)), "tester"), press=["down"], terminal_size=(120, 40), run_before=_wait)

@@ -8,7 +8,7 @@ from conftest import CLAIM_YAML, OTHER_YAML, make_tree
 from tui_pilot import SIZE, STAMP, choose, notifications, path_of, shown_text, started, typed_at_once
 
 from factcheck.tui.app import FactcheckApp
-from factcheck.tui.screens import SourceForm
+from factcheck.tui.screens import ClaimForm, SourceForm
 
 
 async def test_add_source_form_validates_each_field_and_saves(tree):
@@ -65,6 +65,19 @@ async def test_add_source_form_tab_moves_on_before_the_next_keys_arrive(tree):
         assert form.query_one("#f-url").value == "https://example.org/x"
         assert form.query_one("#f-title").value == "Title"
         assert form.query_one("#f-publisher").value == "City"
+
+
+async def test_fix_fields_form_tab_moves_on_before_the_next_keys_arrive(tree):
+    app = FactcheckApp(str(tree), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("E")
+        form = app.screen
+        assert isinstance(form, ClaimForm)
+        typed_at_once(app, [*"X", "tab", *"Y"])
+        await pilot.pause()
+        assert "Y" not in form.query_one("#f-text").value and form.query_one("#f-text").value.endswith("X")
+        assert form.query_one("#f-quote").value.endswith("Y")
 
 
 async def test_add_source_form_says_the_excerpt_length_once(tree):

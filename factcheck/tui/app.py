@@ -37,9 +37,9 @@ from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.flow import EditFlow
 from factcheck.tui.palette import ClaimCommands
 from factcheck.tui.screens import ChooseScreen, HelpScreen
-from factcheck.tui.state import QUICK_FILTERS, LoadingState, QueueState, disk_report, search_text
+from factcheck.tui.state import LoadingState, QueueState, disk_report, search_text
 from factcheck.tui.summary import summary_bar
-from factcheck.tui.table import ClaimHeader, ClaimTable, layout
+from factcheck.tui.table import ClaimHeader, ClaimTable, label_width
 
 if TYPE_CHECKING:
     from factcheck.watch import TreeWatcher
@@ -264,8 +264,10 @@ class FactcheckApp(App[int]):
         table = self.table
         keep = keep or table.selected
         records = self.state.apply()
+        table.articles = self.state.articles  # drawn by set_records below
         header = self.query_one("#columns", ClaimHeader)
         header.sort_column, header.reverse = self.state.sort_column, self.state.reverse
+        header.article_width = label_width(self.state.articles)
         header.show(table.scrollable_content_region.width or table.size.width or self.size.width)
         table.set_records(records, keep)
         self.update_summary()
@@ -322,7 +324,8 @@ class FactcheckApp(App[int]):
         filter_input.focus()
 
     def action_quick_filter(self) -> None:
-        self.push_screen(ChooseScreen("Quick filter", QUICK_FILTERS, self.state.quick), self._set_quick)
+        articles = self.store.articles.values() if self.store else ()
+        self.push_screen(ChooseScreen("Quick filter", self.state.quick_filters(articles), self.state.quick), self._set_quick)
 
     def _set_quick(self, value: str | None) -> None:
         if value is not None:
@@ -330,7 +333,7 @@ class FactcheckApp(App[int]):
             self.apply_view()
 
     def action_sort(self) -> None:
-        column = self.state.next_sort([c[0] for c in layout(self.table.scrollable_content_region.width or self.size.width)])
+        column = self.state.next_sort([c[0] for c in self.table.columns(self.table.scrollable_content_region.width or self.size.width)])
         self.apply_view()
         self.notify(f"Sorted by {column}", timeout=1.5)
 

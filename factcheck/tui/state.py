@@ -8,15 +8,20 @@ it answers. Nothing here imports Textual, so it is tested as plain Python.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from factcheck.model import Kind, Status, Verdict
-from factcheck.reading import stem
+from factcheck.present import plural
+from factcheck.reading import ArticleRecord, stem
 from factcheck.rows import ClaimRow
 from factcheck.store import ClaimRecord
+from factcheck.textsafe import escape_line
+from factcheck.tree import folder_of
 from factcheck.workflow import is_open
 
 #: The words a claim that could not be read shows where its status would be.
@@ -35,6 +40,52 @@ QUICK_FILTERS: tuple[tuple[str, str], ...] = (
     *((f"kind:{k}", f"kind: {k}") for k in Kind.words()),
 )
 
+#: The quick filter's choices of one article are ``article:`` and the article's folder.
+ARTICLE_FILTER = "article:"
+
+
+def article_folder(record: ClaimRecord) -> str:
+    """The article folder a claim belongs to: its file's folder (known before the articles are read)."""
+    return folder_of(record.path)
+
+
+def article_labels(folders: Iterable[str]) -> dict[str, str]:
+    """A short label of each article folder for the queue's article column: the first
+    words of its name, as many as tell it apart from the others (``emirates`` and
+    ``moscow``, not two names cut at the same width)."""
+    words = {folder: os.path.basename(os.path.normpath(folder)).split("-") for folder in folders}
+    longest = max(map(len, words.values()), default=0)
+    prefixes = [Counter(tuple(w[:n]) for w in words.values()) for n in range(longest + 1)]
+    labels = {}
+    for folder, name in words.items():
+        size = next((n for n in range(1, len(name) + 1) if prefixes[n][tuple(name[:n])] == 1), len(name))
+        labels[folder] = escape_line("-".join(name[:size]))
+    return labels
+
+
+def newest_first(articles: Iterable[ArticleRecord]) -> list[ArticleRecord]:
+    """Articles, the newest first: by the article's own date (``published``), then by when
+    its ``article.yaml`` was last written (the one added last), then by name."""
+
+    def written(article: ArticleRecord) -> float:
+        try:
+            return os.stat(article.path).st_mtime
+        except OSError:
+            return 0.0
+
+    def key(article: ArticleRecord) -> tuple[dt.date, float, str]:
+        published = article.article.published if article.article else dt.date.min
+        return (published, written(article), article.slug)
+
+    return sorted(articles, key=key, reverse=True)
+
+
+def article_choice(name: str, claims: int, article: ArticleRecord | None) -> str:
+    """An article as a list of articles offers it: ``name (3 claims) · its title``."""
+    title = f" · {escape_line(article.article.title)}" if article is not None and article.article is not None else ""
+    return f"{name} ({plural(claims, 'claim', 'claims')}){title}"
+
+
 def search_text(record: ClaimRecord) -> str:
     return row_search_text(record.path, record.row)
 
@@ -50,6 +101,8 @@ def matches_quick(record: ClaimRecord, quick: str, editor: str = "") -> bool:
     row = record.row
     if quick == "all":
         return True
+    if quick.startswith(ARTICLE_FILTER):
+        return article_folder(record) == quick[len(ARTICLE_FILTER):]
     if quick in ("mine", "unassigned"):
         return row is not None and row.assignee == (editor if quick == "mine" else None)
     if quick == "problems":
@@ -77,6 +130,8 @@ def sort_key(column: str) -> Callable[[ClaimRecord], tuple[int, Any]]:
         row = record.row
         if column == "id":
             return (0, record.id)
+        if column == "article":
+            return (0, article_folder(record))
         if row is None:
             return (1, "")
         if column == "status":
@@ -149,20 +204,22 @@ class QueueState:
         self._ordered_search: list[str] | None = None  # the search texts of _ordered, made when a filter needs them
         self._ordered_for: tuple[str, bool] | None = None
         self._palette: PaletteIndex | None = None
+        #: The short label of each article folder that has claims (see :func:`article_labels`).
+        self.articles: dict[str, str] = {}
 
     # -- records ------------------------------------------------------------------------
 
     def add(self, records: Iterable[ClaimRecord]) -> None:
         """Rows that arrived while the tree loads (read-only until it is loaded)."""
         self.records.extend(records)
-        self._changed()
+        self._changed(paths=True)
 
     def replace(self, records: Iterable[ClaimRecord], forget: bool = False) -> None:
         """Every record, in path order; ``forget`` drops the search texts made so far."""
         self.records = sorted(records, key=lambda r: r.path)
         if forget:
             self._search = {}
-        self._changed()
+        self._changed(paths=True)
 
     def edited(self, *records: ClaimRecord) -> None:
         """Records changed in place (their rows, their problems): their texts, the counts and the order."""
@@ -173,10 +230,15 @@ class QueueState:
     def gone(self, record: ClaimRecord) -> None:
         self._search.pop(id(record), None)
 
-    def _changed(self) -> None:
+    def _changed(self, paths: bool = False) -> None:
+        """Counts and order made again; ``paths``: the set of files may have changed too."""
         self._ordered_for = None  # a record may move in the sort order
         self._palette = None
         self.counts = Counter(status_word(r) for r in self.records)
+        if paths:  # an edit keeps its file: the articles stay
+            folders = {folder_of(r.path) for r in self.records}
+            if folders != self.articles.keys():
+                self.articles = article_labels(folders)
         self.problem_count = sum(1 for r in self.records if any(p.severity == "error" for p in r.problems))
         self.warning_count = sum(1 for r in self.records if r.problems and all(p.severity != "error" for p in r.problems))
 
@@ -246,8 +308,25 @@ class QueueState:
 
     def filters(self) -> list[str]:
         """The filters in force, as the summary names them."""
-        shown = [self.quick] if self.quick != "all" else []
+        quick = self.quick
+        if quick.startswith(ARTICLE_FILTER):
+            folder = quick[len(ARTICLE_FILTER):]
+            quick = ARTICLE_FILTER + self.articles.get(folder, os.path.basename(folder))
+        shown = [quick] if quick != "all" else []
         return shown + ([f'"{self.query}"'] if self.query else [])
+
+    def quick_filters(self, articles: Iterable[ArticleRecord] = ()) -> list[tuple[str, str]]:
+        """The quick filter's choices: :data:`QUICK_FILTERS`, and after "all" one per article
+        (newest first) when the tree has several; ``articles``: those read (claims' folders are added)."""
+        by_folder = {a.folder: a for a in articles}
+        folders = [a.folder for a in newest_first(by_folder.values())]
+        folders += sorted(set(self.articles) - set(folders))
+        if len(folders) < 2:
+            return list(QUICK_FILTERS)
+        claims = Counter(article_folder(r) for r in self.records)
+        labels = article_labels(folders)
+        mine = [(ARTICLE_FILTER + f, "article: " + article_choice(labels[f], claims[f], by_folder.get(f))) for f in folders]
+        return [QUICK_FILTERS[0], *mine, *QUICK_FILTERS[1:]]
 
     def palette(self) -> PaletteIndex:
         """The palette's index of the loaded claims (built again after records change)."""

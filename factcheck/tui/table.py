@@ -20,14 +20,17 @@ from textual.widgets import Static
 
 from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape_line
-from factcheck.tui.state import UNREADABLE
+from factcheck.tui.state import UNREADABLE, article_folder
 from factcheck.tui.style import STATUS_STYLE, VERDICT_STYLE
 
 #: (key, title, width, priority); width 0 takes the rest of the line. On a narrow
-#: screen the columns of highest priority number are left out first.
+#: screen the columns of highest priority number are left out first. The article
+#: column is there only when the claims come from several articles (its width is
+#: the longest article label's).
 COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("problems", "!", 1, 0),
     ("id", "id", 28, 0),
+    ("article", "article", 0, 1),
     ("status", "status", 11, 0),
     ("verdict", "verdict", 17, 0),
     ("sources", "sources", 10, 2),
@@ -37,25 +40,33 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("text", "claim", 0, 1),
 )
 MIN_TEXT = 24
+#: The article labels are cut to this many cells.
+MAX_ARTICLE = 14
 
 
-def layout(width: int) -> list[tuple[str, str, int]]:
-    """The columns that fit in ``width`` cells, with their widths."""
-    columns = list(COLUMNS)
+def layout(width: int, article: int = 0) -> list[tuple[str, str, int]]:
+    """The columns that fit in ``width`` cells, with their widths; ``article``: the width
+    of the article column (0: the claims come from one article, no such column).
+
+    With the article column the id gives way further (down to 14 cells, not 18), so
+    that at 120 columns the claim text keeps some room next to it."""
+    article = min(max(article, 7), MAX_ARTICLE) if article else 0  # 7: its title, "article"
+    columns = [(key, title, article if key == "article" else w, p) for key, title, w, p in COLUMNS if key != "article" or article]
     while True:
+        min_id = 14 if any(c[0] == "article" for c in columns) else 18
         fixed = sum(c[2] for c in columns) + len(columns)
         has_text = any(c[0] == "text" for c in columns)
         if fixed + (MIN_TEXT if has_text else 0) <= width or all(c[3] <= 0 for c in columns):
             break
-        id_room = next(c[2] for c in columns if c[0] == "id") - 18
+        id_room = next(c[2] for c in columns if c[0] == "id") - min_id
         if all(c[3] <= 1 for c in columns) and fixed - id_room + 12 <= width:
-            break  # keep the claim text while the id can give way for it (down to 18 cells)
+            break  # keep the claim text while the id can give way for it
         drop = max(columns, key=lambda c: c[3])
         columns.remove(drop)
     spare = width - sum(c[2] for c in columns) - len(columns)
     id_width = next(c[2] for c in columns if c[0] == "id")
-    if spare < MIN_TEXT:  # narrow screen: the id column gives way, down to 18 cells
-        id_width = max(18, id_width - (MIN_TEXT - spare))
+    if spare < MIN_TEXT:  # narrow screen: the id column gives way
+        id_width = max(min_id, id_width - (MIN_TEXT - spare))
         spare += next(c[2] for c in columns if c[0] == "id") - id_width
     if spare > 3 * MIN_TEXT:  # wide screen: long ids show whole, up to 44 cells
         grow = min(44 - id_width, spare - 3 * MIN_TEXT)
@@ -65,20 +76,29 @@ def layout(width: int) -> list[tuple[str, str, int]]:
     rest = max(12, spare)
     return [(key, title, id_width if key == "id" else (w or rest)) for key, title, w, _ in columns]
 
-def cell_values(record: ClaimRecord) -> dict[str, tuple[str, Style | None]]:
+def label_width(articles: dict[str, str]) -> int:
+    """The article column's width for these article labels (0: one article, no column)."""
+    return max(map(len, articles.values())) if len(articles) > 1 else 0
+
+
+def cell_values(record: ClaimRecord, articles: dict[str, str] | None = None) -> dict[str, tuple[str, Style | None]]:
+    """What each column shows of a claim; ``articles``: the label of each article folder."""
     row = record.row
+    article = ((articles or {}).get(article_folder(record), ""), Style(color="cyan"))
     errors = any(p.severity == "error" for p in record.problems)
     problems = ("!" if errors else ("?" if record.problems else ""), Style(color="#d97706" if record.problems and not errors else "red", bold=True))
     if row is None:
         return {
             "problems": problems,
             "id": (escape_line(record.id), None),
+            "article": article,
             "status": (UNREADABLE, Style(color="red")),
             "text": (escape_line(record.problems[0].message) if record.problems else "", None),
         }
     return {
         "problems": problems,
         "id": (row.id, None),
+        "article": article,
         "status": (row.status, STATUS_STYLE.get(row.status)),
         "verdict": (row.verdict or "—", VERDICT_STYLE.get(row.verdict) if row.verdict else Style(dim=True)),
         "sources": (f"{row.supports}/{row.refutes}/{row.context}", None if (row.supports + row.refutes + row.context) else Style(dim=True)),
@@ -103,18 +123,19 @@ class ClaimHeader(Static):
         super().__init__(**kw)
         self.sort_column = "id"
         self.reverse = False
+        self.article_width = 0  # the article column's (0: none)
 
     def show(self, width: int) -> None:
         self.width_shown = width
         parts = []
-        for key, title, w in layout(width):
+        for key, title, w in layout(width, self.article_width):
             mark = (" ▼" if self.reverse else " ▲") if key == self.sort_column else ""
             parts.append(_fit(title + mark, w))
         self.update(" ".join(parts))
 
     def on_click(self, event: events.Click) -> None:
         x = event.x
-        for key, _, w in layout(getattr(self, "width_shown", self.size.width)):
+        for key, _, w in layout(getattr(self, "width_shown", self.size.width), self.article_width):
             if x < w + 1:
                 self.post_message(ClaimTable.SortRequested(key))
                 return
@@ -157,6 +178,12 @@ class ClaimTable(ScrollView, can_focus=True):
         self.records: list[ClaimRecord] = []
         self._strips: dict[tuple[int, int, bool], Strip] = {}
         self.marked: set[str] = set()  # paths of the rows marked for a bulk action
+        #: The label of each article folder (the column is shown when there are several).
+        self.articles: dict[str, str] = {}
+
+    def columns(self, width: int) -> list[tuple[str, str, int]]:
+        """The columns drawn at ``width`` cells."""
+        return layout(width, label_width(self.articles))
 
     class MarksChanged(Message):
         pass
@@ -288,11 +315,11 @@ class ClaimTable(ScrollView, can_focus=True):
         base = self.rich_style
         if selected:
             base = base + Style(reverse=True) if self.has_focus else base + Style(bgcolor="grey35", color="white")
-        values = cell_values(record)
+        values = cell_values(record, self.articles)
         if record.path in self.marked:
             values["problems"] = ("●", Style(color="cyan", bold=True))
         segments = []
-        for key, _, w in layout(width):
+        for key, _, w in self.columns(width):
             text, style = values.get(key, ("", None))
             cell = _fit(text, w)
             segments.append(Segment(cell, base + style if style and not selected else base))

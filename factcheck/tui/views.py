@@ -10,6 +10,7 @@ from factcheck.store import ClaimRecord
 from factcheck.textsafe import escape_line
 from factcheck.tui.flow import unless_cancelled
 from factcheck.tui.screens import ArticleScreen, ChooseScreen, TriageScreen
+from factcheck.tui.state import ARTICLE_FILTER, article_choice, newest_first
 
 if TYPE_CHECKING:
     from factcheck.tui.app import FactcheckApp
@@ -20,7 +21,7 @@ def open_article(app: FactcheckApp) -> None:
     record = app.current
     article = record.article if record else None
     if article is None and app.store and app.store.articles:
-        article = next(iter(app.store.articles.values()))
+        article = newest_first(app.store.articles.values())[0]
     if article is None or article.text is None:
         app.notify("No readable article text", severity="error")
         return
@@ -30,22 +31,24 @@ def open_article(app: FactcheckApp) -> None:
 
 
 def choose_triage(app: FactcheckApp) -> None:
-    """The triage view of the current claim's article (asked for when the tree has several)."""
+    """The triage view of an article, asked for when the tree has several: the newest
+    first and chosen (the one the quick filter shows, if it shows one)."""
     if app.store is None:
         app.notify("Still loading the claims; try again in a moment", severity="warning")
         return
-    articles = sorted((a for a in app.store.articles.values() if a.text is not None and a.article is not None), key=lambda a: a.slug)
+    articles = newest_first(a for a in app.store.articles.values() if a.text is not None and a.article is not None)
     if not articles:
         app.notify("No article with a readable text and article.yaml", severity="error")
         return
-    record = app.current
-    here = record.article.folder if record is not None and record.article is not None else None
     if len(articles) == 1:
         open_triage(app, articles[0].folder)
         return
     claims = Counter(r.article.folder for r in app.all_records if r.article is not None)
-    choices = [(a.folder, f"{a.slug}  ({claims[a.folder]} claims) · {escape_line(a.article.title if a.article else a.slug)}") for a in articles]
-    app.push_screen(ChooseScreen("Triage which article?", choices, here), unless_cancelled(partial(open_triage, app)))
+    choices = [(a.folder, article_choice(escape_line(a.slug), claims[a.folder], a)) for a in articles]
+    quick = app.state.quick
+    filtered = quick[len(ARTICLE_FILTER):] if quick.startswith(ARTICLE_FILTER) else None
+    start = filtered if filtered in {a.folder for a in articles} else articles[0].folder
+    app.push_screen(ChooseScreen("Triage which article? (newest first)", choices, start), unless_cancelled(partial(open_triage, app)))
 
 
 def open_triage(app: FactcheckApp, folder: str) -> None:

@@ -17,6 +17,7 @@ from factcheck.forms import check, form_fields
 from factcheck.rules import ClaimantNames, claimant_rule, closest_passage, find_quote
 from factcheck.store import today
 from factcheck.textsafe import escape_line
+from factcheck.tui.screens.source_form import FIELD_KEYS
 
 
 class ClaimForm(ModalScreen[bool | None]):
@@ -29,7 +30,7 @@ class ClaimForm(ModalScreen[bool | None]):
     else why not: the form then stays open.
     """
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel"), *FIELD_KEYS]
 
     def __init__(self, claim_id: str, names: Sequence[str], current: dict, article_text: str | None, submit, published: bool = False,
                  claimants: ClaimantNames | None = None):

@@ -20,17 +20,19 @@ SOURCE_FIELDS = form_fields(Source)
 FORM_FIELDS = [f for f in SOURCE_FIELDS if f.kind != "choice"]
 
 
+#: Tab and shift+tab in a form of several fields. Priority bindings: the focus moves when
+#: the screen reads the key, before the keys typed after it reach a field (else, typed
+#: fast, the words meant for the next field land in the one that had the focus).
+FIELD_KEYS = [
+    Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+]
+
+
 class SourceForm(ModalScreen[Source | None]):
     """Add a source: every field checked as you type; an invalid source is not saved."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        # Priority: the focus moves when the screen reads the key, before the keys typed
-        # after it reach a field (else a fast typist's title lands in the URL field).
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel"), *FIELD_KEYS]
     AUTO_FOCUS = "#f-url"
 
     def __init__(self, claim_id: str, existing_urls: Sequence[str] = ()):
