@@ -191,8 +191,11 @@ class ClaimActions:
             self.app.notify(f"{claim_id}: {', '.join(values)} saved", timeout=3)
             return None
 
+        from factcheck.claimants import load_registry
+
         article = record.article.text if record.article else None
-        self.app.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=_fields_need_correction(record, plain)))
+        registry = load_registry(self.app.loaded_store.root).rule_names()
+        self.app.push_screen(ClaimForm(claim_id, FIXABLE, started, article, submit, published=_fields_need_correction(record, plain), claimants=registry))
 
     # -- sources ----------------------------------------------------------------------------
 

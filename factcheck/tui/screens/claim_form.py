@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from factcheck.forms import check, form_fields
-from factcheck.rules import closest_passage, find_quote
+from factcheck.rules import ClaimantNames, claimant_rule, closest_passage, find_quote
 from factcheck.store import today
 from factcheck.textsafe import escape_line
 
@@ -22,13 +23,16 @@ class ClaimForm(ModalScreen[bool | None]):
     """Fix a claim's text, quote, claimant and kind, also when the claim does not validate.
 
     Fields come from the model (:func:`factcheck.forms.form_fields`), each checked as you
-    type; the quote is looked up in the article as you type. ``submit(values)`` (only the
-    changed fields) returns None when saved, else why not: the form then stays open.
+    type; the quote is looked up in the article as you type, and the claimant in the
+    tree's claimant registry (``claimants``: its names, offered as you type; None: the
+    tree has none). ``submit(values)`` (only the changed fields) returns None when saved,
+    else why not: the form then stays open.
     """
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, claim_id: str, names: Sequence[str], current: dict, article_text: str | None, submit, published: bool = False):
+    def __init__(self, claim_id: str, names: Sequence[str], current: dict, article_text: str | None, submit, published: bool = False,
+                 claimants: ClaimantNames | None = None):
         from factcheck.model import Claim
 
         super().__init__()
@@ -38,6 +42,7 @@ class ClaimForm(ModalScreen[bool | None]):
         self.article_text = article_text
         self.submit = submit
         self.published = published
+        self.claimants = claimants
 
     def _start(self, name: str) -> str:
         value = self.current.get(name)
@@ -63,7 +68,9 @@ class ClaimForm(ModalScreen[bool | None]):
                     value = now if now in field.choices else Select.NULL
                     yield Select([(w, w) for w in field.choices], prompt=prompt, id=f"f-{field.name}", compact=True, value=value)
                 else:
-                    yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True)
+                    known = sorted(self.claimants.names) if field.name == "claimant" and self.claimants is not None else None
+                    suggester = SuggestFromList(known, case_sensitive=False) if known else None
+                    yield Input(self._start(field.name), placeholder=field.hint, id=f"f-{field.name}", compact=True, suggester=suggester)
             yield Label("", id=f"e-{field.name}", classes="field-error")
         if self.published:
             with Horizontal(classes="form-row"):
@@ -96,6 +103,8 @@ class ClaimForm(ModalScreen[bool | None]):
             else:
                 label.update(Text("found in the article", style="green"))
                 return None
+        if error is None and name == "claimant":
+            error = next((escape_line(e.message) for e in claimant_rule(self._value(name), self.claimants)), None)
         label.update(error or "")
         return error
 
