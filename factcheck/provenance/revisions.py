@@ -12,7 +12,7 @@ from factcheck.convert import FieldError
 from factcheck.model import Claim, Dismissal, Dismissals
 from factcheck.provenance.git import BaseError, Repo
 from factcheck.store import NOT_CLAIMS, discover, read_record
-from factcheck.tree import DISMISSED_FILE
+from factcheck.tree import ARTICLE_FILE, CLAIMANTS_FILE, DISMISSED_FILE
 from factcheck.yaml.fast import quiet_stderr
 
 
@@ -42,7 +42,10 @@ def _is_claim_file(rel: str) -> bool:
 
 def claims_at(repo: Repo, commit: str, rels: Iterable[str]) -> dict[str, Version]:
     """Claim files of ``commit`` under ``rels``, by repository-relative path."""
-    files = [f for f in repo.files(commit, rels) if _is_claim_file(f)]
+    listed = repo.files(commit, rels)
+    articles = {f.rpartition("/")[0] for f in listed if f.rpartition("/")[2] == ARTICLE_FILE}
+    # a claimant registry (claimants.yaml outside every article folder) is not a claim
+    files = [f for f in listed if _is_claim_file(f) and (f.rpartition("/")[2] != CLAIMANTS_FILE or f.rpartition("/")[0] in articles)]
     return {rel: read_claim(rel, raw) for rel, raw in repo.blobs(commit, files).items()}
 
 
