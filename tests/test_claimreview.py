@@ -60,7 +60,7 @@ def test_export_has_required_and_recommended_properties(tmp_path, capsys):
     assert rose["itemReviewed"]["author"] == {"@type": "Person", "name": "City survey"}
     assert rose["itemReviewed"]["datePublished"] == "2024-03-28"
     assert rose["itemReviewed"]["appearance"]["url"] == "https://example.org/article"
-    assert rose["author"] == {"@type": "Organization", "name": "factcheck"}
+    assert rose["author"] == {"@type": "Organization", "name": "factcheck", "url": "https://checks.example.org/site/"}  # no organization_url: the base URL
     assert err == ""  # both claims are under 75 characters, and a base URL was given
 
 
