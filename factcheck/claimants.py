@@ -116,7 +116,7 @@ def rules(registry: Claimants) -> list[FieldError]:
     out = control_chars(registry, Claimants)
     seen: dict[str, str] = {}
     for index, claimant in enumerate(registry.claimants):
-        given = [(("claimants", index, "name"), claimant.name)]
+        given: list[tuple[tuple[str | int, ...], str]] = [(("claimants", index, "name"), claimant.name)]
         given += [(("claimants", index, "aliases", n), alias) for n, alias in enumerate(claimant.aliases)]
         for where, name in given:
             key = _key(name)

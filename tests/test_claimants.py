@@ -209,3 +209,41 @@ def test_the_json_schema_of_the_registry(tmp_path, capsys):
                 {"claimants": [{"name": " ", "type": "person"}]}, {"claimants": [{"name": "X", "type": "person", "aliases": ["a", "a"]}]}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+async def test_the_review_screens_claimant_field_offers_the_registry_and_checks_it(tmp_path):
+    from tui_pilot import SIZE, shown_text, started
+
+    from factcheck.tui.app import FactcheckApp
+    from factcheck.tui.screens import ClaimForm
+
+    claims = registry_tree(tmp_path)
+    path = claims / "test-article" / "bridges-repaired.yaml"
+    app = FactcheckApp(str(claims), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert app.current.id == "bridges-repaired"
+        await pilot.press("E")
+        form = app.screen
+        assert isinstance(form, ClaimForm)
+        field = form.query_one("#f-claimant")
+        field.focus()
+        field.value = ""
+        await pilot.press(*"mayor o")
+        await pilot.pause()
+        await pilot.press("right")  # takes the suggestion
+        await pilot.pause()
+        assert field.value == "Mayor of Example"
+        assert shown_text(form, "#e-claimant").strip() == ""
+        field.value = "The mayr"
+        await pilot.pause()
+        assert "not in the claimant registry" in shown_text(form, "#e-claimant") and "did you mean 'The mayor'?" in shown_text(form, "#e-claimant")
+        form.action_save()
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimForm)  # not saved
+        field.value = "Mayor of Example"
+        await pilot.pause()
+        form.action_save()
+        await pilot.pause()
+        assert not isinstance(app.screen, ClaimForm)
+    assert 'claimant: "Mayor of Example"' in path.read_text()
