@@ -218,13 +218,14 @@ class ClaimStore:
         articles: dict[str, ArticleRecord] = {}
         records: dict[str, ClaimRecord] = {}
         general: list[Problem] = []
+        claimants = names_for(root) if wanted else None
         for path in wanted:
             folder = os.path.dirname(path) or "."
             if folder not in articles:
                 articles[folder] = load_article(folder, os.path.join(folder, ARTICLE_FILE))
             article = articles[folder]
             index = QuoteIndex(article.text, article.article.published if article.article else None) if article.text else None
-            result, raw, stat = check_claim_file(path, index, today(), Want(claim=True, row=True))
+            result, raw, stat = check_claim_file(path, index, today(), Want(claim=True, row=True), None, claimants)
             record = ClaimRecord(path, article, result.row, result.problems, (stat, digest(raw) if stat else b""))
             record._claim = result.claim
             records[path] = record

@@ -247,3 +247,22 @@ async def test_the_review_screens_claimant_field_offers_the_registry_and_checks_
         await pilot.pause()
         assert not isinstance(app.screen, ClaimForm)
     assert 'claimant: "Mayor of Example"' in path.read_text()
+
+
+def test_a_registry_that_is_a_fifo_or_a_link_out_is_reported_never_read(tmp_path, capsys):
+    claims = make_tree(tmp_path)
+    registry = claims / "claimants.yaml"
+    os.mkfifo(registry)
+    code, out, _ = run(capsys, "validate", str(claims))
+    assert code == 1 and out.count(f"{registry}:1:1: error [not-a-file]") == 1
+    registry.unlink()
+    (tmp_path / "outside.yaml").write_text(REGISTRY, encoding="utf-8")
+    registry.symlink_to(tmp_path / "outside.yaml")
+    code, out, _ = run(capsys, "validate", str(claims))
+    assert code == 1 and out.count(f"{registry}:1:1: error [symlink]") == 1
+
+
+def test_show_names_the_unknown_claimant_as_validate_does(tmp_path, capsys):
+    claims = registry_tree(tmp_path, REGISTRY.replace("name: The mayor", "name: The Mayor"))
+    _, out, err = run(capsys, "show", "--root", str(claims), "bridges-repaired")
+    assert "claimant 'The mayor' is not in the claimant registry" in out + err

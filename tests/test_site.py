@@ -24,10 +24,10 @@ def test_pages_of_a_published_tree(tmp_path):
     out = tmp_path / "out"
     result = build(str(claims), str(out), base_url="https://checks.example.org/")
     assert sorted(_files(out)) == [
-        ".factcheck-site.json", "articles/test-article.html", "claims/bridges-repaired.html", "claims/support-rose.html",
-        "corrections.html", "feed.xml", "index.html", "methodology.html", "style.css",
-    ]  # the draft has no page
-    assert result.pages == 8 and len(result.written) == 8
+        ".factcheck-site.json", "articles/test-article.html", "claimants/city-survey.html", "claimants/index.html", "claimants/the-mayor.html",
+        "claims/bridges-repaired.html", "claims/support-rose.html", "corrections.html", "feed.xml", "index.html", "methodology.html", "style.css",
+    ]  # the draft has no page, and its claimant none
+    assert result.pages == 11 and len(result.written) == 11
     assert json.loads((out / ".factcheck-site.json").read_text())["files"] == sorted(result.written)  # what the build owns
     home = (out / "index.html").read_text()
     assert 'href="articles/test-article.html">A Test Article</a>' in home
@@ -85,7 +85,7 @@ def test_deterministic_and_incremental(tmp_path):
     # a claim taken out of publication loses its page
     path.write_text(path.read_text().replace("status: published", "status: in-review").replace("after: published", "after: in-review"))
     result = build(str(claims), str(one))
-    assert result.removed == ["claims/support-rose.html"]
+    assert result.removed == ["claimants/city-survey.html", "claims/support-rose.html"]  # its claimant had no other claim on the site
     assert not (one / "claims" / "support-rose.html").exists()
 
 
@@ -141,7 +141,7 @@ def test_cli_build(tmp_path, capsys):
     code = main(["build", str(claims), "--out", str(tmp_path / "site"), "--base-url", "https://checks.example.org/", "--repo-url", "https://github.com/o/r/blob/main"])
     out, err = capsys.readouterr()
     assert code == 0
-    assert out.strip().endswith("site: 8 pages, 8 written, 0 removed")
+    assert out.strip().endswith("site: 11 pages, 11 written, 0 removed")
     assert err == ""
     claim = (tmp_path / "site" / "claims" / "support-rose.html").read_text()
     assert '<link rel="canonical" href="https://checks.example.org/claims/support-rose.html">' in claim
