@@ -7,7 +7,7 @@
   folder) and deletes only files on that list that it no longer makes. A folder that is
   not empty and has no such list is refused unless ``force``.
 * Never followed: every file is opened, replaced and deleted relative to the
-  descriptor of its folder, with ``O_NOFOLLOW``; ``claims/`` or ``articles/`` as a
+  descriptor of its folder, with ``O_NOFOLLOW``; ``claims/``, ``articles/`` or ``claimants/`` as a
   symbolic link (or anything but a folder) stops the build before it writes there.
 """
 
