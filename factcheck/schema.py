@@ -1,4 +1,4 @@
-"""JSON Schema (draft 2020-12) of claim, article and dismissals files, generated from the attrs models.
+"""JSON Schema (draft 2020-12) of claim, article, dismissals and claimant registry files, generated from the attrs models.
 
 Walks ``attrs.fields`` and the type annotations, and turns the field validators of
 :mod:`factcheck.model` into ``pattern``, ``minLength``, ``maxLength`` and
@@ -117,7 +117,7 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def json_schema(cls: type = model.Claim) -> dict[str, Any]:
-    """The JSON Schema of a file holding one ``cls`` (Claim, Article or Dismissals)."""
+    """The JSON Schema of a file holding one ``cls`` (Claim, Article, Dismissals or Claimants)."""
     defs: dict[str, Any] = {}
     body = _class_schema(cls, defs)
     schema = {"$schema": DRAFT, "title": f"factcheck {cls.__name__.lower()} file", **body}

@@ -136,6 +136,18 @@ def test_a_commit_that_only_deletes_a_claim_is_stopped(consumer: Path) -> None:
     assert "bridges-repaired.yaml:" in done.stdout and "support-rose" in done.stdout
 
 
+def test_a_commit_that_only_changes_the_claimant_registry_is_checked(consumer: Path) -> None:
+    registry = consumer / "claims" / "claimants.yaml"
+    registry.write_text("claimants:\n  - name: The mayor\n    type: person\n  - name: City survey\n    type: organization\n", encoding="utf-8")
+    done = commit(consumer)
+    assert done.returncode == 0, done.stdout + done.stderr  # a registry is not a claim file: fmt leaves it alone
+    registry.write_text("claimants:\n  - name: The mayor\n    type: person\n", encoding="utf-8")
+    done = commit(consumer)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert hook_line(done.stdout, "factcheck validate").endswith("Failed")
+    assert "support-rose.yaml:" in done.stdout and "[unknown-claimant] claimant 'City survey'" in done.stdout
+
+
 def test_a_claim_file_out_of_layout_is_stopped(consumer: Path) -> None:
     claim = consumer / "claims" / "test-article" / "support-rose.yaml"
     claim.write_text(claim.read_text(encoding="utf-8").replace("tags: []", "tags:   []"), encoding="utf-8")

@@ -662,7 +662,7 @@ def test_a_helper_that_dies_halfway_through_an_answer_does_not_hang_the_run(tmp_
 
     generate.generate_real(PARALLEL_THRESHOLD + 10, tmp_path / "tree", broken=0.0, per_article=100)
 
-    def half(queue, out, batches, want, article_texts, day, policies):
+    def half(queue, out, batches, want, article_texts, day, policies, claimants=None):
         os.read(queue, validate._TOKEN)
         os.write(out, struct.pack("<II", 0, 1000) + b"x" * 10)  # a frame that says 1000 bytes, and 10 of them
         os._exit(0)

@@ -74,7 +74,7 @@ HAND_EDITS = {
     "a source's excerpt": lambda t: t.replace("Jhunjhunwala said.", "Jhunjhunwala said again.", 1),
     "the claim's text": lambda t: t.replace("had received training in", "had been trained in", 1),
     "the claim's quote": lambda t: t.replace("quote: \"he’d also been trained", "quote: \"he had also been trained", 1),
-    "the claimant": lambda t: t.replace('claimant: "Carnegie Politika author"', 'claimant: "Someone else"', 1),
+    "the claimant": lambda t: t.replace('claimant: "Temur Umarov"', 'claimant: "Someone else"', 1),
     "the kind": lambda t: t.replace("kind: event\n", "kind: attribution\n", 1),
     "the verdict": lambda t: t.replace("verdict: accurate\n", "verdict: mixed\n", 1),
     "a history entry deleted": lambda t: _drop_entry(t, "  - at:", 3),
@@ -333,5 +333,5 @@ def test_a_new_correction_excuses_changes_but_not_a_rewritten_record():
     fix = Correction(dt.date(2026, 11, 26), "verdict accurate → mixed", "Why.")
     changed = attrs.evolve(claim, verdict=Verdict.MIXED, corrections=[*claim.corrections, fix])
     assert workflow.uncorrected(claim, changed) == []
-    swapped = attrs.evolve(claim, verdict=Verdict.MIXED, corrections=[fix])  # the old correction replaced
+    swapped = attrs.evolve(claim, verdict=Verdict.MIXED, corrections=[fix, *claim.corrections[1:]])  # the first correction replaced
     assert [f.path for f in workflow.uncorrected(claim, swapped)] == [("corrections", 0, "date"), ("corrections", 0, "change"), ("corrections", 0, "reason")]

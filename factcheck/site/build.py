@@ -23,7 +23,7 @@ from factcheck.claimants import load_registry
 from factcheck.model import VERDICT_SCALE, Verdict
 from factcheck.problems import Problem
 from factcheck.rules import find_quote
-from factcheck.site import claimants as claimant_pages
+from factcheck.site.claimants import scorecards, write_pages
 from factcheck.site.output import BuildError, Output
 from factcheck.site.pages import (
     Mark,
@@ -362,12 +362,12 @@ def build(
             facts[item.id] = known if known is not None and known.key == key else _Facts.of(key, item.data())
         writer = _Writer(output, result, previous.pages)
         site = _Site(config, base, repo, drafts, items, facts, writer, result, registry=load_registry(root))
-        cards, site.claimant_slugs = claimant_pages.scorecards(items, site.registry)
+        cards, site.claimant_slugs = scorecards(items, site.registry)
         _claim_pages(site)
         _evidence_files(site, root)
         _article_pages(site)
         _site_pages(site)
-        claimant_pages.write_pages(site, cards, _digest, link_url)
+        write_pages(site, cards, _digest, link_url)
         result.removed = output.remove_stale(writer.pages)
         output.save(writer.pages)
         _save_manifest(out, _Manifest(FORMAT, writer.pages, {i.record.path: facts[i.id] for i in items}))
