@@ -62,14 +62,18 @@ def id_from(text: str) -> str:
 
 
 def default_claimant(article) -> str:
-    """Who makes a claim when the article attributes it to nobody: its authors."""
-    return ", ".join(article.authors) if article.authors else f"{article.outlet or article.publisher} author"
+    """Who makes a claim when the article attributes it to nobody: its authors, else the
+    outlet (or publisher) that published it under its own name."""
+    return ", ".join(article.authors) if article.authors else (article.outlet or article.publisher)
 
 
 def known_claimants(store: ClaimStore) -> list[str]:
     """The claimants the tree's claims already name, to complete a guess from (the one
     place to ask; a claimant registry can answer here instead)."""
-    return sorted({r.row.claimant for r in store.all() if r.row is not None and r.row.claimant})
+    from factcheck.claimants import load_registry
+
+    used = {r.row.claimant for r in store.all() if r.row is not None and r.row.claimant}
+    return sorted(used | set(load_registry(store.root).all_names()))
 
 
 def free_id(store: ClaimStore, base: str) -> str:

@@ -74,7 +74,7 @@ HAND_EDITS = {
     "a source's excerpt": lambda t: t.replace("Jhunjhunwala said.", "Jhunjhunwala said again.", 1),
     "the claim's text": lambda t: t.replace("had received training in", "had been trained in", 1),
     "the claim's quote": lambda t: t.replace("quote: \"he’d also been trained", "quote: \"he had also been trained", 1),
-    "the claimant": lambda t: t.replace('claimant: "Temur Umarov"', 'claimant: "Someone else"', 1),
+    "the claimant": lambda t: t.replace('claimant: "Carnegie Politika"', 'claimant: "Someone else"', 1),
     "the kind": lambda t: t.replace("kind: event\n", "kind: attribution\n", 1),
     "the verdict": lambda t: t.replace("verdict: accurate\n", "verdict: mixed\n", 1),
     "a history entry deleted": lambda t: _drop_entry(t, "  - at:", 3),
