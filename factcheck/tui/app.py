@@ -79,7 +79,7 @@ class FactcheckApp(App[int]):
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
-        Binding("w", "archive", "Archive", show=False, id="archive")
+        Binding("w", "archive", "Archive", show=False, id="archive"),
         Binding("A", "article", "Article", show=False, id="article"),
         Binding("T", "triage", "Triage", show=False, id="triage"),
         Binding("z,enter", "zoom", "Detail", show=False, id="zoom"),
