@@ -46,7 +46,8 @@ def claim_review(vclaim: dict, publisher: str) -> dict:
         "claimReviewed": vclaim.get("vclaim") or vclaim.get("title") or vid,
         "headline": vclaim.get("title") or "",
         "author": {"@type": "Organization", "name": publisher},
-        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": vclaim.get("speaker") or vclaim.get("author") or ""}},
+        # the claimant is PolitiFact's `speaker`; a Snopes `author` wrote the fact-check, so it is not one
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": vclaim.get("speaker") or ""}},
     }
     if vclaim.get("subtitle"):
         review["description"] = vclaim["subtitle"]

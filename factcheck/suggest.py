@@ -2,12 +2,12 @@
 
 No Textual and no network here. The scorer is a logistic regression over named,
 readable features (numbers, dates, names, attribution, comparison, cause, prediction,
-hedges, first person) and word unigrams and bigrams. Its weights ship in
-``factcheck/data/checkworthiness.json``; ``bench/checkworthiness.py`` fits them with
-scikit-learn on the English training data of the CLEF 2019 CheckThat! Lab, Task 1
+hedges, first person) and single words, only those used in many debates. Its weights
+ship in ``factcheck/data/checkworthiness.json``; ``bench/checkworthiness.py`` fits them
+with scikit-learn on the English training data of the CLEF 2019 CheckThat! Lab, Task 1
 (Atanasova et al., "Overview of the CLEF-2019 CheckThat! Lab: Automatic Identification
-and Verification of Claims. Task 1: Check-Worthiness", CEUR-WS Vol-2380), and measures
-it on held-out files. At run time scoring is plain Python: ``score(sentences)``.
+and Verification of Claims. Task 1: Check-Worthiness", CEUR-WS Vol-2380), choosing its
+settings by leave-one-file-out. At run time scoring is plain Python: ``score(sentences)``.
 """
 
 from __future__ import annotations
@@ -153,13 +153,10 @@ def _word(token: str) -> str:
 
 
 def features(sentence: str) -> dict[str, float]:
-    """Every feature the model reads: the named ones, and ``w:`` words and ``b:`` word pairs."""
+    """Every feature the model reads: the named ones, and ``w:`` words (lower case, numbers as ``<num>``)."""
     out = hand_features(sentence)
-    words = [_word(t) for t in _TOKEN.findall(sentence)]
-    for w in words:
-        out["w:" + w] = 1.0
-    for a, b in zip(words, words[1:], strict=False):
-        out[f"b:{a} {b}"] = 1.0
+    for t in _TOKEN.findall(sentence):
+        out["w:" + _word(t)] = 1.0
     return out
 
 

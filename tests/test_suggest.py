@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from factcheck import suggest
 from factcheck.cli import main
 
@@ -65,7 +67,7 @@ def test_suggest_marks_claimed_sentences(capsys, tree):
     lines = out.splitlines()
     assert code == 0
     assert any("The mayor said that 24 bridges were repaired in 2023." in line_ and "[claimed: bridges-repaired]" in line_ for line_ in lines)
-    assert "  2  0.24  event             Critics disagree." in lines  # its number in reading order; unclaimed: no mark
+    assert "  2  0.26  event             Critics disagree." in lines  # its number in reading order; unclaimed: no mark
     assert "A Test Article" not in out  # the heading is not a sentence
     assert lines[-1] == "3 sentences, 2 already claimed"
 
@@ -212,3 +214,40 @@ def test_control_and_bidi_characters_are_escaped_in_article_suggestions(capsys, 
     assert any("\u202e" in item["text"] for item in json.loads(out))
     code, out, _ = run(capsys, "suggest", "--root", tree, "test-article")
     assert code == 0 and "\u202e" not in out and "\x1b" not in out and "\\u202eagreed" in out
+
+
+# -- the shipped model and how it is fitted ---------------------------------------------------
+
+
+def test_model_ships_in_the_package_with_its_origin():
+    from importlib import resources
+
+    data = json.loads(resources.files("factcheck").joinpath("data", suggest.MODEL_FILE).read_text(encoding="utf-8"))
+    assert "CLEF 2019 CheckThat!" in data["about"] and "leave-one-file-out" in data["about"]
+    model = suggest.model()
+    assert model.weights == {k: float(v) for k, v in data["weights"].items()} and model.intercept == data["intercept"]
+    assert not any(k.startswith("b:") for k in model.weights)  # word pairs are no longer read: none may be shipped
+    assert set(suggest.features("Taxes rose 5 percent.")) & set(model.weights)
+
+
+def test_scores_are_deterministic_and_independent_of_the_batch():
+    sentences = ["Taxes rose by 40 percent in 2017.", "Thank you.", "He voted against the bill twelve times."]
+    code = "import json, sys, factcheck.suggest as s; print(json.dumps(s.score(json.loads(sys.argv[1]))))"
+    fresh = json.loads(subprocess.run([sys.executable, "-c", code, json.dumps(sentences)], capture_output=True, text=True, check=True).stdout)
+    assert fresh == suggest.score(sentences) == [suggest.score([s])[0] for s in sentences]
+
+
+def test_leave_one_file_out_script_runs_on_a_tiny_fixture(tmp_path):
+    pytest.importorskip("sklearn")
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parent.parent / "bench" / "checkworthiness.py"
+    data = Path(__file__).resolve().parent / "data" / "checkworthiness-tiny.csv"
+    out = tmp_path / "model.json"
+    done = subprocess.run([sys.executable, str(bench), "--data", str(data), "--write", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "23 sentences, 3 files, 9 check-worthy" in done.stdout
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| a_", "| b_", "| c_"))]
+    assert [r.split(" | ")[0] for r in rows] == ["| a_debate.tsv", "| b_speech.tsv", "| c_debate.tsv"]  # one row per held-out file
+    model = suggest.Model.from_json(json.loads(out.read_text(encoding="utf-8")))
+    assert model.score("Wages grew by 5 percent in 2018.") > model.score("Thank you all so much.")

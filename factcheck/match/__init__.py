@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import attrs
 
 from factcheck.match.feed import Review
-from factcheck.match.index import WEIGHTS, Segment, Weights, search
+from factcheck.match.index import WEIGHTS, Segment, Weights, search_all
+from factcheck.match.rerank import CONTEXT, Context
 
 DEFAULT_TOP = 5
 
@@ -39,12 +40,14 @@ class Match:
         return {"url": r.url, "claim": r.claim, "score": round(self.score, 4), "rating": r.rating, "publisher": r.publisher, "id": r.id}
 
 
-def match_texts(texts: Sequence[str], candidates: Sequence[Segment], top: int = DEFAULT_TOP, weights: Weights = WEIGHTS) -> list[list[Match]]:
-    """For each text, its ``top`` best candidates: the ``top`` best by score, the published
-    ones (feed reviews and published claims) before the others, each part best first."""
+def match_texts(
+    texts: Sequence[str], candidates: Sequence[Segment], top: int = DEFAULT_TOP, weights: Weights = WEIGHTS, context: Context = CONTEXT
+) -> list[list[Match]]:
+    """For each text, its ``top`` best candidates: the ``top`` best by score (the texts'
+    neighbours as context, :mod:`factcheck.match.rerank`), the published ones (feed
+    reviews and published claims) before the others, each part best first."""
     out: list[list[Match]] = []
-    for text in texts:
-        hits = search(candidates, text, top, weights)
+    for hits in search_all(candidates, texts, top, weights, context):
         found = [Match(h.score, candidates[h.segment].review(h.doc)) for h in hits]
         found.sort(key=lambda m: not m.published)  # stable: by score within each part
         out.append(found)

@@ -30,6 +30,7 @@ import msgspec
 import numpy as np
 
 from factcheck.match.feed import FeedProblem, Review
+from factcheck.match.rerank import CONTEXT, Context, rerank
 from factcheck.match.text import clean, terms
 
 
@@ -200,3 +201,17 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
         hits.extend(Hit(float(scores[d]) / ceiling, number, int(d)) for d in best)
     hits.sort(key=lambda h: (-h.score, h.segment, h.doc))
     return [attrs.evolve(h, score=min(h.score, 1.0)) for h in hits[:top]]
+
+
+def search_all(segments: Sequence[Segment], texts: Sequence[str], top: int, weights: Weights = WEIGHTS, context: Context = CONTEXT) -> list[list[Hit]]:
+    """:func:`search` for each of ``texts``, in order, then re-ranked with the neighbouring
+    texts as context (:func:`factcheck.match.rerank.rerank`; scores stay 0 to 1)."""
+    if not (context.claimant or context.date):
+        return [search(segments, text, top, weights) for text in texts]
+    found = [search(segments, text, max(top, context.depth), weights) for text in texts]
+    candidates = []
+    for hits in found:
+        reviews = [segments[h.segment].review(h.doc) for h in hits]
+        candidates.append([(h.score, r.claimant, r.date) for h, r in zip(hits, reviews, strict=True)])
+    orders = rerank(candidates, context)
+    return [[attrs.evolve(hits[k], score=score) for k, score in order[:top]] for hits, order in zip(found, orders, strict=True)]
