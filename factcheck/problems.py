@@ -63,6 +63,11 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-id": ("error", "an id used by two claim files"),
     "related-missing": ("error", "a related id that no claim has (with a 'did you mean' hint)"),
     "no-article": ("error", "a claim file (or a dismissed.yaml) outside an article folder"),
+    "possible-duplicate": (
+        "warning",
+        "a claim whose words mostly coincide with another claim's of the tree (similarity at least [match] duplicate_threshold) "
+        "and the two are not related; at the claim's text",
+    ),
     "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
     # an article folder's dismissed.yaml
     "dismissal-not-found": ("warning", "dismissed.yaml: a dismissed sentence that does not occur in the article text (it hides nothing)"),
