@@ -1,13 +1,14 @@
 """``factcheck validate`` of this checkout against a baseline checkout, interleaved.
 
-    python bench/validate_ab.py BASELINE_SRC TREE [--rounds 5]
+    python bench/validate_ab.py BASELINE_SRC TREE [--rounds 5] [--this SRC]
 
 BASELINE_SRC is a folder holding another version's ``factcheck`` package (for example
 ``git archive main | tar -x -C /tmp/base``), run with this interpreter and its
 dependencies. Each round runs, as fresh processes and one after the other, a cold
 validate (empty cache) and a warm one (nothing changed) of the baseline and of this
 checkout, so that both see the same load on a shared machine; the report gives each
-one's median wall time, their ratio, and the load average before and after. The
+one's median wall time (``--this``: a copy of this checkout's package
+folder's parent, so that editing meanwhile changes nothing measured), their ratio, and the load average before and after. The
 output of validate goes to /dev/null (a tree with problems prints many lines).
 """
 
@@ -38,8 +39,9 @@ def main() -> None:
     parser.add_argument("baseline", type=Path)
     parser.add_argument("tree")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--this", type=Path, default=HERE)
     args = parser.parse_args()
-    sides = {"baseline": args.baseline.resolve(), "this": HERE}
+    sides = {"baseline": args.baseline.resolve(), "this": args.this.resolve()}
     times: dict[tuple[str, str], list[float]] = {(s, k): [] for s in sides for k in ("cold", "warm")}
     caches = {s: Path(tempfile.mkdtemp(prefix=f"factcheck-ab-{s}-")) for s in sides}
     print(f"load average before: {os.getloadavg()[0]:.2f}")

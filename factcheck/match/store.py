@@ -11,6 +11,10 @@ One cache file per feed (``match-<digest of its path>.idx`` in the cache folder 
 * unchanged means unchanged: reused only while the feed's mtime, size, inode and ctime
   are those it was built from, and the code and weights are the same.
 
+The claims of the tree are cached the same way, one segment per article folder
+(:func:`load_keyed`, :func:`save_keyed`), under the digest of what the folder's claims
+say: a change rebuilds the segment of its folder only.
+
 A list of the feeds indexed (``match-feeds.msgpack``, signed too) lets a later run drop
 the index of a feed file that no longer exists.
 """
@@ -128,6 +132,27 @@ def load_cached(feed: str, weights: Weights = WEIGHTS) -> Segment | None:
     if got is None or got[0].source != os.path.abspath(feed) or tuple(got[0].stat) != stat:
         return None
     return got[1]
+
+
+def keyed_path(name: str) -> FsPath:
+    return cache.cache_dir() / f"match-tree-{hashlib.sha1(name.encode()).hexdigest()[:16]}.idx"
+
+
+def load_keyed(name: str, key: str, weights: Weights = WEIGHTS) -> Segment | None:
+    """The cached segment saved as ``name`` if it was saved with ``key`` (a digest of what
+    it holds), else None."""
+    secret = cache._key()
+    body = cache._signed_body(keyed_path(name), MAGIC, secret, version(weights)) if secret is not None else None
+    got = decode(body) if body is not None else None
+    if got is None or got[0].source != f"{name}\0{key}":
+        return None
+    return got[1]
+
+
+def save_keyed(name: str, key: str, segment: Segment, weights: Weights = WEIGHTS) -> None:
+    secret = cache._key()
+    if secret is not None:
+        _write(keyed_path(name), MAGIC, secret, version(weights), encode(segment, f"{name}\0{key}", (0, 0, 0, 0)))
 
 
 def index_feed(feed: str, strict: bool = False, weights: Weights = WEIGHTS, progress: Callable[[str], None] | None = None) -> Segment:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -47,14 +48,15 @@ def paragraph_with_quote(article_text: str, quote: str, status: str, verdict: st
     return text
 
 
-def render_detail(record: ClaimRecord | None) -> RenderableType:
-    """Everything about one claim, section by section (or why its file is not a claim)."""
+def render_detail(record: ClaimRecord | None, checked: Sequence | None = None) -> RenderableType:
+    """Everything about one claim, section by section (or why its file is not a claim);
+    ``checked``: its earlier fact-checks (:mod:`factcheck.match.checked`), shown when there are some."""
     if record is None:
         return Text("No claim selected.", style=DIM)
     claim = record.claim
     if claim is None:
         return _unreadable(record)
-    parts: list[RenderableType] = [*_heading(record, claim), *_in_article(record, claim), *_quantities(claim), *_summary(claim)]
+    parts: list[RenderableType] = [*_heading(record, claim), *_in_article(record, claim), *_quantities(claim), *_summary(claim), *_checked_before(checked)]
     parts += [*_sources(record, claim), *_corrections(claim), *_problems(record), *_history(claim)]
     return Group(*parts)
 
@@ -124,6 +126,14 @@ def _summary(claim: Claim) -> list[RenderableType]:
         if claim.related:
             parts.append(Text.assemble(("Related: ", "bold"), escape_line(", ".join(claim.related))))
     return parts
+
+
+def _checked_before(checked: Sequence | None) -> list[RenderableType]:
+    if not checked:
+        return []
+    from factcheck.tui.screens.matches import match_line
+
+    return [*_section(f"Checked before ({len(checked)}; c to open one or relate it)"), *(_indented(match_line(m, wrap=True)) for m in checked)]
 
 
 def _sources(record: ClaimRecord, claim: Claim) -> list[RenderableType]:
@@ -220,10 +230,11 @@ class DetailView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._width = 0
 
-    def show(self, renderable: RenderableType) -> None:
+    def show(self, renderable: RenderableType, keep_scroll: bool = False) -> None:
         self._renderable = renderable
         self._draw()
-        self.scroll_to(y=0, animate=False)
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False)
 
     @property
     def plain(self) -> str:

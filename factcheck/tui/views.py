@@ -65,6 +65,13 @@ def open_triage(app: FactcheckApp, folder: str) -> None:
     def dismiss(candidate, reason: str) -> None:
         triage.dismiss(store, article, candidate, app.editor, reason)
 
+    def check(texts: list[str]) -> list:
+        from factcheck.match.checked import Earlier
+
+        earlier = app.checked.earlier or Earlier.load(store)  # in the triage view's worker
+        return earlier.best(texts, folder)
+
     title = f"Triage · {escape_line(article.article.title)} ({article.slug})"
-    screen = TriageScreen(title, partial(triage.proposals, store, article), accept, dismiss, app.flow.drafts, triage.default_claimant(article.article))
+    claimant = triage.default_claimant(article.article)
+    screen = TriageScreen(title, partial(triage.proposals, store, article), accept, dismiss, app.flow.drafts, claimant, check=check)
     app.push_screen(screen, unless_cancelled(app.select_claim))

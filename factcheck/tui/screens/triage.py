@@ -20,7 +20,8 @@ class TriageScreen(ModalScreen[str | None]):
     """An article's sentences, ranked by check-worthiness (or in reading order), to accept
     as claims or dismiss.
 
-    The sentences are scored once, when the view opens (in a worker thread). ``accept(candidate,
+    The sentences are scored once, when the view opens (in a worker thread); then, in
+    another, ``check`` finds which match an earlier check (marked ≈). ``accept(candidate,
     text)`` (returns the new claim's id) and ``dismiss_sentence(candidate, reason)`` write
     through the core, or raise :class:`EditRefused`: the dialog then stays open with the text
     as typed and the reason. Closing returns the id of the last claim made, so the queue can
@@ -37,8 +38,10 @@ class TriageScreen(ModalScreen[str | None]):
         Binding("escape,q,T", "close", "Back"),
     ]
 
-    def __init__(self, title: str, load, accept, dismiss_sentence, drafts: dict | None = None, default_claimant: str = "the author"):
+    def __init__(self, title: str, load, accept, dismiss_sentence, drafts: dict | None = None, default_claimant: str = "the author", check=None):
         super().__init__()
+        self.check = check  # (texts) -> each one's best earlier check or None; run in a worker after scoring
+        self.checked: dict[str, object] = {}  # sentence text -> its best earlier check
         self.default_claimant = default_claimant  # a claim's claimant when the sentence names none
         self.title_text = title
         self.load = load  # () -> triage.Proposals
@@ -80,6 +83,18 @@ class TriageScreen(ModalScreen[str | None]):
             what = "cannot be read: nothing is left out as dismissed" if not found.readable else "has problems"
             self.notify(f"dismissed.yaml {what}; run factcheck validate", severity="error" if not found.readable else "warning", timeout=8)
         self._fill()
+        if self.check is not None and self.sentences:
+            self._check([c.text for c in self.sentences])
+
+    @work(thread=True, exclusive=True, group="triage-check")
+    def _check(self, texts: list[str]) -> None:
+        found = self.check(texts)
+        self.app.call_from_thread(self._checked, {text: match for text, match in zip(texts, found, strict=True) if match is not None})
+
+    def _checked(self, checked: dict) -> None:
+        self.checked = checked
+        if checked:
+            self._fill()
 
     # -- drawing
 
@@ -94,6 +109,8 @@ class TriageScreen(ModalScreen[str | None]):
         row.append(f"{candidate.line:>3} ", "dim")
         row.append(f"{candidate.score:.2f} ", "bold" if candidate.score >= 0.5 else "")
         row.append("✓ " if candidate.claimed_by else "  ", "#16a34a bold")
+        if self.checked:  # a column only once some sentence matches an earlier check
+            row.append("≈ " if candidate.text in self.checked else "  ", "#d97706 bold")
         row.append(f"{candidate.kind.value:<{kind_width}} ", "#3b82f6")
         if claimant_width:
             row.append(f"{escape_line(candidate.claimant or '')[:claimant_width - 1]:<{claimant_width}}", "#a855f7")
@@ -128,6 +145,8 @@ class TriageScreen(ModalScreen[str | None]):
         line.append(f" · {len(self.sentences)} sentences · ✓ {claimed} claimed")
         if self.dismissed:
             line.append(f" · {self.dismissed} dismissed")
+        if self.checked:
+            line.append(f" · ≈ {sum(1 for c in self.sentences if c.text in self.checked)} checked before", "#d97706")
         if self.hide_claimed:
             line.append(" · claimed hidden", "italic")
         if not self.sentences:
@@ -154,6 +173,13 @@ class TriageScreen(ModalScreen[str | None]):
             text.append("not a claim yet", "bold")
         who = candidate.claimant or f"{self.default_claimant} (the sentence names no one)"
         text.append(f"\nguessed kind: {candidate.kind.value} · claimant: {escape_line(who)}\n", "dim")
+        match = self.checked.get(candidate.text)
+        if match is not None:
+            from factcheck.tui.screens.matches import match_line
+
+            text.append("≈ checked before: ", "#d97706 bold")
+            text.append_text(match_line(match))
+            text.append("\n")
         text.append(escape_line(candidate.text))
         panel.update(text)
 

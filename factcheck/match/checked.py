@@ -1,0 +1,69 @@
+"""Checked before: the earlier fact-checks of a claim or a sentence that score at least the
+config's threshold (``[match] threshold``), as the review screen, the triage view,
+``suggest --write`` and the site show them.
+
+The candidates are those of ``factcheck match``: the claims of the other articles of the
+tree (one cached segment per article folder) and the feeds named in the config. No
+printing and no Textual here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import attrs
+
+from factcheck import siteconfig
+from factcheck.match import DEFAULT_TOP, Match, match_texts
+from factcheck.match.index import Segment
+from factcheck.store import ClaimStore
+
+
+@attrs.define
+class Earlier:
+    """What "checked before" searches, loaded once: the tree's claims by article folder,
+    the configured feeds, and the threshold. ``problems``: one line for each feed (or
+    config value) that could not be used."""
+
+    threshold: float
+    feeds: list[Segment]
+    folders: dict[str, Segment]
+    problems: list[str] = attrs.field(factory=list)
+
+    @classmethod
+    def load(cls, store: ClaimStore) -> Earlier:
+        from factcheck.match.feed import FeedError
+        from factcheck.match.store import index_feed
+
+        config, found = siteconfig.match_config(store.root)
+        problems = [f"{p.path}:{p.line}: {p.message}" for p in found]
+        feeds = []
+        for feed in config.feeds:
+            try:
+                feeds.append(index_feed(feed))
+            except FeedError as exc:
+                problems.append(str(exc))
+        earlier = cls(config.threshold, feeds, {}, problems)
+        earlier.update(store)
+        return earlier
+
+    def update(self, store: ClaimStore) -> None:
+        """Take the tree's claims as they are now (only a changed article folder is indexed again)."""
+        from factcheck.match.tree import folder_segment, reviews_by_folder
+
+        self.folders = {folder: folder_segment(folder, reviews) for folder, reviews in reviews_by_folder(store).items()}
+
+    def segments(self, folder: str | None) -> list[Segment]:
+        """The candidates for a text of the article ``folder``: the other articles' claims and the feeds."""
+        skip = os.path.abspath(folder) if folder else None
+        return [s for f, s in self.folders.items() if f != skip] + self.feeds
+
+    def find(self, texts: Sequence[str], folder: str | None, top: int = DEFAULT_TOP) -> list[list[Match]]:
+        """For each text of the article ``folder``, its earlier checks scoring at least the threshold, best first."""
+        found = match_texts(texts, self.segments(folder), top)
+        return [[m for m in matches if m.score >= self.threshold] for matches in found]
+
+    def best(self, texts: Sequence[str], folder: str | None) -> list[Match | None]:
+        """For each text, its best earlier check at least the threshold (None: none)."""
+        return [matches[0] if matches else None for matches in self.find(texts, folder, top=1)]
