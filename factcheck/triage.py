@@ -103,11 +103,12 @@ def create_claim(
 
 
 def accept(
-    store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest"
+    store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest",
+    checked: str | None = None,
 ) -> ClaimRecord:
     """A claim of a proposed sentence: the sentence is its quote, ``text`` (default: the
     sentence) its restated text, the guesses its kind and claimant; the history entry
-    records the score."""
+    records the score (and ``checked``, what was found checked before, when given)."""
     from factcheck.quantities import extract
 
     if article.article is None:
@@ -117,7 +118,7 @@ def accept(
     return create_claim(
         store, article, quote=candidate.text, text=candidate.text if text is None else text.strip(),
         claimant=candidate.claimant or default_claimant(article.article), kind=candidate.kind, by=by,
-        note=f"{how} (check-worthiness score {candidate.score:.2f}{read}).", quantities=quantities,
+        note=f"{how} (check-worthiness score {candidate.score:.2f}{read})." + (f" {checked}" if checked else ""), quantities=quantities,
     )
 
 

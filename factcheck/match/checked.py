@@ -18,6 +18,7 @@ from factcheck import siteconfig
 from factcheck.match import DEFAULT_TOP, Match, match_texts
 from factcheck.match.index import Segment
 from factcheck.store import ClaimStore
+from factcheck.textsafe import escape_line
 
 
 @attrs.define
@@ -67,3 +68,19 @@ class Earlier:
     def best(self, texts: Sequence[str], folder: str | None) -> list[Match | None]:
         """For each text, its best earlier check at least the threshold (None: none)."""
         return [matches[0] if matches else None for matches in self.find(texts, folder, top=1)]
+
+
+#: How much of a feed's URL a history note keeps.
+NOTE_URL = 300
+
+
+def history_note(match: Match | None) -> str | None:
+    """What a new claim's creation history records of its best earlier check (None: none
+    scored at least the threshold): the score, rating and publisher, and the claim's id
+    or the review's URL, escaped (a feed's text may hold control characters)."""
+    if match is None:
+        return None
+    r = match.review
+    where = f"claim {r.id}" + (f" ({r.status})" if r.status else "") if r.id else (r.url or "no URL")[:NOTE_URL]
+    parts = [f"score {match.score:.2f}", *(p[:100] for p in (r.rating, r.publisher, r.date) if p), where]
+    return escape_line(f"Checked before: {', '.join(parts)}.")
