@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 from test_tui_checked import EVIL, desk
 
@@ -48,3 +50,30 @@ def test_tree_index_cached_per_folder_and_rebuilt_for_the_changed_folder_only(tm
     assert built == [str(claims / "other-article")]
     (found,) = again.find(["the mayor said 25 bridges were repaired"], str(claims / "test-article"))
     assert found[0].review.id == "bridges-again" and found[0].score > 0.9
+
+
+def test_site_claim_page_lists_related_fact_checks_escaped_and_no_unpublished_claim(capsys, tmp_path):
+    from test_match_cli import PUBLISHED
+
+    claims = desk(tmp_path)
+    (claims / "test-article" / "budget-cut.yaml").write_text(PUBLISHED, encoding="utf-8")
+    draft = PUBLISHED.split("history:")[0].replace("id: budget-cut", "id: budget-again").replace("status: published", "status: new")
+    draft = draft.replace("verdict: inaccurate", "verdict: null") + "history:\n  - at: 2024-04-01T09:00:00Z\n    by: ann\n    action: created\n    after: new\n"
+    (claims / "other-article" / "budget-again.yaml").write_text(draft, encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    review = json.loads(feed.read_text())
+    review["claimReviewed"] = "The governor cut the school budget by 20 percent <script>alert(1)</script>"
+    feed.write_text(json.dumps(review) + "\n", encoding="utf-8")
+    assert main(["validate", str(claims)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "site"
+    assert main(["build", str(claims), "--out", str(out)]) == 0, capsys.readouterr()
+    page = (out / "claims" / "budget-cut.html").read_text(encoding="utf-8")
+    section = page.split('<h2 id="checks-h">Related fact-checks</h2>')[1].split("</section>")[0]
+    assert '<a href="https://checks.example/rose" rel="external nofollow">' in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section and "<script>" not in section
+    assert "\\x1b[31mred\\x1b[0m \\u202eevil" in section and "\x1b" not in page and "\u202e" not in page
+    assert "budget-again" not in page  # a claim this site does not publish is not listed
+    assert main(["build", str(claims), "--out", str(out), "--drafts"]) == 0
+    page = (out / "claims" / "budget-cut.html").read_text(encoding="utf-8")
+    assert '<a href="budget-again.html">The governor cut the school budget by 20 percent.</a> (draft)' in page

@@ -31,6 +31,8 @@ class Earlier:
     feeds: list[Segment]
     folders: dict[str, Segment]
     problems: list[str] = attrs.field(factory=list)
+    #: What the candidates are: the feeds' file signatures, each folder's digest, the threshold.
+    keys: dict[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def load(cls, store: ClaimStore) -> Earlier:
@@ -39,21 +41,31 @@ class Earlier:
 
         config, found = siteconfig.match_config(store.root)
         problems = [f"{p.path}:{p.line}: {p.message}" for p in found]
-        feeds = []
+        feeds, keys = [], {"threshold": repr(config.threshold)}
         for feed in config.feeds:
             try:
                 feeds.append(index_feed(feed))
-            except FeedError as exc:
+                st = os.stat(feed)
+                keys[f"feed:{os.path.abspath(feed)}"] = repr((st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
+            except (FeedError, OSError) as exc:
                 problems.append(str(exc))
-        earlier = cls(config.threshold, feeds, {}, problems)
+        earlier = cls(config.threshold, feeds, {}, problems, keys)
         earlier.update(store)
         return earlier
 
     def update(self, store: ClaimStore) -> None:
         """Take the tree's claims as they are now (only a changed article folder is indexed again)."""
-        from factcheck.match.tree import folder_segment, reviews_by_folder
+        from factcheck.match.tree import folder_segment, reviews_by_folder, reviews_key
 
-        self.folders = {folder: folder_segment(folder, reviews) for folder, reviews in reviews_by_folder(store).items()}
+        by_folder = reviews_by_folder(store)
+        self.folders = {folder: folder_segment(folder, reviews) for folder, reviews in by_folder.items()}
+        self.keys = {k: v for k, v in self.keys.items() if not k.startswith("folder:")}
+        self.keys.update((f"folder:{folder}", reviews_key(reviews)) for folder, reviews in by_folder.items())
+
+    @property
+    def signature(self) -> str:
+        """Changes when any candidate or the threshold does."""
+        return repr(sorted(self.keys.items()))
 
     def segments(self, folder: str | None) -> list[Segment]:
         """The candidates for a text of the article ``folder``: the other articles' claims and the feeds."""
@@ -84,3 +96,29 @@ def history_note(match: Match | None) -> str | None:
     where = f"claim {r.id}" + (f" ({r.status})" if r.status else "") if r.id else (r.url or "no URL")[:NOTE_URL]
     parts = [f"score {match.score:.2f}", *(p[:100] for p in (r.rating, r.publisher, r.date) if p), where]
     return escape_line(f"Checked before: {', '.join(parts)}.")
+
+
+def site_checks(store: ClaimStore) -> SiteChecks:
+    """What the site's claim pages list as related fact-checks (see :class:`SiteChecks`)."""
+    return SiteChecks(Earlier.load(store))
+
+
+@attrs.define
+class SiteChecks:
+    """Related fact-checks for the site: for a claim's text, the earlier checks at least the
+    threshold as plain data (``id`` for a claim of the tree, else ``url``), best first.
+    The site keeps only the claims of the tree it publishes."""
+
+    earlier: Earlier
+
+    @property
+    def signature(self) -> str:
+        return self.earlier.signature
+
+    @property
+    def problems(self) -> list[str]:
+        return self.earlier.problems
+
+    def find(self, text: str, folder: str) -> list[dict]:
+        (found,) = self.earlier.find([text], folder)
+        return [{**m.as_json(), "date": m.review.date, "headline": m.review.headline} for m in found]

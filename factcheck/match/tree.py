@@ -61,11 +61,16 @@ def claim_reviews(store: ClaimStore, skip_folder: str | None = None, skip_id: st
     return [r for folder, reviews in reviews_by_folder(store).items() if folder != skip for r in reviews if r.id != skip_id]
 
 
+def reviews_key(reviews: list[Review]) -> str:
+    """A digest of what these reviews say."""
+    return hashlib.blake2b(msgspec.msgpack.encode(reviews), digest_size=16).hexdigest()
+
+
 def folder_segment(folder: str, reviews: list[Review], weights: Weights = WEIGHTS) -> Segment:
     """The segment of one article folder's claims: from the cache while they say the same, else built and cached."""
     from factcheck.match.store import load_keyed, save_keyed
 
-    key = hashlib.blake2b(msgspec.msgpack.encode(reviews), digest_size=16).hexdigest()
+    key = reviews_key(reviews)
     segment = load_keyed(folder, key, weights)
     if segment is None:
         segment = build(reviews, weights)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -276,6 +277,7 @@ class _Site:
     slugs: dict[str, str] = attrs.field(factory=dict)  # folder -> its pages' name
     org: dict = attrs.field(factory=dict)  # the ClaimReview author
     shared: dict = attrs.field(factory=dict)  # what every template is given as ``site``
+    checks: Any = None  # what lists a claim page's related fact-checks (see build)
 
     def __attrs_post_init__(self) -> None:
         config = self.config
@@ -329,12 +331,16 @@ def build(
     drafts: bool = False,
     repo_url: str | None = None,
     force: bool = False,
+    checked_before: Callable[[Any], Any] | None = None,
 ) -> BuildResult:
     """Build the site of the claims tree at ``root`` into ``out``.
 
     Raises BuildError on bad options, a place the build must not write, or a write that
     fails; a claim that does not validate is left out (see :func:`_select`).
     ``force``: build into a folder that is not empty and was not made by a build.
+    ``checked_before(store)``: what lists each claim page's related fact-checks (an object
+    with ``signature`` and ``find(text, folder) -> [dict]``, as
+    :func:`factcheck.match.checked.site_checks` makes); None: no such list.
     """
     from factcheck.store import ClaimStore
 
@@ -355,6 +361,9 @@ def build(
             facts[item.id] = known if known is not None and known.key == key else _Facts.of(key, item.data())
         writer = _Writer(output, result, previous.pages)
         site = _Site(config, base, repo, drafts, items, facts, writer, result)
+        if checked_before is not None:
+            site.checks = checked_before(store)
+            result.problems += [Problem(root, 1, 1, "config", f"related fact-checks: {escape_line(p)}", "warning") for p in site.checks.problems]
         _claim_pages(site)
         _article_pages(site)
         _site_pages(site)
@@ -374,9 +383,10 @@ def _claim_pages(site: _Site) -> None:
         rel = claim_page(item.id)
         facts = site.facts[item.id]
         related = [(r, site.by_id[r].row.text, site.by_id[r].row.verdict, site.by_id[r].published) for r in facts.related if r in site.by_id]
-        key = _digest(site.options, facts.key, site.article_keys[item.article.folder], related)
+        checks = site.checks.signature if site.checks is not None else None
+        key = _digest(site.options, facts.key, site.article_keys[item.article.folder], related, checks)
         if not site.writer.fresh(rel, key):
-            site.writer.put(rel, _claim_page(site, item, rel, related), key)
+            site.writer.put(rel, _claim_page(site, item, rel, related, _related_checks(site, item)), key)
     for item in site.items:  # warnings that ClaimReview asks for
         if item.published:
             warning = claimreview.long_claim(item.record.path, {"text": item.row.text})
@@ -384,7 +394,23 @@ def _claim_pages(site: _Site) -> None:
                 site.result.problems.append(warning)
 
 
-def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> bytes:
+def _related_checks(site: _Site, item: _Item) -> list[dict]:
+    """The related fact-checks of a claim's page: other fact-checkers' reviews, and the claims
+    of the tree's other articles that this site publishes (a draft only on a site of drafts)."""
+    if site.checks is None or item.row is None:
+        return []
+    out = []
+    for found in site.checks.find(item.row.text, item.article.folder):
+        other = site.by_id.get(found["id"]) if found["id"] else None
+        if found["id"] and (other is None or other.id == item.id):
+            continue
+        shown = {k: escape_line(found[k]) if isinstance(found[k], str) else found[k] for k in ("claim", "rating", "publisher", "date")}
+        href = claim_page(other.id).rsplit("/", 1)[-1] if other else link_url(found["url"])
+        out.append({**shown, "id": found["id"], "draft": other is not None and not other.published, "href": href})
+    return out
+
+
+def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple], checks: list[dict]) -> bytes:
     claim = item.data()
     review = None
     if item.published:
@@ -407,6 +433,7 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
         grade=VERDICT_SCALE.get(Verdict(claim["verdict"])) if claim.get("verdict") else None,
         first_published=site.facts[item.id].published_at,
         related=[{"id": r, "text": t, "verdict": v, "draft": not p} for r, t, v, p in related],
+        checks=checks,
         jsonld=json_safe(claimreview.script_json(review)) if review else None,
         yaml_link=yaml_link,
     )
