@@ -168,8 +168,8 @@ def index_feed(feed: str, strict: bool = False, weights: Weights = WEIGHTS, prog
             stat = os.fstat(handle.fileno())
         if progress is not None:
             progress(feed)
-        items = read_feed(feed)
-        segment = build(_refusing(items) if strict else items, weights)
+        items = _refusing(read_feed(feed)) if strict else read_feed(feed)
+        segment = _build(feed, items, stat.st_size, weights)
         signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
         key = cache._key()
         if key is not None and _signature(feed) == signature:  # not cached if it changed while read
@@ -179,6 +179,23 @@ def index_feed(feed: str, strict: bool = False, weights: Weights = WEIGHTS, prog
         raise FeedError(f"{first.path}:{first.line}: {first.message} (--strict)")
     remember([feed])
     return segment
+
+
+#: A feed at least this large is indexed on every core (:mod:`factcheck.match.parallel`).
+PARALLEL_BYTES = 32 << 20
+
+
+def _build(feed: str, items, size: int, weights: Weights) -> Segment:
+    if size < PARALLEL_BYTES:
+        return build(items, weights)
+    from concurrent.futures.process import BrokenProcessPool
+
+    from factcheck.match.parallel import build_parallel
+
+    try:
+        return build_parallel(items, weights)
+    except (BrokenProcessPool, OSError) as exc:
+        raise FeedError(f"{feed}: cannot index the feed: a helper process failed ({exc.__class__.__name__})") from None
 
 
 def _refusing(items):
