@@ -62,6 +62,35 @@ class Earlier:
         self.keys = {k: v for k, v in self.keys.items() if not k.startswith("folder:")}
         self.keys.update((f"folder:{folder}", reviews_key(reviews)) for folder, reviews in by_folder.items())
 
+    def find_many(self, texts: Sequence[tuple[str, str | None]], top: int = DEFAULT_TOP) -> list[list[Match]]:
+        """:meth:`find` for many (text, folder) pairs at once, faster over a large tree: the
+        folders' claims are searched as one collection, where a text's own article scores
+        nothing (it is left out of the results, not of the statistics, so a score may differ
+        from :meth:`find`'s in the last digits)."""
+        import numpy as np
+
+        from factcheck.match.index import search
+        from factcheck.match.parallel import merge
+
+        folders = list(self.folders)
+        merged = merge([self.folders[f] for f in folders])
+        bounds = np.cumsum([0] + [self.folders[f].size for f in folders])
+        where = {f: (int(bounds[n]), int(bounds[n + 1])) for n, f in enumerate(folders)}
+        out: list[list[Match]] = [[] for _ in texts]
+        by_folder: dict[str, list[int]] = {}
+        for number, (_, folder) in enumerate(texts):
+            by_folder.setdefault(os.path.abspath(folder) if folder else "", []).append(number)
+        for folder, numbers in by_folder.items():
+            start, end = where.get(folder, (0, 0))
+            own = (merged.docs >= start) & (merged.docs < end)
+            segments = [attrs.evolve(merged, tfs=np.where(own, np.float32(0), merged.tfs)) if own.any() else merged, *self.feeds]
+            for number in numbers:
+                hits = search(segments, texts[number][0], top)
+                found = [Match(h.score, segments[h.segment].review(h.doc)) for h in hits if h.score >= self.threshold]
+                found.sort(key=lambda m: not m.published)  # as match_texts orders them
+                out[number] = found
+        return out
+
     @property
     def signature(self) -> str:
         """Changes when any candidate or the threshold does."""
@@ -119,6 +148,6 @@ class SiteChecks:
     def problems(self) -> list[str]:
         return self.earlier.problems
 
-    def find(self, text: str, folder: str) -> list[dict]:
-        (found,) = self.earlier.find([text], folder)
-        return [{**m.as_json(), "date": m.review.date, "headline": m.review.headline} for m in found]
+    def find(self, pairs: Sequence[tuple[str, str]]) -> list[list[dict]]:
+        """For each (text, article folder), its related fact-checks (:meth:`Earlier.find_many`)."""
+        return [[{**m.as_json(), "date": m.review.date, "headline": m.review.headline} for m in found] for found in self.earlier.find_many(pairs)]

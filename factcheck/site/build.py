@@ -379,6 +379,7 @@ def build(
 
 
 def _claim_pages(site: _Site) -> None:
+    stale = []
     for item in site.items:
         rel = claim_page(item.id)
         facts = site.facts[item.id]
@@ -386,7 +387,10 @@ def _claim_pages(site: _Site) -> None:
         checks = site.checks.signature if site.checks is not None else None
         key = _digest(site.options, facts.key, site.article_keys[item.article.folder], related, checks)
         if not site.writer.fresh(rel, key):
-            site.writer.put(rel, _claim_page(site, item, rel, related, _related_checks(site, item)), key)
+            stale.append((item, rel, related, key))
+    found = _related_checks(site, [item for item, *_ in stale])  # all at once: one index of the tree
+    for (item, rel, related, key), checks_of in zip(stale, found, strict=True):
+        site.writer.put(rel, _claim_page(site, item, rel, related, checks_of), key)
     for item in site.items:  # warnings that ClaimReview asks for
         if item.published:
             warning = claimreview.long_claim(item.record.path, {"text": item.row.text})
@@ -394,19 +398,22 @@ def _claim_pages(site: _Site) -> None:
                 site.result.problems.append(warning)
 
 
-def _related_checks(site: _Site, item: _Item) -> list[dict]:
-    """The related fact-checks of a claim's page: other fact-checkers' reviews, and the claims
+def _related_checks(site: _Site, items: list[_Item]) -> list[list[dict]]:
+    """The related fact-checks of claims' pages: other fact-checkers' reviews, and the claims
     of the tree's other articles that this site publishes (a draft only on a site of drafts)."""
-    if site.checks is None or item.row is None:
-        return []
+    if site.checks is None or not items:
+        return [[] for _ in items]
     out = []
-    for found in site.checks.find(item.row.text, item.article.folder):
-        other = site.by_id.get(found["id"]) if found["id"] else None
-        if found["id"] and (other is None or other.id == item.id):
-            continue
-        shown = {k: escape_line(found[k]) if isinstance(found[k], str) else found[k] for k in ("claim", "rating", "publisher", "date")}
-        href = claim_page(other.id).rsplit("/", 1)[-1] if other else link_url(found["url"])
-        out.append({**shown, "id": found["id"], "draft": other is not None and not other.published, "href": href})
+    for item, found_all in zip(items, site.checks.find([(i.row.text, i.article.folder) for i in items]), strict=True):
+        kept = []
+        for found in found_all:
+            other = site.by_id.get(found["id"]) if found["id"] else None
+            if found["id"] and (other is None or other.id == item.id):
+                continue
+            shown = {k: escape_line(found[k]) if isinstance(found[k], str) else found[k] for k in ("claim", "rating", "publisher", "date")}
+            href = claim_page(other.id).rsplit("/", 1)[-1] if other else link_url(found["url"])
+            kept.append({**shown, "id": found["id"], "draft": other is not None and not other.published, "href": href})
+        out.append(kept)
     return out
 
 
