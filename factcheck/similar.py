@@ -213,10 +213,13 @@ def signature(stats: Mapping[str, object], threshold: float, version: str) -> by
 
 
 def tree_problems(stats: Mapping[str, object], claims_of: Callable[[], Iterable[Claimed]], threshold: float,
-                  locate: Callable[[str], tuple[int, int]] | None = None) -> list[Problem]:
+                  locate: Callable[[str], tuple[int, int]] | None = None, use_cache: bool = True) -> list[Problem]:
     """:func:`problems` for a tree whose claim files have these ``stats`` (path -> signature):
     from the cache while none of them changed, else found again (``claims_of()`` is called only
-    then), reading the words of changed texts only, and cached."""
+    then), reading the words of changed texts only, and cached (``use_cache=False``: found
+    afresh, and no cache read or written)."""
+    if not use_cache:
+        return problems(list(claims_of()), threshold, None, locate)
     version = f"similar-{FORMAT}|{cache.code_version()}"
     key = signature(stats, threshold, version)
     cached = _load("warnings", version, _Warnings)

@@ -95,7 +95,9 @@ def _locate(path: str, findings: list) -> list[Problem]:
     return parse(path, got[0]).locate(findings)
 
 
-def duplicate_problems(given: list[str], results: dict[str, FileResult], stats: dict[str, object], line_of: Callable[[str], Any]) -> list[Problem]:
+def duplicate_problems(
+    given: list[str], results: dict[str, FileResult], stats: dict[str, object], line_of: Callable[[str], Any], use_cache: bool = True
+) -> list[Problem]:
     """``possible-duplicate``: claims among those checked whose words mostly coincide and
     that are not related to each other (:mod:`factcheck.similar`; threshold
     ``[match] duplicate_threshold``), and the ``[match]`` table's problems.
@@ -120,7 +122,7 @@ def duplicate_problems(given: list[str], results: dict[str, FileResult], stats: 
                 out.append(similar.Claimed(path, line.id, line.text, tuple(results[path].related)))
         return out
 
-    return problems + similar.tree_problems({p: stats.get(p) for p in results}, claims, config.duplicate_threshold, _text_key)
+    return problems + similar.tree_problems({p: stats.get(p) for p in results}, claims, config.duplicate_threshold, _text_key, use_cache)
 
 
 def _text_key(path: str) -> tuple[int, int]:

@@ -561,7 +561,7 @@ def check_tree(
     try:
         problems += itertools.chain.from_iterable(map(_PROBLEMS, results.values()))
         problems += cross_problems(paths, tree.claims, results)
-        problems += duplicate_problems(paths, results, {p: s[0] for p, s in run.signatures.items()}, functools.partial(_line_of, results, entries))
+        problems += duplicate_problems(paths, results, {p: s[0] for p, s in run.signatures.items()}, functools.partial(_line_of, results, entries), use_cache)
         problems = sorted_once(problems)
     finally:
         if saving is not None and wait:

@@ -104,3 +104,10 @@ def test_prefix_filter_finds_every_pair_that_comparing_all_finds():
         found = {(min(a, b), max(a, b)) for g, h, _ in groups.pairs for a in groups.members[g] for b in groups.members[h]}
         found |= {(a, b) for m in groups.members for n, a in enumerate(m) for b in m[n + 1 :]}
         assert found == brute_force(sets, threshold), threshold
+
+
+def test_no_cache_finds_them_afresh(tmp_path, monkeypatch):
+    claims = make_tree(tmp_path, {"bridges-repaired": CLAIM_YAML, "bridges-again": AGAIN})
+    assert duplicates(claims)  # now cached
+    monkeypatch.setattr(similar, "problems", lambda *a, **k: [])
+    assert [p for p in check_tree([claims], use_cache=False).problems if p.code == "possible-duplicate"] == []
