@@ -10,7 +10,8 @@ not reported, nor dismissed claims. The threshold is ``[match] duplicate_thresho
 of the config (:func:`factcheck.siteconfig.match_config`).
 
 Pairs are found by prefix filtering: a claim's rarest words carry most of its weight,
-so a claim at least that similar must share one of them; only those claims are compared.
+and two claims at least that similar share a word among both claims' rarest; only the
+claims that do are compared.
 
 Cached (signed, data-only, like the validation cache): the warnings of a tree while no
 claim file of it changed (their signatures, the threshold and the code), and each
@@ -77,28 +78,71 @@ def similar_groups(sets: Sequence[frozenset[str]], threshold: float) -> Groups:
             by_words.setdefault(words, []).append(number)
     unique = list(by_words)
     sizes = [sum(weight[w] for w in words) for words in unique]
-    postings: dict[str, list[int]] = {}
-    for k, words in enumerate(unique):
-        for word in words:
-            postings.setdefault(word, []).append(k)
-    pairs: list[tuple[int, int, float]] = []
+    prefixes = []
     for k, words in enumerate(unique):
         size = sizes[k]
         left, prefix = size, []
-        for word in sorted(words, key=lambda w: (-weight[w], w)):  # a group this similar shares one of these
+        for word in sorted(words, key=lambda w: (-weight[w], w)):  # one order for every set: rarest first
             if left < threshold * size:
                 break
             prefix.append(word)
             left -= weight[word]
-        for v in sorted({v for word in prefix for v in postings[word] if v > k}):
-            other = sizes[v]
-            if not threshold * size <= other <= size / threshold:
-                continue
-            shared = sum(weight[w] for w in words & unique[v])
-            similarity = shared / (size + other - shared)
-            if similarity >= threshold:
-                pairs.append((k, v, similarity))
+        prefixes.append(prefix)
+    # Two groups this similar share at least threshold * size of each one's weight, so the
+    # first word they share (in that one order) is in both prefixes: only prefixes are indexed.
+    postings: dict[str, list[int]] = {}
+    for k, prefix in enumerate(prefixes):
+        for word in prefix:
+            postings.setdefault(word, []).append(k)
+    vocabulary = {word: n for n, word in enumerate(weight)}
+    if len(vocabulary) <= DENSE_WORDS:  # few words in all, shared by many claims: compare with numpy
+        pairs = _dense_pairs(unique, sizes, prefixes, postings, weight, vocabulary, threshold)
+    else:
+        pairs = []
+        for k, words in enumerate(unique):
+            size = sizes[k]
+            for v in sorted({v for word in prefixes[k] for v in postings[word] if v > k}):
+                other = sizes[v]
+                if not threshold * size <= other <= size / threshold:
+                    continue
+                shared = sum(weight[w] for w in words & unique[v])
+                similarity = shared / (size + other - shared)
+                if similarity >= threshold:
+                    pairs.append((k, v, similarity))
     return Groups(list(by_words.values()), pairs)
+
+
+#: A tree using at most this many distinct words is compared as a dense matrix (groups x words).
+DENSE_WORDS = 4096
+
+
+def _dense_pairs(unique: list[frozenset[str]], sizes: list[float], prefixes: list[list[str]], postings: dict[str, list[int]],
+                 weight: dict[str, float], vocabulary: dict[str, int], threshold: float) -> list[tuple[int, int, float]]:
+    """The pairs of :func:`similar_groups` where the words are few: each group's candidates
+    (sharing a prefix word) scored at once as a matrix product."""
+    import numpy as np
+
+    matrix = np.zeros((len(unique), len(vocabulary)), dtype=np.float64)
+    for k, words in enumerate(unique):
+        for word in words:
+            matrix[k, vocabulary[word]] = weight[word]
+    columns = [np.asarray([vocabulary[w] for w in words], dtype=np.int64) for words in unique]
+    size_of = np.asarray(sizes)
+    lists = {word: np.asarray(found, dtype=np.int64) for word, found in postings.items()}
+    pairs: list[tuple[int, int, float]] = []
+    for k in range(len(unique)):
+        candidates = np.unique(np.concatenate([lists[w] for w in prefixes[k]]))
+        candidates = candidates[candidates > k]
+        size = sizes[k]
+        other = size_of[candidates]
+        candidates = candidates[(threshold * size <= other) & (other <= size / threshold)]
+        if not len(candidates):
+            continue
+        shared = matrix[np.ix_(candidates, columns[k])].sum(axis=1)
+        similarity = shared / (size + size_of[candidates] - shared)
+        keep = similarity >= threshold
+        pairs += [(k, int(v), float(x)) for v, x in zip(candidates[keep], similarity[keep], strict=True)]
+    return pairs
 
 
 @attrs.frozen

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from conftest import CLAIM_YAML, make_tree
 
 from factcheck import similar
@@ -94,7 +96,9 @@ def brute_force(sets, threshold):
     return out
 
 
-def test_prefix_filter_finds_every_pair_that_comparing_all_finds():
+@pytest.mark.parametrize("dense", [True, False])
+def test_prefix_filter_finds_every_pair_that_comparing_all_finds(dense, monkeypatch):
+    monkeypatch.setattr(similar, "DENSE_WORDS", 4096 if dense else 0)  # numpy, or set by set
     rng = random.Random(3)
     vocabulary = [f"w{n}" for n in range(40)]
     sets = [frozenset(rng.sample(vocabulary, rng.randint(1, 6))) for _ in range(150)]

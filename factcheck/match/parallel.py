@@ -2,8 +2,8 @@
 their segments merged into the one :func:`factcheck.match.index.build` would make.
 
 The feed is read here, in order (its problems keep their line numbers); each batch of
-reviews goes to a helper (``spawn``: safe in a process with threads, such as the review
-screen) that tokenises and counts it with :func:`~factcheck.match.index.build`; the
+reviews goes to a helper (forked, or spawned in a process with threads such as the
+review screen) that tokenises and counts it with :func:`~factcheck.match.index.build`; the
 batches' segments are merged by term hash with a few numpy operations. The result is the
 same arrays, byte for byte, as building in one process (a test checks it).
 """
@@ -36,6 +36,15 @@ def jobs() -> int:
     return max(1, min(4, cores))
 
 
+def _context():
+    """``fork`` in a process with one thread (the command line: no process left behind, not
+    even multiprocessing's resource tracker); ``spawn`` where other threads run (the review
+    screen), since a fork copies locks other threads may hold."""
+    import threading
+
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+
+
 def _batches(items: Iterable[Review | FeedProblem], problems: list[FeedProblem], size: int) -> Iterator[list[Review]]:
     batch: list[Review] = []
     for item in items:
@@ -57,7 +66,7 @@ def build_parallel(items: Iterable[Review | FeedProblem], weights: Weights = WEI
     if workers < 2:
         return build(items, weights)
     parts: list[Segment] = []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
         pending: deque[Future[Segment]] = deque()
         for batch in _batches(items, problems, size):
             pending.append(pool.submit(build, batch, weights))
