@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from conftest import CLAIM_YAML, make_tree
 
 from factcheck import similar
