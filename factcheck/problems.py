@@ -63,6 +63,11 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-id": ("error", "an id used by two claim files"),
     "related-missing": ("error", "a related id that no claim has (with a 'did you mean' hint)"),
     "no-article": ("error", "a claim file (or a dismissed.yaml) outside an article folder"),
+    "possible-duplicate": (
+        "warning",
+        "a claim whose words mostly coincide with another claim's of the tree (similarity at least [match] duplicate_threshold) "
+        "and the two are not related; at the claim's text",
+    ),
     "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
     "unknown-claimant": ("error", "a claim's claimant is not a name or alias of the tree's claimant registry (claimants.yaml; with a 'did you mean' hint)"),
     # the claimant registry (claimants.yaml at the root of a claims tree)

@@ -16,6 +16,8 @@ wins when both do); the search stops at the repository root (a folder with ``.gi
 
     [match]
     feeds = ["feeds/other-desk.jsonl"]           # optional: factcheck match searches them by default
+    threshold = 0.5                              # optional: "checked before" from this score
+    duplicate_threshold = 0.8                    # optional: validate's possible-duplicate from this similarity
 
     [team]
     ann = "Ann Example"                          # optional: the public name the site shows for a handle
@@ -274,24 +276,56 @@ def team_from(table: object, path: str) -> tuple[tuple[tuple[str, str], ...], li
     return tuple(team), problems
 
 
-def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
-    """The feeds ``factcheck match`` searches by default (``[match] feeds``, paths relative
-    to the config's folder), and what was wrong with the table."""
+#: What ``[match]`` may hold.
+MATCH_KEYS = ("feeds", "threshold", "duplicate_threshold")
+
+
+@attrs.frozen
+class MatchConfig:
+    """``[match]``: the feeds searched by default, the score from which an earlier check is
+    shown as "checked before" (review screen, triage view, site), and the similarity from
+    which two claims of the tree are reported as ``possible-duplicate``."""
+
+    feeds: tuple[str, ...] = ()
+    threshold: float = 0.5
+    duplicate_threshold: float = 0.8
+
+
+def match_config(start: str) -> tuple[MatchConfig, list[Problem]]:
+    """The ``[match]`` table of the config for the tree at ``start`` (feed paths relative to
+    the config's folder), and what was wrong with it (a bad value keeps its default)."""
     raw = read_config(start)
     table = raw.data.get("match")
     if raw.path is None or table is None:
-        return [], list(raw.problems)
-    where = _line_of(raw.path, "feeds")
+        return MatchConfig(), list(raw.problems)
+    path = raw.path
     if not isinstance(table, dict):
-        return [], [Problem(raw.path, _line_of(raw.path, "match"), 1, "config", "match must be a table ([match])")]
+        return MatchConfig(), [Problem(path, _line_of(path, "match"), 1, "config", "match must be a table ([match])")]
     problems = [
-        Problem(raw.path, _line_of(raw.path, k), 1, "config", f"unknown key {k!r} in [match]{did_you_mean(k, ('feeds',))}") for k in table if k != "feeds"
+        Problem(path, _line_of(path, k), 1, "config", f"unknown key {k!r} in [match]{did_you_mean(k, MATCH_KEYS)}") for k in table if k not in MATCH_KEYS
     ]
+    values: dict[str, Any] = {}
     feeds = table.get("feeds", [])
     if not isinstance(feeds, list) or not all(isinstance(f, str) and f.strip() for f in feeds):
-        return [], [*problems, Problem(raw.path, where, 1, "config", "match.feeds must be a list of file paths")]
-    base = os.path.dirname(raw.path)
-    return [os.path.join(base, f) for f in feeds], problems
+        problems.append(Problem(path, _line_of(path, "feeds"), 1, "config", "match.feeds must be a list of file paths"))
+    else:
+        values["feeds"] = tuple(os.path.join(os.path.dirname(path), f) for f in feeds)
+    for key in ("threshold", "duplicate_threshold"):
+        if key not in table:
+            continue
+        value = table[key]
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
+            values[key] = float(value)
+        else:
+            why = f"match.{key} must be a number more than 0 and at most 1, got {escape_line(repr(value))}"
+            problems.append(Problem(path, _line_of(path, key), 1, "config", why))
+    return MatchConfig(**values), problems
+
+
+def match_feeds(start: str) -> tuple[list[str], list[Problem]]:
+    """The feeds ``factcheck match`` searches by default (``[match] feeds``), and what was wrong with the table."""
+    config, problems = match_config(start)
+    return list(config.feeds), problems
 
 
 def accepted_warnings(start: str) -> tuple[frozenset[str], list[Problem]]:

@@ -1,7 +1,8 @@
 """What checking a tree adds to checking each file on its own.
 
 The review policy of each article folder, the dismissals files, unique ids and related
-ids across every claim of the tree, and each problem once in report order. Used by
+ids across every claim of the tree, near-duplicate claims, and each problem once in
+report order. Used by
 :func:`factcheck.validate.check_tree`.
 """
 
@@ -11,6 +12,8 @@ import datetime as dt
 import itertools
 import operator
 import os
+from collections.abc import Callable
+from typing import Any
 
 from factcheck.problems import Problem
 from factcheck.reading import ArticleRecord, FileResult, stem
@@ -109,3 +112,40 @@ def _locate(path: str, findings: list) -> list[Problem]:
     if isinstance(got, Problem):
         return [Problem(path, 1, 1, f.code, f.message) for f in findings]
     return parse(path, got[0]).locate(findings)
+
+
+def duplicate_problems(
+    given: list[str], results: dict[str, FileResult], stats: dict[str, object], line_of: Callable[[str], Any], use_cache: bool = True
+) -> list[Problem]:
+    """``possible-duplicate``: claims among those checked whose words mostly coincide and
+    that are not related to each other (:mod:`factcheck.similar`; threshold
+    ``[match] duplicate_threshold``), and the ``[match]`` table's problems.
+
+    ``line_of(path)``: a checked file's :class:`~factcheck.rows.ListLine` (None: not a valid
+    claim), asked only when some claim file changed since the warnings were cached.
+    """
+    from factcheck import similar
+    from factcheck.model import Status
+    from factcheck.siteconfig import match_config
+
+    if not results or not given:
+        return []
+    config, problems = match_config(given[0])
+    dismissed = Status.DISMISSED.value
+
+    def claims() -> list:
+        out = []
+        for path in sorted(results):
+            line = line_of(path)
+            if line is not None and line.status != dismissed:
+                out.append(similar.Claimed(path, line.id, line.text, tuple(results[path].related)))
+        return out
+
+    return problems + similar.tree_problems({p: stats.get(p) for p in results}, claims, config.duplicate_threshold, _text_key, use_cache)
+
+
+def _text_key(path: str) -> tuple[int, int]:
+    from factcheck.convert import FieldError
+
+    found = _locate(path, [FieldError("possible-duplicate", "", ("text",))])
+    return (found[0].line, found[0].col) if found else (1, 1)

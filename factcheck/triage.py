@@ -151,12 +151,13 @@ def create_claim(
 
 def accept(
     store: ClaimStore, article: ArticleRecord, candidate: Candidate, by: str, text: str | None = None, how: str = "Suggested by factcheck suggest",
-    *, claimant: str | None = None, kind: Kind | None = None, claim_id: str | None = None,
+    *, claimant: str | None = None, kind: Kind | None = None, claim_id: str | None = None, checked: str | None = None,
 ) -> ClaimRecord:
     """A claim of a proposed sentence: the sentence is its quote, ``text`` (default: the
     sentence) its restated text; ``claimant``, ``kind`` and ``claim_id`` default to
-    :func:`guess`'s. The history entry records the score and how the claimant was found,
-    as an internal note (never on the public site)."""
+    :func:`guess`'s. The history entry records the score, how the claimant was found (and
+    ``checked``, what was found checked before, when given), as an internal note (never on
+    the public site)."""
     from factcheck.quantities import extract
 
     if article.article is None:
@@ -168,7 +169,8 @@ def accept(
     who = f"; {guessed.why}" if claimant is None or claimant.strip() == guessed.claimant else ""
     return create_claim(
         store, article, quote=candidate.text, text=restated, claimant=(claimant or guessed.claimant).strip(), kind=kind or guessed.kind, by=by,
-        note=f"{how} (check-worthiness score {candidate.score:.2f}{read}{who}).", quantities=quantities, claim_id=claim_id or guessed.claim_id,
+        note=f"{how} (check-worthiness score {candidate.score:.2f}{read}{who})." + (f" {checked}" if checked else ""), quantities=quantities,
+        claim_id=claim_id or guessed.claim_id,
         internal=True,  # how the desk found it: not for readers
     )
 

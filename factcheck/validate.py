@@ -47,7 +47,7 @@ from factcheck.reading import (
 from factcheck.rows import ClaimRow, ListLine
 from factcheck.rules import ClaimantNames, QuoteIndex, ReviewPolicy
 from factcheck.tree import discover, folder_of
-from factcheck.treecheck import claimant_registries, cross_problems, dismissal_problems, review_policies, sorted_once
+from factcheck.treecheck import claimant_registries, cross_problems, dismissal_problems, duplicate_problems, review_policies, sorted_once
 from factcheck.yaml.fast import quiet_stderr, stderr_discarded
 
 #: Below this many files to parse, one process is faster than starting a pool.
@@ -566,6 +566,7 @@ def check_tree(
         problems += itertools.chain.from_iterable(map(_PROBLEMS, results.values()))
         problems += cross_problems(paths, tree.claims, results)
         problems += evidence_problems(paths, tree.claims, tree.stats or {p: s for p, (s, _) in run.signatures.items() if s}, reuse)
+        problems += duplicate_problems(paths, results, {p: s[0] for p, s in run.signatures.items()}, functools.partial(_line_of, results, entries), use_cache)
         problems = sorted_once(problems)
     finally:
         if saving is not None and wait:
@@ -587,6 +588,17 @@ def check_tree(
     )
 
 
+def _line_of(results: dict[str, FileResult], entries: dict, path: str) -> ListLine | None:
+    """A checked claim's line: as checked now, else from its cache entry (kept encoded until asked for)."""
+    line = results[path].line
+    if line is None and path in entries:
+        line = entries[path].line
+        if isinstance(line, msgspec.Raw):
+            line = _LINE_DECODER.decode(line)
+    return line
+
+
+_LINE_DECODER = msgspec.msgpack.Decoder(ListLine | None)
 _PROBLEMS = operator.attrgetter("problems")
 _READER = operator.attrgetter("reader")
 

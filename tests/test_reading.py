@@ -607,7 +607,9 @@ def test_a_helper_that_dies_on_a_file_costs_only_that_file(tmp_path, monkeypatch
     monkeypatch.setattr(validate, "check_claim_file", _kill_on(victim.name))
     for jobs in (1, 2):  # helpers only: one helper, or two that go on while the first one's batch is checked again
         crashed = check_tree([tmp_path / "tree"], use_cache=False, jobs=jobs, isolate=True)
-        assert [p for p in crashed.problems if p.path != str(victim)] == [p for p in plain.problems if p.path != str(victim)]
+        # possible-duplicate compares claims with each other: without the victim's claim it differs by design
+        others = [p for p in crashed.problems if p.path != str(victim) and p.code != "possible-duplicate"]
+        assert others == [p for p in plain.problems if p.path != str(victim) and p.code != "possible-duplicate"]
         mine = [p for p in crashed.problems if p.path == str(victim)]
         assert [(p.code, p.severity) for p in mine] == [("internal-error", "error")]
         assert "ended abruptly" in mine[0].message and "bug in factcheck" in mine[0].message

@@ -94,6 +94,19 @@ def _proposals(args: argparse.Namespace):
     return store, article, found
 
 
+def _checked_before(store, article, chosen: list) -> dict[str, str]:
+    """What each sentence to write was checked before (its history note), by text."""
+    from factcheck.match.checked import Earlier, history_note
+
+    if not chosen:
+        return {}
+    earlier = Earlier.load(store)
+    for problem in earlier.problems:
+        print(f"factcheck: checked before: {escape_line(problem)}", file=sys.stderr)
+    texts = [c.text for c in chosen]
+    return {text: note for text, match in zip(texts, earlier.best(texts, article.folder), strict=True) if (note := history_note(match))}
+
+
 def suggest(args: argparse.Namespace) -> int:
     from factcheck.store import EditRefused, editor_name
     from factcheck.suggest import ranked
@@ -139,12 +152,13 @@ def suggest(args: argparse.Namespace) -> int:
     by = editor_name(args.editor)
     written, failed = 0, 0
     taken = set()
+    checked = _checked_before(store, article, chosen)
     for c in chosen:
         if c.text in taken:  # the same sentence twice in one article: one claim
             continue
         taken.add(c.text)
         try:
-            record = accept(store, article, c, by)
+            record = accept(store, article, c, by, checked=checked.get(c.text))
         except EditRefused as exc:
             print(escape_line(f"factcheck: refused: {c.text[:60]}: {exc.message}"), file=sys.stderr)
             failed += 1

@@ -104,7 +104,10 @@ def _new_command(p: argparse.ArgumentParser) -> None:
     p.add_argument("article", help="article folder or its slug")
     p.add_argument("--quote", required=True)
     p.add_argument("--text", help="the claim as one checkable proposition (default: the quote)")
-    p.add_argument("--claimant", help="who makes the claim, a name or alias of the claimant registry (default: the one the sentence attributes it to, else the article's author)")
+    p.add_argument(
+        "--claimant",
+        help="who makes the claim, a name or alias of the claimant registry (default: the one the sentence attributes it to, else the article's author)",
+    )
     p.add_argument("--claimant-type", choices=ClaimantType.words(), help="add the claimant to the registry (claimants.yaml) first, as this, if it is not there")
     p.add_argument("--kind", choices=Kind.words(), help="the kind of claim (default: guessed from the quote)")
     p.add_argument("--id", type=claim_id, help="claim id (default: from the words of --text, else of the quote)")

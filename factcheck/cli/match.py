@@ -148,12 +148,12 @@ def _report_skipped(segment) -> None:
 def _candidates(args: argparse.Namespace, feeds: list[str], store, texts) -> list:
     from factcheck.match.feed import FeedError
     from factcheck.match.store import drop_removed, index_feed
-    from factcheck.match.tree import tree_segment
+    from factcheck.match.tree import tree_segments
 
     drop_removed()
     segments = []
     if store is not None:
-        segments.append(tree_segment(store, texts.folder, texts.claim_id))
+        segments += tree_segments(store, texts.folder, texts.claim_id)
     for feed in feeds:
         try:
             segment = index_feed(feed, strict=args.strict, progress=lambda f: _say(f"indexing {f}") if sys.stderr.isatty() else None)

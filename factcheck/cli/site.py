@@ -24,6 +24,7 @@ def _build_command(p: argparse.ArgumentParser) -> None:
 
 
 def build(args: argparse.Namespace) -> int:
+    from factcheck.match.checked import site_checks
     from factcheck.site import build as build_site
     from factcheck.site.build import BuildError
     from factcheck.store import find_root
@@ -33,7 +34,7 @@ def build(args: argparse.Namespace) -> int:
         return fail(NO_ROOT if root is None else f"not a folder: {root}")
     out = args.out or os.path.join(os.path.dirname(os.path.abspath(root)), "site")
     try:
-        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url, force=args.force)
+        result = build_site(root, out, base_url=args.base_url, drafts=args.drafts, repo_url=args.repo_url, force=args.force, checked_before=site_checks)
     except BuildError as exc:
         return fail(str(exc))
     accepted, found = accepted_for([root])

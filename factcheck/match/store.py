@@ -11,6 +11,10 @@ One cache file per feed (``match-<digest of its path>.idx`` in the cache folder 
 * unchanged means unchanged: reused only while the feed's mtime, size, inode and ctime
   are those it was built from, and the code and weights are the same.
 
+The claims of the tree are cached the same way, one segment per article folder
+(:func:`load_keyed`, :func:`save_keyed`), under the digest of what the folder's claims
+say: a change rebuilds the segment of its folder only.
+
 A list of the feeds indexed (``match-feeds.msgpack``, signed too) lets a later run drop
 the index of a feed file that no longer exists.
 """
@@ -130,6 +134,27 @@ def load_cached(feed: str, weights: Weights = WEIGHTS) -> Segment | None:
     return got[1]
 
 
+def keyed_path(name: str) -> FsPath:
+    return cache.cache_dir() / f"match-tree-{hashlib.sha1(name.encode()).hexdigest()[:16]}.idx"
+
+
+def load_keyed(name: str, key: str, weights: Weights = WEIGHTS) -> Segment | None:
+    """The cached segment saved as ``name`` if it was saved with ``key`` (a digest of what
+    it holds), else None."""
+    secret = cache._key()
+    body = cache._signed_body(keyed_path(name), MAGIC, secret, version(weights)) if secret is not None else None
+    got = decode(body) if body is not None else None
+    if got is None or got[0].source != f"{name}\0{key}":
+        return None
+    return got[1]
+
+
+def save_keyed(name: str, key: str, segment: Segment, weights: Weights = WEIGHTS) -> None:
+    secret = cache._key()
+    if secret is not None:
+        _write(keyed_path(name), MAGIC, secret, version(weights), encode(segment, f"{name}\0{key}", (0, 0, 0, 0)))
+
+
 def index_feed(feed: str, strict: bool = False, weights: Weights = WEIGHTS, progress: Callable[[str], None] | None = None) -> Segment:
     """The index of one feed: from the cache when the feed is unchanged, else built (and cached).
 
@@ -143,8 +168,8 @@ def index_feed(feed: str, strict: bool = False, weights: Weights = WEIGHTS, prog
             stat = os.fstat(handle.fileno())
         if progress is not None:
             progress(feed)
-        items = read_feed(feed)
-        segment = build(_refusing(items) if strict else items, weights)
+        items = _refusing(read_feed(feed)) if strict else read_feed(feed)
+        segment = _build(feed, items, stat.st_size, weights)
         signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
         key = cache._key()
         if key is not None and _signature(feed) == signature:  # not cached if it changed while read
@@ -154,6 +179,23 @@ def index_feed(feed: str, strict: bool = False, weights: Weights = WEIGHTS, prog
         raise FeedError(f"{first.path}:{first.line}: {first.message} (--strict)")
     remember([feed])
     return segment
+
+
+#: A feed at least this large is indexed on every core (:mod:`factcheck.match.parallel`).
+PARALLEL_BYTES = 32 << 20
+
+
+def _build(feed: str, items, size: int, weights: Weights) -> Segment:
+    if size < PARALLEL_BYTES:
+        return build(items, weights)
+    from concurrent.futures.process import BrokenProcessPool
+
+    from factcheck.match.parallel import build_parallel
+
+    try:
+        return build_parallel(items, weights)
+    except (BrokenProcessPool, OSError) as exc:
+        raise FeedError(f"{feed}: cannot index the feed: a helper process failed ({exc.__class__.__name__})") from None
 
 
 def _refusing(items):

@@ -1,14 +1,17 @@
 """The claims of this tree as candidates, and the texts an article or a claim gives to match.
 
 Reads the tree through :class:`factcheck.store.ClaimStore` (its rows are cached by
-``validate``); no printing.
+``validate``); the claims' index is cached one article folder at a time
+(:func:`tree_segments`). No printing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import attrs
+import msgspec
 
 from factcheck import siteconfig
 from factcheck.match.feed import Review
@@ -24,20 +27,19 @@ def _label(verdict: str | None) -> str | None:
         return verdict
 
 
-def claim_reviews(store: ClaimStore, skip_folder: str | None = None, skip_id: str | None = None) -> list[Review]:
-    """A :class:`Review` of each readable claim of ``store`` but those of ``skip_folder``
-    (the article matched) and ``skip_id``. Published claims get the site's URL (when a base
-    URL is configured) and their verdict's label; the others carry their status."""
+def reviews_by_folder(store: ClaimStore) -> dict[str, list[Review]]:
+    """A :class:`Review` of each readable claim of ``store``, by article folder (absolute
+    path). Published claims get the site's URL (when a base URL is configured) and their
+    verdict's label; the others carry their status."""
     config, _ = siteconfig.load(store.root)
     base = config.base_url if config.base_url is None or config.base_url.endswith("/") else config.base_url + "/"
-    skip = os.path.abspath(skip_folder) if skip_folder else None
-    out: list[Review] = []
+    out: dict[str, list[Review]] = {}
     for path in sorted(store.records):
         row = store.records[path].row
-        if row is None or row.id == skip_id or (skip is not None and os.path.abspath(os.path.dirname(path)) == skip):
+        if row is None:
             continue
         published = row.status == Status.PUBLISHED.value
-        out.append(
+        out.setdefault(os.path.abspath(os.path.dirname(path)), []).append(
             Review(
                 claim=row.text,
                 url=f"{base}claims/{row.id}.html" if published and base else None,
@@ -52,8 +54,45 @@ def claim_reviews(store: ClaimStore, skip_folder: str | None = None, skip_id: st
     return out
 
 
+def claim_reviews(store: ClaimStore, skip_folder: str | None = None, skip_id: str | None = None) -> list[Review]:
+    """A :class:`Review` of each readable claim of ``store`` but those of ``skip_folder``
+    (the article matched) and ``skip_id``."""
+    skip = os.path.abspath(skip_folder) if skip_folder else None
+    return [r for folder, reviews in reviews_by_folder(store).items() if folder != skip for r in reviews if r.id != skip_id]
+
+
+def reviews_key(reviews: list[Review]) -> str:
+    """A digest of what these reviews say."""
+    return hashlib.blake2b(msgspec.msgpack.encode(reviews), digest_size=16).hexdigest()
+
+
+def folder_segment(folder: str, reviews: list[Review], weights: Weights = WEIGHTS) -> Segment:
+    """The segment of one article folder's claims: from the cache while they say the same, else built and cached."""
+    from factcheck.match.store import load_keyed, save_keyed
+
+    key = reviews_key(reviews)
+    segment = load_keyed(folder, key, weights)
+    if segment is None:
+        segment = build(reviews, weights)
+        save_keyed(folder, key, segment, weights)
+    return segment
+
+
+def tree_segments(store: ClaimStore, skip_folder: str | None = None, skip_id: str | None = None, weights: Weights = WEIGHTS) -> list[Segment]:
+    """The tree's claims as one segment per article folder but ``skip_folder`` (the article
+    matched), each cached until a claim of its folder changes (``skip_id``: left out too)."""
+    skip = os.path.abspath(skip_folder) if skip_folder else None
+    out = []
+    for folder, reviews in reviews_by_folder(store).items():
+        if folder == skip:
+            continue
+        kept = [r for r in reviews if r.id != skip_id] if skip_id else reviews
+        out.append(folder_segment(folder, kept, weights) if kept is reviews else build(kept, weights))
+    return out
+
+
 def tree_segment(store: ClaimStore, skip_folder: str | None = None, skip_id: str | None = None, weights: Weights = WEIGHTS) -> Segment:
-    """The tree's claims as one segment, built now (a tree is small; feeds are what is cached)."""
+    """The tree's claims (but ``skip_folder``'s and ``skip_id``) as one segment, built now."""
     return build(claim_reviews(store, skip_folder, skip_id), weights)
 
 

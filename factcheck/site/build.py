@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -282,6 +283,7 @@ class _Site:
     registry: Any = None  # the tree's claimant registry (factcheck.claimants.Registry)
     claimant_slugs: dict[str, str] = attrs.field(factory=dict)  # a claim's claimant -> its page's name
     shared: dict = attrs.field(factory=dict)  # what every template is given as ``site``
+    checks: Any = None  # what lists a claim page's related fact-checks (see build)
 
     def __attrs_post_init__(self) -> None:
         config = self.config
@@ -336,12 +338,16 @@ def build(
     drafts: bool = False,
     repo_url: str | None = None,
     force: bool = False,
+    checked_before: Callable[[Any], Any] | None = None,
 ) -> BuildResult:
     """Build the site of the claims tree at ``root`` into ``out``.
 
     Raises BuildError on bad options, a place the build must not write, or a write that
     fails; a claim that does not validate is left out (see :func:`_select`).
     ``force``: build into a folder that is not empty and was not made by a build.
+    ``checked_before(store)``: what lists each claim page's related fact-checks (an object
+    with ``signature`` and ``find(text, folder) -> [dict]``, as
+    :func:`factcheck.match.checked.site_checks` makes); None: no such list.
     """
     from factcheck.store import ClaimStore
 
@@ -363,6 +369,9 @@ def build(
         writer = _Writer(output, result, previous.pages)
         site = _Site(config, base, repo, drafts, items, facts, writer, result, registry=load_registry(root))
         cards, site.claimant_slugs = scorecards(items, site.registry)
+        if checked_before is not None:
+            site.checks = checked_before(store)
+            result.problems += [Problem(root, 1, 1, "config", f"related fact-checks: {escape_line(p)}", "warning") for p in site.checks.problems]
         _claim_pages(site)
         _evidence_files(site, root)
         _article_pages(site)
@@ -380,13 +389,18 @@ def build(
 
 
 def _claim_pages(site: _Site) -> None:
+    stale = []
     for item in site.items:
         rel = claim_page(item.id)
         facts = site.facts[item.id]
         related = [(r, site.by_id[r].row.text, site.by_id[r].row.verdict, site.by_id[r].published) for r in facts.related if r in site.by_id]
-        key = _digest(site.options, facts.key, site.article_keys[item.article.folder], related)
+        checks = site.checks.signature if site.checks is not None else None
+        key = _digest(site.options, facts.key, site.article_keys[item.article.folder], related, checks)
         if not site.writer.fresh(rel, key):
-            site.writer.put(rel, _claim_page(site, item, rel, related), key)
+            stale.append((item, rel, related, key))
+    found = _related_checks(site, [item for item, *_ in stale])  # all at once: one index of the tree
+    for (item, rel, related, key), checks_of in zip(stale, found, strict=True):
+        site.writer.put(rel, _claim_page(site, item, rel, related, checks_of), key)
     for item in site.items:  # warnings that ClaimReview asks for
         if item.published:
             warning = claimreview.long_claim(item.record.path, {"text": item.row.text})
@@ -394,7 +408,26 @@ def _claim_pages(site: _Site) -> None:
                 site.result.problems.append(warning)
 
 
-def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> bytes:
+def _related_checks(site: _Site, items: list[_Item]) -> list[list[dict]]:
+    """The related fact-checks of claims' pages: other fact-checkers' reviews, and the claims
+    of the tree's other articles that this site publishes (a draft only on a site of drafts)."""
+    if site.checks is None or not items:
+        return [[] for _ in items]
+    out = []
+    for item, found_all in zip(items, site.checks.find([(i.row.text, i.article.folder) for i in items]), strict=True):
+        kept = []
+        for found in found_all:
+            other = site.by_id.get(found["id"]) if found["id"] else None
+            if found["id"] and (other is None or other.id == item.id):
+                continue
+            shown = {k: escape_line(found[k]) if isinstance(found[k], str) else found[k] for k in ("claim", "rating", "publisher", "date")}
+            href = claim_page(other.id).rsplit("/", 1)[-1] if other else link_url(found["url"])
+            kept.append({**shown, "id": found["id"], "draft": other is not None and not other.published, "href": href})
+        out.append(kept)
+    return out
+
+
+def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple], checks: list[dict]) -> bytes:
     claim = item.data()
     review = None
     if item.published:
@@ -418,6 +451,7 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple]) -> byt
         grade=VERDICT_SCALE.get(Verdict(claim["verdict"])) if claim.get("verdict") else None,
         first_published=site.facts[item.id].published_at,
         related=[{"id": r, "text": t, "verdict": v, "draft": not p} for r, t, v, p in related],
+        checks=checks,
         jsonld=json_safe(claimreview.script_json(review)) if review else None,
         yaml_link=yaml_link,
         claimant_slug=site.claimant_slugs.get(claim["claimant"]),

@@ -333,6 +333,18 @@ class ClaimActions:
         self.app.push_screen(line, unless_cancelled(save))
 
 
+    def add_related(self, claim_id: str, other: str) -> None:
+        """Add ``other`` to the related claims of ``claim_id`` (from "checked before")."""
+        claim = self._claim(claim_id)
+        if claim is None:
+            return
+        if other in claim.related:
+            self.app.notify(f"{other} is already related to {claim_id}", timeout=3)
+            return
+        related = [*claim.related, other]
+        self.flow.change(Change([], lambda note, _: self.session.set_related(claim_id, related), f"{claim_id}: {other} added to related"))
+
+
 def slug_notes(value: str) -> str | None:
     """What the tags dialog says of typed tags that are saved as slugs."""
     changed = [f"{t} → {slugged(t)}" for t in split(value) if not SLUG_RE.match(t) and slugged(t)]

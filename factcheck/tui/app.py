@@ -33,7 +33,8 @@ from factcheck.store import ClaimRecord, ClaimStore, EditRefused
 from factcheck.tui import views
 from factcheck.tui.actions import ClaimActions
 from factcheck.tui.archiving import Archiver
-from factcheck.tui.detail import DetailView, render_detail
+from factcheck.tui.checked import CheckedBefore
+from factcheck.tui.detail import DetailView
 from factcheck.tui.flow import EditFlow
 from factcheck.tui.palette import ClaimCommands
 from factcheck.tui.screens import ChooseScreen, HelpScreen
@@ -79,6 +80,7 @@ class FactcheckApp(App[int]):
         Binding("t", "tags", "Tags", show=False, id="tags"),
         Binding("at", "assign", "Assign", show=False, id="assign"),
         Binding("r", "related", "Related", show=False, id="related"),
+        Binding("c", "checked_before", "Checked before", show=False, id="checked-before"),
         Binding("w", "archive", "Archive", show=False, id="archive"),
         Binding("A", "article", "Article", show=False, id="article"),
         Binding("T", "triage", "Triage", show=False, id="triage"),
@@ -112,6 +114,7 @@ class FactcheckApp(App[int]):
         self._loading = LoadingState()
         #: The last link check of each URL (``links --check``), for the sources' evidence state.
         self.links: dict[str, LinkResult] = {}
+        self.checked = CheckedBefore(self)
 
     # -- what the queue holds (see QueueState) --------------------------------------------
 
@@ -242,6 +245,7 @@ class FactcheckApp(App[int]):
         self.apply_view(keep=store.records.get(selected) if selected else None)
         self.load_seconds = time.perf_counter() - self._started
         self.index(list(self.all_records))
+        self.checked.load()
         self._start_watching()
         if store.general:
             self.notify(f"{len(store.general)} problems outside claim files: run factcheck validate", severity="warning")
@@ -257,6 +261,16 @@ class FactcheckApp(App[int]):
         store = self.store
         self.state.indexed(texts, lambda record: store is not None and store.records.get(record.path) is record)
         self.search_ready_seconds = time.perf_counter() - self._started
+
+    # -- checked before (CheckedBefore: each claim's earlier checks, found off the screen's thread) --
+
+    def detail_of(self, record: ClaimRecord | None) -> RenderableType:
+        """What the detail pane shows of ``record``: who may publish it, the last link check of
+        its sources, and its earlier checks once found."""
+        return self.checked.detail(record)
+
+    def action_checked_before(self) -> None:
+        self.checked.open()
 
     # -- the view: filter, quick filter, sort -------------------------------------------
 
@@ -364,10 +378,6 @@ class FactcheckApp(App[int]):
             return
         details.first().show(self.detail_of(event.record))
 
-    def detail_of(self, record: ClaimRecord | None) -> RenderableType:
-        """What the detail pane shows of ``record`` (with the last link check of its sources)."""
-        return render_detail(record, self.editor, self.links)
-
     def select_claim(self, claim_id: str) -> None:
         record = self.store.find(claim_id) if self.store else None
         if record is None:
@@ -409,7 +419,7 @@ class FactcheckApp(App[int]):
         table = self.table
         table.refresh_record(record)
         if table.selected is record:
-            self.query_one(DetailView).show(self.detail_of(record))
+            self.query_one(DetailView).show(self.detail_of(record), keep_scroll=True)
         self.update_summary()
 
     def added(self, record: ClaimRecord) -> None:
@@ -418,6 +428,7 @@ class FactcheckApp(App[int]):
         self.state.replace(self.loaded_store.all())
         self.state.edited(record)
         self.apply_view()
+        self.checked.load()
 
     # -- actions: each one a key; the edits are ClaimActions, through the one edit flow ----
 
@@ -583,6 +594,7 @@ class FactcheckApp(App[int]):
         self.apply_view(keep=selected if selected is not None and selected.path in store.records else None)
         if table.selected is not None and table.selected in touched:
             self.query_one(DetailView).show(self.detail_of(table.selected))
+        self.checked.load()  # the other articles' claims changed: index their folders again
         changed = [r.id for r in touched if r not in new and r not in gone]
         self.notify(disk_report([r.id for r in new], [r.id for r in gone], changed), title="Changed on disk", severity="warning", timeout=6)
 

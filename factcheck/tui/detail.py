@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -50,19 +50,22 @@ def paragraph_with_quote(article_text: str, quote: str, status: str, verdict: st
     return text
 
 
-def render_detail(record: ClaimRecord | None, editor: str | None = None, links: Mapping[str, LinkResult] | None = None) -> RenderableType:
+def render_detail(
+    record: ClaimRecord | None, editor: str | None = None, links: Mapping[str, LinkResult] | None = None, checked: Sequence | None = None,
+) -> RenderableType:
     """Everything about one claim, section by section (or why its file is not a claim);
     ``editor``: who is looking, told whether they can publish a claim in review.
 
     ``links``: the last link check of each URL (:mod:`factcheck.provenance.linkstate`),
-    for the state of each source's evidence."""
+    for the state of each source's evidence; ``checked``: its earlier fact-checks
+    (:mod:`factcheck.match.checked`), shown when there are some."""
     if record is None:
         return Text("No claim selected.", style=DIM)
     claim = record.claim
     if claim is None:
         return _unreadable(record)
     parts: list[RenderableType] = [*_heading(record, claim), *_review(claim, editor), *_in_article(record, claim), *_quantities(claim), *_summary(claim)]
-    parts += [*_sources(record, claim, links or {}), *_corrections(claim), *_problems(record), *_history(claim)]
+    parts += [*_checked_before(checked), *_sources(record, claim, links or {}), *_corrections(claim), *_problems(record), *_history(claim)]
     return Group(*parts)
 
 
@@ -144,6 +147,14 @@ def _summary(claim: Claim) -> list[RenderableType]:
         if claim.related:
             parts.append(Text.assemble(("Related: ", "bold"), escape_line(", ".join(claim.related))))
     return parts
+
+
+def _checked_before(checked: Sequence | None) -> list[RenderableType]:
+    if not checked:
+        return []
+    from factcheck.tui.screens.matches import match_line
+
+    return [*_section(f"Checked before ({len(checked)}; c to open one or relate it)"), *(_indented(match_line(m, wrap=True)) for m in checked)]
 
 
 def _sources(record: ClaimRecord, claim: Claim, links: Mapping[str, LinkResult]) -> list[RenderableType]:
@@ -265,10 +276,11 @@ class DetailView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._width = 0
 
-    def show(self, renderable: RenderableType) -> None:
+    def show(self, renderable: RenderableType, keep_scroll: bool = False) -> None:
         self._renderable = renderable
         self._draw()
-        self.scroll_to(y=0, animate=False)
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False)
 
     @property
     def plain(self) -> str:

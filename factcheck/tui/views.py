@@ -71,11 +71,17 @@ def open_triage(app: FactcheckApp, folder: str) -> None:
     def dismiss(candidate, reason: str) -> None:
         triage.dismiss(store, article, candidate, app.editor, reason)
 
+    def check(texts: list[str]) -> list:
+        from factcheck.match.checked import Earlier
+
+        earlier = app.checked.earlier or Earlier.load(store)  # in the triage view's worker
+        return earlier.best(texts, folder)
+
     title = f"Triage · {escape_line(article.article.title)} ({article.slug})"
     claimants = [*triage.known_claimants(store), triage.default_claimant(article.article)]
     screen = TriageScreen(
         title, partial(triage.proposals, store, article), accept, dismiss, app.flow.drafts,
-        guess=partial(triage.guess, store, article), claimants=claimants,
+        guess=partial(triage.guess, store, article), claimants=claimants, check=check,
     )
     app.push_screen(screen, unless_cancelled(app.select_claim))
 

@@ -7,6 +7,7 @@ from factcheck.tui.screens.choose import ChooseScreen
 from factcheck.tui.screens.claim_form import ClaimForm
 from factcheck.tui.screens.help import HELP_TEXT, HelpScreen
 from factcheck.tui.screens.line import LineScreen, ListSuggester
+from factcheck.tui.screens.matches import MatchesScreen
 from factcheck.tui.screens.source_form import FORM_FIELDS, SOURCE_FIELDS, SourceForm
 from factcheck.tui.screens.text import TextScreen
 from factcheck.tui.screens.triage import TriageScreen
@@ -24,6 +25,7 @@ __all__ = [
     "Highlight",
     "LineScreen",
     "ListSuggester",
+    "MatchesScreen",
     "SourceForm",
     "TextScreen",
     "TriageScreen",

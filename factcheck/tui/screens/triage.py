@@ -23,7 +23,8 @@ class TriageScreen(ModalScreen[str | None]):
     """An article's sentences, ranked by check-worthiness (or in reading order), to accept
     as claims or dismiss.
 
-    The sentences are scored once, when the view opens (in a worker thread). ``guess(candidate,
+    The sentences are scored once, when the view opens (in a worker thread); then, in
+    another, ``check`` finds which match an earlier check (marked ≈). ``guess(candidate,
     text)`` gives the claimant, kind and id a claim of it would have (a ``triage.Guess``);
     ``accept(candidate, accepted)`` (an :class:`Accepted`; returns the new claim's id) and
     ``dismiss_sentence(candidate, reason)`` write through the core, or raise
@@ -42,10 +43,12 @@ class TriageScreen(ModalScreen[str | None]):
         Binding("escape,q,T", "close", "Back"),
     ]
 
-    def __init__(self, title: str, load, accept, dismiss_sentence, drafts: dict | None = None, *, guess, claimants: Sequence[str] = ()):
+    def __init__(self, title: str, load, accept, dismiss_sentence, drafts: dict | None = None, *, guess, claimants: Sequence[str] = (), check=None):
         super().__init__()
         self.guess = guess
         self.claimants = claimants
+        self.check = check  # (texts) -> each one's best earlier check or None; run in a worker after scoring
+        self.checked: dict[str, object] = {}  # sentence text -> its best earlier check
         self.title_text = title
         self.load = load  # () -> triage.Proposals
         self.accept = accept
@@ -86,6 +89,18 @@ class TriageScreen(ModalScreen[str | None]):
             what = "cannot be read: nothing is left out as dismissed" if not found.readable else "has problems"
             self.notify(f"dismissed.yaml {what}; run factcheck validate", severity="error" if not found.readable else "warning", timeout=8)
         self._fill()
+        if self.check is not None and self.sentences:
+            self._check([c.text for c in self.sentences])
+
+    @work(thread=True, exclusive=True, group="triage-check")
+    def _check(self, texts: list[str]) -> None:
+        found = self.check(texts)
+        self.app.call_from_thread(self._checked, {text: match for text, match in zip(texts, found, strict=True) if match is not None})
+
+    def _checked(self, checked: dict) -> None:
+        self.checked = checked
+        if checked:
+            self._fill()
 
     # -- drawing
 
@@ -100,6 +115,8 @@ class TriageScreen(ModalScreen[str | None]):
         row.append(f"{candidate.line:>3} ", "dim")
         row.append(f"{candidate.score:.2f} ", "bold" if candidate.score >= 0.5 else "")
         row.append("✓ " if candidate.claimed_by else "  ", "#16a34a bold")
+        if self.checked:  # a column only once some sentence matches an earlier check
+            row.append("≈ " if candidate.text in self.checked else "  ", "#d97706 bold")
         row.append(f"{candidate.kind.value:<{kind_width}} ", "#3b82f6")
         if claimant_width:
             row.append(f"{escape_line(candidate.claimant or '')[:claimant_width - 1]:<{claimant_width}}", "#a855f7")
@@ -134,6 +151,8 @@ class TriageScreen(ModalScreen[str | None]):
         line.append(f" · {len(self.sentences)} sentences · ✓ {claimed} claimed")
         if self.dismissed:
             line.append(f" · {self.dismissed} dismissed")
+        if self.checked:
+            line.append(f" · ≈ {sum(1 for c in self.sentences if c.text in self.checked)} checked before", "#d97706")
         if self.hide_claimed:
             line.append(" · claimed hidden", "italic")
         if not self.sentences:
@@ -160,6 +179,13 @@ class TriageScreen(ModalScreen[str | None]):
             text.append("not a claim yet", "bold")
         guessed = self.guess(candidate, None)
         text.append(f"\nguessed kind: {candidate.kind.value} · claimant: {escape_line(guessed.claimant)} ({escape_line(guessed.why)})\n", "dim")
+        match = self.checked.get(candidate.text)
+        if match is not None:
+            from factcheck.tui.screens.matches import match_line
+
+            text.append("≈ checked before: ", "#d97706 bold")
+            text.append_text(match_line(match))
+            text.append("\n")
         text.append(escape_line(candidate.text))
         panel.update(text)
 
