@@ -69,7 +69,8 @@ CODES: dict[str, tuple[str, str]] = {
         "and the two are not related; at the claim's text",
     ),
     "article-text": ("error", "the article's text file is missing, unreadable, outside its folder or a link out of it"),
-    "unknown-claimant": ("error", "a claim's claimant is not a name or alias of the tree's claimant registry (claimants.yaml; with a 'did you mean' hint)"),
+    "unknown-claimant": ("error", "a claim in review or published names a claimant not in the tree's claimant registry (claimants.yaml, with a hint)"),
+    "unregistered-claimant": ("warning", "a claim not yet in review names a claimant that is not in the claimant registry (it must be before review)"),
     # the claimant registry (claimants.yaml at the root of a claims tree)
     "duplicate-claimant": ("error", "claimants.yaml: a name or alias given twice (also as another claimant's name or alias)"),
     # a source's snapshots in the evidence folder (factcheck archive)

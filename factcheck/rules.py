@@ -174,17 +174,26 @@ class ClaimantNames:
         return "claimants:" + hashlib.blake2b("\n".join(sorted(self.names)).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def claimant_rule(claimant: str, known: ClaimantNames | None) -> list[FieldError]:
-    """A claim's claimant must be a name or alias of the tree's claimant registry (if it has one)."""
+#: From these statuses on, a claim's claimant must be in the registry (an error): what
+#: goes to review and to readers names a registered claimant. Before, an unregistered
+#: one is a warning, so a new article's sentences can be triaged before their
+#: claimants are registered.
+CLAIMANT_REGISTERED_FROM = frozenset({Status.IN_REVIEW, Status.PUBLISHED})
+
+
+def claimant_rule(claimant: str, known: ClaimantNames | None, status: Status | None = None) -> list[FieldError]:
+    """A claim's claimant must be a name or alias of the tree's claimant registry (if it has
+    one): an error from review on (or when ``status`` is not given), a warning before."""
     if known is None or claimant in known.names:
         return []
     from factcheck.problems import did_you_mean
 
     hint = did_you_mean(claimant, known.names)
+    code = "unknown-claimant" if status is None or status in CLAIMANT_REGISTERED_FROM else "unregistered-claimant"
     return [FieldError(
-        "unknown-claimant",
+        code,
         f"claimant {escape_line(repr(claimant))} is not in the claimant registry {known.path}{hint}; "
-        "add it there (or with factcheck new --claimant-type) or use a registered name",
+        "add it there (factcheck register-claimant NAME --type person|organization) or use a registered name",
         ("claimant",),
     )]
 
@@ -394,7 +403,7 @@ def claim_rules(
     if claim.id in claim.related:
         out.append(FieldError("related-self", "a claim cannot be related to itself", ("related", claim.related.index(claim.id))))
     if claimants is not None and claim.claimant not in claimants.names:
-        out += claimant_rule(claim.claimant, claimants)
+        out += claimant_rule(claim.claimant, claimants, claim.status)
 
     if article is not None and not article.contains(claim.quote):
         passage = closest_passage(claim.quote, article.text)

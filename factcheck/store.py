@@ -451,7 +451,7 @@ class ClaimStore:
         if self.find(claim.id) is not None or claim.id in self.others.values() or os.path.lexists(path):
             raise EditRefused(f"a claim with id {claim.id!r} already exists")
         record = ClaimRecord(path, article, ClaimRow.of(claim), [])
-        problems = self._problems_for(record, claim)
+        problems = [p for p in self._problems_for(record, claim) if p.severity == "error"]  # a warning (an unregistered claimant) does not stop triage
         if problems:
             raise EditRefused("; ".join(p.message for p in problems), problems)
         data = render_new(unstructure(claim))

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CLAIM_YAML, OTHER_YAML, make_tree
+from conftest import CLAIM_YAML, OTHER_YAML, SENT_TO_REVIEW, make_tree
 
 from factcheck.claimants import ClaimantRefused, add_claimant, load_registry
 from factcheck.cli import main
@@ -77,15 +77,46 @@ def test_a_name_or_alias_given_twice_is_refused(tmp_path, capsys):
     assert f"{where}:11:11: error [duplicate-claimant] 'mayor of  example' is already given above (as 'Mayor of Example')" in out
 
 
-def test_a_claimant_not_in_the_registry_is_an_error_at_its_position_with_a_hint(tmp_path, capsys):
+def in_review(text: str) -> str:
+    """OTHER_YAML (researching) sent to review, with the verdict and summary review needs."""
+    return (text.replace("status: researching", "status: in-review").replace("verdict: null", "verdict: accurate")
+            .replace("summary: null", 'summary: "The survey says so."') + SENT_TO_REVIEW)
+
+
+def test_an_unregistered_claimant_is_a_warning_before_review_at_its_position_with_a_hint(tmp_path, capsys):
     claims = registry_tree(tmp_path, REGISTRY.replace("name: The mayor", "name: The Mayor"))
     code, out, _ = run(capsys, "validate", str(claims))
     path = claims / "test-article" / "bridges-repaired.yaml"
     line, col = position(path, "claimant")
-    assert code == 1
-    assert (f"{path}:{line}:{col}: error [unknown-claimant] claimant 'The mayor' is not in the claimant registry "
+    assert code == 0  # a new claim: its claimant may be registered later, before review
+    assert (f"{path}:{line}:{col}: warning [unregistered-claimant] claimant 'The mayor' is not in the claimant registry "
             f"{os.path.join(str(claims), 'claimants.yaml')} (did you mean 'The Mayor'?)") in out
     assert "support-rose.yaml" not in out  # "City survey" is registered
+    assert run(capsys, "validate", "--strict", str(claims))[0] == 1
+
+
+def test_from_review_on_an_unregistered_claimant_is_an_error(tmp_path, capsys):
+    claims = registry_tree(tmp_path, REGISTRY.replace("  - name: City survey\n    type: organization\n", ""),
+                           claims={"bridges-repaired": CLAIM_YAML, "support-rose": in_review(OTHER_YAML)})
+    path = claims / "test-article" / "support-rose.yaml"
+    line, col = position(path, "claimant")
+    code, out, _ = run(capsys, "validate", str(claims))
+    assert code == 1 and f"{path}:{line}:{col}: error [unknown-claimant] claimant 'City survey'" in out
+
+
+def test_the_writer_does_not_send_a_claim_with_an_unregistered_claimant_to_review(tmp_path, capsys):
+    claims = registry_tree(tmp_path, REGISTRY.replace("  - name: City survey\n    type: organization\n", ""))
+    path = claims / "test-article" / "support-rose.yaml"
+    before = path.read_bytes()
+    argv = ["set-status", "--root", str(claims), "support-rose", "in-review", "--verdict", "accurate", "--summary", "The survey says so.",
+            "--note", "Ready.", "--editor", "ann"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and "claimant 'City survey' is not in the claimant registry" in err and "register-claimant" in err
+    assert path.read_bytes() == before
+    code, out, err = run(capsys, "register-claimant", "--root", str(claims), "City survey", "--type", "organization", "--alias", "the survey")
+    assert code == 0 and "registered City survey (organization)" in out, err
+    assert load_registry(claims).lookup("the survey").name == "City survey"
+    assert run(capsys, *argv)[0] == 0
 
 
 def test_an_alias_counts_and_a_tree_without_a_registry_is_not_checked(tmp_path, capsys):
@@ -98,7 +129,8 @@ def test_an_alias_counts_and_a_tree_without_a_registry_is_not_checked(tmp_path, 
 
 
 def test_a_changed_registry_checks_the_claims_again(tmp_path, capsys):
-    claims = registry_tree(tmp_path, REGISTRY.replace("  - name: City survey\n    type: organization\n", ""))
+    claims = registry_tree(tmp_path, REGISTRY.replace("  - name: City survey\n    type: organization\n", ""),
+                           claims={"bridges-repaired": CLAIM_YAML, "support-rose": in_review(OTHER_YAML)})
     code, out, _ = run(capsys, "validate", str(claims))
     assert code == 1 and "claimant 'City survey' is not in the claimant registry" in out
     code, out, _ = run(capsys, "validate", str(claims))  # the cache keeps the problem
@@ -109,7 +141,8 @@ def test_a_changed_registry_checks_the_claims_again(tmp_path, capsys):
 
 
 def test_the_hook_checking_one_claim_file_asks_the_registry_too(tmp_path, capsys):
-    claims = registry_tree(tmp_path, REGISTRY.replace("  - name: City survey\n    type: organization\n", ""))
+    claims = registry_tree(tmp_path, REGISTRY.replace("  - name: City survey\n    type: organization\n", ""),
+                           claims={"bridges-repaired": CLAIM_YAML, "support-rose": in_review(OTHER_YAML)})
     one = claims / "test-article" / "support-rose.yaml"
     code, out, _ = run(capsys, "validate", str(one))
     assert code == 1 and f"{one}:" in out and "[unknown-claimant]" in out

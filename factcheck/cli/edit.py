@@ -277,10 +277,9 @@ def new(args: argparse.Namespace) -> int:
 
     guessed = guess_for_quote(store, article, args.quote, args.text)
     claimant = args.claimant or guessed.claimant
-    if args.claimant_type:
-        code = _register_claimant(store.root, claimant, ClaimantType(args.claimant_type))
-        if code != EXIT_OK:
-            return code
+    code = _register_claimant(store.root, claimant, ClaimantType(args.claimant_type)) if args.claimant_type else _registered(store.root, claimant)
+    if code != EXIT_OK:
+        return code
     try:
         record = create_claim(
             store, article, quote=args.quote, text=args.text or args.quote, claimant=claimant,
@@ -293,8 +292,38 @@ def new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _register_claimant(root: str, name: str, kind: ClaimantType) -> int:
-    """Add ``name`` to the claimant registry of the tree at ``root`` unless it is there (as ``kind``)."""
+def _register_claimant_command(p: argparse.ArgumentParser) -> None:
+    root_arg(p)
+    p.add_argument("name", help="the claimant's name as claims give it")
+    p.add_argument("--type", dest="claimant_type", required=True, choices=ClaimantType.words(), help="a person or an organization")
+    p.add_argument("--alias", action="append", default=[], help="another name claims may give (repeatable)")
+    p.add_argument("--url", help="the claimant's own page, once verified")
+    p.add_argument("--wikidata", help="the Wikidata item id (Q…), once verified")
+
+
+def register_claimant(args: argparse.Namespace) -> int:
+    root = claims_root(args)
+    if root is None:
+        return fail(NO_ROOT)
+    return _register_claimant(root, args.name, ClaimantType(args.claimant_type), wikidata=args.wikidata, url=args.url, aliases=args.alias)
+
+
+def _registered(root: str, name: str) -> int:
+    """A claimant typed (or defaulted) for ``new`` must be registered, or be registered with
+    ``--claimant-type``: a typo is caught here, where it is made (triage may leave it for later)."""
+    from factcheck.claimants import names_for
+    from factcheck.rules import claimant_rule
+
+    found = claimant_rule(name, names_for(root))
+    if found:
+        print(escape_line(f"factcheck: refused: {found[0].message} (or give --claimant-type)"), file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _register_claimant(root: str, name: str, kind: ClaimantType, **more) -> int:
+    """Add ``name`` to the claimant registry of the tree at ``root`` unless it is there (as
+    ``kind``); ``more``: its ``wikidata``, ``url`` and ``aliases``."""
     from factcheck.claimants import ClaimantRefused, add_claimant, load_registry, path_in
     from factcheck.report import parsable
 
@@ -305,7 +334,7 @@ def _register_claimant(root: str, name: str, kind: ClaimantType) -> int:
     if known is not None:
         return EXIT_OK
     try:
-        add_claimant(root, name, kind)
+        add_claimant(root, name, kind, **more)
     except ClaimantRefused as exc:
         print(escape_line(f"factcheck: refused: {exc.message}"), file=sys.stderr)
         for problem in exc.problems:
@@ -326,4 +355,5 @@ COMMANDS: dict[str, Command] = {
     "assign": (_assign_command, assign),
     "set-quantities": (_set_quantities_command, set_quantities),
     "new": (_new_command, new),
+    "register-claimant": (_register_claimant_command, register_claimant),
 }

@@ -35,6 +35,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("assign", "assign a claim to an editor (recorded in its history)", "edit"),
     ("set-quantities", "set a claim's quantities from the numbers its quote states (recorded in its history)", "edit"),
     ("new", "scaffold a claim from a verbatim quote of an article", "edit"),
+    ("register-claimant", "add a claimant to the tree's claimant registry (claimants.yaml)", "edit"),
     ("suggest", "rank an article's sentences by check-worthiness; --write creates claims", "articles"),
     ("match", "find earlier fact-checks of sentences, an article or a claim: this tree's claims and ClaimReview feeds", "match"),
     ("dismiss", "record that a sentence of an article is not worth a claim, so suggest does not propose it again", "articles"),
