@@ -3,7 +3,7 @@
 One function makes the object (:func:`claim_review`); the site embeds it in each
 published claim page and ``factcheck export --format claimreview`` writes them all as
 one JSON-LD document (:func:`document`). Labels and rating values come from
-:data:`factcheck.model.VERDICT_SCALE`, the same table the methodology page shows.
+:data:`factcheck.scales.VERDICT_SCALE`, the same table the methodology page shows.
 
 A claim is read in its export shape (the JSON the store keeps for it, decoded), so
 20,000 claims need no attrs objects.
@@ -15,8 +15,9 @@ from typing import Any
 
 import msgspec
 
-from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Article, Claimant, ClaimantType, Verdict
+from factcheck.model import Article, Claimant, ClaimantType, Verdict
 from factcheck.problems import Problem
+from factcheck.scales import BEST_RATING, VERDICT_SCALE, WORST_RATING
 from factcheck.workflow import first_published_at, is_public
 
 CONTEXT = "https://schema.org"

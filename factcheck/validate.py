@@ -31,7 +31,6 @@ import msgspec
 from factcheck import cache
 from factcheck.evidence.check import evidence_problems
 from factcheck.fsio import FileStat
-from factcheck.model import Claim
 from factcheck.pipes import FRAME, Inbox
 from factcheck.problems import Problem
 from factcheck.reading import (
@@ -48,6 +47,7 @@ from factcheck.rows import ClaimRow, ListLine
 from factcheck.rules import ClaimantNames, QuoteIndex, ReviewPolicy
 from factcheck.tree import discover, folder_of
 from factcheck.treecheck import claimant_registries, cross_problems, dismissal_problems, duplicate_problems, review_policies, sorted_once
+from factcheck.treeresult import Checked, Job, TreeResult  # noqa: F401 - TreeResult: what check_tree returns
 from factcheck.yaml.fast import quiet_stderr, stderr_discarded
 
 #: Below this many files to parse, one process is faster than starting a pool.
@@ -55,53 +55,6 @@ PARALLEL_THRESHOLD = 400
 BATCH = 250
 LAST_BATCH = 50
 MAX_BATCHES = 10000
-
-
-@attrs.frozen
-class Checked:
-    """One claim file as checked: the result, and what says its bytes are unchanged.
-
-    ``row_entry``: its list row as an entry of the rows cache, already encoded (where it
-    was checked, so that this process only copies it into the cache file). ``kept``: its
-    problems as the validate cache keeps them (None: one is about another file, and the
-    result is not cached), made where it was checked too.
-    """
-
-    result: FileResult
-    stat: FileStat | None
-    digest: bytes
-    row_entry: bytes = b""
-    kept: list[tuple[int, int, str, str, str]] | None = None
-
-
-@attrs.frozen
-class Job:
-    """What one run wants from each file besides its problems."""
-
-    want: Want
-    rows_back: bool  # the rows, as objects, for the caller
-    row_entries: bool  # the rows, encoded for the cache
-
-
-@attrs.define
-class TreeResult:
-    problems: list[Problem]
-    files: int
-    parsed: int
-    articles: dict[str, ArticleRecord]
-    claims: dict[str, Claim | None]
-    rows: dict[str, ClaimRow | None] = attrs.field(factory=dict)
-    signatures: dict[str, tuple[FileStat | None, bytes]] = attrs.field(factory=dict)
-    data: dict[str, bytes | None] = attrs.field(factory=dict)
-    lines: dict[str, ListLine | None] = attrs.field(factory=dict)  # what a listing shows of each claim file (check_tree(lines=True))
-    fast: int = 0  # files read by the fast path
-    strict: int = 0  # files read by the strict reader
-    saving: threading.Thread | None = None  # writing the caches, for check_tree(wait=False)
-
-    def wait_saved(self) -> None:
-        """Return once the caches of this run are written."""
-        if self.saving is not None:
-            self.saving.join()
 
 
 digest = cache.digest
@@ -526,10 +479,9 @@ def check_tree(
     load them); ``lines=True`` each claim's :class:`ListLine` also from the cache (a
     file checked now always has its line); ``keep_claims=True`` returns whole claims,
     reading every file.
-    ``on_rows`` is called with each batch of results as soon as it is known (cached
-    ones first), so a screen can show rows before the last file is read.
-    ``wait=False`` returns while the caches may still be being written (a caller that
-    prints the report meanwhile calls :meth:`TreeResult.wait_saved` after).
+    ``on_rows`` gets each batch of results once known (cached ones first), so a screen
+    shows rows early; ``wait=False`` returns while the caches may still be being written
+    (the caller calls :meth:`TreeResult.wait_saved` after).
     """
     paths: list[str] = [str(os.fspath(p)) for p in given]
     version = cache.code_version()

@@ -10,7 +10,8 @@ import pytest
 from sitetrees import published_tree
 
 from factcheck.cli import main
-from factcheck.model import BEST_RATING, VERDICT_SCALE, WORST_RATING, Verdict
+from factcheck.model import Verdict
+from factcheck.scales import BEST_RATING, VERDICT_SCALE, WORST_RATING
 from factcheck.site import build
 
 CONTEXT_FILE = Path(__file__).parent / "data" / "schemaorg-context.jsonld"

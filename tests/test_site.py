@@ -10,7 +10,8 @@ from pathlib import Path
 from sitetrees import hostile_tree, published_tree
 
 from factcheck.cli import main
-from factcheck.model import STANCE_MEANING, STATUS_MEANING, VERDICT_SCALE, Stance, Status
+from factcheck.model import Stance, Status
+from factcheck.scales import STANCE_MEANING, STATUS_MEANING, VERDICT_SCALE
 from factcheck.site import build
 from factcheck.site.pages import Mark, link_url, marked_paragraphs
 

@@ -16,7 +16,8 @@ import msgspec
 from factcheck import siteconfig
 from factcheck.match.feed import Review
 from factcheck.match.index import WEIGHTS, Segment, Weights, build
-from factcheck.model import VERDICT_SCALE, Status, Verdict
+from factcheck.model import Status, Verdict
+from factcheck.scales import VERDICT_SCALE
 from factcheck.store import ClaimStore
 
 

@@ -21,10 +21,12 @@ import msgspec
 from factcheck import claimreview, siteconfig, workflow
 from factcheck.cache import cache_dir, read_regular
 from factcheck.claimants import load_registry
-from factcheck.model import VERDICT_SCALE, Verdict
+from factcheck.model import Verdict
 from factcheck.problems import Problem
 from factcheck.rules import find_quote
+from factcheck.scales import VERDICT_SCALE
 from factcheck.site.claimants import scorecards, write_pages
+from factcheck.site.evidence import evidence_files
 from factcheck.site.output import BuildError, Output
 from factcheck.site.pages import (
     Mark,
@@ -373,7 +375,7 @@ def build(
             site.checks = checked_before(store)
             result.problems += [Problem(root, 1, 1, "config", f"related fact-checks: {escape_line(p)}", "warning") for p in site.checks.problems]
         _claim_pages(site)
-        _evidence_files(site, root)
+        evidence_files(site, root, _digest)
         _article_pages(site)
         _site_pages(site)
         write_pages(site, cards, _digest, link_url)
@@ -457,43 +459,6 @@ def _claim_page(site: _Site, item: _Item, rel: str, related: list[tuple], checks
         claimant_slug=site.claimant_slugs.get(claim["claimant"]),
         timeline=[{**h, "by": site.config.display_name(h["by"])} for h in workflow.public_history(claim.get("history", ()))],
     )
-
-
-def _evidence_files(site: _Site, root: str) -> None:
-    """Each snapshot of a source on the site, published under its sha256: the WARC file as
-    kept, and a page with its text (a claim with a snapshot that is missing or whose
-    bytes changed has an error in validate, and is not on the site)."""
-    from factcheck.evidence.folder import repo_root_of
-    from factcheck.site.evidence import snapshot_of, snapshot_page
-
-    repo_root = repo_root_of(root)
-    done: set[str] = set()
-    for item in site.items:
-        for data, url, title in site.facts[item.id].snapshots:
-            sha = data["sha256"]
-            if sha in done:
-                continue
-            done.add(sha)
-            snapshot = snapshot_of(data)
-            rel = f"evidence/{sha}.warc.gz"
-            if not site.writer.fresh(rel, sha):
-                site.writer.put(rel, _kept_bytes(repo_root, snapshot, item.id), sha)
-            rel = f"evidence/{sha}.html"
-            key = _digest(site.options, sha, url, title)
-            if not site.writer.fresh(rel, key):
-                site.writer.put(rel, site.render("snapshot.html", rel, 1, **snapshot_page(repo_root, snapshot, url, title)), key)
-
-
-def _kept_bytes(repo_root: str, snapshot: Any, claim_id: str) -> bytes:
-    """The bytes of a snapshot file, as recorded (a file changed since validate read it stops the build)."""
-    from factcheck.evidence import read_file
-
-    data = read_file(repo_root, snapshot.path)
-    if not isinstance(data, bytes):
-        raise BuildError(f"the snapshot of {claim_id} cannot be published: {escape_line(data.reason)} (run factcheck validate)")
-    if hashlib.sha256(data).hexdigest() != snapshot.sha256:
-        raise BuildError(f"the snapshot {escape_line(snapshot.path)} of {claim_id} no longer matches its sha256 (run factcheck validate)")
-    return data
 
 
 def _article_pages(site: _Site) -> None:

@@ -18,19 +18,10 @@ import attrs
 
 from factcheck import claimreview, siteconfig
 from factcheck.fields import SOURCE_ARCHIVE, SOURCE_LAID_OUT, field_views
-from factcheck.model import (
-    BEST_RATING,
-    STANCE_MEANING,
-    STATUS_MEANING,
-    VERDICT_NEEDS_STANCE,
-    VERDICT_SCALE,
-    WORST_RATING,
-    Source,
-    Status,
-    Verdict,
-)
+from factcheck.model import VERDICT_NEEDS_STANCE, Source, Status, Verdict
 from factcheck.present import number
 from factcheck.rules import find_quote
+from factcheck.scales import BEST_RATING, STANCE_MEANING, STATUS_MEANING, VERDICT_SCALE, WORST_RATING
 from factcheck.textsafe import escape, first_control
 
 
