@@ -137,8 +137,13 @@ def test_a_commit_that_only_deletes_a_claim_is_stopped(consumer: Path) -> None:
 
 
 def test_a_commit_that_only_changes_the_claimant_registry_is_checked(consumer: Path) -> None:
+    from conftest import OTHER_YAML
+    from test_claimants import in_review
+
     registry = consumer / "claims" / "claimants.yaml"
     registry.write_text("claimants:\n  - name: The mayor\n    type: person\n  - name: City survey\n    type: organization\n", encoding="utf-8")
+    # In review, a claim's claimant must be registered (before, an unregistered one is a warning).
+    (consumer / "claims" / "test-article" / "support-rose.yaml").write_text(in_review(OTHER_YAML), encoding="utf-8")
     done = commit(consumer)
     assert done.returncode == 0, done.stdout + done.stderr  # a registry is not a claim file: fmt leaves it alone
     registry.write_text("claimants:\n  - name: The mayor\n    type: person\n", encoding="utf-8")
