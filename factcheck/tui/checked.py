@@ -11,6 +11,8 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.css.query import NoMatches
+
 from factcheck.textsafe import escape_line
 from factcheck.tui.detail import DetailView, render_detail
 from factcheck.tui.flow import unless_cancelled
@@ -51,7 +53,15 @@ class CheckedBefore:
         self.found.clear()
         for problem in earlier.problems:
             self.app.notify(escape_line(problem), title="Checked before", severity="warning", timeout=8)
-        self.look_up(self.app.current)
+        self.look_up(self._current())
+
+    def _current(self) -> ClaimRecord | None:
+        """The selected claim, or None once the queue is gone (a worker that ends while the
+        screen closes has nothing to show)."""
+        try:
+            return self.app.current
+        except NoMatches:
+            return None
 
     def known(self, record: ClaimRecord | None) -> list | None:
         """The earlier checks of ``record`` as its row is now, if they were found."""
@@ -74,7 +84,7 @@ class CheckedBefore:
     def _found(self, record: ClaimRecord, row: ClaimRow, found: list) -> None:
         self.found[record.path] = (row, found)
         details = self.app.query(DetailView)
-        if found and details and self.app.current is record:
+        if found and details and self._current() is record:
             details.first().show(self._render(record, found), keep_scroll=True)
 
     def detail(self, record: ClaimRecord | None):
