@@ -200,10 +200,7 @@ def add_claimant(root: str | os.PathLike, name: str, kind: ClaimantType | str, w
             added = check_bytes(path, new_bytes).problems
             if added:
                 raise ClaimantRefused("; ".join(p.message for p in added), added)
-            if seen is None:
-                fsio.create_exclusive(path, new_bytes)
-            else:
-                fsio.replace_unchanged(path, seen, new_bytes)
+            fsio.write_seen(path, seen, new_bytes)
     except (fsio.ConflictError, fsio.LockTimeout) as exc:
         raise ClaimantRefused(str(exc)) from None
     return entry

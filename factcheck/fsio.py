@@ -256,3 +256,13 @@ def replace_unchanged(path: str, seen: Seen, data: bytes) -> None:
     if not unchanged(path, seen):
         raise ConflictError(f"{path} changed on disk since it was read; reload it and make the change again")
     write_atomic(path, data)
+
+
+def write_seen(path: str, seen: Seen | None, data: bytes) -> None:
+    """Write ``data`` over the file as it was read (``seen``), or as a new file when there
+    was none (``None``): :func:`create_exclusive` or :func:`replace_unchanged`, with the
+    folder's lock held; :class:`ConflictError` if someone else got there first."""
+    if seen is None:
+        create_exclusive(path, data)
+    else:
+        replace_unchanged(path, seen, data)

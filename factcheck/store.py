@@ -547,10 +547,7 @@ class ClaimStore:
                 added = [p for p in dm.check_bytes(path, new_bytes, index).problems if (p.code, p.message) not in known]
                 if added:
                     raise EditRefused("; ".join(p.message for p in added), added)
-                if seen is None:
-                    fsio.create_exclusive(path, new_bytes)
-                else:
-                    fsio.replace_unchanged(path, seen, new_bytes)
+                fsio.write_seen(path, seen, new_bytes)
         except (fsio.ConflictError, fsio.LockTimeout) as exc:
             raise EditRefused(str(exc)) from None
         return entry
