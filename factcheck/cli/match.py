@@ -180,7 +180,13 @@ def run(args: argparse.Namespace) -> int:
         if exc.code == EXIT_USAGE:
             print("try 'factcheck match --help'", file=sys.stderr)
         return exc.code
-    found = match_texts(texts.texts, segments, args.top)
+    from factcheck.match.semantic import ModelMissing
+
+    try:
+        found = match_texts(texts.texts, segments, args.top)
+    except ModelMissing as exc:
+        _say(str(exc))
+        return EXIT_PROBLEMS
     sys.stdout.write(render(texts.texts, found, args.format))
     return EXIT_OK
 

@@ -3,7 +3,8 @@
 Candidates are the claims of this tree and the reviews of other fact-checkers' feeds
 (schema.org ``ClaimReview``, :mod:`factcheck.match.feed`), indexed once per feed and
 cached (:mod:`factcheck.match.store`), scored with field-weighted BM25
-(:mod:`factcheck.match.index`). No printing and no Textual here: :func:`match_texts`
+(:mod:`factcheck.match.index`), whose best candidates are re-scored with their
+similarity in meaning (:mod:`factcheck.match.semantic`). No printing and no Textual here: :func:`match_texts`
 returns values that the command line (:mod:`factcheck.cli.match`), and later the
 review screen, ``suggest --write`` or ``validate``, show or record as they need.
 """
@@ -23,9 +24,10 @@ DEFAULT_TOP = 5
 
 @attrs.frozen
 class Match:
-    """An earlier fact-check found for a text. ``score``: 0 to 1, BM25 over what a
-    document of average length holding each of the text's words once scores (about 1:
-    the same words)."""
+    """An earlier fact-check found for a text. ``score``: 0 to 1, BM25 (over what a
+    document of average length holding each of the text's words once scores) blended
+    with the similarity in meaning (:func:`factcheck.match.index.search`); about 1 for
+    the same words."""
 
     score: float
     review: Review

@@ -44,15 +44,18 @@ class Weights:
     claimant: float = 0.0
     k1: float = 1.2
     b: float = 0.75
+    semantic: float = 0.0  # how much the meaning counts beside BM25 (0: BM25 alone)
+    pool: int = 50  # how many of BM25's best candidates are re-scored with their meaning
 
     def fields(self, review: Review) -> list[tuple[str | None, float]]:
         return [(review.claim, self.claim), (review.headline, self.headline), (review.description, self.description), (review.claimant, self.claimant)]
 
 
-#: What ``factcheck match`` uses: chosen on the Train queries of both tasks (the
+#: What ``factcheck match`` uses: the best of a grid on the mean Train MAP@5 of both
+#: tasks (``bench/match_quality.py --tune``): first the fields, k1 and b (the
 #: description, a Snopes subtitle, helps tweets; the claimant helps neither; k1 and b
-#: moved Train MAP@5 by less than 0.01).
-WEIGHTS = Weights(description=0.3)
+#: move MAP@5 by less than 0.01), then the meaning's weight and pool over them.
+WEIGHTS = Weights(description=0.3, k1=0.9, semantic=0.5, pool=100)
 
 
 def term_hash(term: str) -> int:
@@ -162,6 +165,29 @@ def idf(total: int, df: int) -> float:
 
 def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS) -> list[Hit]:
     """The ``top`` best candidates for ``text`` over all ``segments``, best first.
+
+    BM25 finds the ``weights.pool`` best candidates (:func:`bm25`); each then scores its
+    BM25 score and ``weights.semantic`` times its similarity in meaning to the text
+    (:mod:`factcheck.match.semantic`, the claim and headline against the text; a
+    negative similarity counts as 0), over 1 + ``weights.semantic``: still 0 to 1, and
+    about 1 for the same text.
+    """
+    if not weights.semantic:
+        return bm25(segments, text, top, weights)
+    hits = bm25(segments, text, max(top, weights.pool), weights)
+    if not hits:
+        return hits
+    from factcheck.match import semantic
+
+    reviews = [segments[h.segment].review(h.doc) for h in hits]
+    near = semantic.similarities(text, [f"{r.claim} {r.headline or ''}".strip() for r in reviews])
+    blended = [attrs.evolve(h, score=(h.score + weights.semantic * max(float(s), 0.0)) / (1 + weights.semantic)) for h, s in zip(hits, near, strict=True)]
+    blended.sort(key=lambda h: (-h.score, h.segment, h.doc))
+    return blended[:top]
+
+
+def bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS) -> list[Hit]:
+    """The ``top`` best candidates for ``text`` by BM25 alone, best first.
 
     The score is BM25 divided by what a document of average length holding each of the
     text's terms once would score (the sum of their idfs), at most 1: about 1 for the
