@@ -177,10 +177,10 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
     hits = bm25(segments, text, max(top, weights.pool), weights)
     if not hits:
         return hits
-    from factcheck.match import semantic
+    from factcheck.match.semantic import similarities
 
     reviews = [segments[h.segment].review(h.doc) for h in hits]
-    near = semantic.similarities(text, [f"{r.claim} {r.headline or ''}".strip() for r in reviews])
+    near = similarities(text, [f"{r.claim} {r.headline or ''}".strip() for r in reviews])
     blended = [attrs.evolve(h, score=(h.score + weights.semantic * max(float(s), 0.0)) / (1 + weights.semantic)) for h, s in zip(hits, near, strict=True)]
     blended.sort(key=lambda h: (-h.score, h.segment, h.doc))
     return blended[:top]
