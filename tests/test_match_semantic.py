@@ -86,3 +86,22 @@ def test_missing_model_file_is_named(monkeypatch, fresh_model):
     monkeypatch.setattr(semantic, "WEIGHTS_FILE", "weights/no-such-model.safetensors")
     with pytest.raises(semantic.ModelMissing, match="no-such-model.safetensors: the wordllama package lacks"):
         semantic.model()
+
+
+def test_kept_vectors_give_the_same_ranking_and_embed_each_candidate_once(monkeypatch):
+    segment = build([Review(claim=c) for c in ("tax cut for the rich", "tax cut for the middle class", "the rich pay less tax", "school budget cut")])
+    queries = ["the tax cut helps the rich", "a tax cut for the middle class", "tax cut"]
+    alone = [search([segment], q, 3) for q in queries]
+    embedded: list[int] = []
+    real = semantic.embed
+
+    def counting(texts):
+        embedded.append(len(texts) - 1)  # the query is the first text
+        return real(texts)
+
+    monkeypatch.setattr(semantic, "embed", counting)
+    vectors: dict = {}
+    shared = [search([segment], q, 3, vectors=vectors) for q in queries]
+    assert [[(h.doc, round(h.score, 5)) for h in hits] for hits in shared] == [[(h.doc, round(h.score, 5)) for h in hits] for hits in alone]
+    assert sum(embedded) == len(vectors) == 4  # each shares "cut" with every query: all found by the first
+    assert embedded[1:] == [0, 0]

@@ -163,24 +163,34 @@ def idf(total: int, df: int) -> float:
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
-def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS) -> list[Hit]:
+#: Candidates' vectors already made, by (segment's place in the list searched, document):
+#: searches over the same segments share it, so a candidate is embedded once.
+Vectors = dict[tuple[int, int], np.ndarray]
+
+
+def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS, vectors: Vectors | None = None) -> list[Hit]:
     """The ``top`` best candidates for ``text`` over all ``segments``, best first.
 
     BM25 finds the ``weights.pool`` best candidates (:func:`bm25`); each then scores its
     BM25 score and ``weights.semantic`` times its similarity in meaning to the text
     (:mod:`factcheck.match.semantic`, the claim and headline against the text; a
     negative similarity counts as 0), over 1 + ``weights.semantic``: still 0 to 1, and
-    about 1 for the same text.
+    about 1 for the same text. ``vectors``: candidates' vectors kept between searches
+    over the same ``segments``.
     """
     if not weights.semantic:
         return bm25(segments, text, top, weights)
     hits = bm25(segments, text, max(top, weights.pool), weights)
     if not hits:
         return hits
-    from factcheck.match.semantic import similarities
+    from factcheck.match.semantic import embed
 
-    reviews = [segments[h.segment].review(h.doc) for h in hits]
-    near = similarities(text, [f"{r.claim} {r.headline or ''}".strip() for r in reviews])
+    kept = {} if vectors is None else vectors
+    new = [key for h in hits if (key := (h.segment, h.doc)) not in kept]
+    reviews = [segments[number].review(doc) for number, doc in new]
+    made = embed([text, *(f"{r.claim} {r.headline or ''}".strip() for r in reviews)])
+    kept.update(zip(new, made[1:], strict=True))
+    near = np.stack([kept[(h.segment, h.doc)] for h in hits]) @ made[0]
     blended = [attrs.evolve(h, score=(h.score + weights.semantic * max(float(s), 0.0)) / (1 + weights.semantic)) for h, s in zip(hits, near, strict=True)]
     blended.sort(key=lambda h: (-h.score, h.segment, h.doc))
     return blended[:top]
@@ -233,8 +243,10 @@ def search_all(segments: Sequence[Segment], texts: Sequence[str], top: int, weig
     """:func:`search` for each of ``texts``, in order, then re-ranked with the neighbouring
     texts as context (:func:`factcheck.match.rerank.rerank`; scores stay 0 to 1)."""
     if not (context.claimant or context.date):
-        return [search(segments, text, top, weights) for text in texts]
-    found = [search(segments, text, max(top, context.depth), weights) for text in texts]
+        vectors: Vectors = {}
+        return [search(segments, text, top, weights, vectors) for text in texts]
+    vectors = {}
+    found = [search(segments, text, max(top, context.depth), weights, vectors) for text in texts]
     candidates = []
     for hits in found:
         reviews = [segments[h.segment].review(h.doc) for h in hits]
