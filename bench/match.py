@@ -12,7 +12,9 @@ distinct. Replicas repeat the real texts (terms, lengths, odd characters); a cor
 Each step runs in a child process of its own, so its peak memory (``ru_maxrss``) is its
 own: (1) build: the index made from the feed and written to an empty cache; (2) query:
 the cached index loaded (signature checked) and the Dev queries of both tasks asked one
-by one; (3) the command itself, ``factcheck match --sentences`` over the same queries.
+by one, then three rounds of that in turn with the meaning off (BM25 alone), for the
+cost of the meaning; (3) the command itself, ``factcheck match --sentences`` over the
+same queries.
 The machine is shared: the load average is printed with the figures.
 """
 
@@ -82,9 +84,15 @@ def child_build(feed: str) -> dict:
     }
 
 
-def child_query(feed: str, texts: list[str]) -> dict:
+def child_query(feed: str, texts: list[str], lexical: bool = False) -> dict:
+    """The Dev queries asked one by one (``lexical``: by BM25 alone, the meaning off)."""
+    import attrs
+
     from factcheck.match import match_texts, semantic
+    from factcheck.match.index import WEIGHTS
     from factcheck.match.store import index_feed
+
+    weights = attrs.evolve(WEIGHTS, semantic=0.0) if lexical else WEIGHTS
 
     started = time.perf_counter()
     segment = index_feed(feed)
@@ -95,7 +103,7 @@ def child_query(feed: str, texts: list[str]) -> dict:
     times, cpu_times = [], []
     for text in texts:
         t0, c0 = time.perf_counter(), time.process_time()
-        match_texts([text], [segment], 5)
+        match_texts([text], [segment], 5, weights)
         times.append((time.perf_counter() - t0) * 1000)
         cpu_times.append((time.process_time() - c0) * 1000)
     times.sort()
@@ -122,11 +130,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reviews", type=int, default=300_000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--child", choices=("build", "query"))
+    parser.add_argument("--child", choices=("build", "query", "query-lexical"))
     parser.add_argument("--feed")
     args = parser.parse_args()
     if args.child:
-        result = child_build(args.feed) if args.child == "build" else child_query(args.feed, queries()[: args.queries])
+        asked = queries()[: args.queries]
+        result = child_build(args.feed) if args.child == "build" else child_query(args.feed, asked, args.child == "query-lexical")
         print(json.dumps(result))
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +155,15 @@ def main() -> None:
             f"{asked['queries']} queries: median {asked['median_ms']:.1f} ms, "
             f"95th percentile {asked['p95_ms']:.1f} ms, max {asked['max_ms']:.1f} ms (CPU per query: median {asked['cpu_median_ms']:.1f} ms, "
             f"mean {asked['cpu_mean_ms']:.1f} ms); peak {asked['peak_mb']:.0f} MB"
+        )
+        rounds: dict[str, list[float]] = {"query": [], "query-lexical": []}
+        for _ in range(3):
+            for step, got in rounds.items():
+                got.append(run_child(step, str(feed), env, args.queries)["median_ms"])
+        print(
+            f"query, 3 rounds in turn, median of the medians: {statistics.median(rounds['query']):.1f} ms; "
+            f"BM25 alone on the same index {statistics.median(rounds['query-lexical']):.1f} ms "
+            f"(ratio {statistics.median(rounds['query']) / statistics.median(rounds['query-lexical']):.2f})"
         )
         sentences = Path(tmp) / "sentences.txt"
         sentences.write_text("\n".join(queries()[: args.queries]) + "\n", encoding="utf-8")

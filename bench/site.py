@@ -1,6 +1,6 @@
 """Benchmark: ``factcheck build`` on a large tree, from scratch and after a one-claim change.
 
-    python bench/site.py [--size 20000] [--repeat 5] [--tree DIR]
+    python bench/site.py [--size 20000] [--repeat 5] [--tree DIR] [--baseline SRC]
 
 The tree is ``bench/trees/real-<size>`` (made with ``python bench/generate.py <size> DIR``, real-text copies of
 the built-in claims) unless ``--tree`` names one. Each run is ``factcheck build`` as a
@@ -11,7 +11,11 @@ fresh process:
 * ``one claim``     -- one published claim's summary edited on disk, then the build
 
 Prints the median of ``--repeat`` runs of each, and the pages written by the last
-one-claim rebuild. Targets: from scratch <= 30 s, one claim <= 2 s.
+one-claim rebuild. Targets: from scratch <= 30 s, one claim <= 2 s. ``--baseline SRC``
+(a folder holding another version's ``factcheck`` package, e.g. ``git archive REV |
+tar -x -C /tmp/base``): each round runs the three builds with it too, one after the
+other with this checkout's (a copy, so editing meanwhile changes nothing measured), and
+the ratios of the medians are printed.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def run_build(tree: Path, out: Path, cache: Path) -> tuple[float, str]:
+def run_build(tree: Path, out: Path, cache: Path, src: Path | None = None) -> tuple[float, str]:
     env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache))
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "factcheck", "build", str(tree), "--out", str(out), "--base-url", "https://example.org/checks/"],
@@ -42,6 +48,23 @@ def run_build(tree: Path, out: Path, cache: Path) -> tuple[float, str]:
     if done.returncode not in (0, 1):
         raise SystemExit(f"factcheck build failed ({done.returncode}): {done.stdout}")
     return elapsed, done.stdout.strip()
+
+
+def round_of(tree: Path, claim: Path, original: bytes, work: Path, n: int, src: Path | None) -> tuple[float, float, float, str]:
+    """From scratch, unchanged, and one claim edited (then restored)."""
+    out, cache = work / "out", work / "cache"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    scratch = run_build(tree, out, cache, src)[0]
+    unchanged = run_build(tree, out, cache, src)[0]
+    text = original.decode("utf-8")
+    edited = re.sub(r"^summary: (.*)$", lambda m: f"summary: {m.group(1)} (edit {n})", text, count=1, flags=re.M)
+    claim.write_bytes(edited.encode("utf-8"))
+    try:
+        one, last = run_build(tree, out, cache, src)
+    finally:
+        claim.write_bytes(original)
+    return scratch, unchanged, one, last
 
 
 def published_claim(tree: Path) -> Path:
@@ -56,6 +79,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--tree", type=Path)
+    parser.add_argument("--baseline", type=Path, help="a folder holding another version's factcheck package, run in turn with this one")
     args = parser.parse_args()
     if args.tree:
         tree = args.tree
@@ -66,30 +90,29 @@ def main() -> None:
             (tree / ".complete").write_text("ok")
     claim = published_claim(tree)
     original = claim.read_bytes()
-    scratch, unchanged, one = [], [], []
-    last = ""
+    variants: dict[str, Path | None] = {"this": None}
+    runs: dict[str, list[tuple[float, float, float, str]]] = {"this": []}
     with tempfile.TemporaryDirectory(prefix="factcheck-site-bench-") as tmp:
         work = Path(tmp)
+        if args.baseline:
+            variants = {"this": work / "this", "baseline": args.baseline}
+            shutil.copytree(HERE.parent / "factcheck", work / "this" / "factcheck")
+            runs["baseline"] = []
         try:
             for n in range(args.repeat):
-                out, cache = work / "out", work / "cache"
-                shutil.rmtree(out, ignore_errors=True)
-                shutil.rmtree(cache, ignore_errors=True)
-                scratch.append(run_build(tree, out, cache)[0])
-                unchanged.append(run_build(tree, out, cache)[0])
-                text = original.decode("utf-8")
-                edited = re.sub(r"^summary: (.*)$", lambda m, n=n: f"summary: {m.group(1)} (edit {n})", text, count=1, flags=re.M)
-                claim.write_bytes(edited.encode("utf-8"))
-                elapsed, last = run_build(tree, out, cache)
-                one.append(elapsed)
-                claim.write_bytes(original)
+                for name, src in variants.items():
+                    runs[name].append(round_of(tree, claim, original, work, n, src))
         finally:
             claim.write_bytes(original)
     print(f"tree: {tree} ({args.size} claims), {args.repeat} runs each, medians:")
-    print(f"  from scratch   {statistics.median(scratch):6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in scratch)})")
-    print(f"  unchanged      {statistics.median(unchanged):6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in unchanged)})")
-    print(f"  one claim      {statistics.median(one):6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in one)})")
-    print(f"  last one-claim build: {last}")
+    for step, label in enumerate(("from scratch", "unchanged", "one claim")):
+        for name in runs:
+            times = [r[step] for r in runs[name]]
+            print(f"  {label:<14} {name:<8} {statistics.median(times):6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in times)})")
+        if "baseline" in runs:
+            ratio = statistics.median(r[step] for r in runs["this"]) / statistics.median(r[step] for r in runs["baseline"])
+            print(f"  {label:<14} this / baseline: {ratio:.2f}")
+    print(f"  last one-claim build: {runs['this'][-1][3]}")
 
 
 if __name__ == "__main__":

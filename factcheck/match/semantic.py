@@ -62,11 +62,14 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
     if not texts:
         return out
-    for row, encoding in enumerate(tokenizer.encode_batch(list(texts), add_special_tokens=False)):
-        ids = np.asarray(encoding.ids, dtype=np.int64)
-        ids = ids[(ids >= 0) & (ids < len(table))]
-        if len(ids):
-            out[row] = table[ids].mean(axis=0)
+    # encode_batch_fast (tokenizers 0.21 and later) skips the offsets, which are not used
+    encode = getattr(tokenizer, "encode_batch_fast", tokenizer.encode_batch)
+    last = len(table) - 1
+    for row, encoding in enumerate(encode(list(texts), add_special_tokens=False)):
+        if encoding.ids:  # a text with no token keeps its zeros
+            ids = np.asarray(encoding.ids, dtype=np.int64)
+            np.clip(ids, 0, last, out=ids)
+            out[row] = table[ids].sum(axis=0)  # the sum points where the mean does: the row is normalised next
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
