@@ -1,13 +1,16 @@
 """Check-worthy sentences of an article: split, score, guess kind and claimant.
 
-No Textual and no network here. The scorer is a logistic regression over named,
-readable features (numbers, dates, names, attribution, comparison, cause, prediction,
-hedges, first person) and single words, only those used in many debates. Its weights
-ship in ``factcheck/data/checkworthiness.json``; ``bench/checkworthiness.py`` fits them
-with scikit-learn on the English training data of the CLEF 2019 CheckThat! Lab, Task 1
-(Atanasova et al., "Overview of the CLEF-2019 CheckThat! Lab: Automatic Identification
-and Verification of Claims. Task 1: Check-Worthiness", CEUR-WS Vol-2380), choosing its
-settings by leave-one-file-out. At run time scoring is plain Python: ``score(sentences)``.
+No Textual and no network here. The scorer averages the log-odds of two logistic
+regressions: one over named, readable features (numbers, dates, names, attribution,
+comparison, cause, prediction, hedges, first person) and single words, only those used
+in many debates; one over the sentence's meaning, its vector and its neighbours'
+(:func:`in_context`, vectors from :mod:`factcheck.match.semantic`, loaded the first time
+a sentence is scored). Their weights ship in ``factcheck/data/checkworthiness.json``;
+``bench/checkworthiness.py`` fits them with scikit-learn on the English training data of
+the CLEF 2019 CheckThat! Lab, Task 1 (Atanasova et al., "Overview of the CLEF-2019
+CheckThat! Lab: Automatic Identification and Verification of Claims. Task 1:
+Check-Worthiness", CEUR-WS Vol-2380), choosing its settings by leave-one-file-out.
+``score(sentences)`` takes the sentences of one text in reading order.
 """
 
 from __future__ import annotations
