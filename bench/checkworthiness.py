@@ -245,11 +245,6 @@ class SemanticSetting:
         return f"semantic part C={self.c}, {'own and neighbours' if self.context else 'own'} vectors, share {self.share}"
 
 
-def blend(words: Sequence[float], semantic: Sequence[float], share: float) -> list[float]:
-    """The log-odds the package scores with (:meth:`factcheck.suggest.Model.score_all`)."""
-    return [(a + share * b) / (1 + share) for a, b in zip(words, semantic, strict=True)]
-
-
 def choose(matrix: Matrix, out=print) -> tuple[Setting, list[float]]:
     """The words setting of the grid with the best leave-one-file-out MAP, and its per-file figures."""
     best: tuple[Setting, list[float]] | None = None
@@ -271,7 +266,7 @@ def choose_semantic(matrix: Matrix, words: Setting, words_aps: list[float], out=
         logits = matrix.semantic_out(SemanticSetting(c, context, 1.0))
         for share in SHARE_GRID:
             setting = SemanticSetting(c, context, share)
-            aps = matrix.file_aps(blend(alone, logits, share))
+            aps = matrix.file_aps(suggest.blend(alone, logits, share))
             out(f"  MAP {statistics.fmean(aps):.3f} (median {statistics.median(aps):.3f})  {setting}")
             if statistics.fmean(aps) > statistics.fmean(best[1]) + 1e-9:
                 best = (setting, aps)

@@ -182,6 +182,11 @@ def in_context(vectors: np.ndarray) -> np.ndarray:
     return np.hstack([vectors, around / 2])
 
 
+def blend(words: Sequence[float], semantic: Sequence[float], share: float) -> list[float]:
+    """The log-odds a score is made from: the weighted mean of the words' and the semantic part's (weight ``share``)."""
+    return [(a + share * b) / (1 + share) for a, b in zip(words, semantic, strict=True)]
+
+
 @attrs.frozen
 class Semantic:
     """The part of the model that reads meaning: a logistic regression over a sentence's
@@ -224,8 +229,7 @@ class Model:
         """The score of each sentence of a text in reading order (the semantic part reads its neighbours)."""
         z = [self.logit(s) for s in sentences]
         if self.semantic is not None:
-            share = self.semantic.share
-            z = [(a + share * b) / (1 + share) for a, b in zip(z, self.semantic.logits(sentences), strict=True)]
+            z = blend(z, self.semantic.logits(sentences), self.semantic.share)
         return [1.0 / (1.0 + math.exp(-v)) for v in z]
 
     def score(self, sentence: str) -> float:
