@@ -1,13 +1,16 @@
 """Check-worthy sentences of an article: split, score, guess kind and claimant.
 
-No Textual and no network here. The scorer is a logistic regression over named,
-readable features (numbers, dates, names, attribution, comparison, cause, prediction,
-hedges, first person) and single words, only those used in many debates. Its weights
-ship in ``factcheck/data/checkworthiness.json``; ``bench/checkworthiness.py`` fits them
-with scikit-learn on the English training data of the CLEF 2019 CheckThat! Lab, Task 1
-(Atanasova et al., "Overview of the CLEF-2019 CheckThat! Lab: Automatic Identification
-and Verification of Claims. Task 1: Check-Worthiness", CEUR-WS Vol-2380), choosing its
-settings by leave-one-file-out. At run time scoring is plain Python: ``score(sentences)``.
+No Textual and no network here. The scorer averages the log-odds of two logistic
+regressions: one over named, readable features (numbers, dates, names, attribution,
+comparison, cause, prediction, hedges, first person) and single words, only those used
+in many debates; one over the sentence's meaning, its vector and its neighbours'
+(:func:`in_context`, vectors from :mod:`factcheck.match.semantic`, loaded the first time
+a sentence is scored). Their weights ship in ``factcheck/data/checkworthiness.json``;
+``bench/checkworthiness.py`` fits them with scikit-learn on the English training data of
+the CLEF 2019 CheckThat! Lab, Task 1 (Atanasova et al., "Overview of the CLEF-2019
+CheckThat! Lab: Automatic Identification and Verification of Claims. Task 1:
+Check-Worthiness", CEUR-WS Vol-2380), choosing its settings by leave-one-file-out.
+``score(sentences)`` takes the sentences of one text in reading order.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import attrs
 
 from factcheck.attribution import AUTHOR, Attribution, attribute
 from factcheck.model import Kind
 from factcheck.rules import normalize
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_FILE = "checkworthiness.json"
 
@@ -163,18 +170,76 @@ def features(sentence: str) -> dict[str, float]:
 # -- the model ----------------------------------------------------------------------
 
 
+def in_context(vectors: np.ndarray) -> np.ndarray:
+    """Each row of ``vectors`` (sentences in reading order) next to the mean of its
+    neighbours' rows, the one before and the one after (a row of zeros stands for a
+    neighbour the first or the last sentence lacks): what the semantic part reads."""
+    import numpy as np
+
+    around = np.zeros_like(vectors)
+    around[1:] += vectors[:-1]
+    around[:-1] += vectors[1:]
+    return np.hstack([vectors, around / 2])
+
+
+def blend(words: Sequence[float], semantic: Sequence[float], share: float) -> list[float]:
+    """The log-odds a score is made from: the weighted mean of the words' and the semantic part's (weight ``share``)."""
+    return [(a + share * b) / (1 + share) for a, b in zip(words, semantic, strict=True)]
+
+
+@attrs.frozen
+class Semantic:
+    """The part of the model that reads meaning: a logistic regression over a sentence's
+    vector and its neighbours' (:func:`in_context`), the vectors from
+    :func:`factcheck.match.semantic.embed`. ``share``: the weight of its log-odds against
+    the words' (weight 1) in the average the score is made from."""
+
+    intercept: float
+    weights: tuple[float, ...]
+    share: float
+
+    def logits(self, sentences: Sequence[str]) -> list[float]:
+        import numpy as np
+
+        from factcheck.match.semantic import embed
+
+        if not sentences:
+            return []
+        x = in_context(embed(sentences).astype(np.float64))
+        return (x @ np.asarray(self.weights) + self.intercept).tolist()
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Semantic":
+        return cls(float(data["intercept"]), tuple(float(w) for w in data["weights"]), float(data["share"]))
+
+
 @attrs.frozen
 class Model:
+    """Named features and words (``intercept``, ``weights``), and optionally the semantic part."""
+
     intercept: float
     weights: dict[str, float]
+    semantic: Semantic | None = None
+
+    def logit(self, sentence: str) -> float:
+        """The log-odds the words and named features give, from the sentence alone."""
+        return self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features(sentence).items())
+
+    def score_all(self, sentences: Sequence[str]) -> list[float]:
+        """The score of each sentence of a text in reading order (the semantic part reads its neighbours)."""
+        z = [self.logit(s) for s in sentences]
+        if self.semantic is not None:
+            z = blend(z, self.semantic.logits(sentences), self.semantic.share)
+        return [1.0 / (1.0 + math.exp(-v)) for v in z]
 
     def score(self, sentence: str) -> float:
-        z = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features(sentence).items())
-        return 1.0 / (1.0 + math.exp(-z))
+        """The score of a sentence on its own (no neighbours)."""
+        return self.score_all([sentence])[0]
 
     @classmethod
     def from_json(cls, data: dict) -> "Model":
-        return cls(float(data["intercept"]), {str(k): float(v) for k, v in data["weights"].items()})
+        semantic = Semantic.from_json(data["semantic"]) if data.get("semantic") else None
+        return cls(float(data["intercept"]), {str(k): float(v) for k, v in data["weights"].items()}, semantic)
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,9 +250,11 @@ def model() -> Model:
 
 
 def score(sentences: Iterable[str]) -> list[float]:
-    """Check-worthiness of each sentence, between 0 and 1 (higher: more worth checking)."""
-    m = model()
-    return [m.score(s) for s in sentences]
+    """Check-worthiness of each sentence, between 0 and 1 (higher: more worth checking).
+
+    Give the sentences of one text in reading order: a sentence's score depends on it and
+    on the sentences just before and after it, and on nothing else."""
+    return model().score_all(list(sentences))
 
 
 # -- kind and claimant -------------------------------------------------------------

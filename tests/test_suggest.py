@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def test_suggest_marks_claimed_sentences(capsys, tree):
     lines = out.splitlines()
     assert code == 0
     assert any("The mayor said that 24 bridges were repaired in 2023." in line_ and "[claimed: bridges-repaired]" in line_ for line_ in lines)
-    assert "  2  0.26  event             Critics disagree." in lines  # its number in reading order; unclaimed: no mark
+    assert "  2  0.34  event             Critics disagree." in lines  # its number in reading order; unclaimed: no mark
     assert "A Test Article" not in out  # the heading is not a sentence
     assert lines[-1] == "3 sentences, 2 already claimed"
 
@@ -228,13 +229,57 @@ def test_model_ships_in_the_package_with_its_origin():
     assert model.weights == {k: float(v) for k, v in data["weights"].items()} and model.intercept == data["intercept"]
     assert not any(k.startswith("b:") for k in model.weights)  # word pairs are no longer read: none may be shipped
     assert set(suggest.features("Taxes rose 5 percent.")) & set(model.weights)
+    # the semantic part: a weight for each of the 256 dimensions of a sentence's vector and of its neighbours' mean
+    assert model.semantic is not None and len(model.semantic.weights) == 512 and model.semantic.share == data["semantic"]["share"] > 0
+    assert any(model.semantic.weights[256:])
+    assert len(resources.files("factcheck").joinpath("data", suggest.MODEL_FILE).read_bytes()) < 200_000  # data only, and small
 
 
-def test_scores_are_deterministic_and_independent_of_the_batch():
-    sentences = ["Taxes rose by 40 percent in 2017.", "Thank you.", "He voted against the bill twelve times."]
+def test_scores_are_deterministic_and_read_only_the_neighbours():
+    sentences = ["Thank you.", "Taxes rose by 40 percent in 2017.", "He voted against the bill twelve times.", "Good night.", "We will win."]
     code = "import json, sys, factcheck.suggest as s; print(json.dumps(s.score(json.loads(sys.argv[1]))))"
     fresh = json.loads(subprocess.run([sys.executable, "-c", code, json.dumps(sentences)], capture_output=True, text=True, check=True).stdout)
-    assert fresh == suggest.score(sentences) == [suggest.score([s])[0] for s in sentences]
+    scores = suggest.score(sentences)
+    assert fresh == scores
+    # a sentence's score depends on it and the sentences just before and after it, on nothing else
+    same = functools.partial(pytest.approx, rel=1e-9)
+    assert [suggest.score(sentences[i - 1:i + 2])[1] for i in range(1, 4)] == same(scores[1:4])
+    assert suggest.score(sentences[:2])[0] == same(scores[0]) and suggest.score(sentences[-2:])[1] == same(scores[-1])
+    alone = suggest.score(["Taxes rose by 40 percent in 2017."])[0]
+    assert alone == suggest.model().score("Taxes rose by 40 percent in 2017.")
+    assert abs(alone - scores[1]) > 0.01  # its neighbours count
+    assert suggest.score([]) == []
+
+
+def test_the_semantic_part_reads_each_sentence_next_to_its_neighbours_mean():
+    import numpy as np
+
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    assert suggest.in_context(vectors).tolist() == [[1.0, 0.0, 0.0, 0.5], [0.0, 1.0, 1.0, 0.5], [1.0, 1.0, 0.0, 0.5]]
+
+
+def test_shipped_model_is_what_the_script_fits_with_the_recorded_settings(tmp_path):
+    """The weights in the package are those bench/checkworthiness.py writes when it fits the
+    settings the file records (the ones leave-one-file-out chose) on the training data."""
+    pytest.importorskip("sklearn")
+    from importlib import resources
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    data = root.parent / "shared" / "data" / "checkworthiness" / "ct19-train.csv"
+    if not data.is_file():
+        pytest.skip(f"{data}: the CLEF 2019 training data is not here")
+    shipped = resources.files("factcheck").joinpath("data", suggest.MODEL_FILE)
+    out = tmp_path / "model.json"
+    argv = [sys.executable, str(root / "bench" / "checkworthiness.py"), "--data", str(data), "--refit", str(shipped), "--write", str(out)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    fitted, ours = json.loads(out.read_text(encoding="utf-8")), json.loads(shipped.read_text(encoding="utf-8"))
+    assert fitted["about"] == ours["about"] and fitted["setting"] == ours["setting"] and fitted.keys() == ours.keys()
+    assert fitted["weights"].keys() == ours["weights"].keys()
+    assert max(abs(fitted["weights"][k] - v) for k, v in ours["weights"].items()) <= 2e-4  # rounded to 4 places
+    assert max(abs(a - b) for a, b in zip(fitted["semantic"]["weights"], ours["semantic"]["weights"], strict=True)) <= 2e-4
+    assert abs(fitted["intercept"] - ours["intercept"]) <= 2e-4 and abs(fitted["semantic"]["intercept"] - ours["semantic"]["intercept"]) <= 2e-4
 
 
 def test_leave_one_file_out_script_runs_on_a_tiny_fixture(tmp_path):
