@@ -105,3 +105,12 @@ def test_kept_vectors_give_the_same_ranking_and_embed_each_candidate_once(monkey
     assert [[(h.doc, round(h.score, 5)) for h in hits] for hits in shared] == [[(h.doc, round(h.score, 5)) for h in hits] for hits in alone]
     assert sum(embedded) == len(vectors) == 4  # each shares "cut" with every query: all found by the first
     assert embedded[1:] == [0, 0]
+
+
+def test_suggest_without_the_model_is_a_clear_error_too(capsys, tmp_path, monkeypatch, fresh_model):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(semantic.importlib.util, "find_spec", lambda name, *a: None if name == "wordllama" else real(name, *a))
+    code, out, err = run(capsys, "suggest", "--sentences", sentences(tmp_path, "Unemployment fell to 3.5 percent in 2019."))
+    assert code == 1
+    assert out == ""
+    assert err.startswith("factcheck: the wordllama package is not installed") and "Traceback" not in err

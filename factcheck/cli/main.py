@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from factcheck import __version__
 from factcheck.cli.args import Command, Parser, one_line, resolve_texts
-from factcheck.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from factcheck.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
 from factcheck.identity import UserConfigError
 from factcheck.textsafe import escape_line
 
@@ -120,6 +120,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except RuntimeError as exc:
+        if not _model_missing(exc):
+            raise
+        print(f"factcheck: {escape_line(str(exc))}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _model_missing(exc: BaseException) -> bool:
+    """The semantic model (match, suggest) is not installed: a one-line error, whichever
+    command needed it. Asked of the module only when it was imported, which it was if
+    it raised, so a command that never needs the model never imports it."""
+    semantic = sys.modules.get("factcheck.match.semantic")
+    return semantic is not None and isinstance(exc, semantic.ModelMissing)
 
 
 def run() -> None:
