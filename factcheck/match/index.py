@@ -191,9 +191,9 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
     made = embed([text, *(f"{r.claim} {r.headline or ''}".strip() for r in reviews)])
     kept.update(zip(new, made[1:], strict=True))
     near = np.stack([kept[(h.segment, h.doc)] for h in hits]) @ made[0]
-    blended = [attrs.evolve(h, score=(h.score + weights.semantic * max(float(s), 0.0)) / (1 + weights.semantic)) for h, s in zip(hits, near, strict=True)]
-    blended.sort(key=lambda h: (-h.score, h.segment, h.doc))
-    return blended[:top]
+    scores = (np.array([h.score for h in hits]) + weights.semantic * np.maximum(near, 0.0)) / (1 + weights.semantic)
+    order = sorted(range(len(hits)), key=lambda k: (-scores[k], hits[k].segment, hits[k].doc))[:top]
+    return [Hit(float(scores[k]), hits[k].segment, hits[k].doc) for k in order]
 
 
 def bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS) -> list[Hit]:
