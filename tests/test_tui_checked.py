@@ -98,7 +98,7 @@ async def test_below_the_threshold_nothing_is_shown(tmp_path):
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, MatchesScreen)
-        assert any("No earlier check of support-rose scores 1.00 or more" in m for m in notifications(app))
+        assert any("No earlier check of support-rose scores 1.00 or more ([match] threshold)" in m for m in notifications(app))
 
 
 async def test_triage_marks_sentences_checked_before(tmp_path):
@@ -124,3 +124,15 @@ async def test_triage_marks_sentences_checked_before(tmp_path):
         assert "≈ 2 checked before" in status
         rows = [str(screen.query_one("#triage-list").get_option_at_index(i).prompt) for i in range(len(screen.shown))]
         assert sum("≈ " in row for row in rows) == 2
+
+
+async def test_notifications_show_brackets_as_written(tmp_path):
+    """A handle such as ci[bot] or a path with brackets is not taken for markup."""
+    app = FactcheckApp(str(make_tree(tmp_path)), "ci[bot]")
+    async with app.run_test() as pilot:
+        app.notify("Editing as ci[bot]; saved in /tmp/[x]/config.toml")
+        app.screen.notify("[b]not bold[/b]")
+        await pilot.pause()
+        shown = notifications(app)
+        assert "Editing as ci[bot]; saved in /tmp/[x]/config.toml" in shown
+        assert "[b]not bold[/b]" in shown

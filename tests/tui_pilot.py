@@ -48,7 +48,10 @@ def shown_text(node, selector: str) -> str:
 
 
 def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    """The notifications' text as the screen shows it (markup rendered, where it is markup)."""
+    from textual.content import Content
+
+    return [Content.from_markup(n.message).plain if n.markup else n.message for n in app._notifications]
 
 
 async def verdict_and_summary(pilot) -> None:

@@ -15,12 +15,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
@@ -116,6 +118,11 @@ class FactcheckApp(App[int]):
             yield Label(id="archive-label")
             yield ProgressBar(id="archive-progress", show_eta=False)
         yield Footer(compact=True)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications are plain text, never markup: a handle such as ``ci[bot]``, a path or
+        ``[match] threshold`` shows as written (screens and widgets notify through here)."""
+        super().notify(escape(message) if markup else message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
