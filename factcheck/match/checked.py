@@ -69,7 +69,7 @@ class Earlier:
         from :meth:`find`'s in the last digits)."""
         import numpy as np
 
-        from factcheck.match.index import Vectors, search
+        from factcheck.match.index import WEIGHTS, Vectors, search, text_vectors
         from factcheck.match.parallel import merge
 
         folders = list(self.folders)
@@ -81,12 +81,13 @@ class Earlier:
         for number, (_, folder) in enumerate(texts):
             by_folder.setdefault(os.path.abspath(folder) if folder else "", []).append(number)
         vectors: Vectors = {}  # the same segments' places for every folder: a candidate is embedded once
+        meaning = text_vectors([text for text, _ in texts], WEIGHTS)
         for folder, numbers in by_folder.items():
             start, end = where.get(folder, (0, 0))
             own = (merged.docs >= start) & (merged.docs < end)
             segments = [attrs.evolve(merged, tfs=np.where(own, np.float32(0), merged.tfs)) if own.any() else merged, *self.feeds]
             for number in numbers:
-                hits = search(segments, texts[number][0], top, vectors=vectors)
+                hits = search(segments, texts[number][0], top, vectors=vectors, vector=meaning[number])
                 found = [Match(h.score, segments[h.segment].review(h.doc)) for h in hits if h.score >= self.threshold]
                 found.sort(key=lambda m: not m.published)  # as match_texts orders them
                 out[number] = found

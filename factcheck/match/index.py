@@ -168,7 +168,9 @@ def idf(total: int, df: int) -> float:
 Vectors = dict[tuple[int, int], np.ndarray]
 
 
-def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS, vectors: Vectors | None = None) -> list[Hit]:
+def search(
+    segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS, vectors: Vectors | None = None, vector: np.ndarray | None = None
+) -> list[Hit]:
     """The ``top`` best candidates for ``text`` over all ``segments``, best first.
 
     BM25 finds the ``weights.pool`` best candidates (:func:`bm25`); each then scores its
@@ -176,24 +178,29 @@ def search(segments: Sequence[Segment], text: str, top: int, weights: Weights = 
     (:mod:`factcheck.match.semantic`, the claim and headline against the text; a
     negative similarity counts as 0), over 1 + ``weights.semantic``: still 0 to 1, and
     about 1 for the same text. ``vectors``: candidates' vectors kept between searches
-    over the same ``segments``.
+    over the same ``segments``; ``vector``: the text's own, if made already
+    (:func:`factcheck.match.semantic.embed`).
     """
     if not weights.semantic:
         return bm25(segments, text, top, weights)
-    hits = bm25(segments, text, max(top, weights.pool), weights)
-    if not hits:
-        return hits
+    scores, numbers, docs = _bm25(segments, text, max(top, weights.pool), weights)
+    if not len(docs):
+        return []
     from factcheck.match.semantic import embed
 
     kept = {} if vectors is None else vectors
-    new = [key for h in hits if (key := (h.segment, h.doc)) not in kept]
+    keys = list(zip(numbers.tolist(), docs.tolist(), strict=True))
+    new = [key for key in keys if key not in kept]
     reviews = [segments[number].review(doc) for number, doc in new]
-    made = embed([text, *(f"{r.claim} {r.headline or ''}".strip() for r in reviews)])
-    kept.update(zip(new, made[1:], strict=True))
-    near = np.stack([kept[(h.segment, h.doc)] for h in hits]) @ made[0]
-    scores = (np.array([h.score for h in hits]) + weights.semantic * np.maximum(near, 0.0)) / (1 + weights.semantic)
-    order = sorted(range(len(hits)), key=lambda k: (-scores[k], hits[k].segment, hits[k].doc))[:top]
-    return [Hit(float(scores[k]), hits[k].segment, hits[k].doc) for k in order]
+    if vector is None or new:
+        made = embed(([] if vector is not None else [text]) + [f"{r.claim} {r.headline or ''}".strip() for r in reviews])
+        if vector is None:
+            vector, made = made[0], made[1:]
+        kept.update(zip(new, made, strict=True))
+    near = np.stack([kept[key] for key in keys]) @ vector
+    blended = (scores + weights.semantic * np.maximum(near, 0.0)) / (1 + weights.semantic)
+    order = np.lexsort((docs, numbers, -blended))[:top]
+    return [Hit(float(blended[k]), int(numbers[k]), int(docs[k])) for k in order]
 
 
 def bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights = WEIGHTS) -> list[Hit]:
@@ -204,10 +211,17 @@ def bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights = WE
     same text, whatever its length; 0.5 when half the weight of its words is found.
     Candidates sharing no term with the text are not returned.
     """
+    scores, numbers, docs = _bm25(segments, text, top, weights)
+    return [Hit(s, n, d) for s, n, d in zip(scores.tolist(), numbers.tolist(), docs.tolist(), strict=True)]
+
+
+def _bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`bm25`'s candidates as arrays, best first: scores (at most 1), segments, documents."""
+    none = (np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     words = query_terms(text)
     total = sum(s.size for s in segments)
     if not words or total == 0 or top <= 0:
-        return []
+        return none
     avgdl = max(sum(float(s.lengths.sum(dtype=np.float64)) for s in segments) / total, 1e-9)
     found = [[s.postings(term_hash(w)) for w in words] for s in segments]
     k1, b = weights.k1, weights.b
@@ -217,8 +231,8 @@ def bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights = WE
         idfs.append(idf(total, df))  # a term found nowhere still counts in the ceiling
     ceiling = sum(idfs)  # what a document of average length holding each term once scores
     if ceiling <= 0:
-        return []
-    hits: list[Hit] = []
+        return none
+    parts: list[tuple[np.ndarray, int, np.ndarray]] = []
     for number, (segment, postings) in enumerate(zip(segments, found, strict=True)):
         scores: np.ndarray | None = None
         for weight, got in zip(idfs, postings, strict=True):
@@ -234,22 +248,36 @@ def bm25(segments: Sequence[Segment], text: str, top: int, weights: Weights = WE
         best = np.flatnonzero(scores)  # the documents with a term of the text: selecting among all is slow with many ties
         if len(best) > top:
             best = best[np.argpartition(scores[best], -top)[-top:]]
-        hits.extend(Hit(float(scores[d]) / ceiling, number, int(d)) for d in best)
-    hits.sort(key=lambda h: (-h.score, h.segment, h.doc))
-    return [attrs.evolve(h, score=min(h.score, 1.0)) for h in hits[:top]]
+        parts.append((scores[best].astype(np.float64) / ceiling, number, best.astype(np.int64)))
+    if not parts:
+        return none
+    scores = np.concatenate([p[0] for p in parts])
+    numbers = np.concatenate([np.full(len(p[2]), p[1], dtype=np.int64) for p in parts])
+    docs = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((docs, numbers, -scores))[:top]
+    return np.minimum(scores[order], 1.0), numbers[order], docs[order]
 
 
 def search_all(segments: Sequence[Segment], texts: Sequence[str], top: int, weights: Weights = WEIGHTS, context: Context = CONTEXT) -> list[list[Hit]]:
     """:func:`search` for each of ``texts``, in order, then re-ranked with the neighbouring
     texts as context (:func:`factcheck.match.rerank.rerank`; scores stay 0 to 1)."""
+    vectors: Vectors = {}
+    own = text_vectors(texts, weights)
     if not (context.claimant or context.date):
-        vectors: Vectors = {}
-        return [search(segments, text, top, weights, vectors) for text in texts]
-    vectors = {}
-    found = [search(segments, text, max(top, context.depth), weights, vectors) for text in texts]
+        return [search(segments, text, top, weights, vectors, own[n]) for n, text in enumerate(texts)]
+    found = [search(segments, text, max(top, context.depth), weights, vectors, own[n]) for n, text in enumerate(texts)]
     candidates = []
     for hits in found:
         reviews = [segments[h.segment].review(h.doc) for h in hits]
         candidates.append([(h.score, r.claimant, r.date) for h, r in zip(hits, reviews, strict=True)])
     orders = rerank(candidates, context)
     return [[attrs.evolve(hits[k], score=score) for k, score in order[:top]] for hits, order in zip(found, orders, strict=True)]
+
+
+def text_vectors(texts: Sequence[str], weights: Weights) -> list[np.ndarray | None]:
+    """Each text's own vector, made in one call when the meaning counts (None where it does not)."""
+    if not weights.semantic or not texts:
+        return [None] * len(texts)
+    from factcheck.match.semantic import embed
+
+    return list(embed(texts))

@@ -53,7 +53,10 @@ def model() -> tuple[Tokenizer, np.ndarray]:
             raise ModelMissing(f"{path}: the wordllama package lacks this model file; reinstall it (pip install --force-reinstall wordllama)")
     with safe_open(str(weights), framework="np") as handle:
         table = np.ascontiguousarray(handle.get_tensor("embedding.weight"), dtype=np.float32)
-    return Tokenizer.from_file(str(tokenizer)), table
+    loaded = Tokenizer.from_file(str(tokenizer))
+    if loaded.get_vocab_size() > len(table):  # every token id must have its row
+        raise ModelMissing(f"{weights}: {len(table)} token vectors for a tokenizer of {loaded.get_vocab_size()} tokens; reinstall wordllama")
+    return loaded, table
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -64,11 +67,8 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         return out
     # encode_batch_fast (tokenizers 0.21 and later) skips the offsets, which are not used
     encode = getattr(tokenizer, "encode_batch_fast", tokenizer.encode_batch)
-    last = len(table) - 1
     for row, encoding in enumerate(encode(list(texts), add_special_tokens=False)):
-        if encoding.ids:  # a text with no token keeps its zeros
-            ids = np.asarray(encoding.ids, dtype=np.int64)
-            np.clip(ids, 0, last, out=ids)
+        if ids := encoding.ids:  # a text with no token keeps its zeros
             out[row] = table[ids].sum(axis=0)  # the sum points where the mean does: the row is normalised next
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
