@@ -15,6 +15,12 @@ from factcheck.match.feed import Review
 from factcheck.match.index import WEIGHTS, bm25, build, search
 
 
+def similarities(text: str, others: list[str]) -> np.ndarray:
+    """Cosine of ``text`` against each of ``others``: their unit vectors' dot products."""
+    vectors = semantic.embed([text, *others])
+    return vectors[1:] @ vectors[0]
+
+
 @pytest.fixture
 def fresh_model():
     """The model loaded anew in the test, and again lazily after it."""
@@ -24,7 +30,7 @@ def fresh_model():
 
 
 def test_paraphrase_is_closer_than_an_unrelated_text():
-    near = semantic.similarities(
+    near = similarities(
         "Unemployment is at a 50-year low",
         ["The unemployment rate is the lowest in 50 years", "Cats like to drink milk", ""],
     )
@@ -45,7 +51,7 @@ def test_model_loads_with_every_connection_refused(monkeypatch, fresh_model):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     tokenizer, table = semantic.model()
     assert table.shape == (32000, 256)
-    assert semantic.similarities("tax cut", ["tax cuts"])[0] > 0.5
+    assert similarities("tax cut", ["tax cuts"])[0] > 0.5
 
 
 def test_meaning_reorders_what_bm25_found():

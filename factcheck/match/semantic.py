@@ -74,8 +74,3 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     np.divide(out, norms, out=out, where=norms > 0)
     return out
 
-
-def similarities(text: str, others: Sequence[str]) -> np.ndarray:
-    """The cosine similarity of ``text`` to each of ``others``."""
-    vectors = embed([text, *others])
-    return vectors[1:] @ vectors[0]
